@@ -1,0 +1,1 @@
+"""Huddle's features, one package each, loaded as extensions."""

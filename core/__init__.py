@@ -1,0 +1,1 @@
+"""Shared infrastructure for Huddle. Knows no feature."""

@@ -1,0 +1,169 @@
+"""HuddleBot: opens the store, runs migrations, loads the features, starts the scheduler,
+syncs application commands only when they changed, and answers errors centrally."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from core.clock import Clock
+from core.config import GuildConfig, UserPrefs
+from core.errors import UserError
+from core.scheduler import Scheduler
+from core.settings import Settings
+from core.store import Store
+from core.ui import NO_PINGS, reply
+
+log = logging.getLogger(__name__)
+
+COGS_DIR = Path(__file__).resolve().parent.parent / "cogs"
+
+
+def feature_extensions() -> list[str]:
+    """Every package under cogs/ is an extension (admin first, then alphabetical)."""
+    names = sorted(m.name for m in pkgutil.iter_modules([str(COGS_DIR)]) if m.ispkg)
+    names.sort(key=lambda n: n != "admin")
+    return [f"cogs.{n}" for n in names]
+
+
+def point_at_api(api_base: str | None, gateway_url: str | None) -> None:
+    """Talk to a Discord-compatible server (the emulator) instead of Discord."""
+    if not api_base or not gateway_url:
+        return
+    discord.http.Route.BASE = api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class HuddleTree(app_commands.CommandTree):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await self.client.handle_interaction_error(interaction, error)  # type: ignore[attr-defined]
+
+
+class HuddleBot(commands.AutoShardedBot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        extensions: list[str] | None = None,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.default()  # no privileged intents: no members, no content
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=NO_PINGS,
+            tree_cls=HuddleTree,
+            help_command=None,
+            **options,
+        )
+        point_at_api(settings.api_base, settings.gateway_url)
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.store = Store(settings.database_path)
+        self.config = GuildConfig(self.store)
+        self.prefs = UserPrefs(self.store)
+        self.scheduler = Scheduler(self.store, self.clock)
+        self.extensions_to_load = extensions if extensions is not None else feature_extensions()
+        self.synced_commands = False
+
+    # -- start-up ---------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        await self.store.open()
+        for name in self.extensions_to_load:
+            await self.load_extension(name)
+        await self.sync_commands_if_changed()
+        self.scheduler.start(gate=self.wait_until_ready)
+        log.info("Huddle ready to connect: %d extensions", len(self.extensions_to_load))
+
+    def command_tree_hash(self) -> str:
+        payload = sorted(
+            (c.to_dict(self.tree) for c in self.tree.get_commands()),
+            key=lambda c: (c.get("type", 1), c["name"]),
+        )
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync only when the tree differs from the last synced one; saves rate limits."""
+        guild_id = self.settings.dev_guild_id
+        meta_key = f"command_hash:{guild_id or 'global'}"
+        current = self.command_tree_hash()
+        stored = await self.store.fetchval("SELECT value FROM meta WHERE key = ?", (meta_key,))
+        if stored == current:
+            log.info("application commands unchanged; not syncing")
+            return False
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        await self.store.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (meta_key, current),
+        )
+        self.synced_commands = True
+        log.info("application commands synced (%s)", "guild %s" % guild_id if guild_id else "global")
+        return True
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await super().close()
+        await self.store.close()
+
+    # -- errors -----------------------------------------------------------------------
+
+    async def handle_interaction_error(
+        self, interaction: discord.Interaction, error: Exception
+    ) -> None:
+        """Known errors become a plain ephemeral reply; anything else is logged with a
+        reference the admin can find, and the user gets a short apology."""
+        original = getattr(error, "original", error)
+        if isinstance(original, UserError):
+            message = original.message
+        elif isinstance(original, app_commands.CheckFailure):
+            message = str(original) or "You can't use this command here."
+        elif isinstance(original, discord.Forbidden) and original.code == 50013:
+            message = (
+                "Discord refused: I'm missing a permission for that in this channel or server. "
+                "Ask an admin to check my role's permissions."
+            )
+        else:
+            ref = uuid.uuid4().hex[:8]
+            command = interaction.command.qualified_name if interaction.command else "component"
+            log.error(
+                "unexpected error ref=%s command=%s guild=%s user=%s",
+                ref, command, interaction.guild_id, interaction.user.id,
+                exc_info=original,
+            )
+            message = f"Sorry, something went wrong on my side (reference `{ref}`)."
+        try:
+            await reply(interaction, message, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not deliver an error reply to interaction %s", interaction.id)
+
+    # -- helpers for features -----------------------------------------------------------
+
+    async def audit(self, guild_id: int, text: str) -> None:
+        """One line in the server's audit-log channel, if one is set. Never raises."""
+        channel_id = await self.config.get(guild_id, "log_channel")
+        if not channel_id:
+            return
+        try:
+            await self.get_partial_messageable(int(channel_id)).send(text, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.warning("audit line to %s failed: %s", channel_id, exc)

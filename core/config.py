@@ -1,0 +1,115 @@
+"""Per-server settings (a JSON value per key) and the registry that lets each feature
+declare its settings so `/config show` can list them all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.store import Store
+
+FEATURES: tuple[str, ...] = ("groups", "checkins", "polls", "events")
+
+
+def _plain(value: Any) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A setting a feature owns. `show` renders its value for `/config show`."""
+
+    feature: str  # 'core', or one of FEATURES
+    key: str
+    label: str
+    default: Any = None
+    show: Callable[[Any], str] = _plain
+
+
+def role_mention(value: Any) -> str:
+    return f"<@&{value}>" if value else "—"
+
+
+def channel_mention(value: Any) -> str:
+    return f"<#{value}>" if value else "—"
+
+
+CORE_SETTINGS = (
+    SettingSpec("core", "manager_role", "Community manager role", None, role_mention),
+    SettingSpec("core", "timezone", "Server time zone", "UTC"),
+    SettingSpec("core", "log_channel", "Audit log channel", None, channel_mention),
+)
+
+
+class GuildConfig:
+    """Reads and writes `guild_settings`; knows every registered setting's default."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.specs: dict[str, SettingSpec] = {}
+        for spec in CORE_SETTINGS:
+            self.register(spec)
+
+    def register(self, spec: SettingSpec) -> None:
+        self.specs[spec.key] = spec
+
+    async def get(self, guild_id: int, key: str, default: Any = None) -> Any:
+        raw = await self.store.fetchval(
+            "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+        )
+        if raw is not None:
+            return json.loads(raw)
+        spec = self.specs.get(key)
+        return spec.default if default is None and spec is not None else default
+
+    async def set(self, guild_id: int, key: str, value: Any) -> None:
+        if value is None:
+            await self.store.execute(
+                "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+            )
+            return
+        await self.store.execute(
+            "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+            (guild_id, key, json.dumps(value)),
+        )
+
+    async def all(self, guild_id: int) -> dict[str, Any]:
+        rows = await self.store.fetchall(
+            "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        stored = {r["key"]: json.loads(r["value"]) for r in rows}
+        values = {key: spec.default for key, spec in self.specs.items()}
+        values.update(stored)
+        return values
+
+    async def feature_enabled(self, guild_id: int, feature: str) -> bool:
+        return bool(await self.get(guild_id, f"feature.{feature}", True))
+
+    async def set_feature(self, guild_id: int, feature: str, enabled: bool) -> None:
+        await self.set(guild_id, f"feature.{feature}", enabled)
+
+    async def server_timezone(self, guild_id: int) -> str:
+        return str(await self.get(guild_id, "timezone") or "UTC")
+
+
+class UserPrefs:
+    """Per-member preferences that follow the member across servers (time zone)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def get(self, user_id: int, key: str, default: Any = None) -> Any:
+        raw = await self.store.fetchval(
+            "SELECT value FROM user_settings WHERE user_id = ? AND key = ?", (user_id, key)
+        )
+        return default if raw is None else json.loads(raw)
+
+    async def set(self, user_id: int, key: str, value: Any) -> None:
+        await self.store.execute(
+            "INSERT INTO user_settings (user_id, key, value) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
+            (user_id, key, json.dumps(value)),
+        )

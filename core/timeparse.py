@@ -1,0 +1,106 @@
+"""Time parsing shared by features: durations, clock times, IANA zones, natural-language
+moments (dateparser), read in a given zone and returned as UTC epoch seconds."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
+
+from core.errors import UserError
+
+_DURATION = re.compile(r"(\d+)\s*(w|d|h|m|min|mins|minutes?|hours?|days?|weeks?)", re.I)
+_UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30m`, `1h`, `3d`, `1w`, or combinations like `1d12h`. Raises UserError."""
+    cleaned = text.strip().lower().replace(" ", "")
+    if not cleaned:
+        raise UserError("Give a duration like `30m`, `1h`, `3d` or `1w`.")
+    total = 0
+    position = 0
+    for match in _DURATION.finditer(cleaned):
+        if match.start() != position:
+            break
+        total += int(match.group(1)) * _UNIT_SECONDS[match.group(2)[0]]
+        position = match.end()
+    if position != len(cleaned) or total <= 0:
+        raise UserError(f"`{text}` is not a duration. Write it like `30m`, `1h`, `3d` or `1w`.")
+    return timedelta(seconds=total)
+
+
+def is_duration(text: str) -> bool:
+    try:
+        parse_duration(text)
+    except UserError:
+        return False
+    return True
+
+
+def parse_clock(text: str) -> time:
+    """24-hour `HH:MM`."""
+    match = _CLOCK.match(text.strip())
+    if not match:
+        raise UserError(f"`{text}` is not a time of day. Write it 24-hour, like `18:00`.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
+
+
+def get_zone(name: str) -> zoneinfo.ZoneInfo:
+    """An IANA zone by name (case-insensitive). Raises UserError naming close matches."""
+    cleaned = name.strip()
+    try:
+        return zoneinfo.ZoneInfo(cleaned)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        pass
+    lowered = cleaned.lower().replace(" ", "_")
+    for zone in all_zones():
+        if zone.lower() == lowered:
+            return zoneinfo.ZoneInfo(zone)
+    hints = suggest_zones(cleaned, limit=3)
+    hint = f" Did you mean {', '.join(f'`{h}`' for h in hints)}?" if hints else ""
+    raise UserError(f"`{name}` is not a time zone I know. Use an IANA name like `Europe/Berlin`.{hint}")
+
+
+def suggest_zones(current: str, limit: int = 25) -> list[str]:
+    """Zones for autocomplete: prefix matches on the city first, then substring matches."""
+    needle = current.strip().lower().replace(" ", "_")
+    if not needle:
+        return list(all_zones()[:limit])
+    starts = [z for z in all_zones() if z.lower().split("/")[-1].startswith(needle)]
+    contains = [z for z in all_zones() if needle in z.lower() and z not in starts]
+    return (starts + contains)[:limit]
+
+
+def parse_moment(text: str, zone: str, now: float) -> float:
+    """A moment written like `friday 7pm`, `2026-12-03 18:30`, `in 2 hours` or a duration
+    (`3d`), read in `zone`; returns UTC epoch seconds. Raises UserError showing what was
+    understood when the text can't be read."""
+    import dateparser  # heavy import: only when a time is parsed
+
+    if is_duration(text):
+        return now + parse_duration(text).total_seconds()
+    tz = get_zone(zone)
+    base = datetime.fromtimestamp(now, tz=UTC).astimezone(tz).replace(tzinfo=None)
+    parsed = dateparser.parse(
+        text,
+        settings={
+            "TIMEZONE": tz.key,
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": base,
+        },
+    )
+    if parsed is None:
+        raise UserError(
+            f"I couldn't read `{text}` as a time. Try `friday 7pm`, `2026-12-03 18:30` or "
+            f"`in 2 hours` (read in {tz.key})."
+        )
+    return parsed.timestamp()
