@@ -1,0 +1,34 @@
+-- Groups (owned by cogs/groups). Other features reference groups(id) with ON DELETE CASCADE.
+
+CREATE TABLE groups (
+    id               INTEGER PRIMARY KEY,
+    guild_id         INTEGER NOT NULL,
+    name             TEXT    NOT NULL,
+    name_key         TEXT    NOT NULL,          -- casefolded name: unique per server
+    description      TEXT    NOT NULL DEFAULT '',
+    visibility       TEXT    NOT NULL DEFAULT 'open'
+                     CHECK (visibility IN ('open', 'request', 'invite')),
+    max_members      INTEGER,                   -- NULL = server default
+    timezone         TEXT,                      -- NULL = server's zone
+    role_id          INTEGER,
+    channel_id       INTEGER,
+    voice_channel_id INTEGER,
+    status           TEXT    NOT NULL DEFAULT 'active'
+                     CHECK (status IN ('pending', 'active', 'archived')),
+    broken           INTEGER NOT NULL DEFAULT 0, -- role/channel deleted by hand: /group repair
+    created_by       INTEGER NOT NULL,
+    created_at       REAL    NOT NULL,
+    UNIQUE (guild_id, name_key)
+);
+CREATE INDEX groups_role ON groups (role_id);
+CREATE INDEX groups_channel ON groups (channel_id);
+
+CREATE TABLE group_members (
+    guild_id  INTEGER NOT NULL,
+    group_id  INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+    user_id   INTEGER NOT NULL,
+    is_leader INTEGER NOT NULL DEFAULT 0,
+    joined_at REAL    NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX group_members_user ON group_members (guild_id, user_id);
