@@ -26,8 +26,11 @@ async def run(settings: Settings) -> int:
         async with bot:
             await bot.start(settings.token)
     except discord.LoginFailure:
-        print("Discord rejected DISCORD_TOKEN: copy a fresh bot token from the Developer "
-              "Portal (Bot → Reset Token) into .env.", file=sys.stderr)
+        print(
+            "Discord rejected DISCORD_TOKEN: copy a fresh bot token from the Developer "
+            "Portal (Bot → Reset Token) into .env.",
+            file=sys.stderr,
+        )
         return 1
     except MigrationError as exc:
         print(f"Database upgrade failed, nothing was changed: {exc}", file=sys.stderr)

@@ -117,7 +117,7 @@ class HuddleBot(commands.AutoShardedBot):
             (meta_key, current),
         )
         self.synced_commands = True
-        log.info("application commands synced (%s)", "guild %s" % guild_id if guild_id else "global")
+        log.info("application commands synced (%s)", f"guild {guild_id}" if guild_id else "global")
         return True
 
     async def close(self) -> None:
@@ -147,7 +147,10 @@ class HuddleBot(commands.AutoShardedBot):
             command = interaction.command.qualified_name if interaction.command else "component"
             log.error(
                 "unexpected error ref=%s command=%s guild=%s user=%s",
-                ref, command, interaction.guild_id, interaction.user.id,
+                ref,
+                command,
+                interaction.guild_id,
+                interaction.user.id,
                 exc_info=original,
             )
             message = f"Sorry, something went wrong on my side (reference `{ref}`)."
@@ -164,6 +167,8 @@ class HuddleBot(commands.AutoShardedBot):
         if not channel_id:
             return
         try:
-            await self.get_partial_messageable(int(channel_id)).send(text, allowed_mentions=NO_PINGS)
+            await self.get_partial_messageable(int(channel_id)).send(
+                text, allowed_mentions=NO_PINGS
+            )
         except discord.HTTPException as exc:
             log.warning("audit line to %s failed: %s", channel_id, exc)

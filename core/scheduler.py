@@ -81,9 +81,7 @@ class Scheduler:
         """Cancel every pending job with this key (and kind, if given)."""
         if kind is None:
             return await self.store.execute("DELETE FROM jobs WHERE key = ?", (key,))
-        return await self.store.execute(
-            "DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind)
-        )
+        return await self.store.execute("DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind))
 
     async def pending(self, kind: str | None = None, key: str | None = None) -> list[Job]:
         sql = "SELECT * FROM jobs WHERE dead = 0"
@@ -154,8 +152,7 @@ class Scheduler:
         async with self._run_lock:
             while True:
                 rows = await self.store.fetchall(
-                    "SELECT * FROM jobs WHERE dead = 0 AND due_at <= ? ORDER BY due_at, id"
-                    " LIMIT ?",
+                    "SELECT * FROM jobs WHERE dead = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?",
                     (self.clock.now(), BATCH),
                 )
                 if not rows:
@@ -181,7 +178,9 @@ class Scheduler:
     async def _fail(self, job: Job, error: str) -> None:
         attempts = job.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            log.error("job %s (%s) gave up after %s attempts: %s", job.id, job.kind, attempts, error)
+            log.error(
+                "job %s (%s) gave up after %s attempts: %s", job.id, job.kind, attempts, error
+            )
             await self.store.execute(
                 "UPDATE jobs SET attempts = ?, last_error = ?, dead = 1 WHERE id = ?",
                 (attempts, error, job.id),

@@ -35,7 +35,9 @@ def _optional_int(name: str, raw: str | None) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a number (a Discord server id), got {raw!r}.") from None
+        raise SettingsError(
+            f"{name} must be a number (a Discord server id), got {raw!r}."
+        ) from None
 
 
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:

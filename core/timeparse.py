@@ -66,7 +66,9 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
             return zoneinfo.ZoneInfo(zone)
     hints = suggest_zones(cleaned, limit=3)
     hint = f" Did you mean {', '.join(f'`{h}`' for h in hints)}?" if hints else ""
-    raise UserError(f"`{name}` is not a time zone I know. Use an IANA name like `Europe/Berlin`.{hint}")
+    raise UserError(
+        f"`{name}` is not a time zone I know. Use an IANA name like `Europe/Berlin`.{hint}"
+    )
 
 
 def suggest_zones(current: str, limit: int = 25) -> list[str]:

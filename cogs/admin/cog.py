@@ -1,0 +1,204 @@
+"""`/config …` (admins only, checked in the bot too) and `/help` (everyone)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.admin import logic
+from cogs.admin.help import help_embed
+from core.checks import is_admin
+from core.config import FEATURES, SettingSpec, channel_mention, role_mention
+from core.errors import GuildOnly, NotAllowed
+from core.timeparse import get_zone, suggest_zones
+from core.ui import EMBED_COLOUR, reply
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+FEATURE_CHOICES = [app_commands.Choice(name=logic.FEATURE_LABELS[f], value=f) for f in FEATURES]
+CREATION_CHOICES = [app_commands.Choice(name=p, value=p) for p in logic.CREATION_POLICIES]
+
+
+def _yes_no(value: object) -> str:
+    return "yes" if value else "no"
+
+
+# Settings that /config writes; features may register the same keys with richer labels.
+ADMIN_OWNED_SETTINGS = (
+    SettingSpec("groups", "groups.category", "Groups category", None, channel_mention),
+    SettingSpec("groups", "groups.archive_category", "Archive category", None, channel_mention),
+    SettingSpec("groups", "groups.creation", "Who may create groups", "anyone"),
+    SettingSpec("groups", "groups.creator_role", "Creator role", None, role_mention),
+    SettingSpec("groups", "groups.approval", "New groups need manager approval", False, _yes_no),
+    SettingSpec("groups", "groups.max_size", "Default and maximum group size", 25),
+    SettingSpec("groups", "groups.max_per_member", "Groups per member", 5),
+    SettingSpec("events", "reminders.defaults", "Default event reminders", "1h"),
+    SettingSpec("events", "reminders.dm", "Also DM reminders", False, _yes_no),
+    SettingSpec("events", "reminders.maybe", "Remind Maybe answers too", False, _yes_no),
+)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ConfigCommands(app_commands.Group, name="config", description="Configure Huddle (admins)"):
+    def __init__(self, bot: HuddleBot) -> None:
+        super().__init__()
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild is None:
+            raise GuildOnly()
+        if not is_admin(interaction.user):
+            raise NotAllowed("Only admins (Manage Server) can change Huddle's configuration.")
+        return True
+
+    @app_commands.command(name="show", description="Show every Huddle setting for this server")
+    async def show(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, embed=await self._settings_embed(interaction.guild_id or 0))
+
+    async def _settings_embed(self, guild_id: int) -> discord.Embed:
+        values = await self.bot.config.all(guild_id)
+        enabled = {f: bool(values.get(f"feature.{f}", True)) for f in FEATURES}
+        embed = discord.Embed(title="Huddle settings", colour=EMBED_COLOUR)
+        embed.add_field(name="Features", value=logic.feature_lines(enabled), inline=False)
+        sections = logic.settings_lines(self.bot.config.specs.values(), values)
+        for feature in ("core", *FEATURES):
+            lines = sections.get(feature)
+            if lines:
+                title = "Server" if feature == "core" else logic.FEATURE_LABELS[feature]
+                embed.add_field(name=title, value="\n".join(lines), inline=False)
+        return embed
+
+    @app_commands.command(name="feature", description="Turn a feature on or off for this server")
+    @app_commands.describe(feature="groups, checkins, polls or events", enabled="on or off")
+    @app_commands.choices(feature=FEATURE_CHOICES)
+    async def feature(
+        self, interaction: discord.Interaction, feature: app_commands.Choice[str], enabled: bool
+    ) -> None:
+        await self.bot.config.set_feature(interaction.guild_id or 0, feature.value, enabled)
+        state = "on" if enabled else "**off**"
+        await reply(interaction, f"{logic.FEATURE_LABELS[feature.value]} are now {state} here.")
+
+    @app_commands.command(name="manager-role", description="Set the community-manager role")
+    @app_commands.describe(role="Members with this role guide and manage every group")
+    async def manager_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        await self.bot.config.set(interaction.guild_id or 0, "manager_role", role.id)
+        await reply(interaction, f"Community managers are now members with {role.mention}.")
+
+    @app_commands.command(name="groups", description="Group settings: who creates, sizes, category")
+    @app_commands.describe(
+        category="Category new group channels go under",
+        creation="Who may create groups",
+        creator_role="The role allowed to create groups when creation is 'role'",
+        approval="Whether new groups need a community manager's approval",
+        max_size="Default and maximum number of members per group",
+        max_per_member="How many groups one member may join",
+    )
+    @app_commands.choices(creation=CREATION_CHOICES)
+    async def groups(
+        self,
+        interaction: discord.Interaction,
+        category: discord.CategoryChannel | None = None,
+        creation: app_commands.Choice[str] | None = None,
+        creator_role: discord.Role | None = None,
+        approval: bool | None = None,
+        max_size: app_commands.Range[int, 2, 1000] | None = None,
+        max_per_member: app_commands.Range[int, 1, 100] | None = None,
+    ) -> None:
+        guild_id = interaction.guild_id or 0
+        creation_value = creation.value if creation else None
+        current_role = await self.bot.config.get(guild_id, "groups.creator_role")
+        logic.validate_creation(
+            creation_value, creator_role.id if creator_role else None, current_role
+        )
+        logic.validate_group_limits(max_size, max_per_member)
+        changes = {
+            "groups.category": category.id if category else None,
+            "groups.creation": creation_value,
+            "groups.creator_role": creator_role.id if creator_role else None,
+            "groups.approval": approval,
+            "groups.max_size": max_size,
+            "groups.max_per_member": max_per_member,
+        }
+        await self._apply(interaction, changes)
+
+    @app_commands.command(name="timezone", description="Set the server's default time zone")
+    @app_commands.describe(zone="An IANA time zone such as Europe/Berlin")
+    async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
+        tz = get_zone(zone)
+        await self.bot.config.set(interaction.guild_id or 0, "timezone", tz.key)
+        await reply(interaction, f"The server's time zone is now **{tz.key}**.")
+
+    @timezone.autocomplete("zone")
+    async def _zone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current)]
+
+    @app_commands.command(name="log-channel", description="Where Huddle posts its audit lines")
+    @app_commands.describe(channel="Text channel for group, poll and event audit lines")
+    async def log_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        await self.bot.config.set(interaction.guild_id or 0, "log_channel", channel.id)
+        await reply(interaction, f"Audit lines now go to {channel.mention}.")
+
+    @app_commands.command(name="reminders", description="Default event reminders")
+    @app_commands.describe(
+        defaults="Offsets before an event, like 1d,1h",
+        dm="Also send reminders by DM",
+        include_maybe="Remind members who answered Maybe too",
+    )
+    async def reminders(
+        self,
+        interaction: discord.Interaction,
+        defaults: str | None = None,
+        dm: bool | None = None,
+        include_maybe: bool | None = None,
+    ) -> None:
+        normalised = logic.validate_reminder_offsets(defaults) if defaults is not None else None
+        changes = {
+            "reminders.defaults": normalised,
+            "reminders.dm": dm,
+            "reminders.maybe": include_maybe,
+        }
+        await self._apply(interaction, changes)
+
+    async def _apply(self, interaction: discord.Interaction, changes: dict[str, object]) -> None:
+        """Store the options that were given; with none, show the current values."""
+        guild_id = interaction.guild_id or 0
+        given = {k: v for k, v in changes.items() if v is not None}
+        for key, value in given.items():
+            await self.bot.config.set(guild_id, key, value)
+        values = await self.bot.config.all(guild_id)
+        lines = [
+            f"**{self.bot.config.specs[k].label}:** {self.bot.config.specs[k].show(values.get(k))}"
+            for k in changes
+        ]
+        head = "Saved." if given else "Nothing changed; current values:"
+        await reply(interaction, head + "\n" + "\n".join(lines))
+
+
+class AdminCog(commands.Cog):
+    def __init__(self, bot: HuddleBot) -> None:
+        self.bot = bot
+        for spec in ADMIN_OWNED_SETTINGS:
+            bot.config.register(spec)
+        self.config_commands = ConfigCommands(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.config_commands)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.config_commands.name)
+
+    @app_commands.command(name="help", description="What Huddle does and how to use it")
+    async def help(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, embed=help_embed())

@@ -1,0 +1,49 @@
+"""The `/help` text: the features and their main commands."""
+
+from __future__ import annotations
+
+import discord
+
+from core.ui import EMBED_COLOUR
+
+SECTIONS = (
+    (
+        "Groups — a small private space",
+        "`/group create` a group (a role + private channel), `/group join`, `/group leave`, "
+        "`/group list`, `/group info`. Leaders: `/group invite`, `/group kick`, "
+        "`/group promote`, `/group edit`, `/group archive`, `/group delete`, `/group panel`.",
+    ),
+    (
+        "Check-ins — accountability",
+        "`/goal set` your goal, `/checkin log` or press **Check in** on a prompt. Leaders: "
+        "`/checkin schedule` daily or weekly prompts. `/checkin streak`, `/checkin board`. "
+        "Each period ends with a summary naming who checked in and who **Missed**.",
+    ),
+    (
+        "Polls — decide together",
+        "`/poll create` with options separated by `;`. Vote by reacting 🇦 🇧 …; remove the "
+        "reaction to withdraw. `/poll results`, `/poll close`, `/poll list`, `/poll recount`.",
+    ),
+    (
+        "Events — meet at times that suit everyone",
+        "`/event create` (`friday 7pm`, `2026-12-03 18:30`, `in 2 hours`), RSVP with "
+        "**Going** / **Maybe** / **Can't**, reminders, `repeat` for series, `/event export` "
+        "to your calendar, `/event findtime` to find a slot. Set your zone: `/timezone set`.",
+    ),
+    (
+        "Admins",
+        "`/config show`, `/config feature`, `/config manager-role`, `/config groups`, "
+        "`/config timezone`, `/config log-channel`, `/config reminders`.",
+    ),
+)
+
+
+def help_embed() -> discord.Embed:
+    embed = discord.Embed(
+        title="Huddle — micro-communities for your server",
+        description="Small groups around one interest, with accountability, polls and meetups.",
+        colour=EMBED_COLOUR,
+    )
+    for name, value in SECTIONS:
+        embed.add_field(name=name, value=value, inline=False)
+    return embed

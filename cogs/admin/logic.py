@@ -1,0 +1,62 @@
+"""Pure rules for server configuration: validation and rendering of settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from core.config import FEATURES, SettingSpec
+from core.errors import UserError
+from core.timeparse import parse_duration
+
+CREATION_POLICIES = ("anyone", "role", "managers")
+FEATURE_LABELS = {
+    "groups": "Groups",
+    "checkins": "Check-ins",
+    "polls": "Polls",
+    "events": "Events",
+}
+MAX_GROUP_SIZE_LIMIT = 1000
+
+
+def validate_reminder_offsets(text: str) -> str:
+    """`1d,1h` → normalised `1d,1h`; each part must be a duration. Empty = no reminders."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) > 5:
+        raise UserError("Give at most 5 reminder offsets, like `1d,1h`.")
+    for part in parts:
+        parse_duration(part)
+    return ",".join(parts)
+
+
+def validate_group_limits(max_size: int | None, max_per_member: int | None) -> None:
+    if max_size is not None and not 2 <= max_size <= MAX_GROUP_SIZE_LIMIT:
+        raise UserError(f"`max_size` must be between 2 and {MAX_GROUP_SIZE_LIMIT}.")
+    if max_per_member is not None and not 1 <= max_per_member <= 100:
+        raise UserError("`max_per_member` must be between 1 and 100.")
+
+
+def validate_creation(creation: str | None, creator_role: int | None, current_role: Any) -> None:
+    if creation == "role" and not (creator_role or current_role):
+        raise UserError(
+            "With `creation:role`, also pick `creator_role` — the role allowed to create groups."
+        )
+
+
+def feature_lines(enabled: dict[str, bool]) -> str:
+    return "\n".join(
+        f"{'✅' if enabled.get(f, True) else '⛔'} {FEATURE_LABELS[f]} — "
+        f"{'on' if enabled.get(f, True) else '**off**'}"
+        for f in FEATURES
+    )
+
+
+def settings_lines(specs: Iterable[SettingSpec], values: dict[str, Any]) -> dict[str, list[str]]:
+    """Group the rendered settings by the feature that owns them."""
+    sections: dict[str, list[str]] = {}
+    for spec in specs:
+        if spec.key.startswith("feature."):
+            continue
+        value = values.get(spec.key, spec.default)
+        sections.setdefault(spec.feature, []).append(f"**{spec.label}:** {spec.show(value)}")
+    return sections
