@@ -74,6 +74,23 @@ class Scheduler:
         self._wake.set()  # the new job may be earlier than the one we sleep for
         return job_id
 
+    async def schedule_many(
+        self, jobs: list[tuple[str, float, dict[str, Any], int | None, str | None]]
+    ) -> None:
+        """Schedule many `(kind, due_at, payload, guild_id, key)` jobs in one transaction."""
+        now = self.clock.now()
+        rows = [
+            (guild_id, kind, key, float(due_at), json.dumps(payload), now)
+            for kind, due_at, payload, guild_id, key in jobs
+        ]
+        async with self.store.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO jobs (guild_id, kind, key, due_at, payload, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        self._wake.set()
+
     async def cancel(self, job_id: int) -> bool:
         return await self.store.execute("DELETE FROM jobs WHERE id = ?", (job_id,)) > 0
 
