@@ -20,8 +20,15 @@ log = logging.getLogger("huddle")
 async def run(settings: Settings) -> int:
     bot = HuddleBot(settings)
     loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []  # keep a reference so the task is not collected
+
+    def request_shutdown() -> None:
+        if not closing:
+            log.info("shutting down")
+            closing.append(loop.create_task(bot.close()))
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        loop.add_signal_handler(sig, request_shutdown)
     try:
         async with bot:
             await bot.start(settings.token)
