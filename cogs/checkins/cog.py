@@ -1,0 +1,274 @@
+"""The Discord adapter for check-ins: `/goal …` and `/checkin …` commands, the button,
+and the scheduled prompt/summary/nudge jobs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
+from core.checks import FeatureGroup, is_manager
+from core.errors import NotAllowed, UserError
+from core.timeparse import parse_clock
+from core.ui import clip, reply, ts
+
+from . import logic, render
+from .jobs import CheckinJobs
+from .service import CheckinService
+from .store import Schedule
+from .views import CheckinButton, checked_in_text
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+GOAL_MAX = 200
+PROMPT_MAX = 500
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@app_commands.guild_only()
+class GoalCommands(FeatureGroup, name="goal", description="Your goal within a group"):
+    feature_name = "checkins"
+
+
+@app_commands.guild_only()
+class CheckinCommands(FeatureGroup, name="checkin", description="Check-ins, streaks, schedules"):
+    feature_name = "checkins"
+
+
+async def _member_groups(interaction: discord.Interaction, current: str) -> list:
+    bot: HuddleBot = interaction.client  # type: ignore[assignment]
+    manager = await is_manager(interaction)
+    return await groups.group_choices(
+        bot.store,
+        interaction.guild_id or 0,
+        interaction.user.id,
+        current,
+        "member",
+        manager=manager,
+    )
+
+
+async def _led_groups(interaction: discord.Interaction, current: str) -> list:
+    bot: HuddleBot = interaction.client  # type: ignore[assignment]
+    manager = await is_manager(interaction)
+    return await groups.group_choices(
+        bot.store,
+        interaction.guild_id or 0,
+        interaction.user.id,
+        current,
+        "leader",
+        manager=manager,
+    )
+
+
+class Checkins(commands.Cog):
+    """Goals, scheduled check-in prompts, streaks and the board."""
+
+    goal = GoalCommands()
+    checkin = CheckinCommands()
+
+    def __init__(self, bot: HuddleBot) -> None:
+        self.bot = bot
+        self.service = CheckinService(bot)
+        self.store = self.service.store
+        self.jobs = CheckinJobs(self.service)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(CheckinButton)
+        self.jobs.register()
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(CheckinButton)
+
+    async def _group(self, interaction: discord.Interaction, text: str) -> GroupRef:
+        return await groups.resolve_group(self.bot.store, interaction.guild_id or 0, text)
+
+    async def _require_leader(self, interaction: discord.Interaction, group: GroupRef) -> None:
+        if await groups.is_leader(self.bot.store, group.id, interaction.user.id):
+            return
+        if await is_manager(interaction):
+            return
+        raise NotAllowed(
+            f"Only leaders of **{group.name}** and community managers can change its check-ins."
+        )
+
+    # -- /goal ------------------------------------------------------------------------------
+
+    @goal.command(name="set", description="Set your goal within a group (shown on prompts)")
+    @app_commands.describe(group="Your group", text="Your goal, in a sentence")
+    @app_commands.autocomplete(group=_member_groups)
+    async def goal_set(self, interaction: discord.Interaction, group: str, text: str) -> None:
+        found = await self._group(interaction, group)
+        await self.service.require_member(found, interaction.user.id)
+        cleaned = text.strip()
+        if not cleaned or len(cleaned) > GOAL_MAX:
+            raise UserError(f"Write your goal in 1 to {GOAL_MAX} characters.")
+        now = self.bot.clock.now()
+        await self.store.set_goal(found.guild_id, found.id, interaction.user.id, cleaned, now)
+        await reply(interaction, f"🎯 Your goal in **{found.name}**: {cleaned}")
+
+    @goal.command(name="list", description="A member's goals across groups")
+    @app_commands.describe(member="Whose goals (you, if left out)")
+    async def goal_list(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
+        user = member or interaction.user
+        goals = await self.store.goals_of_member(interaction.guild_id or 0, user.id)
+        named: list[tuple[str, str]] = []
+        for goal in goals:
+            group = await groups.get_group(self.bot.store, goal.group_id)
+            if group is not None and not group.archived:
+                named.append((group.name, goal.text))
+        await reply(interaction, render.goals_text(user.id, named))
+
+    @goal.command(name="clear", description="Remove your goal within a group")
+    @app_commands.describe(group="Your group")
+    @app_commands.autocomplete(group=_member_groups)
+    async def goal_clear(self, interaction: discord.Interaction, group: str) -> None:
+        found = await self._group(interaction, group)
+        if not await self.store.clear_goal(found.id, interaction.user.id):
+            raise UserError(f"You have no goal in **{found.name}**. Set one with `/goal set`.")
+        await reply(interaction, f"Your goal in **{found.name}** is cleared.")
+
+    # -- /checkin schedule / unschedule -------------------------------------------------------
+
+    @checkin.command(name="schedule", description="Leaders: post check-in prompts on a schedule")
+    @app_commands.describe(
+        group="The group",
+        cadence="daily or weekly",
+        time="Prompt time, 24-hour HH:MM in the group's time zone (e.g. 18:00)",
+        weekday="Weekly: the day of the prompt (default: today)",
+        prompt="The question to ask (optional)",
+        nudge="Hours before a period closes to nudge who hasn't checked in (0 = off)",
+    )
+    @app_commands.autocomplete(group=_led_groups)
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        group: str,
+        cadence: Literal["daily", "weekly"],
+        time: str,
+        weekday: Weekday | None = None,
+        prompt: str | None = None,
+        nudge: app_commands.Range[int, 0, 167] | None = None,
+    ) -> None:
+        found = await self._group(interaction, group)
+        await self._require_leader(interaction, found)
+        if found.archived:
+            raise UserError(f"**{found.name}** is archived; unarchive it to schedule check-ins.")
+        if found.channel_id is None:
+            raise UserError(f"**{found.name}** has no channel to post in. Repair the group first.")
+        at = parse_clock(time)
+        zone = await self.service.zone(found)
+        day = self._weekday(cadence, weekday, zone)
+        hours = self._nudge_hours(cadence, nudge)
+        text = clip((prompt or "").strip(), PROMPT_MAX)
+        schedule = Schedule(
+            found.guild_id, found.id, cadence, at.hour, at.minute, day, text, hours,
+            interaction.user.id, self.bot.clock.now(),
+        )  # fmt: skip
+        await self.store.save_schedule(schedule)
+        upcoming = await self.jobs.arm(found, schedule)
+        when = f"{at:%H:%M}" + (f" every {logic.WEEKDAYS[day]}" if day is not None else " daily")
+        nudge_text = f" Nudge: {hours} h before each period closes." if hours else ""
+        await reply(
+            interaction,
+            f"📅 Check-ins for **{found.name}** scheduled at {when} ({zone.key})."
+            f" First prompt {ts(upcoming.start, 'F')} ({ts(upcoming.start, 'R')}).{nudge_text}",
+            ephemeral=False,
+        )
+
+    def _weekday(self, cadence: str, weekday: str | None, zone) -> int | None:
+        """Weekly needs a weekday; without one it is today's weekday in the group's zone."""
+        if cadence != "weekly":
+            return None
+        if weekday:
+            return logic.parse_weekday(weekday)
+        return datetime.fromtimestamp(self.bot.clock.now(), tz=zone).weekday()
+
+    def _nudge_hours(self, cadence: str, nudge: int | None) -> int:
+        hours = nudge or 0
+        length = 168 if cadence == "weekly" else 24
+        if hours >= length:
+            raise UserError(
+                f"`nudge` is hours before the period closes: for {cadence} check-ins use 1 to"
+                f" {length - 1} (or 0 for no nudge)."
+            )
+        return hours
+
+    @checkin.command(name="unschedule", description="Leaders: stop a group's check-in prompts")
+    @app_commands.describe(group="The group")
+    @app_commands.autocomplete(group=_led_groups)
+    async def unschedule(self, interaction: discord.Interaction, group: str) -> None:
+        found = await self._group(interaction, group)
+        await self._require_leader(interaction, found)
+        if not await self.store.delete_schedule(found.id):
+            raise UserError(f"**{found.name}** has no check-in schedule.")
+        await self.jobs.disarm(found.id)
+        await reply(
+            interaction,
+            f"Check-in prompts for **{found.name}** stopped. Members can still `/checkin log`.",
+            ephemeral=False,
+        )
+
+    # -- /checkin log / streak / board --------------------------------------------------------
+
+    @checkin.command(name="log", description="Check in for the current period")
+    @app_commands.describe(group="Your group", note="What you did", status="How it went")
+    @app_commands.autocomplete(group=_member_groups)
+    async def log_checkin(
+        self,
+        interaction: discord.Interaction,
+        group: str,
+        note: str | None = None,
+        status: Literal["done", "partial", "blocked"] = "done",
+    ) -> None:
+        found = await self._group(interaction, group)
+        result = await self.service.record(found, interaction.user.id, note or "", status)
+        await reply(interaction, checked_in_text(found.name, result))
+
+    @checkin.command(name="streak", description="Current and best streak, completion rate")
+    @app_commands.describe(member="Whose streaks (you, if left out)", group="Only this group")
+    @app_commands.autocomplete(group=_member_groups)
+    async def streak(
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member | None = None,
+        group: str | None = None,
+    ) -> None:
+        user = member or interaction.user
+        guild_id = interaction.guild_id or 0
+        if group:
+            chosen = [await self._group(interaction, group)]
+        else:
+            chosen = await groups.groups_of_member(self.bot.store, guild_id, user.id)
+        if not chosen:
+            raise UserError(f"<@{user.id}> is in no group yet; there are no streaks to show.")
+        lines = [render.streak_line(g.name, await self.service.stats(g, user.id)) for g in chosen]
+        await reply(interaction, render.streak_text(user.id, lines))
+
+    @checkin.command(name="board", description="A group's check-in leaderboard")
+    @app_commands.describe(group="The group", period="week, month or all time (default week)")
+    @app_commands.autocomplete(group=_member_groups)
+    async def board(
+        self,
+        interaction: discord.Interaction,
+        group: str,
+        period: Literal["week", "month", "all"] = "week",
+    ) -> None:
+        found = await self._group(interaction, group)
+        members = await groups.member_ids(self.bot.store, found.id)
+        since = logic.board_since(period, self.bot.clock.now())
+        counts = await self.store.counts_since(found.id, since)
+        streaks = await self.service.current_streaks(found, members)
+        rows = logic.rank_board(members, counts, streaks)
+        await reply(interaction, render.board_text(found.name, period, rows))

@@ -1,0 +1,221 @@
+"""The durable jobs behind scheduled check-ins.
+
+`checkin.prompt` (key `checkin:<group>`) fires at each prompt instant, which is also the
+end of the previous period: it posts the summaries of closed, prompted periods, then the
+prompt of the period that opens now, then schedules itself for the next prompt (and the
+nudge). What was posted is recorded per (group, period) before the job finishes, so a
+retry or a restart never posts twice. A prompt whose period closed while the bot was
+down is not posted late (its summary still is); the schedule goes on from the next
+future prompt.
+
+`checkin.nudge` fires `nudge` hours before a period closes: a DM to each member who has
+not checked in, or, when their DMs are closed, one mention in the group channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
+from core.scheduler import Job
+from core.ui import NO_PINGS
+
+from . import logic, render
+from .logic import Period, Rule
+from .service import CheckinService, indices_of
+from .store import PeriodRecord, Schedule
+from .views import prompt_view
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+log = logging.getLogger(__name__)
+
+PROMPT_KIND = "checkin.prompt"
+NUDGE_KIND = "checkin.nudge"
+DM_CLOSED = 50007
+
+
+def job_key(group_id: int) -> str:
+    return f"checkin:{group_id}"
+
+
+class CheckinJobs:
+    def __init__(self, service: CheckinService) -> None:
+        self.service = service
+        self.bot = service.bot
+        self.store = service.store
+
+    def register(self) -> None:
+        self.bot.scheduler.register(PROMPT_KIND, self.on_prompt)
+        self.bot.scheduler.register(NUDGE_KIND, self.on_nudge)
+
+    # -- arming -------------------------------------------------------------------------
+
+    async def arm(self, group: GroupRef, schedule: Schedule) -> Period:
+        """(Re)start a group's schedule: the next prompt job, and the nudge for the open
+        period if its prompt is already out. Returns the period the next prompt opens."""
+        await self.disarm(group.id)
+        zone = await self.service.zone(group)
+        current = logic.period_at(schedule.rule, zone, self.bot.clock.now())
+        upcoming = logic.next_period(schedule.rule, zone, current)
+        await self._schedule_prompt(group, upcoming.start)
+        record = await self.store.get_period_record(group.id, current.key)
+        if record and record.prompt_posted:
+            await self._schedule_nudge(group, schedule, current)
+        return upcoming
+
+    async def disarm(self, group_id: int) -> None:
+        await self.bot.scheduler.cancel_key(job_key(group_id), PROMPT_KIND)
+        await self.bot.scheduler.cancel_key(job_key(group_id), NUDGE_KIND)
+
+    async def _schedule_prompt(self, group: GroupRef, start: int) -> None:
+        payload = {"group_id": group.id, "start": start}
+        await self.bot.scheduler.schedule(
+            PROMPT_KIND, start, payload, group.guild_id, key=job_key(group.id)
+        )
+
+    async def _schedule_nudge(self, group: GroupRef, schedule: Schedule, period: Period) -> None:
+        when = logic.nudge_at(period, schedule.nudge_hours)
+        if when is None or when <= self.bot.clock.now():
+            return
+        payload = {"group_id": group.id, "period_key": period.key, "start": period.start}
+        await self.bot.scheduler.schedule(
+            NUDGE_KIND, when, payload, group.guild_id, key=job_key(group.id)
+        )
+
+    # -- the prompt job -----------------------------------------------------------------
+
+    async def on_prompt(self, job: Job) -> None:
+        group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
+        schedule = await self.store.get_schedule(group.id) if group else None
+        if group is None or schedule is None or group.archived:
+            return  # the group or its schedule is gone: the job ends here
+        rule, zone = schedule.rule, await self.service.zone(group)
+        now = self.bot.clock.now()
+        enabled = await self.bot.config.feature_enabled(group.guild_id, "checkins")
+        if enabled:
+            for record in await self.store.periods_to_summarise(group.id, now):
+                await self.post_summary(group, rule, zone, record)
+        due = logic.period_at(rule, zone, float(job.payload["start"]))
+        current = logic.period_at(rule, zone, now)
+        if enabled and current.key == due.key:
+            if await self.post_prompt(group, schedule, current):
+                await self._schedule_nudge(group, schedule, current)
+        elif current.key != due.key:
+            log.info("check-in prompt %s of group %s skipped: its period closed", due.key, group.id)
+        await self.bot.scheduler.cancel_key(job_key(group.id), PROMPT_KIND)
+        await self._schedule_prompt(group, current.end)
+
+    async def post_prompt(self, group: GroupRef, schedule: Schedule, period: Period) -> bool:
+        """Post the period's prompt once; True if it is (or already was) out."""
+        await self.store.open_period_record(group.guild_id, group.id, period)
+        record = await self.store.get_period_record(group.id, period.key)
+        if record and record.prompt_posted:
+            return True
+        members = await groups.member_ids(self.bot.store, group.id)
+        await self.store.note_members(group.guild_id, group.id, members, period.start)
+        goals = await self.store.goals_of_group(group.id)
+        text = render.prompt_text(group.name, schedule.prompt, period, members, goals)
+        message = await self._send(group, text, view=prompt_view(group.id))
+        if message is None:
+            return False
+        await self.store.mark_prompt_posted(group.id, period.key, message.id)
+        return True
+
+    async def post_summary(
+        self, group: GroupRef, rule: Rule, zone: ZoneInfo, record: PeriodRecord
+    ) -> None:
+        period = Period(
+            record.period_key,
+            record.period_start,
+            record.period_end,
+            logic.index_of(rule, zone, record.period_start),
+        )
+        members = await groups.member_ids(self.bot.store, group.id)
+        checkins = await self.store.checkins_for_period(group.id, period.key)
+        entries = [render.SummaryEntry(c.user_id, c.status, c.note) for c in checkins]
+        milestones = await self._milestones(
+            group, rule, zone, period, [c.user_id for c in checkins]
+        )
+        goals = await self.store.goals_of_group(group.id)
+        text = render.summary_text(group.name, period, members, entries, goals, milestones)
+        await self._send(group, text)
+        # Marked even when the channel refused (4xx): retrying would not help.
+        await self.store.mark_summary_posted(group.id, period.key)
+
+    async def _milestones(
+        self, group: GroupRef, rule: Rule, zone: ZoneInfo, period: Period, users: list[int]
+    ) -> dict[int, int]:
+        reached: dict[int, int] = {}
+        for user_id in users:
+            starts = await self.store.member_period_starts(group.id, user_id)
+            indices = indices_of(rule, zone, [s for s in starts if s <= period.start])
+            milestone = logic.milestone_reached(logic.streak_ending_at(indices, period.index))
+            if milestone:
+                reached[user_id] = milestone
+        return reached
+
+    async def _send(
+        self,
+        group: GroupRef,
+        text: str,
+        *,
+        view: discord.ui.View | None = None,
+        mentions: discord.AllowedMentions = NO_PINGS,
+    ) -> discord.Message | None:
+        """Send to the group channel. A channel that is gone or closed to the bot (4xx) is
+        logged and skipped; server errors raise so the scheduler retries."""
+        if group.channel_id is None:
+            log.warning("group %s has no channel; check-in message dropped", group.id)
+            return None
+        channel = self.bot.get_partial_messageable(group.channel_id, guild_id=group.guild_id)
+        kwargs: dict = {"allowed_mentions": mentions}
+        if view is not None:
+            kwargs["view"] = view
+        try:
+            return await channel.send(text, **kwargs)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.warning("check-in post to channel %s of group %s failed: %s", group.channel_id,
+                        group.id, exc)  # fmt: skip
+            return None
+
+    # -- the nudge job ----------------------------------------------------------------------
+
+    async def on_nudge(self, job: Job) -> None:
+        group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
+        schedule = await self.store.get_schedule(group.id) if group else None
+        if group is None or schedule is None or group.archived:
+            return
+        if not await self.bot.config.feature_enabled(group.guild_id, "checkins"):
+            return
+        zone = await self.service.zone(group)
+        period = logic.period_at(schedule.rule, zone, float(job.payload["start"]))
+        now = self.bot.clock.now()
+        if period.key != job.payload["period_key"] or now >= period.end:
+            return  # the schedule changed, or the period closed while we were down
+        members = await groups.member_ids(self.bot.store, group.id)
+        done = await self.store.checked_in_users(group.id, period.key)
+        pending = [u for u in members if u not in done]
+        claimed = await self.store.claim_nudges(group.guild_id, group.id, period.key, pending, now)
+        fallback = [u for u in claimed if not await self._dm_nudge(group, period, u)]
+        if fallback:
+            await self.store.set_nudge_method(group.id, period.key, fallback, "channel")
+            mentions = discord.AllowedMentions(users=[discord.Object(id=u) for u in fallback])
+            await self._send(group, render.nudge_channel_text(fallback, period), mentions=mentions)
+
+    async def _dm_nudge(self, group: GroupRef, period: Period, user_id: int) -> bool:
+        """True if the DM went out (or failed for a reason a channel mention won't fix)."""
+        try:
+            dm = await self.bot.create_dm(discord.Object(id=user_id))
+            await dm.send(render.nudge_dm_text(group.name, group.channel_id, period))
+        except discord.Forbidden as exc:
+            log.info("nudge DM to %s refused (%s); falling back to the channel", user_id, exc.code)
+            return False
+        except discord.HTTPException as exc:
+            log.warning("nudge DM to %s failed: %s", user_id, exc)
+        return True

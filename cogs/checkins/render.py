@@ -1,0 +1,144 @@
+"""The text members see: prompts, summaries, nudges, streaks and the board. Pure
+functions over plain data (no I/O, no discord imports); mentions are written as
+`<@id>` and the sender decides whether they ping (they never do, except a nudge)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.ui import clip, ts
+
+from .logic import BoardRow, Period, StreakStats, first_line
+
+LIMIT = 2000  # Discord message content
+STATUS_MARK = {"done": "✅", "partial": "🟡", "blocked": "⛔"}
+DEFAULT_PROMPT = "Time to check in: what did you do for your goal this period?"
+BOARD_TITLES = {"week": "last 7 days", "month": "last 30 days", "all": "all time"}
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    user_id: int
+    status: str
+    note: str
+
+
+def _fit(head: str, lines: Sequence[str], tail: str = "") -> str:
+    """Join as many lines as fit in one message; say how many were left out."""
+    text = head
+    for shown, line in enumerate(lines):
+        rest = len(lines) - shown
+        if len(text) + len(line) + len(tail) + 40 > LIMIT:
+            return f"{text}\n… and {rest} more{tail}"
+        text += "\n" + line
+    return text + tail
+
+
+def _line_budget(count: int, reserved: int) -> int:
+    """Characters each per-member line may use so that `count` lines fit."""
+    return max(60, (LIMIT - reserved) // max(count, 1) - 2)
+
+
+def goal_lines(members: Sequence[int], goals: dict[int, str], budget: int = 120) -> list[str]:
+    return [clip(f"<@{u}>: {goals[u]}", budget) for u in members if goals.get(u)]
+
+
+def prompt_text(
+    group_name: str, prompt: str, period: Period, members: Sequence[int], goals: dict[int, str]
+) -> str:
+    head = (
+        f"📝 **Check-in — {group_name}**\n{prompt or DEFAULT_PROMPT}\n"
+        f"Press **Check in** below (or use `/checkin log`) before {ts(period.end, 'F')}"
+        f" ({ts(period.end, 'R')})."
+    )
+    lines = goal_lines(members, goals, _line_budget(len(goals), len(head) + 40))
+    if not lines:
+        return head
+    return _fit(head + "\n\n**Goals**", lines)
+
+
+def summary_text(
+    group_name: str,
+    period: Period,
+    members: Sequence[int],
+    entries: Sequence[SummaryEntry],
+    goals: dict[int, str],
+    milestones: dict[int, int],
+) -> str:
+    """Who checked in (status, first line of the note, goal), then **Missed**: the members
+    who did not, named so that missing is noticeable; then streak milestones."""
+    checked = {e.user_id for e in entries}
+    missed = [u for u in members if u not in checked]
+    head = (
+        f"📋 **Check-in summary — {group_name}**\n"
+        f"Period {ts(period.start, 'f')} – {ts(period.end, 'f')}: "
+        f"{len(entries)} of {len(set(members) | checked)} checked in.\n"
+    )
+    budget = _line_budget(len(entries) + 1, len(head) + 60 + 25 * len(missed))
+    lines = [f"**Checked in ({len(entries)})**"]
+    lines += [_entry_line(e, goals.get(e.user_id, ""), budget) for e in entries] or ["nobody"]
+    lines.append(f"**Missed ({len(missed)})**")
+    lines.append(", ".join(f"<@{u}>" for u in missed) if missed else "nobody — well done!")
+    if milestones:
+        lines.append("**Streak milestones**")
+        lines += [f"🔥 <@{u}> reached a {n}-period streak!" for u, n in milestones.items()]
+    return _fit(head.rstrip("\n"), lines)
+
+
+def _entry_line(entry: SummaryEntry, goal: str, budget: int) -> str:
+    mark = STATUS_MARK.get(entry.status, "✅")
+    note = first_line(entry.note)
+    line = f"{mark} <@{entry.user_id}> ({entry.status})"
+    if note:
+        line += f" — {note}"
+    if goal:
+        line += f" · goal: {goal}"
+    return clip(line, budget)
+
+
+def nudge_dm_text(group_name: str, channel_id: int | None, period: Period) -> str:
+    where = f" in <#{channel_id}>" if channel_id else ""
+    return (
+        f"👋 Friendly nudge: you haven't checked in for **{group_name}** yet. The period closes"
+        f" {ts(period.end, 'R')} — press **Check in** on the prompt{where} or use `/checkin log`."
+    )
+
+
+def nudge_channel_text(user_ids: Sequence[int], period: Period) -> str:
+    names = " ".join(f"<@{u}>" for u in user_ids)
+    return clip(
+        f"👋 {names} — you haven't checked in yet; this period closes {ts(period.end, 'R')}.",
+        LIMIT,
+    )
+
+
+def streak_line(group_name: str, stats: StreakStats) -> str:
+    rate = "—" if stats.rate is None else f"{stats.rate}%"
+    return (
+        f"**{group_name}** — current streak: **{stats.current}** · best streak: **{stats.best}**"
+        f" · completion rate: **{rate}** ({stats.periods_done} of {stats.periods_total} periods)"
+    )
+
+
+def streak_text(user_id: int, lines: Sequence[str]) -> str:
+    return _fit(f"🔥 **Check-in streaks for <@{user_id}>**", list(lines))
+
+
+def board_text(group_name: str, window: str, rows: Sequence[BoardRow]) -> str:
+    head = f"🏆 **Check-in board — {group_name}** ({BOARD_TITLES[window]})"
+    if not rows:
+        return head + "\nNo members yet."
+    lines = [
+        f"**{place}.** <@{r.user_id}> — {r.checkins} check-in{'s' if r.checkins != 1 else ''}"
+        f" · streak {r.streak}"
+        for place, r in enumerate(rows, start=1)
+    ]
+    return _fit(head, lines)
+
+
+def goals_text(user_id: int, goals: Sequence[tuple[str, str]]) -> str:
+    if not goals:
+        return f"<@{user_id}> has no goals set. Set one with `/goal set`."
+    lines = [clip(f"**{name}** — {text}", 300) for name, text in goals]
+    return _fit(f"🎯 **Goals of <@{user_id}>**", lines)

@@ -1,0 +1,136 @@
+"""Check-in operations shared by commands, the button/modal and the scheduled jobs:
+a group's zone and period rule, recording a check-in, streak statistics."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
+from core.errors import NotAllowed, UserError
+from core.timeparse import get_zone
+
+from . import logic
+from .logic import CALENDAR_DAYS, Period, Rule, StreakStats
+from .store import CheckinStore, Schedule
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+NOTE_MAX = 1000
+
+
+@dataclass(frozen=True)
+class Recorded:
+    period: Period
+    new: bool
+    stats: StreakStats
+
+
+class CheckinService:
+    def __init__(self, bot: HuddleBot) -> None:
+        self.bot = bot
+        self.store = CheckinStore(bot.store)
+
+    async def zone(self, group: GroupRef) -> ZoneInfo:
+        name = group.timezone or await self.bot.config.server_timezone(group.guild_id)
+        try:
+            return get_zone(name)
+        except UserError:
+            log.warning("group %s has an unknown time zone %r; using UTC", group.id, name)
+            return ZoneInfo("UTC")
+
+    async def rule(self, group: GroupRef) -> tuple[Rule, ZoneInfo, Schedule | None]:
+        """The group's period rule (its schedule, or calendar days) and its zone."""
+        schedule = await self.store.get_schedule(group.id)
+        rule = schedule.rule if schedule else CALENDAR_DAYS
+        return rule, await self.zone(group), schedule
+
+    async def current_period(self, group: GroupRef) -> Period:
+        rule, zone, _ = await self.rule(group)
+        return logic.period_at(rule, zone, self.bot.clock.now())
+
+    async def require_member(self, group: GroupRef, user_id: int) -> None:
+        if not await groups.is_member(self.bot.store, group.id, user_id):
+            raise NotAllowed(
+                f"Only members of **{group.name}** can check in there."
+                f" Join it first with `/group join group:{group.name}`."
+            )
+
+    async def record(self, group: GroupRef, user_id: int, note: str, status: str) -> Recorded:
+        """One check-in per member per period: a second one updates the first."""
+        if group.archived:
+            raise UserError(f"**{group.name}** is archived; check-ins are closed.")
+        await self.require_member(group, user_id)
+        try:
+            status = logic.normalise_status(status)
+        except ValueError:
+            raise UserError(
+                f"`{status}` is not a status. Use `done`, `partial` or `blocked`."
+            ) from None
+        note = (note or "").strip()
+        if len(note) > NOTE_MAX:
+            raise UserError(f"Keep the note under {NOTE_MAX} characters (it has {len(note)}).")
+        rule, zone, _ = await self.rule(group)
+        now = self.bot.clock.now()
+        period = logic.period_at(rule, zone, now)
+        new = await self.store.record(group.guild_id, group.id, user_id, period, status, note, now)
+        stats = await self.stats(group, user_id, rule=rule, zone=zone)
+        return Recorded(period, new, stats)
+
+    async def stats(
+        self,
+        group: GroupRef,
+        user_id: int,
+        *,
+        rule: Rule | None = None,
+        zone: ZoneInfo | None = None,
+    ) -> StreakStats:
+        if rule is None or zone is None:
+            rule, zone, _ = await self.rule(group)
+        starts = await self.store.member_period_starts(group.id, user_id)
+        since = await self.store.member_since(group.id, user_id)
+        return self.stats_from(rule, zone, starts, since)
+
+    def stats_from(
+        self, rule: Rule, zone: ZoneInfo, starts: list[int], since: int | None
+    ) -> StreakStats:
+        current = logic.period_at(rule, zone, self.bot.clock.now()).index
+        indices = indices_of(rule, zone, starts)
+        since_index = logic.index_of(rule, zone, since) if since is not None else None
+        return logic.streak_stats(indices, current, since_index)
+
+    async def current_streaks(self, group: GroupRef, members: list[int]) -> dict[int, int]:
+        rule, zone, _ = await self.rule(group)
+        current = logic.period_at(rule, zone, self.bot.clock.now()).index
+        history = await self.store.group_period_starts(group.id)
+        return {
+            u: logic.current_streak(
+                recent_indices(rule, zone, history.get(u, []), current), current
+            )
+            for u in members
+        }
+
+
+def indices_of(rule: Rule, zone: ZoneInfo, starts: list[int]) -> set[int]:
+    """Period indices (under `rule`) of stored period starts."""
+    return {logic.index_of(rule, zone, s) for s in starts}
+
+
+def recent_indices(rule: Rule, zone: ZoneInfo, starts: list[int], current: int) -> set[int]:
+    """Indices of the newest starts, stopping at the first gap (enough for a current
+    streak without converting a member's whole history)."""
+    found: set[int] = set()
+    expected = current
+    for start in reversed(starts):
+        index = logic.index_of(rule, zone, start)
+        if index < expected - 1:
+            break
+        found.add(index)
+        expected = min(expected, index)
+    return found

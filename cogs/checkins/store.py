@@ -1,0 +1,314 @@
+"""Check-ins' SQL: goals, schedules, check-ins, per-period posting records, nudges."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import time
+
+from core.store import Store
+
+from .logic import Period, Rule
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    guild_id: int
+    group_id: int
+    cadence: str
+    hour: int
+    minute: int
+    weekday: int | None
+    prompt: str
+    nudge_hours: int
+    created_by: int
+    created_at: float
+
+    @property
+    def rule(self) -> Rule:
+        weekday = self.weekday if self.cadence == "weekly" else None
+        return Rule(self.cadence, time(self.hour, self.minute), weekday)
+
+
+@dataclass(frozen=True)
+class Checkin:
+    user_id: int
+    period_key: str
+    period_start: int
+    status: str
+    note: str
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class Goal:
+    group_id: int
+    user_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PeriodRecord:
+    group_id: int
+    period_key: str
+    period_start: int
+    period_end: int
+    prompt_message_id: int | None
+    prompt_posted: bool
+    summary_posted: bool
+
+
+def _schedule(row: sqlite3.Row) -> Schedule:
+    return Schedule(**{k: row[k] for k in Schedule.__dataclass_fields__})
+
+
+def _period(row: sqlite3.Row) -> PeriodRecord:
+    return PeriodRecord(
+        group_id=row["group_id"],
+        period_key=row["period_key"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        prompt_message_id=row["prompt_message_id"],
+        prompt_posted=bool(row["prompt_posted"]),
+        summary_posted=bool(row["summary_posted"]),
+    )
+
+
+class CheckinStore:
+    def __init__(self, store: Store) -> None:
+        self.db = store
+
+    # -- goals ----------------------------------------------------------------------------
+
+    async def set_goal(self, guild_id: int, group_id: int, user_id: int, text: str, now: float):
+        await self.db.execute(
+            "INSERT INTO checkin_goals (guild_id, group_id, user_id, text, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, user_id)"
+            " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+            (guild_id, group_id, user_id, text, now),
+        )
+
+    async def clear_goal(self, group_id: int, user_id: int) -> bool:
+        return (
+            await self.db.execute(
+                "DELETE FROM checkin_goals WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+            )
+            > 0
+        )
+
+    async def goals_of_group(self, group_id: int) -> dict[int, str]:
+        rows = await self.db.fetchall(
+            "SELECT user_id, text FROM checkin_goals WHERE group_id = ?", (group_id,)
+        )
+        return {r["user_id"]: r["text"] for r in rows}
+
+    async def goals_of_member(self, guild_id: int, user_id: int) -> list[Goal]:
+        rows = await self.db.fetchall(
+            "SELECT group_id, user_id, text FROM checkin_goals WHERE guild_id = ? AND user_id = ?"
+            " ORDER BY group_id",
+            (guild_id, user_id),
+        )
+        return [Goal(r["group_id"], r["user_id"], r["text"]) for r in rows]
+
+    # -- schedules ------------------------------------------------------------------------
+
+    async def save_schedule(self, s: Schedule) -> None:
+        await self.db.execute(
+            "INSERT INTO checkin_schedules (guild_id, group_id, cadence, hour, minute, weekday,"
+            " prompt, nudge_hours, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (group_id) DO UPDATE SET cadence = excluded.cadence,"
+            " hour = excluded.hour, minute = excluded.minute, weekday = excluded.weekday,"
+            " prompt = excluded.prompt, nudge_hours = excluded.nudge_hours",
+            (
+                s.guild_id, s.group_id, s.cadence, s.hour, s.minute, s.weekday,
+                s.prompt, s.nudge_hours, s.created_by, s.created_at,
+            ),
+        )  # fmt: skip
+
+    async def get_schedule(self, group_id: int) -> Schedule | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM checkin_schedules WHERE group_id = ?", (group_id,)
+        )
+        return _schedule(row) if row else None
+
+    async def delete_schedule(self, group_id: int) -> bool:
+        return (
+            await self.db.execute("DELETE FROM checkin_schedules WHERE group_id = ?", (group_id,))
+            > 0
+        )
+
+    # -- check-ins ------------------------------------------------------------------------
+
+    async def record(
+        self,
+        guild_id: int,
+        group_id: int,
+        user_id: int,
+        period: Period,
+        status: str,
+        note: str,
+        now: float,
+    ) -> bool:
+        """Insert or update the member's check-in for `period`; True if it was new."""
+        async with self.db.transaction() as tx:
+            existed = await tx.fetchone(
+                "SELECT 1 FROM checkins WHERE group_id = ? AND user_id = ? AND period_key = ?",
+                (group_id, user_id, period.key),
+            )
+            await tx.execute(
+                "INSERT INTO checkins (guild_id, group_id, user_id, period_key, period_start,"
+                " status, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (group_id, user_id, period_key) DO UPDATE SET"
+                " status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
+                (guild_id, group_id, user_id, period.key, period.start, status, note, now, now),
+            )
+            await tx.execute(
+                "INSERT INTO checkin_members (guild_id, group_id, user_id, since_start)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET"
+                " since_start = MIN(since_start, excluded.since_start)",
+                (guild_id, group_id, user_id, period.start),
+            )
+        return existed is None
+
+    async def checkins_for_period(self, group_id: int, period_key: str) -> list[Checkin]:
+        rows = await self.db.fetchall(
+            "SELECT user_id, period_key, period_start, status, note, updated_at FROM checkins"
+            " WHERE group_id = ? AND period_key = ? ORDER BY updated_at, user_id",
+            (group_id, period_key),
+        )
+        return [Checkin(**dict(r)) for r in rows]
+
+    async def checked_in_users(self, group_id: int, period_key: str) -> set[int]:
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM checkins WHERE group_id = ? AND period_key = ?",
+            (group_id, period_key),
+        )
+        return {r["user_id"] for r in rows}
+
+    async def member_period_starts(self, group_id: int, user_id: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT period_start FROM checkins WHERE group_id = ? AND user_id = ?"
+            " ORDER BY period_start",
+            (group_id, user_id),
+        )
+        return [r[0] for r in rows]
+
+    async def group_period_starts(self, group_id: int) -> dict[int, list[int]]:
+        """Every member's period starts in a group (one indexed scan), oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, period_start FROM checkins WHERE group_id = ? ORDER BY period_start",
+            (group_id,),
+        )
+        found: dict[int, list[int]] = {}
+        for user_id, start in rows:
+            found.setdefault(user_id, []).append(start)
+        return found
+
+    async def counts_since(self, group_id: int, since: float | None) -> dict[int, int]:
+        rows = await self.db.fetchall(
+            "SELECT user_id, COUNT(*) FROM checkins WHERE group_id = ? AND period_start >= ?"
+            " GROUP BY user_id",
+            (group_id, int(since) if since is not None else -(2**62)),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def groups_with_checkins(self, guild_id: int, user_id: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT group_id FROM checkin_members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return [r[0] for r in rows]
+
+    # -- who is counted since when ----------------------------------------------------------
+
+    async def note_members(self, guild_id: int, group_id: int, user_ids: list[int], since: int):
+        """Count these members from the period starting at `since` unless already counted."""
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO checkin_members (guild_id, group_id, user_id, since_start)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING",
+                [(guild_id, group_id, u, since) for u in user_ids],
+            )
+
+    async def member_since(self, group_id: int, user_id: int) -> int | None:
+        return await self.db.fetchval(
+            "SELECT since_start FROM checkin_members WHERE group_id = ? AND user_id = ?",
+            (group_id, user_id),
+        )
+
+    # -- per-period posting records ---------------------------------------------------------
+
+    async def open_period_record(self, guild_id: int, group_id: int, period: Period) -> None:
+        await self.db.execute(
+            "INSERT INTO checkin_periods (guild_id, group_id, period_key, period_start, period_end)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, period_key) DO NOTHING",
+            (guild_id, group_id, period.key, period.start, period.end),
+        )
+
+    async def get_period_record(self, group_id: int, period_key: str) -> PeriodRecord | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM checkin_periods WHERE group_id = ? AND period_key = ?",
+            (group_id, period_key),
+        )
+        return _period(row) if row else None
+
+    async def mark_prompt_posted(self, group_id: int, period_key: str, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE checkin_periods SET prompt_posted = 1, prompt_message_id = ?"
+            " WHERE group_id = ? AND period_key = ?",
+            (message_id, group_id, period_key),
+        )
+
+    async def mark_summary_posted(self, group_id: int, period_key: str) -> None:
+        await self.db.execute(
+            "UPDATE checkin_periods SET summary_posted = 1 WHERE group_id = ? AND period_key = ?",
+            (group_id, period_key),
+        )
+
+    async def periods_to_summarise(self, group_id: int, now: float) -> list[PeriodRecord]:
+        """Prompted periods that have closed and whose summary is not out yet, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM checkin_periods WHERE group_id = ? AND summary_posted = 0"
+            " AND prompt_posted = 1 AND period_end <= ? ORDER BY period_start",
+            (group_id, now),
+        )
+        return [_period(r) for r in rows]
+
+    # -- nudges ---------------------------------------------------------------------------
+
+    async def claim_nudges(
+        self, guild_id: int, group_id: int, period_key: str, user_ids: list[int], now: float
+    ) -> list[int]:
+        """Record a nudge for each member not nudged yet this period; returns those claimed
+        (recorded before sending, so a retry never nudges anyone twice)."""
+        claimed: list[int] = []
+        async with self.db.transaction() as tx:
+            for user_id in user_ids:
+                cur = await tx.execute(
+                    "INSERT INTO checkin_nudges (guild_id, group_id, period_key, user_id, sent_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (guild_id, group_id, period_key, user_id, now),
+                )
+                if cur.rowcount:
+                    claimed.append(user_id)
+        return claimed
+
+    async def set_nudge_method(
+        self, group_id: int, period_key: str, user_ids: list[int], method: str
+    ) -> None:
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE checkin_nudges SET method = ? WHERE group_id = ? AND period_key = ?"
+                " AND user_id = ?",
+                [(method, group_id, period_key, u) for u in user_ids],
+            )
+
+    async def nudges(self, group_id: int, period_key: str) -> dict[int, str]:
+        rows = await self.db.fetchall(
+            "SELECT user_id, method FROM checkin_nudges WHERE group_id = ? AND period_key = ?",
+            (group_id, period_key),
+        )
+        return {r[0]: r[1] for r in rows}
