@@ -90,9 +90,13 @@ def parse_moment(text: str, zone: str, now: float) -> float:
     if is_duration(text):
         return now + parse_duration(text).total_seconds()
     tz = get_zone(zone)
+    exact = _parse_iso_local(text, tz)
+    if exact is not None:
+        return exact
     base = datetime.fromtimestamp(now, tz=UTC).astimezone(tz).replace(tzinfo=None)
     parsed = dateparser.parse(
         text,
+        languages=["en"],  # one language: ~20x faster than detecting it
         settings={
             "TIMEZONE": tz.key,
             "RETURN_AS_TIMEZONE_AWARE": True,
@@ -106,3 +110,55 @@ def parse_moment(text: str, zone: str, now: float) -> float:
             f"`in 2 hours` (read in {tz.key})."
         )
     return parsed.timestamp()
+
+
+_ISO_LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
+
+
+def _parse_iso_local(text: str, tz: zoneinfo.ZoneInfo) -> float | None:
+    """`2026-12-03 18:30` (or a bare date, read as midnight) without dateparser."""
+    match = _ISO_LOCAL.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
+    try:
+        naive = datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+    return localize(naive, tz.key)
+
+
+def parse_when(text: str, zone: str, now: float) -> float:
+    """Like `parse_moment`, but the moment must lie in the future. The error shows what
+    was understood, so a misread is easy to correct."""
+    moment = parse_moment(text, zone, now)
+    if moment <= now:
+        raise UserError(
+            f"I read `{text}` as <t:{int(moment)}:F> ({zone}), which is in the past. "
+            "Give a future time, like `friday 7pm` or `in 2 hours`."
+        )
+    return moment
+
+
+def parse_offsets(text: str) -> list[int]:
+    """Reminder offsets like `1d,1h` or `30m` → seconds, largest first, no duplicates.
+    `none`/`off`/`0` means no reminders."""
+    cleaned = text.strip().lower()
+    if cleaned in ("", "none", "off", "0", "no"):
+        return []
+    offsets = {
+        int(parse_duration(part).total_seconds()) for part in cleaned.split(",") if part.strip()
+    }
+    return sorted(offsets, reverse=True)
+
+
+def to_local(epoch: float, zone: str) -> datetime:
+    """The naive wall-clock time in `zone` at the UTC moment `epoch`."""
+    return datetime.fromtimestamp(epoch, tz=UTC).astimezone(get_zone(zone)).replace(tzinfo=None)
+
+
+def localize(naive: datetime, zone: str) -> float:
+    """A naive wall-clock time in `zone` → UTC epoch. In a DST gap the clock time is moved
+    forward by the gap (02:30 → 03:30); in an overlap the first occurrence is used."""
+    # PEP 495: fold=0 uses the offset in force before a transition, which does both.
+    return naive.replace(tzinfo=get_zone(zone), fold=0).timestamp()

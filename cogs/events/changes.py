@@ -1,0 +1,127 @@
+"""Editing and cancelling events (creator, group leaders, managers); attendees are told."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.events import render, scheduled
+from cogs.events.models import Event
+from cogs.events.recurrence import next_occurrence, rule_for
+from core.errors import UserError
+from core.timeparse import parse_offsets, parse_when, to_local
+from core.ui import clip, when_text
+
+if TYPE_CHECKING:
+    from cogs.events.service import EventService
+
+SCOPES = ("this occurrence", "series")
+
+
+async def edit_event(
+    service: EventService,
+    interaction: discord.Interaction,
+    event: Event,
+    options: dict[str, Any],
+) -> tuple[Event, list[str]]:
+    """Apply the given options; returns the updated event and notes for the editor."""
+    await service.require_organiser(interaction, event)
+    service.check_open(event)
+    fields = await _changed_fields(service, interaction, event, options)
+    if not fields:
+        raise UserError("Nothing to change: give at least one option to edit.")
+    updated = await service.events.update(event.id, **fields)
+    promoted = (
+        await service.events.fill_free_seats(event.id, service.bot.clock.now())
+        if "capacity" in fields
+        else []
+    )
+    if promoted:
+        await service.tell_promoted(updated, promoted)
+    await service.arm(updated)
+    await service.refresh_message(updated)
+    notes = await service._sync_scheduled(interaction.guild, updated)  # type: ignore[arg-type]
+    if fields.keys() & {"title", "start_at", "end_at", "location", "voice_channel_id"}:
+        await service.tell_attendees(updated, _change_text(event, updated))
+    return updated, notes
+
+
+async def _changed_fields(
+    service: EventService, interaction: discord.Interaction, event: Event, options: dict[str, Any]
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if options.get("title"):
+        fields["title"] = clip(options["title"].strip(), 100)
+    if options.get("description") is not None:
+        fields["description"] = clip(options["description"].strip(), 1000)
+    if options.get("where") is not None:
+        place = service.place_for(interaction.guild, options["where"], None)  # type: ignore[arg-type]
+        fields.update(location=place.location, voice_channel_id=place.voice_channel_id)
+    start, length = event.start_at, event.duration
+    if options.get("when"):
+        zone = await service.zone_for(event.guild_id, interaction.user.id, None)
+        start = parse_when(options["when"], zone, service.bot.clock.now())
+    if options.get("duration"):
+        length = service.length(options["duration"])
+    if (start, length) != (event.start_at, event.duration):
+        fields.update(start_at=start, end_at=start + length)
+        if event.recurring:
+            fields["rrule"] = rule_for(event.repeat, to_local(start, event.timezone))
+    if options.get("capacity") is not None:
+        if options["capacity"] < 0:
+            raise UserError("`capacity` must be 1 or more (0 removes the limit).")
+        fields["capacity"] = options["capacity"] or None
+    if options.get("remind") is not None:
+        fields["remind"] = ",".join(str(o) for o in parse_offsets(options["remind"]))
+    return fields
+
+
+def _change_text(before: Event, after: Event) -> str:
+    lines = [f"📝 **{after.title}** was changed."]
+    if before.title != after.title:
+        lines.append(f"Now called **{after.title}** (was {before.title}).")
+    if before.start_at != after.start_at or before.end_at != after.end_at:
+        lines.append(f"Now {when_text(after.start_at)}.")
+    if render.place_text(before) != render.place_text(after):
+        lines.append(f"Now at {render.place_text(after) or 'no set place'}.")
+    return "\n".join(lines)
+
+
+async def cancel_event(
+    service: EventService, interaction: discord.Interaction, event: Event, scope: str
+) -> tuple[str, list[str]]:
+    await service.require_organiser(interaction, event)
+    service.check_open(event)
+    who = interaction.user.mention
+    if scope == "this occurrence" and event.recurring:
+        return await _skip_occurrence(service, interaction, event, who)
+    await service.tell_attendees(
+        event, f"❌ **{event.title}** ({when_text(event.start_at)}) is **cancelled**."
+    )
+    cancelled = await service.events.update(event.id, status="cancelled")
+    await service.arm(cancelled)  # drops its reminders and roll-over
+    await service.refresh_message(cancelled)
+    note = await scheduled.cancel(interaction.guild, cancelled)  # type: ignore[arg-type]
+    await service.bot.audit(event.guild_id, f"Event cancelled: **{event.title}** by {who}")
+    series = " (the whole series)" if event.recurring else ""
+    return f"Cancelled **{event.title}**{series}.", [note] if note else []
+
+
+async def _skip_occurrence(
+    service: EventService, interaction: discord.Interaction, event: Event, who: str
+) -> tuple[str, list[str]]:
+    start = next_occurrence(event.start_at, event.timezone, event.rrule or "")
+    await service.tell_attendees(
+        event,
+        f"❌ **{event.title}** on {when_text(event.start_at)} is **cancelled**; the next one is {when_text(start)}.",
+    )
+    moved = await service.events.move_occurrence(event.id, start, start + event.duration)
+    await service.arm(moved)
+    await service.refresh_message(moved)
+    notes = await service._sync_scheduled(interaction.guild, moved)  # type: ignore[arg-type]
+    await service.bot.audit(
+        event.guild_id,
+        f"Event occurrence cancelled: **{event.title}** on {when_text(event.start_at)} by {who}",
+    )
+    return f"Cancelled this occurrence of **{event.title}**. Next: {when_text(start)}.", notes

@@ -1,0 +1,277 @@
+"""The Discord adapter for events: `/event …` commands, job and button registration."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.events import ics, render
+from cogs.events.changes import SCOPES, cancel_event, edit_event
+from cogs.events.findtime import CLOSE, FindTimeFlow
+from cogs.events.jobs import roll_over, send_reminder
+from cogs.events.logic import REPEATS, STATUS_LABELS
+from cogs.events.service import REMIND, ROLLOVER, EventService
+from cogs.events.views import FindTimeCreateButton, RsvpButton
+from cogs.groups import api as groups
+from core.checks import FeatureGroup, is_manager
+from core.config import SettingSpec
+from core.timeparse import to_local
+from core.ui import clip, plural, reply, send_pages
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+SETTINGS = (
+    SettingSpec("events", "reminders.defaults", "Default event reminders", "1h"),
+    SettingSpec("events", "reminders.dm", "Also DM event reminders", False),
+    SettingSpec("events", "reminders.maybe", "Remind members who answered Maybe", False),
+)
+PER_PAGE = 10
+
+
+@app_commands.guild_only()
+class EventCommands(
+    FeatureGroup, name="event", description="Meetups with RSVP, reminders and time zones"
+):
+    feature_name = "events"
+
+
+def _link(event_guild: int, channel_id: int | None, message_id: int | None) -> str:
+    return f"https://discord.com/channels/{event_guild}/{channel_id}/{message_id}"
+
+
+class EventsCog(commands.Cog):
+    event = EventCommands()
+
+    def __init__(self, bot: HuddleBot) -> None:
+        self.bot = bot
+        self.service = EventService(bot)
+        self.findtime = FindTimeFlow(self.service)
+
+    async def cog_load(self) -> None:
+        for spec in SETTINGS:
+            self.bot.config.register(spec)
+        self.bot.scheduler.register(REMIND, lambda job: send_reminder(self.service, job))
+        self.bot.scheduler.register(ROLLOVER, lambda job: roll_over(self.service, job))
+        self.bot.scheduler.register(CLOSE, self.findtime.close_job)
+        self.bot.add_dynamic_items(RsvpButton, FindTimeCreateButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RsvpButton, FindTimeCreateButton)
+
+    # -- autocomplete ---------------------------------------------------------------------
+
+    async def event_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await self.service.events.search(
+            interaction.guild_id or 0, current, self.bot.clock.now()
+        )
+        choices = []
+        for event in found:
+            local = to_local(event.start_at, event.timezone).strftime("%a %d %b %H:%M")
+            choices.append(
+                app_commands.Choice(name=clip(f"{event.title} — {local}", 100), value=str(event.id))
+            )
+        return choices
+
+    async def group_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await groups.group_choices(
+            self.bot.store, interaction.guild_id or 0, interaction.user.id, current,
+            "member", manager=await is_manager(interaction),
+        )  # fmt: skip
+
+    # -- commands -------------------------------------------------------------------------
+
+    @event.command(name="create")
+    @app_commands.describe(
+        title="What the event is called",
+        when="When it starts, e.g. `friday 7pm`, `2026-12-03 18:30`, `in 2 hours`",
+        duration="How long it lasts, e.g. `90m`, `2h` (default 1h)",
+        group="Plan it for a group (posted in the group's channel)",
+        where="A place, a link, or a voice channel",
+        description="More about the event",
+        repeat="Repeat the event",
+        remind="Reminder offsets before the start, e.g. `1d,1h` (default from server config)",
+        capacity="How many can go; extra Going answers join a waitlist",
+    )
+    @app_commands.choices(repeat=[app_commands.Choice(name=r, value=r) for r in REPEATS])
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        when: str,
+        duration: str | None = None,
+        group: str | None = None,
+        where: str | None = None,
+        description: app_commands.Range[str, 0, 1000] | None = None,
+        repeat: str = "none",
+        remind: str | None = None,
+        capacity: app_commands.Range[int, 1, 10000] | None = None,
+    ) -> None:
+        """Plan an event with RSVP buttons, reminders and a Discord scheduled event."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        event, notes = await self.service.create(
+            interaction, title=title, when=when, duration=duration, group_text=group, where=where,
+            description=description, repeat=repeat, remind=remind, capacity=capacity,
+        )  # fmt: skip
+        text = (
+            f"Created **{discord.utils.escape_markdown(event.title)}** for {self.service.describe_time(event)}: "
+            f"{_link(event.guild_id, event.channel_id, event.message_id)}"
+        )
+        await reply(interaction, "\n".join([text, *notes]))
+
+    @event.command(name="list")
+    @app_commands.describe(group="Only this group's events")
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def list_(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        """Upcoming events with how many are going."""
+        guild_id = interaction.guild_id or 0
+        group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
+        found = await self.service.events.upcoming(
+            guild_id, self.bot.clock.now(), group_ref.id if group_ref else None
+        )
+        if not found:
+            await reply(interaction, "No upcoming events. Plan one with `/event create`.")
+            return
+        lines = [render.summary_line(e, await self.service.events.rsvps(e.id)) for e in found]
+        title = f"Upcoming events — {group_ref.name}" if group_ref else "Upcoming events"
+        pages = [
+            discord.Embed(
+                title=title,
+                description="\n".join(lines[i : i + PER_PAGE]),
+                colour=discord.Colour.blurple(),
+            )
+            for i in range(0, len(lines), PER_PAGE)
+        ]
+        await send_pages(interaction, pages)
+
+    @event.command(name="info")
+    @app_commands.describe(event="The event (type to search)")
+    @app_commands.autocomplete(event=event_autocomplete)
+    async def info(self, interaction: discord.Interaction, event: str) -> None:
+        """Everything about one event, including who is going."""
+        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        embed = render.event_embed(found, await self.service.events.rsvps(found.id))
+        embed.add_field(
+            name="Message",
+            value=_link(found.guild_id, found.channel_id, found.message_id),
+            inline=False,
+        )
+        await reply(interaction, render.message_content(found), embed=embed)
+
+    @event.command(name="rsvp")
+    @app_commands.describe(event="The event (type to search)", status="Your answer")
+    @app_commands.choices(
+        status=[app_commands.Choice(name=label, value=key) for key, label in STATUS_LABELS.items()]
+    )
+    @app_commands.autocomplete(event=event_autocomplete)
+    async def rsvp(self, interaction: discord.Interaction, event: str, status: str) -> None:
+        """Answer Going, Maybe or Can't (same as the buttons)."""
+        await interaction.response.defer(ephemeral=True)
+        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        outcome = await self.service.answer(interaction, found, status)
+        await self.service.refresh_message(found)
+        await reply(interaction, self.service.answer_text(found, outcome))
+
+    @event.command(name="edit")
+    @app_commands.describe(
+        event="The event (type to search)",
+        title="New title",
+        when="New start time, e.g. `friday 7pm`",
+        duration="New length, e.g. `2h`",
+        where="New place, link or voice channel",
+        description="New description",
+        capacity="New capacity (0 removes the limit)",
+        remind="New reminder offsets, e.g. `1d,1h` (`none` for no reminders)",
+    )
+    @app_commands.autocomplete(event=event_autocomplete)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        event: str,
+        title: app_commands.Range[str, 1, 100] | None = None,
+        when: str | None = None,
+        duration: str | None = None,
+        where: str | None = None,
+        description: app_commands.Range[str, 0, 1000] | None = None,
+        capacity: app_commands.Range[int, 0, 10000] | None = None,
+        remind: str | None = None,
+    ) -> None:
+        """Change an event (creator, group leaders, managers); attendees are told."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        options = {"title": title, "when": when, "duration": duration, "where": where,
+                   "description": description, "capacity": capacity, "remind": remind}  # fmt: skip
+        updated, notes = await edit_event(self.service, interaction, found, options)
+        text = f"Updated **{discord.utils.escape_markdown(updated.title)}** ({self.service.describe_time(updated)})."
+        await reply(interaction, "\n".join([text, *notes]))
+
+    @event.command(name="cancel")
+    @app_commands.describe(
+        event="The event (type to search)", scope="For a series: just this occurrence, or all"
+    )
+    @app_commands.choices(scope=[app_commands.Choice(name=s, value=s) for s in SCOPES])
+    @app_commands.autocomplete(event=event_autocomplete)
+    async def cancel(
+        self, interaction: discord.Interaction, event: str, scope: str = "series"
+    ) -> None:
+        """Cancel an event or one occurrence of a series; attendees are told."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        text, notes = await cancel_event(self.service, interaction, found, scope)
+        await reply(interaction, "\n".join([text, *notes]))
+
+    @event.command(name="export")
+    @app_commands.describe(group="Only this group's events")
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def export(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        """Download upcoming events as an .ics calendar file."""
+        guild_id = interaction.guild_id or 0
+        group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
+        now = self.bot.clock.now()
+        found = await self.service.events.upcoming(
+            guild_id, now, group_ref.id if group_ref else None, limit=1000
+        )
+        data = ics.build_calendar(
+            found, now, name=f"{group_ref.name} events" if group_ref else "Huddle events"
+        )
+        file = discord.File(io.BytesIO(data), filename="huddle-events.ics")
+        await reply(
+            interaction, f"{plural(len(found), 'upcoming event')} as a calendar file.", file=file
+        )
+
+    @event.command(name="findtime")
+    @app_commands.describe(
+        title="What the meeting is for",
+        options="Candidate times separated by `;`, e.g. `friday 7pm; saturday 10:00`",
+        group="Ask a group (posted in the group's channel)",
+        closes="When the poll closes, e.g. `12h`, `2d` (default 24h)",
+    )
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def findtime(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        options: str,
+        group: str | None = None,
+        closes: str | None = None,
+    ) -> None:
+        """Find a time that suits most: members react to every slot that works."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        poll = await self.findtime.start(interaction, title, options, group, closes)
+        await reply(
+            interaction,
+            f"Posted the poll for **{discord.utils.escape_markdown(poll.title)}** with "
+            f"{plural(len(poll.slots), 'slot')}: {_link(poll.guild_id, poll.channel_id, poll.message_id)}",
+        )

@@ -1,0 +1,191 @@
+"""`/event findtime`: a reaction poll over candidate times; at close the best slot is
+named and a button turns it into an event. Reactions are read from the message at close,
+so answers given while the bot was down count."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.events import render
+from cogs.events.logic import MAX_SLOTS, SLOT_EMOJIS, best_slot, split_options
+from cogs.events.models import Event, FindTime
+from cogs.events.recurrence import rule_for
+from cogs.events.store import EventDraft
+from cogs.events.views import findtime_view
+from cogs.groups import api as groups
+from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
+from core.scheduler import Job
+from core.timeparse import parse_duration, parse_when, to_local
+from core.ui import clip
+
+if TYPE_CHECKING:
+    from cogs.events.service import EventService
+
+log = logging.getLogger(__name__)
+
+CLOSE = "event.findtime_close"
+DEFAULT_CLOSES = "24h"
+
+
+class FindTimeFlow:
+    def __init__(self, service: EventService) -> None:
+        self.service = service
+        self.bot = service.bot
+        self.events = service.events
+
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        title: str,
+        options: str,
+        group_text: str | None,
+        closes: str | None,
+    ) -> FindTime:
+        guild_id = interaction.guild_id or 0
+        group = await self.service.group_for(interaction, group_text)
+        zone = await self.service.zone_for(guild_id, interaction.user.id, group)
+        now = self.bot.clock.now()
+        slots = self.read_slots(options, zone, now)
+        closes_at = now + parse_duration(closes or DEFAULT_CLOSES).total_seconds()
+        if closes_at >= slots[0]:
+            raise UserError(
+                "The poll must close before the earliest option. Give a shorter `closes`, like `12h`."
+            )
+        channel_id = group.channel_id if group and group.channel_id else interaction.channel_id or 0
+        poll = await self.events.create_findtime(
+            guild_id, group.id if group else None, clip(title.strip(), 100), slots, zone, channel_id,
+            closes_at, interaction.user.id, now,
+        )  # fmt: skip
+        try:
+            message = await self.bot.get_partial_messageable(channel_id).send(
+                embed=render.findtime_embed(poll)
+            )
+            for emoji in SLOT_EMOJIS[: len(slots)]:
+                await message.add_reaction(emoji)
+        except discord.Forbidden:
+            await self.events.delete_findtime(poll.id)
+            raise BotMissingPermission("Add Reactions", "post the find-a-time poll there") from None
+        await self.events.set_findtime_message(poll.id, message.id)
+        await self.bot.scheduler.schedule(
+            CLOSE, closes_at, {"poll_id": poll.id}, guild_id, key=f"findtime:{poll.id}"
+        )
+        return poll
+
+    @staticmethod
+    def read_slots(options: str, zone: str, now: float) -> list[float]:
+        texts = split_options(options)
+        if len(texts) < 2:
+            raise UserError(
+                "Give at least two times separated by `;`, like `friday 7pm; saturday 10:00`."
+            )
+        if len(texts) > MAX_SLOTS:
+            raise UserError(f"At most {MAX_SLOTS} options (one reaction each).")
+        slots = [parse_when(text, zone, now) for text in texts]
+        if len(set(slots)) != len(slots):
+            raise UserError("Two options are the same time; give each slot once.")
+        return sorted(slots)
+
+    # -- closing --------------------------------------------------------------------------
+
+    async def close_job(self, job: Job) -> None:
+        poll = await self.events.get_findtime(int(job.payload["poll_id"]))
+        if poll is None or poll.status != "open" or poll.message_id is None:
+            return
+        voters = await self.read_voters(poll)
+        index = best_slot(poll.slots, voters)
+        best = poll.slots[index] if index is not None else None
+        if not await self.events.close_findtime(
+            poll.id, best, len(voters[index]) if index is not None else 0
+        ):
+            return
+        counts = [len(v) for v in voters]
+        text = render.findtime_result(poll, index, counts)
+        message = self.bot.get_partial_messageable(poll.channel_id).get_partial_message(
+            poll.message_id
+        )
+        try:
+            await message.edit(embed=render.findtime_embed(poll, closed_text="**Closed.** " + text))
+        except discord.HTTPException as exc:
+            log.warning("find-time %s message edit failed: %s", poll.id, exc)
+        view = findtime_view(poll.id) if index is not None else None
+        suffix = (
+            "\nThe creator, group leaders or a manager can turn it into an event:" if view else ""
+        )
+        await self.bot.get_partial_messageable(poll.channel_id).send(text + suffix, view=view)  # type: ignore[arg-type]
+
+    async def read_voters(self, poll: FindTime) -> list[set[int]]:
+        """Who reacted with each slot's emoji, read from Discord (bots and, in a group poll,
+        non-members don't count)."""
+        channel = self.bot.get_partial_messageable(poll.channel_id)
+        message = await channel.fetch_message(poll.message_id or 0)
+        members = (
+            set(await groups.member_ids(self.bot.store, poll.group_id)) if poll.group_id else None
+        )
+        voters: list[set[int]] = [set() for _ in poll.slots]
+        for reaction in message.reactions:
+            emoji = str(reaction.emoji)
+            if emoji not in SLOT_EMOJIS[: len(poll.slots)]:
+                continue
+            async for user in reaction.users(limit=None):
+                if not user.bot and (members is None or user.id in members):
+                    voters[SLOT_EMOJIS.index(emoji)].add(user.id)
+        return voters
+
+    # -- turning the winner into an event -------------------------------------------------
+
+    async def create_from_button(self, interaction: discord.Interaction, poll_id: int) -> None:
+        poll = await self.events.get_findtime(poll_id)
+        if poll is None or poll.best_slot is None:
+            raise NotFound("This find-a-time poll is gone.")
+        await self._require_organiser(interaction, poll)
+        if poll.best_slot <= self.bot.clock.now():
+            raise UserError("That time has already passed; use `/event create` with a new time.")
+        if not await self.events.claim_findtime(poll.id):
+            raise UserError("An event was already created from this poll.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            event = await self._create_event(interaction, poll)
+        except Exception:
+            await self.events.finish_findtime(poll.id, None)  # let someone try again
+            raise
+        await self.events.finish_findtime(poll.id, event.id)
+        if interaction.message is not None:
+            try:
+                await interaction.message.edit(view=findtime_view(poll.id, disabled=True))
+            except discord.HTTPException as exc:
+                log.warning("find-time %s button disable failed: %s", poll.id, exc)
+
+    async def _require_organiser(self, interaction: discord.Interaction, poll: FindTime) -> None:
+        from core.checks import is_manager
+
+        if interaction.user.id == poll.created_by:
+            return
+        if poll.group_id and await groups.is_leader(
+            self.bot.store, poll.group_id, interaction.user.id
+        ):
+            return
+        if not await is_manager(interaction):
+            raise NotAllowed(
+                "Only the poll's creator, its group's leaders or a manager can create the event."
+            )
+
+    async def _create_event(self, interaction: discord.Interaction, poll: FindTime) -> Event:
+        start = float(poll.best_slot or 0)
+        group = await groups.get_group(self.bot.store, poll.group_id) if poll.group_id else None
+        guild = interaction.guild
+        place = self.service.place_for(guild, None, group) if guild else None  # type: ignore[arg-type]
+        draft = EventDraft(
+            guild_id=poll.guild_id, group_id=poll.group_id, title=poll.title, description="",
+            location=place.location if place else "", voice_channel_id=place.voice_channel_id if place else None,
+            start_at=start, end_at=start + 3600, timezone=poll.timezone, repeat="none",
+            rrule=rule_for("none", to_local(start, poll.timezone)),
+            remind=await self.service.remind_offsets(poll.guild_id, None), capacity=None,
+            channel_id=poll.channel_id, created_by=poll.created_by,
+        )  # fmt: skip
+        event, notes = await self.service.publish(guild, draft)  # type: ignore[arg-type]
+        text = f"Created **{event.title}** from the poll: https://discord.com/channels/{event.guild_id}/{event.channel_id}/{event.message_id}"
+        await interaction.followup.send("\n".join([text, *notes]), ephemeral=True)
+        return event

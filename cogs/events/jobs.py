@@ -1,0 +1,66 @@
+"""Durable job handlers: reminders and a series rolling over to its next occurrence."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from cogs.events import notify, render
+from cogs.events.logic import should_send_reminder
+from cogs.events.models import Event
+from cogs.events.recurrence import next_after
+from core.scheduler import Job
+from core.ui import when_text
+
+if TYPE_CHECKING:
+    from cogs.events.service import EventService
+
+log = logging.getLogger(__name__)
+
+
+async def _current(service: EventService, job: Job) -> Event | None:
+    """The event the job was made for, unless it was cancelled or moved since."""
+    event = await service.events.get(int(job.payload["event_id"]))
+    if event is None or event.status != "scheduled":
+        return None
+    if abs(event.start_at - float(job.payload["start_at"])) > 1:
+        return None  # stale: the event was rescheduled and has its own jobs
+    return event
+
+
+async def send_reminder(service: EventService, job: Job) -> None:
+    event = await _current(service, job)
+    now = service.bot.clock.now()
+    if event is None or not should_send_reminder(event.start_at, event.end_at, now):
+        log.info("reminder job %s dropped (event gone, moved or over)", job.id)
+        return
+    wanted = (
+        {"going", "maybe"}
+        if await service.bot.config.get(event.guild_id, "reminders.maybe", False)
+        else {"going"}
+    )
+    people = [r.user_id for r in await service.events.rsvps(event.id) if r.status in wanted]
+    if not people:
+        return
+    await notify.mention(service.bot, event.channel_id, render.reminder_text(event, []), people)
+    if await service.bot.config.get(event.guild_id, "reminders.dm", False):
+        text = f"⏰ Reminder: **{event.title}** starts {when_text(event.start_at)}."
+        for user_id in people:
+            await notify.dm(service.bot, user_id, text)
+
+
+async def roll_over(service: EventService, job: Job) -> None:
+    """The occurrence ended: move the series to its next occurrence (same message, answers
+    reset), update the scheduled event and arm the next reminders."""
+    event = await _current(service, job)
+    if event is None or not event.rrule:
+        return
+    now = service.bot.clock.now()
+    start = next_after(event.start_at, event.duration, event.timezone, event.rrule, now)
+    moved = await service.events.move_occurrence(event.id, start, start + event.duration)
+    await service.arm(moved)
+    await service.refresh_message(moved)
+    guild = service.bot.get_guild(event.guild_id)
+    if guild is not None:
+        await service._sync_scheduled(guild, moved)
+    log.info("event %s rolled over to %s", event.id, start)

@@ -1,0 +1,80 @@
+"""Plain records the events store returns."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cogs.events.logic import parse_offset_list
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    guild_id: int
+    group_id: int | None
+    title: str
+    description: str
+    location: str
+    voice_channel_id: int | None
+    start_at: float
+    end_at: float
+    timezone: str
+    repeat: str
+    rrule: str | None
+    remind: str
+    capacity: int | None
+    channel_id: int | None
+    message_id: int | None
+    scheduled_event_id: int | None
+    status: str
+    created_by: int
+    created_at: float
+
+    @property
+    def duration(self) -> float:
+        return self.end_at - self.start_at
+
+    @property
+    def offsets(self) -> list[int]:
+        return parse_offset_list(self.remind)
+
+    @property
+    def recurring(self) -> bool:
+        return self.rrule is not None
+
+    @property
+    def location_text(self) -> str:
+        if self.location:
+            return self.location
+        return "Discord voice channel" if self.voice_channel_id else ""
+
+    @classmethod
+    def from_row(cls, row: Any) -> Event:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class FindTime:
+    id: int
+    guild_id: int
+    group_id: int | None
+    title: str
+    slots: list[float]
+    timezone: str
+    channel_id: int
+    message_id: int | None
+    closes_at: float
+    status: str
+    best_slot: float | None
+    votes: int
+    event_id: int | None
+    created_by: int
+    created_at: float
+
+    @classmethod
+    def from_row(cls, row: Any) -> FindTime:
+        values = {name: row[name] for name in cls.__dataclass_fields__}
+        values["slots"] = json.loads(values["slots"])
+        return cls(**values)

@@ -1,0 +1,128 @@
+"""What members see: the event embed, its RSVP buttons, reminder and find-time texts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from cogs.events.logic import SLOT_EMOJIS, STATUS_LABELS, Rsvp, format_offset
+from cogs.events.models import Event, FindTime
+from cogs.events.recurrence import describe
+from cogs.events.views import RsvpButton
+from core.timeparse import to_local
+from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
+
+NAMES_SHOWN = 40
+CANCELLED_COLOUR = discord.Colour.dark_grey()
+
+
+def _names(rows: Sequence[Rsvp]) -> str:
+    names = [discord.utils.escape_markdown(r.display_name or f"<@{r.user_id}>") for r in rows]
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return clip(shown + (f" and {more} more" if more > 0 else ""), 1000) or "—"
+
+
+def place_text(event: Event) -> str:
+    if event.voice_channel_id:
+        return f"<#{event.voice_channel_id}>"
+    return discord.utils.escape_mentions(event.location) if event.location else ""
+
+
+def event_embed(event: Event, rsvps: Sequence[Rsvp]) -> discord.Embed:
+    cancelled = event.status == "cancelled"
+    title = f"Cancelled: {event.title}" if cancelled else event.title
+    embed = discord.Embed(
+        title=clip(title, 256),
+        description=clip(event.description, 2000) or None,
+        colour=CANCELLED_COLOUR if cancelled else EMBED_COLOUR,
+    )
+    embed.add_field(
+        name="When",
+        value=f"{when_text(event.start_at)}\nuntil {ts(event.end_at, 't')}",
+        inline=False,
+    )
+    if event.recurring:
+        embed.add_field(
+            name="Repeats", value=describe(event.repeat, to_local(event.start_at, event.timezone))
+        )
+    if place_text(event):
+        embed.add_field(name="Where", value=place_text(event))
+    _add_answers(embed, event, rsvps)
+    if event.offsets and not cancelled:
+        embed.set_footer(
+            text="Reminders " + ", ".join(format_offset(o) for o in event.offsets) + " before"
+        )
+    return embed
+
+
+def _add_answers(embed: discord.Embed, event: Event, rsvps: Sequence[Rsvp]) -> None:
+    by_status: dict[str, list[Rsvp]] = {"going": [], "maybe": [], "cant": [], "waitlist": []}
+    for row in sorted(rsvps, key=lambda r: r.seq):
+        by_status[row.status].append(row)
+    going = by_status["going"]
+    limit = f"/{event.capacity}" if event.capacity else ""
+    embed.add_field(name=f"Going ({len(going)}{limit})", value=_names(going), inline=False)
+    embed.add_field(name="Maybe", value=str(len(by_status["maybe"])))
+    embed.add_field(name="Can't", value=str(len(by_status["cant"])))
+    if event.capacity:
+        queue = by_status["waitlist"]
+        embed.add_field(
+            name=f"Waitlist ({len(queue)})", value=_names(queue) if queue else "—", inline=False
+        )
+
+
+def rsvp_view(event_id: int, *, disabled: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for status in STATUS_LABELS:
+        view.add_item(RsvpButton(event_id, status, disabled=disabled))
+    return view
+
+
+def message_content(event: Event) -> str | None:
+    return (
+        "**Cancelled** — this event will not take place." if event.status == "cancelled" else None
+    )
+
+
+def reminder_text(event: Event, user_ids: Sequence[int]) -> str:
+    people = " ".join(f"<@{u}>" for u in user_ids)
+    return clip(
+        f"⏰ **{event.title}** starts {ts(event.start_at, 'R')} ({ts(event.start_at, 'F')}). {people}",
+        2000,
+    )
+
+
+def summary_line(event: Event, rsvps: Sequence[Rsvp]) -> str:
+    going = sum(1 for r in rsvps if r.status == "going")
+    maybe = sum(1 for r in rsvps if r.status == "maybe")
+    limit = f"/{event.capacity}" if event.capacity else ""
+    return (
+        f"**{discord.utils.escape_markdown(event.title)}** — {when_text(event.start_at)} · "
+        f"{going}{limit} going, {maybe} maybe"
+    )
+
+
+def findtime_embed(poll: FindTime, closed_text: str | None = None) -> discord.Embed:
+    lines = [f"{SLOT_EMOJIS[i]} {when_text(slot)}" for i, slot in enumerate(poll.slots)]
+    intro = (
+        f"React with every slot that works for you. Closes {ts(poll.closes_at, 'R')}."
+        if closed_text is None
+        else closed_text
+    )
+    return discord.Embed(
+        title=clip(f"When can we meet? {poll.title}", 256),
+        description=intro + "\n\n" + "\n".join(lines),
+        colour=EMBED_COLOUR,
+    )
+
+
+def findtime_result(poll: FindTime, index: int | None, counts: Sequence[int]) -> str:
+    if index is None:
+        return f"Nobody picked a time for **{discord.utils.escape_markdown(poll.title)}**."
+    slot = poll.slots[index]
+    return (
+        f"Best time for **{discord.utils.escape_markdown(poll.title)}**: {SLOT_EMOJIS[index]} "
+        f"{when_text(slot)} — suits {plural(counts[index], 'member')}."
+    )

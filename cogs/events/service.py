@@ -1,0 +1,335 @@
+"""Event workflows shared by commands, buttons and jobs: create, answer, edit, cancel,
+and keeping the event message, the scheduled event and the reminder jobs in step."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.events import notify, render, scheduled
+from cogs.events.logic import REPEATS, STATUS_LABELS, RsvpOutcome, reminder_times
+from cogs.events.models import Event
+from cogs.events.recurrence import rule_for
+from cogs.events.store import EventDraft, EventStore
+from cogs.groups import api as groups
+from core.checks import ensure_feature, is_manager
+from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
+from core.timeparse import get_zone, parse_duration, parse_offsets, parse_when, to_local
+from core.ui import clip, ts, when_text
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+REMIND = "event.remind"
+ROLLOVER = "event.rollover"
+MAX_DURATION = 7 * 86400
+_CHANNEL_REF = re.compile(r"^(?:<#(\d+)>|(\d{15,20}))$")
+
+
+def job_key(event_id: int) -> str:
+    return f"event:{event_id}"
+
+
+@dataclass(frozen=True)
+class Place:
+    location: str
+    voice_channel_id: int | None
+
+
+class EventService:
+    def __init__(self, bot: HuddleBot) -> None:
+        self.bot = bot
+        self.events = EventStore(bot.store)
+
+    # -- reading the options --------------------------------------------------------------
+
+    async def zone_for(self, guild_id: int, user_id: int, group: groups.GroupRef | None) -> str:
+        """The creator's zone, else the group's, else the server's."""
+        zone = await self.bot.prefs.get(user_id, "timezone")
+        if not zone and group is not None:
+            zone = group.timezone
+        zone = zone or await self.bot.config.server_timezone(guild_id)
+        return get_zone(zone).key
+
+    async def resolve_event(self, guild_id: int, text: str) -> Event:
+        event = await self.events.find(guild_id, text)
+        if event is None:
+            raise NotFound(
+                f"There is no event called `{text}`. `/event list` shows upcoming events."
+            )
+        return event
+
+    async def group_for(
+        self, interaction: discord.Interaction, text: str | None
+    ) -> groups.GroupRef | None:
+        if not text:
+            return None
+        group = await groups.resolve_group(self.bot.store, interaction.guild_id or 0, text)
+        if group.archived:
+            raise UserError(f"**{group.name}** is archived; restore it before planning events.")
+        user_id = interaction.user.id
+        if not await groups.is_member(self.bot.store, group.id, user_id) and not await is_manager(
+            interaction
+        ):
+            raise NotAllowed(
+                f"Only members of **{group.name}** can plan its events. Join it first."
+            )
+        return group
+
+    def place_for(
+        self, guild: discord.Guild, where: str | None, group: groups.GroupRef | None
+    ) -> Place:
+        """A voice channel (mention or id) becomes a voice event; any other text is a place
+        or link; nothing at all uses the group's voice channel if it has one."""
+        text = (where or "").strip()
+        match = _CHANNEL_REF.match(text)
+        if match:
+            channel = guild.get_channel(int(match.group(1) or match.group(2)))
+            if isinstance(channel, (discord.VoiceChannel, discord.StageChannel)):
+                return Place("", channel.id)
+            if channel is not None:
+                return Place(f"#{channel.name}", None)
+        if not text and group is not None and group.voice_channel_id:
+            return Place("", group.voice_channel_id)
+        return Place(clip(text, 200), None)
+
+    async def remind_offsets(self, guild_id: int, remind: str | None) -> str:
+        text = (
+            remind
+            if remind is not None
+            else str(await self.bot.config.get(guild_id, "reminders.defaults", "1h"))
+        )
+        return ",".join(str(o) for o in parse_offsets(text))
+
+    # -- create ---------------------------------------------------------------------------
+
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        *,
+        title: str,
+        when: str,
+        duration: str | None,
+        group_text: str | None,
+        where: str | None,
+        description: str | None,
+        repeat: str,
+        remind: str | None,
+        capacity: int | None,
+    ) -> tuple[Event, list[str]]:
+        guild = interaction.guild
+        if guild is None:
+            raise GuildOnly()
+        draft = await self._draft(
+            interaction,
+            guild,
+            title,
+            when,
+            duration,
+            group_text,
+            where,
+            description,
+            repeat,
+            remind,
+            capacity,
+        )
+        return await self.publish(guild, draft)
+
+    async def publish(self, guild: discord.Guild, draft: EventDraft) -> tuple[Event, list[str]]:
+        """Store the event, post its message, mirror it as a scheduled event, arm its jobs."""
+        event = await self.events.create(draft, self.bot.clock.now())
+        try:
+            message = await self.bot.get_partial_messageable(draft.channel_id or 0).send(
+                embed=render.event_embed(event, []), view=render.rsvp_view(event.id)
+            )
+        except discord.HTTPException as exc:
+            await self.events.delete(event.id)  # leave nothing half-made
+            if isinstance(exc, discord.Forbidden):
+                raise BotMissingPermission(
+                    "Send Messages", "post the event in that channel"
+                ) from None
+            raise
+        event = await self.events.update(
+            event.id, message_id=message.id, channel_id=message.channel.id
+        )
+        notes = await self._sync_scheduled(guild, event, create=True)
+        await self.arm(event)
+        return event, notes
+
+    async def _draft(
+        self,
+        interaction: discord.Interaction,
+        guild: discord.Guild,
+        title: str,
+        when: str,
+        duration: str | None,
+        group_text: str | None,
+        where: str | None,
+        description: str | None,
+        repeat: str,
+        remind: str | None,
+        capacity: int | None,
+    ) -> EventDraft:
+        if not title.strip():
+            raise UserError("Give the event a title.")
+        if repeat not in REPEATS:
+            raise UserError(f"`repeat` must be one of: {', '.join(REPEATS)}.")
+        if capacity is not None and capacity < 1:
+            raise UserError("`capacity` must be at least 1 (leave it out for no limit).")
+        group = await self.group_for(interaction, group_text)
+        zone = await self.zone_for(guild.id, interaction.user.id, group)
+        start = parse_when(when, zone, self.bot.clock.now())
+        length = self.length(duration)
+        place = self.place_for(guild, where, group)
+        return EventDraft(
+            guild_id=guild.id,
+            group_id=group.id if group else None,
+            title=clip(title.strip(), 100),
+            description=clip((description or "").strip(), 1000),
+            location=place.location,
+            voice_channel_id=place.voice_channel_id,
+            start_at=start,
+            end_at=start + length,
+            timezone=zone,
+            repeat=repeat,
+            rrule=rule_for(repeat, to_local(start, zone)),
+            remind=await self.remind_offsets(guild.id, remind),
+            capacity=capacity,
+            channel_id=(group.channel_id if group and group.channel_id else interaction.channel_id),
+            created_by=interaction.user.id,
+        )
+
+    @staticmethod
+    def length(duration: str | None) -> float:
+        if not duration:
+            return 3600.0
+        seconds = parse_duration(duration).total_seconds()
+        if seconds > MAX_DURATION:
+            raise UserError("An event can last at most a week (`7d`).")
+        return seconds
+
+    async def _sync_scheduled(
+        self, guild: discord.Guild, event: Event, *, create: bool = False
+    ) -> list[str]:
+        if create:
+            scheduled_id, note = await scheduled.create(guild, event)
+        else:
+            scheduled_id, note = await scheduled.update(guild, event)
+        if scheduled_id != event.scheduled_event_id:
+            await self.events.update(event.id, scheduled_event_id=scheduled_id)
+        return [note] if note else []
+
+    # -- jobs -----------------------------------------------------------------------------
+
+    async def arm(self, event: Event) -> None:
+        """(Re)schedule the reminders and, for a series, the roll-over to the next one."""
+        key = job_key(event.id)
+        await self.bot.scheduler.cancel_key(key, REMIND)
+        await self.bot.scheduler.cancel_key(key, ROLLOVER)
+        if event.status != "scheduled":
+            return
+        payload = {"event_id": event.id, "start_at": event.start_at}
+        for offset, due in reminder_times(event.start_at, event.offsets, self.bot.clock.now()):
+            await self.bot.scheduler.schedule(
+                REMIND, due, {**payload, "offset": offset}, event.guild_id, key=key
+            )
+        if event.recurring:
+            await self.bot.scheduler.schedule(
+                ROLLOVER, event.end_at, payload, event.guild_id, key=key
+            )
+
+    # -- RSVP -----------------------------------------------------------------------------
+
+    async def answer(
+        self, interaction: discord.Interaction, event: Event, status: str
+    ) -> RsvpOutcome:
+        await ensure_feature(interaction, "events")
+        self.check_open(event)
+        name = getattr(interaction.user, "display_name", interaction.user.name)
+        outcome = await self.events.answer(
+            event.id, interaction.user.id, status, name, self.bot.clock.now()
+        )
+        if outcome.promoted:
+            await self.tell_promoted(event, outcome.promoted)
+        return outcome
+
+    def check_open(self, event: Event) -> None:
+        if event.status == "cancelled":
+            raise UserError(f"**{event.title}** was cancelled.")
+        if event.status != "scheduled" or event.end_at <= self.bot.clock.now():
+            raise UserError(f"**{event.title}** has already ended.")
+
+    @staticmethod
+    def answer_text(event: Event, outcome: RsvpOutcome) -> str:
+        if outcome.final_status == "waitlist":
+            return (
+                f"**{event.title}** is full, so you're on the **waitlist**. "
+                "You'll move up to Going when a seat frees, and I'll tell you."
+            )
+        return f"You answered **{STATUS_LABELS[outcome.final_status]}** for **{event.title}**."
+
+    async def rsvp_button(
+        self, interaction: discord.Interaction, event_id: int, status: str
+    ) -> None:
+        event = await self.events.get(event_id)
+        if event is None:
+            raise NotFound("This event no longer exists.")
+        outcome = await self.answer(interaction, event, status)
+        await interaction.response.edit_message(
+            content=render.message_content(event),
+            embed=render.event_embed(event, await self.events.rsvps(event.id)),
+            view=render.rsvp_view(event.id),
+        )
+        await interaction.followup.send(self.answer_text(event, outcome), ephemeral=True)
+
+    async def tell_promoted(self, event: Event, user_ids: list[int]) -> None:
+        text = f"A seat freed up: you're now **Going** to **{event.title}** ({when_text(event.start_at)})."
+        for user_id in user_ids:
+            await notify.dm_or_mention(self.bot, user_id, text, event.channel_id)
+
+    # -- the event message ----------------------------------------------------------------
+
+    async def refresh_message(self, event: Event) -> None:
+        if event.channel_id is None or event.message_id is None:
+            return
+        message = self.bot.get_partial_messageable(event.channel_id).get_partial_message(
+            event.message_id
+        )
+        try:
+            await message.edit(
+                content=render.message_content(event),
+                embed=render.event_embed(event, await self.events.rsvps(event.id)),
+                view=render.rsvp_view(event.id, disabled=event.status != "scheduled"),
+            )
+        except discord.HTTPException as exc:
+            log.warning("event %s message edit failed: %s", event.id, exc)
+
+    async def tell_attendees(self, event: Event, text: str) -> None:
+        """One message in the event's channel mentioning those who answered Going/Maybe."""
+        people = [
+            r.user_id for r in await self.events.rsvps(event.id) if r.status in ("going", "maybe")
+        ]
+        await notify.mention(self.bot, event.channel_id, text, people)
+
+    # -- permissions ----------------------------------------------------------------------
+
+    async def require_organiser(self, interaction: discord.Interaction, event: Event) -> None:
+        user_id = interaction.user.id
+        if user_id == event.created_by:
+            return
+        if event.group_id and await groups.is_leader(self.bot.store, event.group_id, user_id):
+            return
+        if await is_manager(interaction):
+            return
+        raise NotAllowed(
+            "Only the event's creator, its group's leaders and community managers can do that."
+        )
+
+    def describe_time(self, event: Event) -> str:
+        return f"{ts(event.start_at, 'F')} ({ts(event.start_at, 'R')})"

@@ -1,0 +1,242 @@
+"""The events feature's SQL. Methods take and return plain records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cogs.events.logic import Rsvp, RsvpOutcome, apply_rsvp, promotions
+from cogs.events.models import Event, FindTime
+from core.store import Store, Tx
+
+EDITABLE = frozenset(
+    {
+        "title", "description", "location", "voice_channel_id", "start_at", "end_at",
+        "remind", "capacity", "channel_id", "message_id", "scheduled_event_id", "status", "rrule",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    guild_id: int
+    group_id: int | None
+    title: str
+    description: str
+    location: str
+    voice_channel_id: int | None
+    start_at: float
+    end_at: float
+    timezone: str
+    repeat: str
+    rrule: str | None
+    remind: str
+    capacity: int | None
+    channel_id: int | None
+    created_by: int
+
+
+class EventStore:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- events ---------------------------------------------------------------------------
+
+    async def create(self, draft: EventDraft, now: float) -> Event:
+        values = dict(draft.__dict__, created_at=now)
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        event_id = await self.store.insert(
+            f"INSERT INTO events ({columns}) VALUES ({marks})", tuple(values.values())
+        )
+        event = await self.get(event_id)
+        assert event is not None
+        return event
+
+    async def get(self, event_id: int) -> Event | None:
+        row = await self.store.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
+        return Event.from_row(row) if row else None
+
+    async def delete(self, event_id: int) -> None:
+        await self.store.execute("DELETE FROM events WHERE id = ?", (event_id,))
+
+    async def find(self, guild_id: int, text: str) -> Event | None:
+        """By id (an autocomplete value) or exact title (case-insensitive), preferring a
+        scheduled event, then the latest."""
+        text = text.strip()
+        if text.isdigit():
+            row = await self.store.fetchone(
+                "SELECT * FROM events WHERE id = ? AND guild_id = ?", (int(text), guild_id)
+            )
+            if row:
+                return Event.from_row(row)
+        row = await self.store.fetchone(
+            "SELECT * FROM events WHERE guild_id = ? AND title = ? COLLATE NOCASE"
+            " ORDER BY status != 'scheduled', start_at DESC LIMIT 1",
+            (guild_id, text),
+        )
+        return Event.from_row(row) if row else None
+
+    async def upcoming(
+        self, guild_id: int, now: float, group_id: int | None = None, limit: int = 100
+    ) -> list[Event]:
+        sql = "SELECT * FROM events WHERE guild_id = ? AND status = 'scheduled' AND end_at > ?"
+        params: list[Any] = [guild_id, now]
+        if group_id is not None:
+            sql += " AND group_id = ?"
+            params.append(group_id)
+        rows = await self.store.fetchall(sql + " ORDER BY start_at, id LIMIT ?", (*params, limit))
+        return [Event.from_row(r) for r in rows]
+
+    async def search(self, guild_id: int, current: str, now: float, limit: int = 25) -> list[Event]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM events WHERE guild_id = ? AND status = 'scheduled' AND end_at > ?"
+            " AND title LIKE ? ORDER BY start_at, id LIMIT ?",
+            (guild_id, now, f"%{current.strip()}%", limit),
+        )
+        return [Event.from_row(r) for r in rows]
+
+    async def update(self, event_id: int, **fields: Any) -> Event:
+        unknown = set(fields) - EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        if fields:
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            await self.store.execute(
+                f"UPDATE events SET {assignments} WHERE id = ?", (*fields.values(), event_id)
+            )
+        event = await self.get(event_id)
+        assert event is not None
+        return event
+
+    async def move_occurrence(self, event_id: int, start_at: float, end_at: float) -> Event:
+        """The series moves to its next occurrence: new times, answers start afresh."""
+        async with self.store.transaction() as tx:
+            await tx.execute(
+                "UPDATE events SET start_at = ?, end_at = ? WHERE id = ?",
+                (start_at, end_at, event_id),
+            )
+            await tx.execute("DELETE FROM event_rsvps WHERE event_id = ?", (event_id,))
+        event = await self.get(event_id)
+        assert event is not None
+        return event
+
+    # -- RSVPs ----------------------------------------------------------------------------
+
+    async def rsvps(self, event_id: int) -> list[Rsvp]:
+        rows = await self.store.fetchall(
+            "SELECT user_id, status, seq, display_name FROM event_rsvps WHERE event_id = ?"
+            " ORDER BY seq",
+            (event_id,),
+        )
+        return [_rsvp(r) for r in rows]
+
+    async def answer(
+        self, event_id: int, user_id: int, status: str, name: str, now: float
+    ) -> RsvpOutcome:
+        """Record an answer and move the waitlist up, all in one transaction."""
+        async with self.store.transaction() as tx:
+            capacity = await _capacity(tx, event_id)
+            current = await _rsvps_tx(tx, event_id)
+            outcome = apply_rsvp(current, user_id, status, capacity, name)
+            await _write(tx, event_id, outcome.changed, now)
+        return outcome
+
+    async def fill_free_seats(self, event_id: int, now: float) -> list[int]:
+        """After capacity grew: waitlisted members move up. Returns who did."""
+        async with self.store.transaction() as tx:
+            capacity = await _capacity(tx, event_id)
+            moved = [
+                replace(r, status="going")
+                for r in promotions(await _rsvps_tx(tx, event_id), capacity)
+            ]
+            await _write(tx, event_id, moved, now)
+        return [r.user_id for r in moved]
+
+    # -- find-time polls ------------------------------------------------------------------
+
+    async def create_findtime(
+        self,
+        guild_id: int,
+        group_id: int | None,
+        title: str,
+        slots: list[float],
+        timezone: str,
+        channel_id: int,
+        closes_at: float,
+        created_by: int,
+        now: float,
+    ) -> FindTime:
+        poll_id = await self.store.insert(
+            "INSERT INTO findtime_polls (guild_id, group_id, title, slots, timezone, channel_id,"
+            " closes_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, group_id, title, json.dumps(slots), timezone, channel_id, closes_at,
+             created_by, now),
+        )  # fmt: skip
+        poll = await self.get_findtime(poll_id)
+        assert poll is not None
+        return poll
+
+    async def get_findtime(self, poll_id: int) -> FindTime | None:
+        row = await self.store.fetchone("SELECT * FROM findtime_polls WHERE id = ?", (poll_id,))
+        return FindTime.from_row(row) if row else None
+
+    async def delete_findtime(self, poll_id: int) -> None:
+        await self.store.execute("DELETE FROM findtime_polls WHERE id = ?", (poll_id,))
+
+    async def set_findtime_message(self, poll_id: int, message_id: int) -> None:
+        await self.store.execute(
+            "UPDATE findtime_polls SET message_id = ? WHERE id = ?", (message_id, poll_id)
+        )
+
+    async def close_findtime(self, poll_id: int, best_slot: float | None, votes: int) -> bool:
+        """Closes an open poll; False when it was already closed (a repeated job)."""
+        changed = await self.store.execute(
+            "UPDATE findtime_polls SET status = 'closed', best_slot = ?, votes = ?"
+            " WHERE id = ? AND status = 'open'",
+            (best_slot, votes, poll_id),
+        )
+        return changed > 0
+
+    async def claim_findtime(self, poll_id: int) -> bool:
+        """The first press of "Create event" wins; later presses are refused."""
+        changed = await self.store.execute(
+            "UPDATE findtime_polls SET status = 'used' WHERE id = ? AND status = 'closed'",
+            (poll_id,),
+        )
+        return changed > 0
+
+    async def finish_findtime(self, poll_id: int, event_id: int | None) -> None:
+        status = "used" if event_id else "closed"
+        await self.store.execute(
+            "UPDATE findtime_polls SET status = ?, event_id = ? WHERE id = ?",
+            (status, event_id, poll_id),
+        )
+
+
+def _rsvp(row: Any) -> Rsvp:
+    return Rsvp(row["user_id"], row["status"], row["seq"], row["display_name"])
+
+
+async def _capacity(tx: Tx, event_id: int) -> int | None:
+    row = await tx.fetchone("SELECT capacity FROM events WHERE id = ?", (event_id,))
+    return None if row is None else row["capacity"]
+
+
+async def _rsvps_tx(tx: Tx, event_id: int) -> list[Rsvp]:
+    rows = await tx.fetchall(
+        "SELECT user_id, status, seq, display_name FROM event_rsvps WHERE event_id = ?",
+        (event_id,),
+    )
+    return [_rsvp(r) for r in rows]
+
+
+async def _write(tx: Tx, event_id: int, rows: list[Rsvp], now: float) -> None:
+    await tx.executemany(
+        "INSERT INTO event_rsvps (event_id, user_id, status, display_name, seq, answered_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, user_id) DO UPDATE SET"
+        " status = excluded.status, display_name = excluded.display_name, seq = excluded.seq,"
+        " answered_at = excluded.answered_at",
+        [(event_id, r.user_id, r.status, r.display_name, r.seq, now) for r in rows],
+    )
