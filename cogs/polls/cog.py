@@ -1,0 +1,97 @@
+"""The Discord adapter for polls: the `/poll` commands, the reaction listeners, the
+close job and start-up reconcile.
+
+Reactions on a closed poll are left alone (they stay as a record) and are not counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+from discord.message import convert_emoji_reaction
+
+from core.scheduler import Job
+
+from .commands import PollCommands
+from .engine import ReactionEvent
+from .service import CLOSE_KIND, PollService
+from .updater import DEFAULT_EDIT_INTERVAL
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+
+class PollsCog(commands.Cog, name="Polls"):
+    def __init__(self, bot: HuddleBot, edit_interval: float = DEFAULT_EDIT_INTERVAL) -> None:
+        self.bot = bot
+        self.service = PollService(bot, edit_interval)
+        self.poll_commands = PollCommands(bot, self.service)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.poll_commands)
+        self.bot.scheduler.register(CLOSE_KIND, self._close_job)
+        await self.service.load()
+        self.service.spawn(self.service.startup(), name="huddle-poll-startup")
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.poll_commands.name)
+        await self.service.stop()
+
+    @property
+    def edit_interval(self) -> float:
+        return self.service.editor.interval
+
+    @edit_interval.setter
+    def edit_interval(self, seconds: float) -> None:
+        self.service.editor.interval = seconds
+
+    async def _close_job(self, job: Job) -> None:
+        """Due (or overdue after downtime): a poll always closes."""
+        await self.service.startup_done.wait()
+        await self.service.close(int(job.payload["poll_id"]))
+
+    # -- reactions ----------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        self._submit(payload, added=True)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        self._submit(payload, added=False)
+
+    def _submit(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        if self.bot.user is not None and payload.user_id == self.bot.user.id:
+            return
+        self.service.engine.submit(
+            ReactionEvent(
+                message_id=payload.message_id,
+                user_id=payload.user_id,
+                emoji=convert_emoji_reaction(payload.emoji),
+                added=added,
+                received=asyncio.get_running_loop().time(),
+            )
+        )
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        self._message_gone(payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        for message_id in payload.message_ids:
+            self._message_gone(message_id)
+
+    def _message_gone(self, message_id: int) -> None:
+        runtime = self.service.engine.for_message(message_id)
+        if runtime is not None:
+            self.service.spawn(
+                self.service.close(runtime.poll.id, message_gone=True),
+                name=f"huddle-poll-deleted-{runtime.poll.id}",
+            )

@@ -1,0 +1,280 @@
+"""`/poll create|close|results|list|recount`."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
+from core.checks import FeatureGroup, any_member, is_manager
+from core.errors import NotAllowed, NotFound, UserError
+from core.timeparse import parse_moment
+from core.ui import EMBED_COLOUR, clip, reply
+
+from . import logic, render
+from .store import NewPoll, Poll
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+    from .service import PollService
+
+log = logging.getLogger(__name__)
+
+
+class PollCommands(FeatureGroup, name="poll", description="Polls: members vote by reacting"):
+    feature_name = "polls"
+
+    def __init__(self, bot: HuddleBot, service: PollService) -> None:
+        super().__init__(guild_only=True)
+        self.bot = bot
+        self.service = service
+
+    # -- /poll create ---------------------------------------------------------------------
+
+    @app_commands.command(name="create", description="Post a poll members answer by reacting")
+    @app_commands.describe(
+        question="What are you asking?",
+        options="2–20 options separated by ; (e.g. Dune; Emma; Ulysses)",
+        group="Only this group's members may vote (posts in the group's channel)",
+        multiple="Allow voting for several options",
+        max_choices="With multiple: at most this many options per member",
+        closes="When it closes: a duration (3d, 12h) or a time (friday 18:00)",
+        channel="Where to post it (default: here, or the group's channel)",
+        hide_results="Hide counts until the poll closes",
+    )
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        options: str,
+        group: str | None = None,
+        multiple: bool | None = None,
+        max_choices: app_commands.Range[int, 1, 20] | None = None,
+        closes: str | None = None,
+        channel: discord.TextChannel | None = None,
+        hide_results: bool = False,
+    ) -> None:
+        member = any_member(interaction)
+        question = logic.check_question(question)
+        texts = logic.parse_options(options)
+        rules = logic.check_choices(len(texts), multiple, max_choices)
+        ref = await self._poll_group(interaction, group)
+        closes_at = await self._closes_at(interaction, closes)
+        target = self._target_channel(interaction, ref, channel)
+        self.service.check_can_post(target)
+        if not target.permissions_for(member).send_messages:
+            raise NotAllowed(f"You can't post in {target.mention}, so I won't post a poll there.")
+        await interaction.response.defer(ephemeral=True)
+        new = NewPoll(
+            guild_id=target.guild.id, channel_id=target.id, group_id=ref.id if ref else None,
+            creator_id=member.id, question=question, options=texts, multiple=rules.multiple,
+            max_choices=rules.max_choices, hide_results=hide_results, closes_at=closes_at,
+        )  # fmt: skip
+        poll = await self.service.create(new, target)
+        closing = f" It closes {render.when_text(closes_at)}." if closes_at else ""
+        await reply(interaction, f"Poll #{poll.id} posted: {poll.link()}.{closing}")
+
+    @create.autocomplete("group")
+    async def _create_group(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await groups.group_choices(
+            self.bot.store, interaction.guild_id or 0, interaction.user.id, current,
+            "member", manager=await is_manager(interaction),
+        )  # fmt: skip
+
+    async def _poll_group(
+        self, interaction: discord.Interaction, text: str | None
+    ) -> GroupRef | None:
+        if not text:
+            return None
+        ref = await groups.resolve_group(self.bot.store, interaction.guild_id or 0, text)
+        if ref.archived:
+            raise UserError(f"**{ref.name}** is archived; restore it before polling its members.")
+        if not await groups.is_member(self.bot.store, ref.id, interaction.user.id) and not (
+            await is_manager(interaction)
+        ):
+            raise NotAllowed(f"Only members of **{ref.name}** can start a poll for it.")
+        return ref
+
+    async def _closes_at(self, interaction: discord.Interaction, text: str | None) -> float | None:
+        if not text or not text.strip():
+            return None
+        now = self.bot.clock.now()
+        zone = await self.bot.prefs.get(interaction.user.id, "timezone")
+        zone = zone or await self.bot.config.server_timezone(interaction.guild_id or 0)
+        moment = parse_moment(text, zone, now)
+        if moment <= now:
+            raise UserError(
+                f"`{text}` is in the past ({render.when_text(moment)}). Give a future time or a "
+                "duration like `3d` or `12h`."
+            )
+        return moment
+
+    def _target_channel(
+        self,
+        interaction: discord.Interaction,
+        ref: GroupRef | None,
+        chosen: discord.TextChannel | None,
+    ) -> discord.abc.GuildChannel:
+        guild = interaction.guild
+        assert guild is not None
+        if chosen is not None:
+            channel_id = chosen.id
+        elif ref is not None:
+            if not ref.channel_id or ref.broken:
+                raise UserError(
+                    f"**{ref.name}** has no working channel; a leader can fix it with "
+                    "`/group repair`, or pick a `channel`."
+                )
+            channel_id = ref.channel_id
+        else:
+            channel_id = interaction.channel_id or 0
+        target = guild.get_channel(channel_id)
+        if not isinstance(target, discord.TextChannel | discord.Thread):
+            raise UserError("Polls can only be posted in a text channel; pick one with `channel`.")
+        return target  # type: ignore[return-value]
+
+    # -- /poll close, results, recount ------------------------------------------------------
+
+    @app_commands.command(name="close", description="Close a poll now and announce the result")
+    @app_commands.describe(poll="The poll (type part of its question)")
+    async def close(self, interaction: discord.Interaction, poll: str) -> None:
+        found = await self._resolve(interaction, poll)
+        await self._require_runner(interaction, found, "close")
+        if not found.is_open:
+            raise UserError(
+                f"Poll #{found.id} is already closed. `/poll results` shows its result."
+            )
+        await interaction.response.defer(ephemeral=True)
+        closed = await self.service.close(found.id)
+        if closed is None:
+            raise UserError(f"Poll #{found.id} is already closed.")
+        counts, _ = await self.service.summary(closed)
+        await reply(interaction, f"Closed poll #{closed.id}. {render.outcome_text(closed, counts)}")
+
+    @app_commands.command(name="results", description="See a poll's results")
+    @app_commands.describe(poll="The poll (type part of its question)")
+    async def results(self, interaction: discord.Interaction, poll: str) -> None:
+        found = await self._resolve(interaction, poll)
+        show = True
+        if found.is_open and found.hide_results:
+            if not await self._may_run(interaction, found):
+                raise NotAllowed(
+                    "This poll's results are hidden until it closes; only its creator, "
+                    "group leaders and managers can see them before that."
+                )
+        await reply(interaction, embed=await self.service.embed(found, show=show))
+
+    @app_commands.command(name="recount", description="Re-read the reactions and rebuild the tally")
+    @app_commands.describe(poll="The poll (type part of its question)")
+    async def recount(self, interaction: discord.Interaction, poll: str) -> None:
+        found = await self._resolve(interaction, poll)
+        await self._require_runner(interaction, found, "recount")
+        if not found.is_open:
+            raise UserError(f"Poll #{found.id} is closed; its final counts are kept as they are.")
+        await interaction.response.defer(ephemeral=True)
+        outcome = await self.service.sync(found.id)
+        if outcome is None:
+            raise UserError(f"Poll #{found.id}'s message is gone, so the poll was closed.")
+        counts, voters = await self.service.summary(found)
+        await reply(
+            interaction,
+            f"Recounted poll #{found.id} from its reactions: {voters} voter(s), "
+            f"{len(outcome.touched)} vote(s) corrected. Counts: "
+            + ", ".join(
+                f"{logic.option_emoji(i)} {render.votes_text(c)}" for i, c in enumerate(counts)
+            ),
+        )
+
+    # -- /poll list -------------------------------------------------------------------------
+
+    @app_commands.command(name="list", description="Open polls and recently closed ones")
+    @app_commands.describe(group="Only this group's polls")
+    async def list_polls(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        guild_id = interaction.guild_id or 0
+        ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
+        open_polls, closed = await self.service.polls.listing(guild_id, ref.id if ref else None)
+        open_polls = await self._visible(interaction, open_polls)
+        closed = await self._visible(interaction, closed)
+        title = f"Polls of {ref.name}" if ref else "Polls"
+        embed = discord.Embed(title=clip(title, 256), colour=EMBED_COLOUR)
+        embed.add_field(name="Open", value=_lines(open_polls, "No open polls."), inline=False)
+        embed.add_field(name="Recently closed", value=_lines(closed, "None yet."), inline=False)
+        await reply(interaction, embed=embed)
+
+    @list_polls.autocomplete("group")
+    async def _list_group(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await groups.group_choices(
+            self.bot.store, interaction.guild_id or 0, interaction.user.id, current, "all"
+        )
+
+    async def _visible(self, interaction: discord.Interaction, polls: list[Poll]) -> list[Poll]:
+        """Group polls live in private channels: list them to members and managers only."""
+        manager = await is_manager(interaction)
+        shown = []
+        for poll in polls:
+            if (
+                poll.group_id is None
+                or manager
+                or await groups.is_member(self.bot.store, poll.group_id, interaction.user.id)
+            ):
+                shown.append(poll)
+        return shown
+
+    # -- shared -------------------------------------------------------------------------------
+
+    @close.autocomplete("poll")
+    @results.autocomplete("poll")
+    @recount.autocomplete("poll")
+    async def _poll_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        polls = await self.service.polls.search(interaction.guild_id or 0, current)
+        return [
+            app_commands.Choice(
+                name=clip(p.question + ("" if p.is_open else " (closed)"), 100), value=str(p.id)
+            )
+            for p in polls
+        ]
+
+    async def _resolve(self, interaction: discord.Interaction, text: str) -> Poll:
+        found = await self.service.polls.find(interaction.guild_id or 0, text)
+        if found is None:
+            raise NotFound(f"There is no poll `{clip(text, 80)}`. `/poll list` shows the polls.")
+        return found
+
+    async def _may_run(self, interaction: discord.Interaction, poll: Poll) -> bool:
+        """Creator, the group's leaders, or managers."""
+        if interaction.user.id == poll.creator_id or await is_manager(interaction):
+            return True
+        return poll.group_id is not None and await groups.is_leader(
+            self.bot.store, poll.group_id, interaction.user.id
+        )
+
+    async def _require_runner(
+        self, interaction: discord.Interaction, poll: Poll, verb: str
+    ) -> None:
+        if not await self._may_run(interaction, poll):
+            raise NotAllowed(
+                f"Only the poll's creator, its group's leaders or community managers can {verb} it."
+            )
+
+
+def _lines(polls: list[Poll], empty: str) -> str:
+    if not polls:
+        return empty
+    text = ""
+    for poll in polls:
+        line = render.list_line(poll) + "\n"
+        if len(text) + len(line) > 1000:
+            return text + f"…and {len(polls) - text.count(chr(10))} more"
+        text += line
+    return text

@@ -1,0 +1,252 @@
+"""The vote engine: turns reaction events into stored votes, exactly once.
+
+One single-writer queue per open poll. Events are applied strictly in gateway order by
+that poll's worker, which holds the poll's lock; everything else that changes votes
+(reconcile at startup/close, `/poll recount`) takes the same lock. The worker drains
+whatever queued up meanwhile and applies it to the in-memory votes with the pure rules
+(logic.py), then writes the net change of the batch in ONE transaction, so a burst costs
+one commit per batch instead of one per reaction. Each event is all-or-nothing: a failed
+write drops the cached state (reloaded from SQLite) and asks for a reconcile.
+
+No Discord calls here: the adapter hands in async callables for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from . import logic
+from .logic import Outcome, Votes
+from .store import Poll, PollStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReactionEvent:
+    message_id: int
+    user_id: int
+    emoji: str
+    added: bool
+    received: float = 0.0  # loop time, for latency figures
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A reaction the bot should take off the message."""
+
+    poll_id: int
+    channel_id: int
+    message_id: int
+    user_id: int
+    emoji: str
+    option: int | None  # None: not an option at all
+
+
+@dataclass
+class Snapshot:
+    """The message's real reactions: option -> user ids, plus foreign emoji present."""
+
+    by_option: dict[int, set[int]]
+    foreign: list[str] = field(default_factory=list)
+
+
+MemberCheck = Callable[[int, int], Awaitable[bool]]  # (group_id, user_id)
+MembersOf = Callable[[int], Awaitable[set[int]]]  # group_id -> user ids
+RemoveReactions = Callable[[list[Removal]], None]
+Dirty = Callable[[int], None]
+CommitHook = Callable[[int, list[ReactionEvent], float], None]
+
+
+class PollRuntime:
+    def __init__(self, poll: Poll) -> None:
+        self.poll = poll
+        self.votes: Votes | None = None
+        self.queue: deque[ReactionEvent] = deque()
+        self.lock = asyncio.Lock()
+        self.worker: asyncio.Task[None] | None = None
+
+
+class VoteEngine:
+    def __init__(
+        self,
+        polls: PollStore,
+        *,
+        now: Callable[[], float],
+        is_member: MemberCheck,
+        members_of: MembersOf,
+        remove: RemoveReactions,
+        dirty: Dirty,
+        resync: Dirty,
+    ) -> None:
+        self.polls = polls
+        self.now = now
+        self.is_member = is_member
+        self.members_of = members_of
+        self.remove = remove
+        self.dirty = dirty
+        self.resync = resync  # asks for a reconcile after a failed write
+        self.on_commit: CommitHook | None = None  # benchmarks measure latency with it
+        self.bot_user_id: int | None = None
+        self._by_message: dict[int, PollRuntime] = {}
+        self._by_id: dict[int, PollRuntime] = {}
+
+    # -- which polls are live -----------------------------------------------------------
+
+    def track(self, poll: Poll) -> PollRuntime:
+        runtime = self._by_id.get(poll.id)
+        if runtime is None:
+            runtime = PollRuntime(poll)
+            self._by_id[poll.id] = runtime
+        runtime.poll = poll
+        if poll.message_id is not None:
+            self._by_message[poll.message_id] = runtime
+        return runtime
+
+    def untrack(self, poll_id: int) -> None:
+        runtime = self._by_id.pop(poll_id, None)
+        if runtime and runtime.poll.message_id is not None:
+            self._by_message.pop(runtime.poll.message_id, None)
+
+    def runtime(self, poll_id: int) -> PollRuntime | None:
+        return self._by_id.get(poll_id)
+
+    def for_message(self, message_id: int) -> PollRuntime | None:
+        return self._by_message.get(message_id)
+
+    def current_votes(self, poll_id: int) -> Votes | None:
+        runtime = self._by_id.get(poll_id)
+        return runtime.votes if runtime else None
+
+    def holds(self, poll_id: int, user_id: int, option: int) -> bool:
+        votes = self.current_votes(poll_id)
+        return bool(votes) and option in votes.get(user_id, ())  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        tasks = [r.worker for r in self._by_id.values() if r.worker and not r.worker.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- events -------------------------------------------------------------------------
+
+    def submit(self, event: ReactionEvent) -> bool:
+        """Queue a raw reaction event; False if the message is not an open poll."""
+        runtime = self._by_message.get(event.message_id)
+        if runtime is None or event.user_id == self.bot_user_id:
+            return False
+        runtime.queue.append(event)
+        if runtime.worker is None or runtime.worker.done():
+            runtime.worker = asyncio.create_task(
+                self._drain(runtime), name=f"huddle-poll-{runtime.poll.id}"
+            )
+            runtime.worker.add_done_callback(_log_failure)
+        return True
+
+    async def _drain(self, runtime: PollRuntime) -> None:
+        while runtime.queue:
+            async with runtime.lock:
+                if self._by_id.get(runtime.poll.id) is not runtime:
+                    runtime.queue.clear()  # closed meanwhile: reactions no longer count
+                    return
+                batch = list(runtime.queue)
+                runtime.queue.clear()
+                try:
+                    await self._apply_batch(runtime, batch)
+                except Exception:
+                    log.exception("poll %s: %d reaction events failed", runtime.poll.id, len(batch))
+                    self.resync(runtime.poll.id)
+
+    async def _apply_batch(self, runtime: PollRuntime, batch: list[ReactionEvent]) -> None:
+        poll = runtime.poll
+        votes = await self._loaded(runtime)
+        allowed = await self._membership(poll, batch)
+        outcome = Outcome()
+        foreign: list[Removal] = []
+        for event in batch:
+            option = logic.emoji_option(event.emoji, len(poll.options))
+            if option is None:
+                if event.added:
+                    foreign.append(self._removal(poll, event.user_id, event.emoji, None))
+                continue
+            if event.added:
+                ok = allowed.get(event.user_id, True)
+                outcome.merge(logic.apply_add(votes, poll.rules, event.user_id, option, ok))
+            else:
+                outcome.merge(logic.apply_remove(votes, event.user_id, option))
+        await self._commit(runtime, votes, outcome, foreign)
+        if self.on_commit is not None:
+            self.on_commit(poll.id, batch, asyncio.get_running_loop().time())
+
+    async def _membership(self, poll: Poll, batch: list[ReactionEvent]) -> dict[int, bool]:
+        if poll.group_id is None:
+            return {}
+        users = {e.user_id for e in batch if e.added}
+        return {u: await self.is_member(poll.group_id, u) for u in users}
+
+    async def _loaded(self, runtime: PollRuntime) -> Votes:
+        if runtime.votes is None:
+            runtime.votes = await self.polls.votes(runtime.poll.id)
+        return runtime.votes
+
+    async def _commit(
+        self,
+        runtime: PollRuntime,
+        votes: Votes,
+        outcome: Outcome,
+        extra: list[Removal],
+        notify: bool = True,
+    ) -> None:
+        poll = runtime.poll
+        try:
+            await self.polls.write_votes(poll.id, votes, outcome.touched, self.now())
+        except Exception:
+            runtime.votes = None  # reload the committed truth next time
+            raise
+        removals = extra + [
+            self._removal(poll, user, logic.option_emoji(option), option)
+            for user, option in outcome.unreact
+        ]
+        if removals:
+            self.remove(removals)
+        if outcome.touched and notify:
+            self.dirty(poll.id)
+
+    def _removal(self, poll: Poll, user_id: int, emoji: str, option: int | None) -> Removal:
+        assert poll.message_id is not None
+        return Removal(poll.id, poll.channel_id, poll.message_id, user_id, emoji, option)
+
+    # -- reconcile ----------------------------------------------------------------------
+
+    async def reconcile(
+        self, runtime: PollRuntime, snapshot: Snapshot, *, notify: bool = True
+    ) -> Outcome:
+        """Rebuild the votes from the message's real reactions. Call with runtime.lock
+        held (the snapshot must be read under it too, so no event slips between)."""
+        poll = runtime.poll
+        votes = await self._loaded(runtime)
+        members: set[int] | None = None
+        if poll.group_id is not None:
+            members = await self.members_of(poll.group_id)
+        by_option = {
+            o: {u for u in users if u != self.bot_user_id}
+            for o, users in snapshot.by_option.items()
+        }
+        new, outcome = logic.reconcile(
+            votes, poll.rules, by_option, lambda u: members is None or u in members
+        )
+        runtime.votes = new
+        foreign = [
+            self._removal(poll, 0, emoji, None) for emoji in snapshot.foreign
+        ]  # user 0: clear that emoji entirely
+        await self._commit(runtime, new, outcome, foreign, notify)
+        return outcome
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("poll vote worker failed", exc_info=task.exception())

@@ -1,0 +1,191 @@
+"""Pure poll rules: option parsing, emoji, the vote tally and how reactions turn into
+votes. No I/O, no discord imports.
+
+Votes are a mapping user id -> options in the order they were chosen. Every rule keeps
+the invariants: a (user, option) pair is counted at most once; a single-choice poll
+holds at most one option per user; a multiple-choice poll at most `limit` options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from core.errors import UserError
+
+MIN_OPTIONS = 2
+MAX_OPTIONS = 20  # Discord allows 20 distinct reactions per message
+MAX_OPTION_LENGTH = 100
+MAX_QUESTION_LENGTH = 250
+_FIRST_INDICATOR = 0x1F1E6  # 🇦
+
+Votes = dict[int, list[int]]
+Key = tuple[int, int]  # (user_id, option)
+
+
+def option_emoji(index: int) -> str:
+    """🇦 for option 0, 🇧 for option 1, …"""
+    return chr(_FIRST_INDICATOR + index)
+
+
+def emoji_option(emoji: str, option_count: int) -> int | None:
+    """The option an emoji stands for, or None if it is not one of this poll's."""
+    text = emoji.strip().replace("\ufe0f", "")
+    if len(text) != 1:
+        return None
+    index = ord(text) - _FIRST_INDICATOR
+    return index if 0 <= index < option_count else None
+
+
+def parse_options(text: str) -> list[str]:
+    """`A; B; C` -> ["A", "B", "C"]; raises UserError stating the rule when it isn't met."""
+    rule = (
+        f"Give {MIN_OPTIONS}–{MAX_OPTIONS} options separated by `;`, "
+        "for example `options: Dune; Emma; Ulysses`."
+    )
+    parts = [p.strip() for p in text.split(";")]
+    if len(parts) < MIN_OPTIONS or len(parts) > MAX_OPTIONS:
+        raise UserError(f"You gave {len(parts)} option(s). {rule}")
+    if any(not p for p in parts):
+        raise UserError(f"One of the options is empty (two `;` in a row or one at the end). {rule}")
+    seen: set[str] = set()
+    for part in parts:
+        if part.casefold() in seen:
+            raise UserError(f"The option `{part}` appears twice; every option must be different.")
+        seen.add(part.casefold())
+        if len(part) > MAX_OPTION_LENGTH:
+            raise UserError(f"Options can be at most {MAX_OPTION_LENGTH} characters long.")
+    return parts
+
+
+def check_question(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise UserError("The question can't be empty.")
+    if len(cleaned) > MAX_QUESTION_LENGTH:
+        raise UserError(f"The question can be at most {MAX_QUESTION_LENGTH} characters long.")
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Rules:
+    option_count: int
+    multiple: bool = False
+    max_choices: int | None = None
+
+    @property
+    def limit(self) -> int:
+        """How many options one member may hold at once."""
+        if not self.multiple:
+            return 1
+        return min(self.max_choices or self.option_count, self.option_count)
+
+
+def check_choices(option_count: int, multiple: bool | None, max_choices: int | None) -> Rules:
+    """The voting rules from the command's options; `max_choices` implies multiple."""
+    if max_choices is not None:
+        if multiple is False:
+            raise UserError("`max_choices` only applies to a poll with `multiple: True`.")
+        if not 1 <= max_choices <= option_count:
+            raise UserError(f"`max_choices` must be between 1 and {option_count} (the options).")
+        return Rules(option_count, True, max_choices)
+    return Rules(option_count, bool(multiple), None)
+
+
+@dataclass
+class Outcome:
+    """What an event changed: keys whose stored state must be written, and reactions the
+    bot should remove (user_id, option)."""
+
+    touched: set[Key] = field(default_factory=set)
+    unreact: list[Key] = field(default_factory=list)
+
+    def merge(self, other: Outcome) -> None:
+        self.touched |= other.touched
+        self.unreact.extend(other.unreact)
+
+
+def apply_add(votes: Votes, rules: Rules, user_id: int, option: int, allowed: bool) -> Outcome:
+    """A member reacted with `option`. Mutates `votes`."""
+    out = Outcome()
+    if not allowed or not 0 <= option < rules.option_count:
+        out.unreact.append((user_id, option))
+        return out
+    current = votes.setdefault(user_id, [])
+    if option in current:
+        return out  # the same reaction reported twice: counted once
+    if not rules.multiple:
+        for old in current:
+            out.touched.add((user_id, old))
+            out.unreact.append((user_id, old))
+        current.clear()
+    elif len(current) >= rules.limit:
+        out.unreact.append((user_id, option))  # beyond max_choices: not counted
+        return out
+    current.append(option)
+    out.touched.add((user_id, option))
+    return out
+
+
+def apply_remove(votes: Votes, user_id: int, option: int) -> Outcome:
+    """A reaction went away (the member's or ours): the vote for that option goes.
+    Keyed by option, so removing a reaction the bot moved never touches the new vote."""
+    out = Outcome()
+    current = votes.get(user_id)
+    if current and option in current:
+        current.remove(option)
+        out.touched.add((user_id, option))
+        if not current:
+            del votes[user_id]
+    return out
+
+
+def reconcile(
+    votes: Votes,
+    rules: Rules,
+    reactions: Mapping[int, Iterable[int]],
+    allowed: Callable[[int], bool],
+) -> tuple[Votes, Outcome]:
+    """Rebuild votes from the message's real reactions (option -> user ids).
+
+    Deterministic: votes already stored and still reacted are kept first (in the order
+    they were cast), then new reactions in option order, up to the member's limit; the
+    rest are to be removed. Members not allowed to vote have all their reactions removed.
+    """
+    reacted: dict[int, set[int]] = {}
+    for option, users in reactions.items():
+        for user in users:
+            reacted.setdefault(user, set()).add(option)
+    new: Votes = {}
+    out = Outcome()
+    for user in sorted(reacted):
+        options = reacted[user]
+        if not allowed(user):
+            out.unreact.extend((user, o) for o in sorted(options))
+            continue
+        kept = [o for o in votes.get(user, []) if o in options]
+        kept += [o for o in sorted(options) if o not in kept]
+        new[user] = kept[: rules.limit]
+        out.unreact.extend((user, o) for o in kept[rules.limit :])
+    for user in set(votes) | set(new):
+        before, after = set(votes.get(user, [])), set(new.get(user, []))
+        out.touched |= {(user, o) for o in before ^ after}
+    return new, out
+
+
+def tally(votes: Mapping[int, Iterable[int]], option_count: int) -> list[int]:
+    counts = [0] * option_count
+    for options in votes.values():
+        for option in options:
+            counts[option] += 1
+    return counts
+
+
+def winners(counts: list[int]) -> list[int]:
+    """Options with the most votes (several = a tie); empty when nobody voted."""
+    best = max(counts, default=0)
+    return [i for i, c in enumerate(counts) if c == best] if best > 0 else []
+
+
+def voters(votes: Mapping[int, Iterable[int]]) -> int:
+    return sum(1 for options in votes.values() if options)

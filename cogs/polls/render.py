@@ -1,0 +1,103 @@
+"""What a poll looks like: the message embed, the results, the close announcement."""
+
+from __future__ import annotations
+
+import discord
+
+from core.ui import EMBED_COLOUR, bar, clip, plural, when_text
+
+from . import logic
+from .store import Poll
+
+CLOSED_COLOUR = discord.Colour.dark_grey()
+
+
+def votes_text(count: int) -> str:
+    """SPEC wording: "3 votes", "1 vote"."""
+    return plural(count, "vote")
+
+
+def how_to_vote(poll: Poll) -> str:
+    if not poll.multiple:
+        return "Single choice: react with one letter (a new reaction moves your vote)."
+    if poll.max_choices and poll.max_choices < len(poll.options):
+        return f"Multiple choice: react with up to {poll.max_choices} letters."
+    return "Multiple choice: react with every letter you like."
+
+
+def option_lines(poll: Poll, counts: list[int], show: bool) -> str:
+    total = sum(counts)
+    lines = []
+    for index, text in enumerate(poll.options):
+        head = f"{logic.option_emoji(index)} **{clip(text, logic.MAX_OPTION_LENGTH)}**"
+        if show:
+            share = round(100 * counts[index] / total) if total else 0
+            lines.append(
+                f"{head} — {votes_text(counts[index])}\n`{bar(counts[index], total)}` {share}%"
+            )
+        else:
+            lines.append(head)
+    return "\n".join(lines)
+
+
+def poll_embed(
+    poll: Poll,
+    counts: list[int],
+    voter_count: int,
+    group_name: str | None,
+    show: bool | None = None,
+) -> discord.Embed:
+    """The poll message: live counts and bars unless results are hidden until close
+    (`show` overrides that for someone allowed to see hidden results)."""
+    closed = poll.status == "closed"
+    if show is None:
+        show = closed or not poll.hide_results
+    title = f"🔒 [Closed] {poll.question}" if closed else f"📊 {poll.question}"
+    embed = discord.Embed(
+        title=clip(title, 256),
+        description=option_lines(poll, counts, show),
+        colour=CLOSED_COLOUR if closed else EMBED_COLOUR,
+    )
+    who = f"members of **{group_name}**" if poll.group_id is not None else "everyone"
+    embed.add_field(name="Who can vote", value=clip(who, 1024), inline=True)
+    embed.add_field(name="Voters", value=str(voter_count) if show else "hidden", inline=True)
+    if closed:
+        embed.add_field(name="Status", value=status_closed(poll, counts), inline=False)
+    else:
+        closes = when_text(poll.closes_at) if poll.closes_at else "when closed with `/poll close`"
+        embed.add_field(name="Closes", value=closes, inline=False)
+        if poll.hide_results:
+            embed.add_field(name="Results", value="Hidden until the poll closes.", inline=False)
+        embed.add_field(name="How to vote", value=how_to_vote(poll), inline=False)
+    embed.set_footer(text=f"Poll #{poll.id}")
+    return embed
+
+
+def status_closed(poll: Poll, counts: list[int]) -> str:
+    when = when_text(poll.closed_at) if poll.closed_at else ""
+    return f"This poll is **closed** {when}. {outcome_text(poll, counts)}".strip()
+
+
+def outcome_text(poll: Poll, counts: list[int]) -> str:
+    best = logic.winners(counts)
+    if not best:
+        return "No votes were cast."
+    names = [f"{logic.option_emoji(i)} **{clip(poll.options[i], 100)}**" for i in best]
+    if len(best) == 1:
+        return f"Winner: {names[0]} with {votes_text(counts[best[0]])}."
+    return f"It's a tie between {', '.join(names)} with {votes_text(counts[best[0]])} each."
+
+
+def announcement(poll: Poll, counts: list[int]) -> str:
+    """The message posted in the channel when a poll closes."""
+    question = clip(poll.question, 200)
+    where = f" ({poll.link()})" if poll.message_id else ""
+    return f"📊 The poll **{question}** is closed{where}. {outcome_text(poll, counts)}"
+
+
+def list_line(poll: Poll) -> str:
+    state = f"closes {when_text(poll.closes_at)}" if poll.is_open and poll.closes_at else ""
+    if not poll.is_open:
+        state = "closed"
+    link = f"[{clip(poll.question, 80)}]({poll.link()})"
+    return f"#{poll.id} {link} {('— ' + state) if state else ''}".rstrip()

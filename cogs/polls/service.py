@@ -1,0 +1,310 @@
+"""Poll lifecycle against Discord: post, read reactions, reconcile, close.
+
+The cog stays a thin adapter over this; the vote rules live in logic.py and the event
+queue in engine.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.message import convert_emoji_reaction
+
+from cogs.groups import api as groups
+from core.errors import BotMissingPermission
+from core.ui import NO_PINGS
+
+from . import logic, render
+from .engine import PollRuntime, Removal, Snapshot, VoteEngine
+from .store import NewPoll, Poll, PollStore
+from .updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+CLOSE_KIND = "poll.close"
+PAGE = 100  # Discord's maximum page size for reaction users
+
+# (attribute of discord.Permissions, name as Discord shows it)
+POSTING_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+    ("read_message_history", "Read Message History"),
+    ("add_reactions", "Add Reactions"),
+)
+
+
+class PollService:
+    def __init__(self, bot: HuddleBot, edit_interval: float = DEFAULT_EDIT_INTERVAL) -> None:
+        self.bot = bot
+        self.polls = PollStore(bot.store)
+        self.editor = EditCoalescer(self._edit_live, edit_interval)
+        self.remover = ReactionRemover(self._remove_reaction, self._still_wanted)
+        self.engine = VoteEngine(
+            self.polls,
+            now=bot.clock.now,
+            is_member=lambda g, u: groups.is_member(bot.store, g, u),
+            members_of=self._members_of,
+            remove=self.remover.add,
+            dirty=self.editor.touch,
+            resync=self._resync_later,
+        )
+        self.startup_done = asyncio.Event()
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        """Before connecting: know which messages are open polls (events may come early)."""
+        dropped = await self.polls.discard_stale_pending()
+        if dropped:
+            log.warning("dropped %d poll(s) whose creation was interrupted", dropped)
+        for poll in await self.polls.open_polls():
+            self.engine.track(poll)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.engine.stop()
+        await self.editor.stop()
+        await self.remover.stop()
+
+    def spawn(self, coro: object, name: str) -> asyncio.Task[object]:
+        """A background task we keep a reference to and whose failure is logged."""
+        task = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[object]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("poll task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def startup(self) -> None:
+        """After ready: every open poll is reconciled with its message's real reactions,
+        so votes cast (or withdrawn) while the bot was down count."""
+        try:
+            await self.bot.wait_until_ready()
+            self.engine.bot_user_id = self.bot.user.id if self.bot.user else None
+            for poll in await self.polls.open_polls():
+                try:
+                    await self.sync(poll.id)
+                except Exception:
+                    log.exception("poll %s: startup reconcile failed", poll.id)
+        finally:
+            self.startup_done.set()
+
+    # -- creating -------------------------------------------------------------------------
+
+    @staticmethod
+    def check_can_post(channel: discord.abc.GuildChannel | discord.Thread) -> None:
+        me = channel.guild.me
+        perms = channel.permissions_for(me)
+        for attr, name in POSTING_PERMISSIONS:
+            if not getattr(perms, attr):
+                raise BotMissingPermission(name, f"post a poll in {channel.mention}")
+
+    async def create(self, new: NewPoll, channel: discord.abc.Messageable) -> Poll:
+        """Post the poll and add its reactions; on any failure nothing is left behind."""
+        poll_id = await self.polls.create_pending(new, self.bot.clock.now())
+        message: discord.Message | None = None
+        stage = ("Send Messages", "post the poll")
+        try:
+            poll = await self._get(poll_id)
+            embed = render.poll_embed(
+                poll, [0] * len(poll.options), 0, await self._group_name(poll)
+            )
+            message = await channel.send(embed=embed, allowed_mentions=NO_PINGS)
+            await self.polls.activate(poll_id, message.id)
+            poll = await self._get(poll_id)
+            self.engine.track(poll)
+            stage = ("Add Reactions", "add the poll's reactions")
+            for index in range(len(poll.options)):
+                await message.add_reaction(logic.option_emoji(index))
+            if poll.closes_at is not None:
+                await self.bot.scheduler.schedule(
+                    CLOSE_KIND, poll.closes_at, {"poll_id": poll.id}, poll.guild_id,
+                    key=poll.job_key,
+                )  # fmt: skip
+        except BaseException as exc:
+            await self._undo_create(poll_id, message)
+            if isinstance(exc, discord.Forbidden):
+                raise BotMissingPermission(*stage) from exc
+            raise
+        return poll
+
+    async def _undo_create(self, poll_id: int, message: discord.Message | None) -> None:
+        self.engine.untrack(poll_id)
+        await self.bot.scheduler.cancel_key(f"poll:{poll_id}", kind=CLOSE_KIND)
+        await self.polls.discard(poll_id)
+        if message is not None:
+            try:
+                await message.delete()
+            except discord.HTTPException:
+                log.warning("poll %s: could not delete the half-made poll message", poll_id)
+
+    # -- reading the message -------------------------------------------------------------
+
+    async def read_snapshot(self, poll: Poll) -> Snapshot:
+        """The message's real reactions. Raises discord.NotFound if the message is gone."""
+        assert poll.message_id is not None
+        channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        message = await channel.fetch_message(poll.message_id)
+        snapshot = Snapshot(by_option={})
+        for reaction in message.reactions:
+            emoji = convert_emoji_reaction(reaction.emoji)
+            option = logic.emoji_option(emoji, len(poll.options))
+            if option is None:
+                snapshot.foreign.append(emoji)
+            elif reaction.count - (1 if reaction.me else 0) <= 0:
+                snapshot.by_option[option] = set()
+            else:
+                snapshot.by_option[option] = await self._reaction_users(poll, emoji)
+        return snapshot
+
+    async def _reaction_users(self, poll: Poll, emoji: str) -> set[int]:
+        users: set[int] = set()
+        after: int | None = None
+        while True:
+            page = await self.bot.http.get_reaction_users(
+                poll.channel_id, poll.message_id, emoji, PAGE, after=after
+            )
+            users.update(int(u["id"]) for u in page)
+            if len(page) < PAGE:
+                return users
+            after = int(page[-1]["id"])
+
+    async def sync(self, poll_id: int, *, notify: bool = True) -> logic.Outcome | None:
+        """Reconcile an open poll with its message; a vanished message closes the poll."""
+        poll = await self.polls.get(poll_id)
+        if poll is None or not poll.is_open:
+            return None
+        runtime = self.engine.runtime(poll_id) or self.engine.track(poll)
+        async with runtime.lock:
+            try:
+                snapshot = await self.read_snapshot(poll)
+            except discord.NotFound:
+                snapshot = None
+            else:
+                outcome = await self.engine.reconcile(runtime, snapshot, notify=False)
+        if snapshot is None:
+            await self.close(poll_id, message_gone=True)
+            return None
+        if notify:
+            self.editor.touch(poll_id)
+        return outcome
+
+    def _resync_later(self, poll_id: int) -> None:
+        self.spawn(self.sync(poll_id), name=f"huddle-poll-resync-{poll_id}")
+
+    # -- closing --------------------------------------------------------------------------
+
+    async def close(self, poll_id: int, *, message_gone: bool = False) -> Poll | None:
+        """Final reconcile, closed state, final results in the message, winner announced,
+        audit line. Returns the closed poll, or None if it was not open."""
+        poll = await self.polls.get(poll_id)
+        if poll is None or not poll.is_open:
+            return None
+        runtime = self.engine.runtime(poll_id) or self.engine.track(poll)
+        async with runtime.lock:
+            if not message_gone:
+                message_gone = await self._final_reconcile(runtime)
+            if not await self.polls.mark_closed(poll_id, self.bot.clock.now()):
+                return None
+            self.engine.untrack(poll_id)
+        self.editor.forget(poll_id)
+        await self.bot.scheduler.cancel_key(poll.job_key, kind=CLOSE_KIND)
+        closed = await self._get(poll_id)
+        counts, _ = await self.summary(closed)
+        if not message_gone:
+            await self._publish_close(closed, counts)
+        note = " (its message was deleted)" if message_gone else ""
+        await self.bot.audit(
+            closed.guild_id,
+            f"📊 poll closed: #{closed.id} “{closed.question}”{note} — "
+            f"{render.outcome_text(closed, counts)}",
+        )
+        return closed
+
+    async def _final_reconcile(self, runtime: PollRuntime) -> bool:
+        """True if the message is gone."""
+        try:
+            snapshot = await self.read_snapshot(runtime.poll)
+        except discord.NotFound:
+            return True
+        except discord.HTTPException as exc:
+            log.warning("poll %s: final reconcile skipped: %s", runtime.poll.id, exc)
+            return False
+        await self.engine.reconcile(runtime, snapshot, notify=False)
+        return False
+
+    async def _publish_close(self, poll: Poll, counts: list[int]) -> None:
+        channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        try:
+            await self._edit_message(poll)
+        except discord.HTTPException as exc:
+            log.warning("poll %s: final edit failed: %s", poll.id, exc)
+        try:
+            await channel.send(render.announcement(poll, counts), allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.warning("poll %s: close announcement failed: %s", poll.id, exc)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    async def summary(self, poll: Poll) -> tuple[list[int], int]:
+        votes = await self.polls.votes(poll.id)
+        return logic.tally(votes, len(poll.options)), logic.voters(votes)
+
+    async def embed(self, poll: Poll, *, show: bool | None = None) -> discord.Embed:
+        counts, voter_count = await self.summary(poll)
+        return render.poll_embed(poll, counts, voter_count, await self._group_name(poll), show)
+
+    async def _edit_live(self, poll_id: int) -> None:
+        poll = await self.polls.get(poll_id)
+        if poll is not None and poll.message_id is not None:
+            await self._edit_message(poll)
+
+    async def _edit_message(self, poll: Poll) -> None:
+        assert poll.message_id is not None
+        channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        await channel.get_partial_message(poll.message_id).edit(embed=await self.embed(poll))
+
+    async def _group_name(self, poll: Poll) -> str | None:
+        if poll.group_id is None:
+            return None
+        group = await groups.get_group(self.bot.store, poll.group_id)
+        return group.name if group else "a group"
+
+    async def _members_of(self, group_id: int) -> set[int]:
+        return set(await groups.member_ids(self.bot.store, group_id))
+
+    async def _get(self, poll_id: int) -> Poll:
+        poll = await self.polls.get(poll_id)
+        assert poll is not None, f"poll {poll_id} vanished"
+        return poll
+
+    # -- removing reactions ---------------------------------------------------------------
+
+    def _still_wanted(self, removal: Removal) -> bool:
+        """Skip a removal when the reaction became a counted vote again meanwhile."""
+        if removal.option is None:
+            return True
+        return not self.engine.holds(removal.poll_id, removal.user_id, removal.option)
+
+    async def _remove_reaction(self, removal: Removal) -> None:
+        if removal.user_id == 0:  # a foreign emoji found by reconcile: clear all of it
+            await self.bot.http.clear_single_reaction(
+                removal.channel_id, removal.message_id, removal.emoji
+            )
+            return
+        await self.bot.http.remove_reaction(
+            removal.channel_id, removal.message_id, removal.emoji, removal.user_id
+        )

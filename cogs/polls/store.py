@@ -1,0 +1,229 @@
+"""SQL for polls and votes. Methods take and return plain dataclasses."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.store import Store
+
+from .logic import Key, Rules, Votes
+
+
+@dataclass(frozen=True)
+class Poll:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    group_id: int | None
+    creator_id: int
+    question: str
+    options: list[str]
+    multiple: bool
+    max_choices: int | None
+    hide_results: bool
+    status: str
+    closes_at: float | None
+    created_at: float
+    closed_at: float | None
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(len(self.options), self.multiple, self.max_choices)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def job_key(self) -> str:
+        return f"poll:{self.id}"
+
+    def link(self) -> str:
+        return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
+
+
+@dataclass(frozen=True)
+class NewPoll:
+    guild_id: int
+    channel_id: int
+    group_id: int | None
+    creator_id: int
+    question: str
+    options: list[str]
+    multiple: bool
+    max_choices: int | None
+    hide_results: bool
+    closes_at: float | None
+
+
+def _poll(row: sqlite3.Row) -> Poll:
+    return Poll(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        group_id=row["group_id"],
+        creator_id=row["creator_id"],
+        question=row["question"],
+        options=json.loads(row["options"]),
+        multiple=bool(row["multiple"]),
+        max_choices=row["max_choices"],
+        hide_results=bool(row["hide_results"]),
+        status=row["status"],
+        closes_at=row["closes_at"],
+        created_at=row["created_at"],
+        closed_at=row["closed_at"],
+    )
+
+
+class PollStore:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- polls ------------------------------------------------------------------------
+
+    async def create_pending(self, new: NewPoll, now: float) -> int:
+        """A poll row before its message exists; `activate` or `discard` it next."""
+        return await self.store.insert(
+            "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
+            " multiple, max_choices, hide_results, closes_at, created_at, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            (
+                new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
+                json.dumps(new.options), int(new.multiple), new.max_choices,
+                int(new.hide_results), new.closes_at, now,
+            ),
+        )  # fmt: skip
+
+    async def activate(self, poll_id: int, message_id: int) -> None:
+        await self.store.execute(
+            "UPDATE polls SET message_id = ?, status = 'open' WHERE id = ?", (message_id, poll_id)
+        )
+
+    async def discard(self, poll_id: int) -> None:
+        await self.store.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+
+    async def discard_stale_pending(self) -> int:
+        """Rows left by a creation interrupted by a crash."""
+        return await self.store.execute("DELETE FROM polls WHERE status = 'pending'")
+
+    async def get(self, poll_id: int) -> Poll | None:
+        row = await self.store.fetchone("SELECT * FROM polls WHERE id = ?", (poll_id,))
+        return _poll(row) if row else None
+
+    async def by_message(self, message_id: int) -> Poll | None:
+        row = await self.store.fetchone("SELECT * FROM polls WHERE message_id = ?", (message_id,))
+        return _poll(row) if row else None
+
+    async def find(self, guild_id: int, text: str) -> Poll | None:
+        """By id (an autocomplete value) or exact question (case-insensitive, newest first,
+        open polls before closed ones)."""
+        text = text.strip()
+        if text.isdigit():
+            row = await self.store.fetchone(
+                "SELECT * FROM polls WHERE id = ? AND guild_id = ? AND status != 'pending'",
+                (int(text), guild_id),
+            )
+            if row:
+                return _poll(row)
+        row = await self.store.fetchone(
+            "SELECT * FROM polls WHERE guild_id = ? AND status != 'pending'"
+            " AND question = ? COLLATE NOCASE ORDER BY status = 'open' DESC, id DESC LIMIT 1",
+            (guild_id, text),
+        )
+        return _poll(row) if row else None
+
+    async def search(self, guild_id: int, current: str, limit: int = 25) -> list[Poll]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM polls WHERE guild_id = ? AND status != 'pending'"
+            " AND question LIKE ? ORDER BY status = 'open' DESC, id DESC LIMIT ?",
+            (guild_id, f"%{current.strip()}%", limit),
+        )
+        return [_poll(r) for r in rows]
+
+    async def open_polls(self, guild_id: int | None = None) -> list[Poll]:
+        sql = "SELECT * FROM polls WHERE status = 'open'"
+        params: tuple = ()
+        if guild_id is not None:
+            sql += " AND guild_id = ?"
+            params = (guild_id,)
+        rows = await self.store.fetchall(sql + " ORDER BY id", params)
+        return [_poll(r) for r in rows]
+
+    async def listing(
+        self, guild_id: int, group_id: int | None, closed_limit: int = 10
+    ) -> tuple[list[Poll], list[Poll]]:
+        """Open polls and the most recently closed ones (optionally of one group)."""
+        where = "guild_id = ?" + (" AND group_id = ?" if group_id is not None else "")
+        params: list[object] = [guild_id] + ([group_id] if group_id is not None else [])
+        open_rows = await self.store.fetchall(
+            f"SELECT * FROM polls WHERE {where} AND status = 'open' ORDER BY id DESC LIMIT 50",
+            params,
+        )
+        closed_rows = await self.store.fetchall(
+            f"SELECT * FROM polls WHERE {where} AND status = 'closed'"
+            " ORDER BY closed_at DESC, id DESC LIMIT ?",
+            [*params, closed_limit],
+        )
+        return [_poll(r) for r in open_rows], [_poll(r) for r in closed_rows]
+
+    async def mark_closed(self, poll_id: int, now: float) -> bool:
+        """Open -> closed; False if it was already closed."""
+        changed = await self.store.execute(
+            "UPDATE polls SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+            (now, poll_id),
+        )
+        return changed > 0
+
+    # -- votes ------------------------------------------------------------------------
+
+    async def votes(self, poll_id: int) -> Votes:
+        rows = await self.store.fetchall(
+            "SELECT user_id, option FROM poll_votes WHERE poll_id = ? ORDER BY voted_at, rowid",
+            (poll_id,),
+        )
+        votes: Votes = {}
+        for row in rows:
+            votes.setdefault(row["user_id"], []).append(row["option"])
+        return votes
+
+    async def write_votes(
+        self, poll_id: int, votes: Votes, touched: Iterable[Key], now: float
+    ) -> None:
+        """Make the stored state of every touched (user, option) equal `votes`, in one
+        transaction: present -> inserted (kept if already there), absent -> deleted."""
+        present, absent = [], []
+        for user_id, option in touched:
+            if option in votes.get(user_id, ()):
+                present.append((poll_id, user_id, option, now))
+            else:
+                absent.append((poll_id, user_id, option))
+        if not present and not absent:
+            return
+        async with self.store.transaction() as tx:
+            if absent:
+                await tx.executemany(
+                    "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option = ?",
+                    absent,
+                )
+            if present:
+                await tx.executemany(
+                    "INSERT OR IGNORE INTO poll_votes (poll_id, user_id, option, voted_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    present,
+                )
+
+    async def counts(self, poll_id: int, option_count: int) -> list[int]:
+        rows = await self.store.fetchall(
+            "SELECT option, COUNT(*) AS n FROM poll_votes WHERE poll_id = ? GROUP BY option",
+            (poll_id,),
+        )
+        counts = [0] * option_count
+        for row in rows:
+            if 0 <= row["option"] < option_count:
+                counts[row["option"]] = row["n"]
+        return counts
