@@ -1,0 +1,123 @@
+"""PollStore against a real SQLite file, migrated from zero."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from cogs.polls.store import NewPoll, PollStore
+
+NOW = 1_800_000_000.0
+
+
+def new_poll(question: str = "Book?", group_id: int | None = None, **kw) -> NewPoll:
+    fields = dict(
+        guild_id=1, channel_id=10, group_id=group_id, creator_id=100, question=question,
+        options=["Dune", "Emma", "Ulysses"], multiple=False, max_choices=None,
+        hide_results=False, closes_at=NOW + 3600,
+    )  # fmt: skip
+    fields.update(kw)
+    return NewPoll(**fields)
+
+
+async def open_poll(polls: PollStore, message_id: int = 500, **kw) -> int:
+    poll_id = await polls.create_pending(new_poll(**kw), NOW)
+    await polls.activate(poll_id, message_id)
+    return poll_id
+
+
+async def test_pending_poll_is_invisible_until_activated(store):
+    polls = PollStore(store)
+    poll_id = await polls.create_pending(new_poll(), NOW)
+    assert await polls.find(1, str(poll_id)) is None
+    assert await polls.open_polls() == []
+    await polls.activate(poll_id, 555)
+    poll = await polls.by_message(555)
+    assert poll is not None and poll.is_open and poll.options == ["Dune", "Emma", "Ulysses"]
+    assert poll.job_key == f"poll:{poll_id}"
+
+
+async def test_discard_removes_poll_and_votes(store):
+    polls = PollStore(store)
+    poll_id = await open_poll(polls)
+    await polls.write_votes(poll_id, {7: [0]}, {(7, 0)}, NOW)
+    await polls.discard(poll_id)
+    assert await polls.get(poll_id) is None
+    assert await store.fetchval("SELECT COUNT(*) FROM poll_votes") == 0
+
+
+async def test_stale_pending_rows_dropped(store):
+    polls = PollStore(store)
+    await polls.create_pending(new_poll(), NOW)
+    kept = await open_poll(polls)
+    assert await polls.discard_stale_pending() == 1
+    assert [p.id for p in await polls.open_polls()] == [kept]
+
+
+async def test_votes_are_keyed_per_poll_user_option(store):
+    polls = PollStore(store)
+    poll_id = await open_poll(polls)
+    await store.execute(
+        "INSERT INTO poll_votes (poll_id, user_id, option, voted_at) VALUES (?, 7, 0, 1)",
+        (poll_id,),
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.execute(
+            "INSERT INTO poll_votes (poll_id, user_id, option, voted_at) VALUES (?, 7, 0, 2)",
+            (poll_id,),
+        )
+
+
+async def test_write_votes_applies_net_state_of_touched_keys(store):
+    polls = PollStore(store)
+    poll_id = await open_poll(polls)
+    await polls.write_votes(poll_id, {7: [0], 8: [1]}, {(7, 0), (8, 1)}, NOW)
+    # 7 moved to option 2; 8 untouched; a key touched twice ends as the state says
+    await polls.write_votes(poll_id, {7: [2], 8: [1]}, {(7, 0), (7, 2)}, NOW + 1)
+    assert await polls.votes(poll_id) == {8: [1], 7: [2]}
+    assert await polls.counts(poll_id, 3) == [0, 1, 1]
+
+
+async def test_votes_keep_casting_order(store):
+    polls = PollStore(store)
+    poll_id = await open_poll(polls, multiple=True)
+    await polls.write_votes(poll_id, {7: [2]}, {(7, 2)}, NOW)
+    await polls.write_votes(poll_id, {7: [2, 0]}, {(7, 0)}, NOW + 1)
+    assert await polls.votes(poll_id) == {7: [2, 0]}
+
+
+async def test_find_by_id_or_exact_question(store):
+    polls = PollStore(store)
+    first = await open_poll(polls, message_id=1, question="Which book?")
+    second = await open_poll(polls, message_id=2, question="Which day?")
+    assert (await polls.find(1, str(second))).id == second
+    assert (await polls.find(1, "which BOOK?")).id == first
+    assert await polls.find(1, "Which") is None
+    assert await polls.find(2, str(first)) is None  # another server's poll
+    assert [p.id for p in await polls.search(1, "day")] == [second]
+
+
+async def test_close_once_and_listing(store):
+    polls = PollStore(store)
+    a = await open_poll(polls, message_id=1)
+    b = await open_poll(polls, message_id=2)
+    assert await polls.mark_closed(a, NOW + 5)
+    assert not await polls.mark_closed(a, NOW + 6)
+    open_polls, closed = await polls.listing(1, None)
+    assert [p.id for p in open_polls] == [b]
+    assert [p.id for p in closed] == [a]
+    assert closed[0].closed_at == NOW + 5
+
+
+async def test_group_polls_cascade_with_the_group(store):
+    gid = await store.insert(
+        "INSERT INTO groups (guild_id, name, name_key, created_by, created_at)"
+        " VALUES (1, 'Books', 'books', 100, 0)"
+    )
+    polls = PollStore(store)
+    poll_id = await open_poll(polls, group_id=gid)
+    open_polls, _ = await polls.listing(1, gid)
+    assert [p.id for p in open_polls] == [poll_id]
+    await store.execute("DELETE FROM groups WHERE id = ?", (gid,))
+    assert await polls.get(poll_id) is None

@@ -1,0 +1,237 @@
+"""Poll tally rules: parsing, emoji, and the property that no interleaving of reaction
+events (including the bot's own removals racing the member) double-counts or loses a
+vote, and that the stored tally ends equal to the message's reactions."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cogs.polls import logic
+from cogs.polls.logic import Rules, Votes
+from core.errors import UserError
+
+# -- parsing and emoji -------------------------------------------------------------------
+
+
+def test_options_split_on_semicolons_and_trimmed():
+    assert logic.parse_options(" Dune ; Emma;Ulysses ") == ["Dune", "Emma", "Ulysses"]
+
+
+@pytest.mark.parametrize("text", ["Only one", ";".join(f"o{i}" for i in range(21)), ""])
+def test_option_count_outside_2_to_20_states_the_rule(text):
+    with pytest.raises(UserError, match="2–20 options separated by `;`"):
+        logic.parse_options(text)
+
+
+def test_twenty_options_are_fine():
+    assert len(logic.parse_options(";".join(f"o{i}" for i in range(20)))) == 20
+
+
+@pytest.mark.parametrize("text", ["A;;B", "A;B;", " ;A;B"])
+def test_empty_options_refused(text):
+    with pytest.raises(UserError, match="empty"):
+        logic.parse_options(text)
+
+
+def test_duplicate_options_refused_case_insensitively():
+    with pytest.raises(UserError, match="twice"):
+        logic.parse_options("Dune; dune")
+
+
+def test_regional_indicator_per_option():
+    assert [logic.option_emoji(i) for i in range(3)] == ["🇦", "🇧", "🇨"]
+    assert logic.option_emoji(19) == "🇹"
+    assert logic.emoji_option("🇧", 3) == 1
+    assert logic.emoji_option("🇩", 3) is None
+    assert logic.emoji_option("👍", 3) is None
+    assert logic.emoji_option("name:123", 3) is None
+
+
+def test_choice_rules():
+    assert logic.check_choices(4, None, None).limit == 1
+    assert logic.check_choices(4, True, None).limit == 4
+    assert logic.check_choices(4, None, 2) == Rules(4, True, 2)
+    with pytest.raises(UserError, match="between 1 and 4"):
+        logic.check_choices(4, True, 5)
+    with pytest.raises(UserError, match="multiple"):
+        logic.check_choices(4, False, 2)
+
+
+def test_winners_and_ties():
+    assert logic.winners([0, 0]) == []
+    assert logic.winners([1, 3, 2]) == [1]
+    assert logic.winners([2, 0, 2]) == [0, 2]
+
+
+# -- single events -------------------------------------------------------------------------
+
+
+def test_single_choice_moves_the_vote_and_asks_to_remove_the_old_reaction():
+    votes: Votes = {}
+    rules = Rules(3)
+    logic.apply_add(votes, rules, 1, 0, True)
+    out = logic.apply_add(votes, rules, 1, 2, True)
+    assert votes == {1: [2]}
+    assert out.unreact == [(1, 0)]
+    # the removal of A (the bot's) arrives later: it must not touch the vote for C
+    logic.apply_remove(votes, 1, 0)
+    assert votes == {1: [2]}
+
+
+def test_max_choices_rejects_the_extra_reaction():
+    votes: Votes = {}
+    rules = Rules(4, True, 2)
+    for option in (0, 1):
+        logic.apply_add(votes, rules, 7, option, True)
+    out = logic.apply_add(votes, rules, 7, 3, True)
+    assert votes == {7: [0, 1]}
+    assert out.unreact == [(7, 3)]
+    assert not out.touched
+
+
+def test_not_allowed_member_is_removed_not_counted():
+    votes: Votes = {}
+    out = logic.apply_add(votes, Rules(2), 5, 0, False)
+    assert votes == {}
+    assert out.unreact == [(5, 0)]
+
+
+def test_duplicate_add_counts_once():
+    votes: Votes = {}
+    logic.apply_add(votes, Rules(2, True), 5, 0, True)
+    logic.apply_add(votes, Rules(2, True), 5, 0, True)
+    assert logic.tally(votes, 2) == [1, 0]
+
+
+# -- the burst property --------------------------------------------------------------------
+
+USERS = 4
+OPTIONS = 3
+rules_strategy = st.sampled_from(
+    [Rules(OPTIONS), Rules(OPTIONS, True), Rules(OPTIONS, True, 2), Rules(OPTIONS, True, 1)]
+)
+# ("act", user, option): the member toggles that reaction on Discord;
+# ("deliver",): the bot processes the next gateway event;
+# ("unreact", i): the bot's i-th pending removal reaches Discord.
+step = st.one_of(
+    st.tuples(st.just("act"), st.integers(0, USERS - 1), st.integers(0, OPTIONS - 1)),
+    st.tuples(st.just("deliver")),
+    st.tuples(st.just("unreact"), st.integers(0, 50)),
+)
+
+
+class World:
+    """Discord's reactions, the gateway's event queue, and the bot's state."""
+
+    def __init__(self, rules: Rules, banned: frozenset[int]) -> None:
+        self.rules = rules
+        self.banned = banned
+        self.reactions: set[tuple[int, int]] = set()
+        self.events: deque[tuple[bool, int, int]] = deque()
+        self.removals: list[tuple[int, int]] = []
+        self.votes: Votes = {}
+
+    def toggle(self, user: int, option: int) -> None:
+        key = (user, option)
+        added = key not in self.reactions
+        (self.reactions.add if added else self.reactions.discard)(key)
+        self.events.append((added, user, option))
+
+    def deliver(self) -> None:
+        added, user, option = self.events.popleft()
+        if added:
+            allowed = user not in self.banned
+            out = logic.apply_add(self.votes, self.rules, user, option, allowed)
+        else:
+            out = logic.apply_remove(self.votes, user, option)
+        self.removals.extend(out.unreact)
+        self.check_invariants()
+
+    def unreact(self, index: int) -> None:
+        user, option = self.removals.pop(index % len(self.removals))
+        if option in self.votes.get(user, ()):
+            return  # became a counted vote again: the remover skips it
+        if (user, option) in self.reactions:
+            self.reactions.discard((user, option))
+            self.events.append((False, user, option))
+
+    def check_invariants(self) -> None:
+        for user, options in self.votes.items():
+            assert len(options) == len(set(options)), "a vote counted twice"
+            assert len(options) <= self.rules.limit
+            assert user not in self.banned
+
+    def settle(self) -> None:
+        while self.events or self.removals:
+            if self.events:
+                self.deliver()
+            else:
+                self.unreact(0)
+
+    def stored(self) -> set[tuple[int, int]]:
+        return {(u, o) for u, options in self.votes.items() for o in options}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    rules=rules_strategy,
+    banned=st.frozensets(st.integers(0, USERS - 1), max_size=1),
+    steps=st.lists(step, max_size=80),
+)
+def test_no_interleaving_double_counts_or_loses_a_vote(rules, banned, steps):
+    world = World(rules, banned)
+    for kind, *args in steps:
+        if kind == "act":
+            world.toggle(*args)
+        elif kind == "deliver" and world.events:
+            world.deliver()
+        elif kind == "unreact" and world.removals:
+            world.unreact(args[0])
+    world.settle()
+    # Once every event is processed and every needed removal has landed, the stored
+    # votes are exactly the message's reactions.
+    assert world.stored() == world.reactions
+    counts = [sum(1 for _, o in world.reactions if o == i) for i in range(OPTIONS)]
+    assert logic.tally(world.votes, OPTIONS) == counts
+
+
+# -- reconcile -----------------------------------------------------------------------------
+
+reactions_strategy = st.dictionaries(
+    st.integers(0, OPTIONS - 1), st.sets(st.integers(0, USERS - 1)), max_size=OPTIONS
+)
+votes_strategy = st.dictionaries(
+    st.integers(0, USERS - 1),
+    st.lists(st.integers(0, OPTIONS - 1), unique=True, min_size=1, max_size=OPTIONS),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rules=rules_strategy, reactions=reactions_strategy, old=votes_strategy)
+def test_reconcile_follows_the_rules_and_is_idempotent(rules, reactions, old):
+    banned = {0}
+    old = {u: o[: rules.limit] for u, o in old.items() if u not in banned}
+    new, out = logic.reconcile(old, rules, reactions, lambda u: u not in banned)
+    reacted = {(u, o) for o, users in reactions.items() for u in users}
+    for user, options in new.items():
+        assert user not in banned
+        assert len(options) <= rules.limit
+        assert all((user, o) in reacted for o in options)
+        # stored votes that are still reacted are kept first
+        still = [o for o in old.get(user, []) if (user, o) in reacted]
+        assert options[: len(still)] == still[: rules.limit]
+    counted = {(u, o) for u, options in new.items() for o in options}
+    assert set(out.unreact) == reacted - counted
+    again, out2 = logic.reconcile(new, rules, reactions, lambda u: u not in banned)
+    assert again == new and not out2.touched
+
+
+def test_reconcile_counts_offline_votes_and_drops_withdrawn_ones():
+    old: Votes = {1: [0], 2: [1]}
+    new, out = logic.reconcile(old, Rules(3), {0: {1, 3}, 1: set()}, lambda u: True)
+    assert new == {1: [0], 3: [0]}
+    assert out.touched == {(2, 1), (3, 0)}
