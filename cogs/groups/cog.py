@@ -1,0 +1,329 @@
+"""`/group …`: the Discord adapter. Commands parse options, check who may act, and hand
+the work to lifecycle.py (a group's objects) and membership.py (its people)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.groups import render
+from cogs.groups.api import GroupRef, group_choices, resolve_group
+from cogs.groups.buttons import ButtonHandlers
+from cogs.groups.common import guild_of, limits, require_leader, require_target
+from cogs.groups.lifecycle import Lifecycle, NewGroup
+from cogs.groups.membership import Membership
+from cogs.groups.resources import Resources
+from cogs.groups.settings import SETTINGS
+from cogs.groups.store import GroupStore
+from cogs.groups.views import DYNAMIC_ITEMS, DeleteConfirm
+from core.checks import FeatureGroup, any_member, is_manager, require_manager
+from core.errors import UserError
+from core.timeparse import suggest_zones
+from core.ui import reply, send_pages
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+Visibility = Literal["open", "request", "invite"]
+
+
+async def _choices(interaction: discord.Interaction, current: str, scope: str):
+    bot: HuddleBot = interaction.client  # type: ignore[assignment]
+    if interaction.guild_id is None:
+        return []
+    manager = scope in ("member", "leader") and await is_manager(interaction)
+    return await group_choices(
+        bot.store,
+        interaction.guild_id,
+        interaction.user.id,
+        current,
+        scope,
+        manager=manager,  # type: ignore[arg-type]
+    )
+
+
+async def joinable_groups(interaction: discord.Interaction, current: str):
+    return await _choices(interaction, current, "joinable")
+
+
+async def my_groups(interaction: discord.Interaction, current: str):
+    return await _choices(interaction, current, "member")
+
+
+async def led_groups(interaction: discord.Interaction, current: str):
+    return await _choices(interaction, current, "leader")
+
+
+async def any_group(interaction: discord.Interaction, current: str):
+    return await _choices(interaction, current, "all")
+
+
+async def zones(interaction: discord.Interaction, current: str):
+    return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current)[:25]]
+
+
+@app_commands.guild_only()
+class GroupCommands(FeatureGroup, name="group", description="Micro-community groups"):
+    feature_name = "groups"
+
+
+class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
+    group = GroupCommands()
+
+    def __init__(self, bot: HuddleBot) -> None:
+        self.bot = bot
+        self.store = GroupStore(bot.store)
+        self.resources = Resources(bot)
+        self.life = Lifecycle(bot, self.store, self.resources)
+        self.members = Membership(bot, self.store, self.resources)
+
+    async def cog_load(self) -> None:
+        for spec in SETTINGS:
+            self.bot.config.register(spec)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def resolve(self, interaction: discord.Interaction, text: str) -> GroupRef:
+        return await resolve_group(self.bot.store, guild_of(interaction).id, text)
+
+    # -- listeners: a role or channel deleted by hand breaks its group ---------------
+
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        await self.life.object_deleted(role.guild.id, role.id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.life.object_deleted(channel.guild.id, channel.id)
+
+    # -- everyone --------------------------------------------------------------------
+
+    @group.command(name="create", description="Create a group: a role and a private channel")
+    @app_commands.describe(
+        name="The group's name (its role gets this name; the channel its slug)",
+        description="What the group is about",
+        visibility="open: anyone joins; request: leaders approve; invite: leaders invite",
+        max_members="Most members, you included (default: the server's maximum)",
+        voice="Also make a private voice channel",
+        timezone="The group's time zone for check-ins and events (default: the server's)",
+    )
+    @app_commands.autocomplete(timezone=zones)
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        description: str,
+        visibility: Visibility = "open",
+        max_members: int | None = None,
+        voice: bool = False,
+        timezone: str | None = None,
+    ) -> None:
+        guild, member = guild_of(interaction), any_member(interaction)
+        manager = await is_manager(interaction)
+        spec = NewGroup(name, description, visibility, max_members, voice, timezone)
+        spec = await self.life.validate(guild.id, spec)
+        await self.life.may_create(member, manager)
+        if not manager and await self.bot.config.get(guild.id, "groups.approval", False):
+            text = await self.life.propose(guild, spec, member.id, interaction.channel_id)
+            await reply(interaction, text)
+            return
+        await self.resources.require(guild, "create the group", roles=True, channels=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        group = await self.life.create(guild, spec, member.id)
+        await reply(
+            interaction,
+            f"Created **{group.name}**: <#{group.channel_id}>. You lead it; bring people in "
+            "with `/group invite`, or they can `/group join`.",
+        )
+
+    @group.command(name="join", description="Join a group (or ask its leaders)")
+    @app_commands.describe(group="The group to join")
+    @app_commands.autocomplete(group=joinable_groups)
+    async def join(self, interaction: discord.Interaction, group: str) -> None:
+        await self.join_group(interaction, await self.resolve(interaction, group))
+
+    @group.command(name="leave", description="Leave a group")
+    @app_commands.describe(group="The group to leave")
+    @app_commands.autocomplete(group=my_groups)
+    async def leave(self, interaction: discord.Interaction, group: str) -> None:
+        target = await self.resolve(interaction, group)
+        text = await self.members.leave(guild_of(interaction), target, interaction.user.id)
+        await reply(interaction, text)
+
+    @group.command(name="list", description="Browse the server's groups")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        guild = guild_of(interaction)
+        lim = await limits(self.bot, guild.id)
+        pages = render.list_pages(await self.store.summaries(guild.id), lim.max_size)
+        await send_pages(interaction, pages)
+
+    @group.command(name="info", description="A group's details, leaders and members")
+    @app_commands.describe(group="The group")
+    @app_commands.autocomplete(group=any_group)
+    async def info(self, interaction: discord.Interaction, group: str) -> None:
+        target = await self.resolve(interaction, group)
+        summary = await self.store.summary(target.id)
+        lim = await limits(self.bot, target.guild_id)
+        zone = await self.bot.config.server_timezone(target.guild_id)
+        members = await self.store.members(target.id)
+        pages = render.info_pages(summary, members, lim.max_size, zone)  # type: ignore[arg-type]
+        await send_pages(interaction, pages)
+
+    # -- leaders (and community managers) --------------------------------------------
+
+    @group.command(name="invite", description="Add a member to a group you lead")
+    @app_commands.describe(group="Your group", member="Who to add")
+    @app_commands.autocomplete(group=led_groups)
+    async def invite(
+        self, interaction: discord.Interaction, group: str, member: discord.Member
+    ) -> None:
+        target = await self.resolve(interaction, group)
+        await require_leader(self.bot, interaction, target, "invite members")
+        require_target(member)
+        await interaction.response.defer(ephemeral=True)
+        text = await self.members.invite(guild_of(interaction), target, member, interaction.user.id)
+        await reply(interaction, text)
+
+    @group.command(name="kick", description="Remove a member from a group you lead")
+    @app_commands.describe(group="Your group", member="Who to remove")
+    @app_commands.autocomplete(group=led_groups)
+    async def kick(
+        self, interaction: discord.Interaction, group: str, member: discord.Member
+    ) -> None:
+        target = await self.resolve(interaction, group)
+        manager = await require_leader(self.bot, interaction, target, "kick members")
+        guild = guild_of(interaction)
+        text = await self.members.kick(guild, target, member, interaction.user.id, manager)
+        await reply(interaction, text)
+
+    @group.command(name="promote", description="Make a member a co-leader")
+    @app_commands.describe(group="Your group", member="The member to promote")
+    @app_commands.autocomplete(group=led_groups)
+    async def promote(
+        self, interaction: discord.Interaction, group: str, member: discord.Member
+    ) -> None:
+        target = await self.resolve(interaction, group)
+        await require_leader(self.bot, interaction, target, "promote members")
+        await reply(interaction, await self.members.promote(target, require_target(member)))
+
+    @group.command(name="demote", description="Remove a co-leader (they stay a member)")
+    @app_commands.describe(group="Your group", member="The leader to demote")
+    @app_commands.autocomplete(group=led_groups)
+    async def demote(
+        self, interaction: discord.Interaction, group: str, member: discord.Member
+    ) -> None:
+        target = await self.resolve(interaction, group)
+        await require_leader(self.bot, interaction, target, "demote leaders")
+        await reply(interaction, await self.members.demote(target, require_target(member)))
+
+    @group.command(name="edit", description="Change a group's name, description or settings")
+    @app_commands.describe(
+        group="Your group",
+        name="New name (renames the role and channels)",
+        description="New description",
+        visibility="open, request or invite",
+        max_members="Most members, everyone included",
+        timezone="The group's time zone",
+    )
+    @app_commands.autocomplete(group=led_groups, timezone=zones)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        group: str,
+        name: str | None = None,
+        description: str | None = None,
+        visibility: Visibility | None = None,
+        max_members: int | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        target = await self.resolve(interaction, group)
+        await require_leader(self.bot, interaction, target, "edit the group")
+        changes = dict(
+            name=name,
+            description=description,
+            visibility=visibility,
+            max_members=max_members,
+            timezone=timezone,
+        )
+        if all(v is None for v in changes.values()):
+            raise UserError("Nothing to change: give at least one option.")
+        if name is not None:
+            await interaction.response.defer(ephemeral=True)
+        done = await self.life.edit(guild_of(interaction), target, changes)
+        fresh = await self.store.get(target.id)
+        if fresh and max_members is not None:
+            await self.members.fill_from_waitlist(guild_of(interaction), fresh)
+        await reply(
+            interaction, f"Updated **{fresh.name if fresh else target.name}**: {'; '.join(done)}."
+        )
+
+    @group.command(name="archive", description="Make a group's channel read-only and archive it")
+    @app_commands.describe(group="Your group")
+    @app_commands.autocomplete(group=led_groups)
+    async def archive(self, interaction: discord.Interaction, group: str) -> None:
+        await self._set_archived(interaction, group, True)
+
+    @group.command(name="restore", description="Bring an archived group back")
+    @app_commands.describe(group="Your archived group")
+    @app_commands.autocomplete(group=led_groups)
+    async def restore(self, interaction: discord.Interaction, group: str) -> None:
+        await self._set_archived(interaction, group, False)
+
+    async def _set_archived(self, interaction: discord.Interaction, text: str, on: bool) -> None:
+        target = await self.resolve(interaction, text)
+        await require_leader(self.bot, interaction, target, "archive or restore it")
+        await interaction.response.defer(ephemeral=True)
+        await reply(interaction, await self.life.set_archived(guild_of(interaction), target, on))
+
+    @group.command(name="delete", description="Delete a group, its role and its channels")
+    @app_commands.describe(group="Your group")
+    @app_commands.autocomplete(group=led_groups)
+    async def delete(self, interaction: discord.Interaction, group: str) -> None:
+        target = await self.resolve(interaction, group)
+        await require_leader(self.bot, interaction, target, "delete it")
+
+        async def confirmed(click: discord.Interaction) -> None:
+            await click.response.edit_message(content=f"Deleting **{target.name}**…", view=None)
+            fresh = await self.store.get(target.id)
+            if fresh is None:
+                await click.edit_original_response(content="That group is already gone.")
+                return
+            text = await self.life.delete(guild_of(click), fresh, click.user.id)
+            await click.edit_original_response(content=text)
+
+        await reply(
+            interaction,
+            f"Delete **{target.name}** with its role and channels? This can't be undone.",
+            view=DeleteConfirm(interaction.user.id, confirmed),
+        )
+
+    @group.command(name="repair", description="Recreate a group's missing role or channels")
+    @app_commands.describe(group="The broken group")
+    @app_commands.autocomplete(group=led_groups)
+    async def repair(self, interaction: discord.Interaction, group: str) -> None:
+        target = await self.resolve(interaction, group)
+        await require_leader(self.bot, interaction, target, "repair it")
+        await self.resources.require(
+            guild_of(interaction), "repair the group", roles=True, channels=True
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await reply(interaction, await self.life.repair(guild_of(interaction), target))
+
+    @group.command(name="panel", description="Post Join buttons for the open groups (managers)")
+    @app_commands.describe(channel="Where to post it (default: here)")
+    async def panel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await require_manager(interaction)
+        where = channel.id if channel else interaction.channel_id
+        await interaction.response.defer(ephemeral=True)
+        count = await self.post_panel(guild_of(interaction), int(where or 0))
+        await reply(interaction, f"Posted Join buttons for {count} open groups in <#{where}>.")

@@ -1,0 +1,350 @@
+"""A group's life: create (or ask a manager to approve), edit, archive, restore, delete,
+repair. Each step that touches Discord undoes itself when a later step fails."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.groups import logic
+from cogs.groups.api import GroupRef
+from cogs.groups.common import limits, post, tell
+from cogs.groups.resources import TEXT, VOICE, Objects, Resources
+from cogs.groups.store import GroupStore
+from core.errors import NotAllowed, NotFound, UserError
+from core.timeparse import get_zone
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NewGroup:
+    name: str
+    description: str
+    visibility: str
+    max_members: int | None
+    voice: bool
+    timezone: str | None
+
+
+def duplicate(name: str) -> UserError:
+    return UserError(f"A group called **{name}** already exists here; pick another name.")
+
+
+class Lifecycle:
+    def __init__(self, bot: HuddleBot, store: GroupStore, resources: Resources) -> None:
+        self.bot = bot
+        self.store = store
+        self.resources = resources
+
+    # -- create ----------------------------------------------------------------------
+
+    async def validate(self, guild_id: int, spec: NewGroup) -> NewGroup:
+        problem = logic.name_problem(spec.name)
+        if problem:
+            raise UserError(problem)
+        name = logic.clean_name(spec.name)
+        if await self.store.name_taken(guild_id, logic.name_key(name)):
+            raise duplicate(name)
+        lim = await limits(self.bot, guild_id)
+        problem = logic.max_members_problem(spec.max_members, lim.max_size)
+        if problem:
+            raise UserError(problem)
+        if spec.timezone:
+            get_zone(spec.timezone)
+        description = spec.description.strip()[: logic.DESCRIPTION_MAX]
+        return NewGroup(
+            name, description, spec.visibility, spec.max_members, spec.voice, spec.timezone
+        )
+
+    async def may_create(self, member: discord.Member, manager: bool) -> None:
+        guild_id = member.guild.id
+        policy = await self.bot.config.get(guild_id, "groups.creation", "anyone")
+        creator_role = await self.bot.config.get(guild_id, "groups.creator_role")
+        lim = await limits(self.bot, guild_id)
+        decision = logic.can_create(
+            str(policy),
+            manager=manager,
+            has_creator_role=bool(creator_role)
+            and any(r.id == int(creator_role) for r in member.roles),
+            owned_groups=await self.store.membership_count(guild_id, member.id),
+            max_per_member=lim.max_per_member,
+        )
+        if not decision.allowed:
+            raise NotAllowed(decision.reason)
+
+    async def create(self, guild: discord.Guild, spec: NewGroup, creator_id: int) -> GroupRef:
+        """Discord objects first (they can fail), then the row, then the creator's role."""
+        objects = await self.resources.create(guild, spec.name, voice=spec.voice)
+        try:
+            group = await self._insert(guild.id, spec, creator_id, "active", objects)
+            await self.resources.add_role(guild.id, creator_id, objects.role_id, "group creator")
+        except BaseException:
+            await self._undo(guild, spec.name, objects)
+            raise
+        await self.bot.audit(guild.id, f"Group **{group.name}** created by <@{creator_id}>.")
+        return group
+
+    async def _insert(
+        self, guild_id: int, spec: NewGroup, creator_id: int, status: str, objects: Objects | None
+    ) -> GroupRef:
+        try:
+            return await self.store.create(
+                guild_id=guild_id,
+                name=spec.name,
+                key=logic.name_key(spec.name),
+                description=spec.description,
+                visibility=spec.visibility,
+                max_members=spec.max_members,
+                timezone=spec.timezone,
+                voice=spec.voice,
+                creator_id=creator_id,
+                now=self.bot.clock.now(),
+                status=status,
+                role_id=objects.role_id if objects else None,
+                channel_id=objects.channel_id if objects else None,
+                voice_channel_id=objects.voice_channel_id if objects else None,
+            )
+        except sqlite3.IntegrityError as exc:  # a simultaneous create took the name
+            raise duplicate(spec.name) from exc
+
+    async def _undo(self, guild: discord.Guild, name: str, objects: Objects) -> None:
+        channels = [c for c in (objects.channel_id, objects.voice_channel_id) if c]
+        await self.resources.remove(guild, objects.role_id, channels)
+        group_id = await self.store.db.fetchval(
+            "SELECT id FROM groups WHERE role_id = ?", (objects.role_id,)
+        )
+        if group_id:
+            await self.store.delete(group_id)
+
+    async def propose(
+        self, guild: discord.Guild, spec: NewGroup, creator_id: int, channel_id: int | None
+    ) -> str:
+        """Approval needed: a pending row (it reserves the name) and a message for managers."""
+        from cogs.groups.views import approval_view
+
+        group = await self._insert(guild.id, spec, creator_id, "pending", None)
+        request_id = await self.store.open_request(
+            group, creator_id, "create", self.bot.clock.now()
+        )
+        target = await self.bot.config.get(guild.id, "log_channel") or channel_id
+        text = (
+            f"<@{creator_id}> wants to create the group **{group.name}** ({spec.visibility}): "
+            f"{spec.description or 'no description'}. Community managers, approve or deny:"
+        )
+        message = await post(
+            self.bot, int(target) if target else None, text, approval_view(request_id)
+        )
+        if message is None:
+            await self.store.delete(group.id)
+            raise UserError(
+                "I couldn't post the approval request for managers here. "
+                "Ask an admin to set `/config log-channel`."
+            )
+        await self.store.set_request_message(request_id, message.channel.id, message.id)
+        return (
+            f"**{group.name}** needs a community manager's approval on this server; "
+            "I've asked them. You'll hear back when they decide."
+        )
+
+    async def decide(self, guild: discord.Guild, request_id: int, approve: bool, actor: int) -> str:
+        req = await self.store.get_request(request_id)
+        group = await self.store.get(req.group_id) if req else None
+        if req is None or group is None or group.status != "pending":
+            raise NotFound("That group request was already settled.")
+        if not await self.store.decide_request(
+            request_id, "approved" if approve else "denied", actor
+        ):
+            raise UserError("Someone already answered that request.")
+        if not approve:
+            await self.store.delete(group.id)
+            await tell(self.bot, req.user_id, f"Your group **{group.name}** was not approved.")
+            return (
+                f"The group **{group.name}** proposed by <@{req.user_id}> was denied by <@{actor}>."
+            )
+        try:
+            await self._activate(guild, group, req.user_id)
+        except BaseException:
+            await self.store.reopen_request(request_id)
+            raise
+        await tell(self.bot, req.user_id, f"Your group **{group.name}** was approved; you lead it.")
+        return f"The group **{group.name}** by <@{req.user_id}> was approved by <@{actor}>."
+
+    async def _activate(self, guild: discord.Guild, group: GroupRef, creator_id: int) -> None:
+        voice = await self.store.wants_voice(group.id)
+        objects = await self.resources.create(guild, group.name, voice=voice)
+        try:
+            await self.store.activate(
+                group,
+                role_id=objects.role_id,
+                channel_id=objects.channel_id,
+                voice_channel_id=objects.voice_channel_id,
+                creator_id=creator_id,
+                now=self.bot.clock.now(),
+            )
+            await self.resources.add_role(guild.id, creator_id, objects.role_id, "group creator")
+        except BaseException:
+            await self.resources.remove(
+                guild,
+                objects.role_id,
+                [c for c in (objects.channel_id, objects.voice_channel_id) if c],
+            )
+            await self.store.set_status(group.id, "pending")
+            raise
+        await self.bot.audit(guild.id, f"Group **{group.name}** created by <@{creator_id}>.")
+
+    # -- edit ------------------------------------------------------------------------
+
+    async def edit(self, guild: discord.Guild, group: GroupRef, changes: dict) -> list[str]:
+        """Apply the given changes; returns what changed, in words."""
+        fields: dict = {}
+        done: list[str] = []
+        if changes.get("name") is not None:
+            await self._rename(guild, group, changes["name"], fields, done)
+        if changes.get("description") is not None:
+            fields["description"] = changes["description"].strip()[: logic.DESCRIPTION_MAX]
+            done.append("description")
+        if changes.get("visibility") is not None:
+            fields["visibility"] = changes["visibility"]
+            done.append(f"visibility: {changes['visibility']}")
+        if changes.get("max_members") is not None:
+            lim = await limits(self.bot, guild.id)
+            size = await self.store.size(group.id)
+            problem = logic.max_members_problem(changes["max_members"], lim.max_size, size)
+            if problem:
+                raise UserError(problem)
+            fields["max_members"] = changes["max_members"]
+            done.append(f"max members: {changes['max_members']}")
+        if changes.get("timezone") is not None:
+            get_zone(changes["timezone"])
+            fields["timezone"] = changes["timezone"]
+            done.append(f"time zone: {changes['timezone']}")
+        await self.store.update(group.id, **fields)
+        return done
+
+    async def _rename(
+        self, guild: discord.Guild, group: GroupRef, new: str, fields: dict, done: list[str]
+    ) -> None:
+        problem = logic.name_problem(new)
+        if problem:
+            raise UserError(problem)
+        name = logic.clean_name(new)
+        if await self.store.name_taken(guild.id, logic.name_key(name), exclude_id=group.id):
+            raise duplicate(name)
+        if name != group.name:
+            await self.resources.require(guild, "rename the group", roles=True, channels=True)
+            await self.resources.rename(
+                group.role_id, group.channel_id, group.voice_channel_id, name
+            )
+        fields.update(name=name, name_key=logic.name_key(name))
+        done.append(f"name: {name}")
+
+    # -- archive / restore / delete --------------------------------------------------
+
+    async def set_archived(self, guild: discord.Guild, group: GroupRef, archived: bool) -> str:
+        if archived and group.status != "active":
+            raise UserError(f"**{group.name}** is already archived.")
+        if not archived and group.status != "archived":
+            raise UserError(f"**{group.name}** isn't archived.")
+        channels = [
+            (c, k) for c, k in ((group.channel_id, TEXT), (group.voice_channel_id, VOICE)) if c
+        ]
+        if channels and group.role_id:
+            await self.resources.place(guild, group.role_id, channels, archived=archived)
+        await self.store.set_status(group.id, "archived" if archived else "active")
+        if archived:
+            return (
+                f"**{group.name}** is archived: its channel is read-only and moved to the "
+                "archive category. `/group restore` brings it back."
+            )
+        return f"**{group.name}** is active again."
+
+    async def delete(self, guild: discord.Guild, group: GroupRef, actor_id: int) -> str:
+        await self.resources.require(guild, "delete the group", roles=True, channels=True)
+        channels = [c for c in (group.channel_id, group.voice_channel_id) if c]
+        await self.store.delete(group.id)
+        await self.resources.remove(guild, group.role_id, channels)
+        await self.bot.audit(guild.id, f"Group **{group.name}** deleted by <@{actor_id}>.")
+        return f"Deleted the group **{group.name}**, its role and its channels."
+
+    # -- broken / repair -------------------------------------------------------------
+
+    async def object_deleted(self, guild_id: int, object_id: int) -> None:
+        for group in await self.store.mark_broken(guild_id, object_id):
+            log.warning(
+                "group %s (%s) lost object %s: marked broken", group.id, group.name, object_id
+            )
+
+    async def repair(self, guild: discord.Guild, group: GroupRef) -> str:
+        await self.resources.require(guild, "repair the group", roles=True, channels=True)
+        archived = group.status == "archived"
+        fixed: list[str] = []
+        role_id = group.role_id if group.role_id and guild.get_role(group.role_id) else None
+        if role_id is None:
+            role_id = await self.resources.recreate_role(guild, group.name)
+            fixed.append("role")
+        channel_id = self._existing(guild, group.channel_id)
+        if channel_id is None:
+            channel_id = await self.resources.recreate_channel(
+                guild, group.name, role_id, voice=False, archived=archived
+            )
+            fixed.append("text channel")
+        voice_id = self._existing(guild, group.voice_channel_id)
+        if voice_id is None and await self.store.wants_voice(group.id):
+            voice_id = await self.resources.recreate_channel(
+                guild, group.name, role_id, voice=True, archived=archived
+            )
+            fixed.append("voice channel")
+        await self.store.set_objects(group.id, role_id, channel_id, voice_id)
+        if "role" in fixed:
+            await self._refresh_overwrites(guild, role_id, channel_id, voice_id, fixed, archived)
+            await self._readd_roles(guild, group, role_id)
+        return self._repair_text(group, fixed)
+
+    def _existing(self, guild: discord.Guild, channel_id: int | None) -> int | None:
+        return channel_id if channel_id and guild.get_channel(channel_id) else None
+
+    async def _refresh_overwrites(
+        self,
+        guild: discord.Guild,
+        role_id: int,
+        channel_id: int,
+        voice_id: int | None,
+        fixed: list[str],
+        archived: bool,
+    ) -> None:
+        for cid, kind, label in (
+            (channel_id, TEXT, "text channel"),
+            (voice_id, VOICE, "voice channel"),
+        ):
+            if cid and label not in fixed:
+                overwrites = await self.resources.overwrites(
+                    guild, role_id, voice=kind == VOICE, archived=archived
+                )
+                await self.bot.http.edit_channel(cid, permission_overwrites=overwrites)
+
+    async def _readd_roles(self, guild: discord.Guild, group: GroupRef, role_id: int) -> None:
+        for user_id, _ in await self.store.members(group.id):
+            try:
+                await self.resources.add_role(guild.id, user_id, role_id, "group repair")
+            except discord.NotFound:
+                log.info("member %s of group %s left the server", user_id, group.id)
+
+    def _repair_text(self, group: GroupRef, fixed: list[str]) -> str:
+        if not fixed:
+            return f"**{group.name}** has its role and channels; nothing needed repairing."
+        return f"Repaired **{group.name}**: recreated its {', '.join(fixed)}" + (
+            " and gave its members the role again." if "role" in fixed else "."
+        )
+
+
+def require_active(group: GroupRef) -> None:
+    if group.status == "pending":
+        raise NotFound(f"**{group.name}** is still waiting for a manager's approval.")

@@ -1,0 +1,310 @@
+"""Joining and leaving: open joins, join requests, invitations, kicks, leaders, waitlist.
+
+The database is the record of membership; the role follows it with one REST call per
+change. When the REST call fails the database change is undone."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.groups import logic
+from cogs.groups.api import GroupRef
+from cogs.groups.common import Limits, group_limit, limits, post, tell
+from cogs.groups.resources import Resources
+from cogs.groups.store import GroupStore
+from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What to tell the member who acted (ephemerally), and an optional view."""
+
+    text: str
+    view: discord.ui.View | None = None
+
+
+class Membership:
+    def __init__(self, bot: HuddleBot, store: GroupStore, resources: Resources) -> None:
+        self.bot = bot
+        self.store = store
+        self.resources = resources
+
+    # -- join ------------------------------------------------------------------------
+
+    async def join(self, guild: discord.Guild, user_id: int, group: GroupRef) -> Outcome:
+        lim = await limits(self.bot, guild.id)
+        verdict, size, limit = await self._verdict(group, user_id, lim)
+        if verdict is logic.Verdict.JOIN:
+            await self.add(guild, group, user_id, limit, "joined")
+            where = f" Say hi in <#{group.channel_id}>." if group.channel_id else ""
+            return Outcome(f"You joined **{group.name}**.{where}")
+        if verdict is logic.Verdict.REQUEST:
+            return Outcome(await self.request(group, user_id))
+        if verdict is logic.Verdict.FULL:
+            return await self._full(group, user_id, size, limit)
+        raise self._refusal(verdict, group, lim)
+
+    async def _verdict(
+        self, group: GroupRef, user_id: int, lim: Limits, invited: bool = False
+    ) -> tuple[logic.Verdict, int, int]:
+        member, _ = await self.store.role_of(group.id, user_id)
+        size = await self.store.size(group.id)
+        limit = group_limit(group, lim)
+        verdict = logic.join_verdict(
+            visibility=group.visibility,
+            status=group.status,
+            already_member=member,
+            size=size,
+            limit=limit,
+            member_groups=await self.store.membership_count(group.guild_id, user_id),
+            max_per_member=lim.max_per_member,
+            invited=invited,
+        )
+        return verdict, size, limit
+
+    def _refusal(self, verdict: logic.Verdict, group: GroupRef, lim: Limits) -> UserError:
+        if verdict is logic.Verdict.ALREADY:
+            return UserError(f"You're already in **{group.name}**.")
+        if verdict is logic.Verdict.ARCHIVED:
+            return UserError(f"**{group.name}** is archived and doesn't take new members.")
+        if verdict is logic.Verdict.INVITE_ONLY:
+            return NotAllowed(
+                f"**{group.name}** is invite-only: ask one of its leaders to `/group invite` you."
+            )
+        if verdict is logic.Verdict.LIMIT:
+            return UserError(logic.limit_text(lim.max_per_member))
+        return UserError(f"**{group.name}** can't take you right now.")
+
+    async def _full(self, group: GroupRef, user_id: int, size: int, limit: int) -> Outcome:
+        from cogs.groups.views import waitlist_view
+
+        text = logic.full_text(group.name, size, limit)
+        if user_id in await self.store.waitlist(group.id):
+            return Outcome(f"{text} You're on its waitlist; you'll hear when a place opens.")
+        return Outcome(
+            f"{text} Join the waitlist to get the next free place.", waitlist_view(group.id)
+        )
+
+    async def add(
+        self, guild: discord.Guild, group: GroupRef, user_id: int, limit: int, why: str
+    ) -> None:
+        """Record the member and give the role; undo the record if Discord refuses."""
+        await self.resources.require_below_me(guild, group.role_id)
+        if not await self.store.add_if_room(group, user_id, limit, self.bot.clock.now()):
+            raise UserError(logic.full_text(group.name, limit, limit))
+        try:
+            await self.resources.add_role(guild.id, user_id, group.role_id, f"{why} {group.name}")
+        except discord.HTTPException as exc:
+            await self.store.remove_member(group.id, user_id)
+            if isinstance(exc, discord.Forbidden):
+                raise BotMissingPermission("Manage Roles", "give out the group's role") from exc
+            raise
+
+    async def wait(self, group: GroupRef, user_id: int) -> str:
+        member, _ = await self.store.role_of(group.id, user_id)
+        if member:
+            return f"You're already in **{group.name}**."
+        position = await self.store.wait(group, user_id, self.bot.clock.now())
+        return (
+            f"You're on the waitlist for **{group.name}** (position {position}). "
+            "When a place opens, the first in line gets it."
+        )
+
+    # -- requests --------------------------------------------------------------------
+
+    async def request(self, group: GroupRef, user_id: int) -> str:
+        from cogs.groups.views import request_view
+
+        if await self.store.pending_request(group.id, user_id, "join"):
+            return f"You already asked to join **{group.name}**; its leaders will decide."
+        request_id = await self.store.open_request(group, user_id, "join", self.bot.clock.now())
+        message = await post(
+            self.bot,
+            group.channel_id,
+            f"<@{user_id}> asks to join **{group.name}**. Leaders, approve or deny:",
+            request_view(request_id),
+        )
+        if message is None:
+            await self.store.delete_request(request_id)
+            raise UserError(
+                f"I couldn't reach the leaders of **{group.name}** (its channel is missing). "
+                "A leader can fix it with `/group repair`."
+            )
+        await self.store.set_request_message(request_id, message.channel.id, message.id)
+        return f"Asked the leaders of **{group.name}**; you'll hear back when they decide."
+
+    async def decide(
+        self, guild: discord.Guild, request_id: int, approve: bool, actor_id: int
+    ) -> str:
+        """A leader's Approve/Deny click. Returns the new text of the request message."""
+        req = await self.store.get_request(request_id)
+        group = await self.store.get(req.group_id) if req else None
+        if req is None or group is None:
+            raise NotFound("That request is gone (the group may have been deleted).")
+        if not await self.store.decide_request(
+            request_id, "approved" if approve else "denied", actor_id
+        ):
+            raise UserError("Someone already answered that request.")
+        if not approve:
+            await tell(
+                self.bot, req.user_id, f"Your request to join **{group.name}** was declined."
+            )
+            return (
+                f"<@{req.user_id}>'s request to join **{group.name}** was denied by <@{actor_id}>."
+            )
+        try:
+            await self._admit(guild, group, req.user_id)
+        except BaseException:
+            await self.store.reopen_request(request_id)
+            raise
+        await tell(
+            self.bot, req.user_id, f"You're in: your request to join **{group.name}** was approved."
+        )
+        return f"<@{req.user_id}> joined **{group.name}** (approved by <@{actor_id}>)."
+
+    async def _admit(self, guild: discord.Guild, group: GroupRef, user_id: int) -> None:
+        lim = await limits(self.bot, guild.id)
+        verdict, size, limit = await self._verdict(group, user_id, lim, invited=True)
+        if verdict is logic.Verdict.FULL:
+            raise UserError(logic.full_text(group.name, size, limit))
+        if verdict is logic.Verdict.ALREADY:
+            return
+        if verdict is logic.Verdict.LIMIT:
+            raise UserError(
+                f"<@{user_id}> is already in {lim.max_per_member} groups, the most "
+                "this server allows."
+            )
+        if verdict is not logic.Verdict.JOIN:
+            raise self._refusal(verdict, group, lim)
+        await self.add(guild, group, user_id, limit, "approved for")
+
+    # -- invite, leave, kick ---------------------------------------------------------
+
+    async def invite(
+        self, guild: discord.Guild, group: GroupRef, target: discord.Member, actor_id: int
+    ) -> str:
+        if (await self.store.role_of(group.id, target.id))[0]:
+            raise UserError(f"{target.mention} is already in **{group.name}**.")
+        await self._admit(guild, group, target.id)
+        told = await tell(
+            self.bot,
+            target.id,
+            f"<@{actor_id}> added you to the group **{group.name}** on {guild.name}. "
+            f"Its channel: <#{group.channel_id}>. Leave any time with `/group leave`.",
+        )
+        note = "" if told else " (I couldn't DM them; they'll see the channel appear.)"
+        return f"{target.mention} is now in **{group.name}**.{note}"
+
+    async def leave(self, guild: discord.Guild, group: GroupRef, user_id: int) -> str:
+        member, leader = await self.store.role_of(group.id, user_id)
+        if not member:
+            if await self.store.unwait(group.id, user_id):
+                return f"You left the waitlist of **{group.name}**."
+            raise NotFound(f"You're not in **{group.name}**.")
+        decision = logic.can_leave(
+            is_leader=leader, leaders=await self.store.leader_count(group.id), status=group.status
+        )
+        if not decision.allowed:
+            raise NotAllowed(decision.reason)
+        await self._drop(guild, group, user_id, "left")
+        return f"You left **{group.name}**."
+
+    async def kick(
+        self,
+        guild: discord.Guild,
+        group: GroupRef,
+        target: discord.Member,
+        actor_id: int,
+        manager: bool,
+    ) -> str:
+        member, leader = await self.store.role_of(group.id, target.id)
+        decision = logic.can_kick(
+            target_is_member=member, target_is_leader=leader, actor_manager=manager
+        )
+        if not decision.allowed:
+            raise NotAllowed(decision.reason)
+        if leader and await self.store.leader_count(group.id) <= 1:
+            raise NotAllowed("That's the group's last leader: promote someone else first.")
+        await self._drop(guild, group, target.id, "kicked from")
+        await self.bot.audit(
+            guild.id, f"<@{actor_id}> kicked <@{target.id}> from the group **{group.name}**."
+        )
+        return f"{target.mention} was removed from **{group.name}**."
+
+    async def _drop(self, guild: discord.Guild, group: GroupRef, user_id: int, why: str) -> None:
+        await self.store.remove_member(group.id, user_id)
+        try:
+            await self.resources.remove_role(
+                guild.id, user_id, group.role_id, f"{why} {group.name}"
+            )
+        except discord.HTTPException:
+            await self.store.add_if_room(group, user_id, 10**6, self.bot.clock.now())
+            raise
+        await self.fill_from_waitlist(guild, group)
+
+    async def fill_from_waitlist(self, guild: discord.Guild, group: GroupRef) -> None:
+        """Places opened: the first waiting members are added (open groups) or told."""
+        lim = await limits(self.bot, guild.id)
+        for user_id in await self.store.waitlist(group.id):
+            if await self.store.size(group.id) >= group_limit(group, lim):
+                return
+            await self.store.unwait(group.id, user_id)
+            if group.visibility == "open" and group.status == "active":
+                if await self._try_add(guild, group, user_id, lim):
+                    continue
+            await tell(
+                self.bot,
+                user_id,
+                f"A place opened in **{group.name}** on {guild.name}. "
+                "Ask to join with `/group join`.",
+            )
+            return
+
+    async def _try_add(
+        self, guild: discord.Guild, group: GroupRef, user_id: int, lim: Limits
+    ) -> bool:
+        verdict, _, limit = await self._verdict(group, user_id, lim)
+        if verdict is not logic.Verdict.JOIN:
+            return False
+        try:
+            await self.add(guild, group, user_id, limit, "waitlist for")
+        except (UserError, discord.HTTPException) as exc:
+            log.info("waitlist add of %s to %s failed: %s", user_id, group.id, exc)
+            return False
+        await tell(
+            self.bot,
+            user_id,
+            f"A place opened in **{group.name}** on {guild.name}: "
+            f"you're in. Its channel: <#{group.channel_id}>.",
+        )
+        return True
+
+    # -- leaders ---------------------------------------------------------------------
+
+    async def promote(self, group: GroupRef, target: discord.Member) -> str:
+        member, leader = await self.store.role_of(group.id, target.id)
+        if not member:
+            raise NotFound(f"{target.mention} isn't in **{group.name}**; invite them first.")
+        if leader:
+            raise UserError(f"{target.mention} already leads **{group.name}**.")
+        await self.store.set_leader(group.id, target.id, True)
+        return f"{target.mention} is now a leader of **{group.name}**."
+
+    async def demote(self, group: GroupRef, target: discord.Member) -> str:
+        _, leader = await self.store.role_of(group.id, target.id)
+        decision = logic.can_demote(
+            target_is_leader=leader, leaders=await self.store.leader_count(group.id)
+        )
+        if not decision.allowed:
+            raise UserError(decision.reason)
+        await self.store.set_leader(group.id, target.id, False)
+        return f"{target.mention} is no longer a leader of **{group.name}**."

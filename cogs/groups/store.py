@@ -1,0 +1,389 @@
+"""The groups feature's SQL. Methods take and return plain values and dataclasses."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from cogs.groups.api import GroupRef, _ref
+from core.store import Store
+
+log = logging.getLogger(__name__)
+
+# Columns that may point at a Discord object deleted by hand.
+OBJECT_COLUMNS = ("role_id", "channel_id", "voice_channel_id")
+EDITABLE = ("name", "name_key", "description", "visibility", "max_members", "timezone")
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A group with its size and leaders, for `/group list` and `/group info`."""
+
+    group: GroupRef
+    size: int
+    leaders: list[int]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A join request (leaders decide) or a new group awaiting manager approval."""
+
+    id: int
+    guild_id: int
+    group_id: int
+    user_id: int
+    kind: str
+    status: str
+    channel_id: int | None
+    message_id: int | None
+
+
+def _request(row: sqlite3.Row) -> Request:
+    return Request(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        group_id=row["group_id"],
+        user_id=row["user_id"],
+        kind=row["kind"],
+        status=row["status"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+    )
+
+
+_SUMMARY_SQL = (
+    "SELECT g.*,"
+    " (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS size,"
+    " (SELECT group_concat(m.user_id) FROM group_members m"
+    "   WHERE m.group_id = g.id AND m.is_leader = 1) AS leader_list"
+    " FROM groups g"
+)
+
+
+def _summary(row: sqlite3.Row) -> GroupSummary:
+    leaders = [int(x) for x in (row["leader_list"] or "").split(",") if x]
+    return GroupSummary(group=_ref(row), size=row["size"], leaders=sorted(leaders))
+
+
+class GroupStore:
+    def __init__(self, store: Store) -> None:
+        self.db = store
+
+    # -- groups -----------------------------------------------------------------------
+
+    async def get(self, group_id: int) -> GroupRef | None:
+        row = await self.db.fetchone("SELECT * FROM groups WHERE id = ?", (group_id,))
+        return _ref(row) if row else None
+
+    async def name_taken(self, guild_id: int, key: str, exclude_id: int | None = None) -> bool:
+        found = await self.db.fetchval(
+            "SELECT id FROM groups WHERE guild_id = ? AND name_key = ?", (guild_id, key)
+        )
+        return found is not None and found != exclude_id
+
+    async def create(
+        self,
+        *,
+        guild_id: int,
+        name: str,
+        key: str,
+        description: str,
+        visibility: str,
+        max_members: int | None,
+        timezone: str | None,
+        voice: bool,
+        creator_id: int,
+        now: float,
+        status: str = "active",
+        role_id: int | None = None,
+        channel_id: int | None = None,
+        voice_channel_id: int | None = None,
+    ) -> GroupRef:
+        """Insert the group; an active group gets its creator as leader in the same
+        transaction (a pending one gets them on approval)."""
+        async with self.db.transaction() as tx:
+            group_id = await tx.insert(
+                "INSERT INTO groups (guild_id, name, name_key, description, visibility,"
+                " max_members, timezone, role_id, channel_id, voice_channel_id, status, voice,"
+                " created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    guild_id,
+                    name,
+                    key,
+                    description,
+                    visibility,
+                    max_members,
+                    timezone,
+                    role_id,
+                    channel_id,
+                    voice_channel_id,
+                    status,
+                    int(voice),
+                    creator_id,
+                    now,
+                ),
+            )
+            if status == "active":
+                await tx.execute(
+                    "INSERT INTO group_members (guild_id, group_id, user_id, is_leader, joined_at)"
+                    " VALUES (?, ?, ?, 1, ?)",
+                    (guild_id, group_id, creator_id, now),
+                )
+            row = await tx.fetchone("SELECT * FROM groups WHERE id = ?", (group_id,))
+        assert row is not None
+        return _ref(row)
+
+    async def activate(
+        self,
+        group: GroupRef,
+        *,
+        role_id: int,
+        channel_id: int,
+        voice_channel_id: int | None,
+        creator_id: int,
+        now: float,
+    ) -> None:
+        """A pending group approved: record its Discord objects and its first leader."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE groups SET status = 'active', role_id = ?, channel_id = ?,"
+                " voice_channel_id = ? WHERE id = ?",
+                (role_id, channel_id, voice_channel_id, group.id),
+            )
+            await tx.execute(
+                "INSERT OR IGNORE INTO group_members"
+                " (guild_id, group_id, user_id, is_leader, joined_at) VALUES (?, ?, ?, 1, ?)",
+                (group.guild_id, group.id, creator_id, now),
+            )
+
+    async def created_by(self, group_id: int) -> int | None:
+        return await self.db.fetchval("SELECT created_by FROM groups WHERE id = ?", (group_id,))
+
+    async def wants_voice(self, group_id: int) -> bool:
+        return bool(await self.db.fetchval("SELECT voice FROM groups WHERE id = ?", (group_id,)))
+
+    async def update(self, group_id: int, **fields: Any) -> None:
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        await self.db.execute(
+            f"UPDATE groups SET {assignments} WHERE id = ?", (*fields.values(), group_id)
+        )
+
+    async def set_status(self, group_id: int, status: str) -> None:
+        await self.db.execute("UPDATE groups SET status = ? WHERE id = ?", (status, group_id))
+
+    async def set_objects(
+        self, group_id: int, role_id: int | None, channel_id: int | None, voice_id: int | None
+    ) -> None:
+        """After a repair: the recreated objects, and the group is whole again."""
+        await self.db.execute(
+            "UPDATE groups SET role_id = ?, channel_id = ?, voice_channel_id = ?, broken = 0"
+            " WHERE id = ?",
+            (role_id, channel_id, voice_id, group_id),
+        )
+
+    async def mark_broken(self, guild_id: int, object_id: int) -> list[GroupRef]:
+        """A role or channel was deleted by hand: forget it and flag the group."""
+        broken: list[GroupRef] = []
+        async with self.db.transaction() as tx:
+            for column in OBJECT_COLUMNS:
+                rows = await tx.fetchall(
+                    f"SELECT id FROM groups WHERE {column} = ? AND guild_id = ?",
+                    (object_id, guild_id),
+                )
+                for row in rows:
+                    await tx.execute(
+                        f"UPDATE groups SET {column} = NULL, broken = 1 WHERE id = ?", (row["id"],)
+                    )
+                    fresh = await tx.fetchone("SELECT * FROM groups WHERE id = ?", (row["id"],))
+                    if fresh:
+                        broken.append(_ref(fresh))
+        return broken
+
+    async def delete(self, group_id: int) -> None:
+        await self.db.execute("DELETE FROM groups WHERE id = ?", (group_id,))
+
+    async def summaries(self, guild_id: int) -> list[GroupSummary]:
+        rows = await self.db.fetchall(
+            _SUMMARY_SQL + " WHERE g.guild_id = ? AND g.status != 'pending' ORDER BY g.name_key",
+            (guild_id,),
+        )
+        return [_summary(r) for r in rows]
+
+    async def summary(self, group_id: int) -> GroupSummary | None:
+        row = await self.db.fetchone(_SUMMARY_SQL + " WHERE g.id = ?", (group_id,))
+        return _summary(row) if row else None
+
+    async def open_groups(self, guild_id: int) -> list[GroupRef]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM groups WHERE guild_id = ? AND status = 'active'"
+            " AND visibility = 'open' ORDER BY name_key",
+            (guild_id,),
+        )
+        return [_ref(r) for r in rows]
+
+    # -- members ----------------------------------------------------------------------
+
+    async def size(self, group_id: int) -> int:
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM group_members WHERE group_id = ?", (group_id,), 0
+            )
+        )
+
+    async def membership_count(self, guild_id: int, user_id: int) -> int:
+        """Groups (not pending) a member belongs to: the groups-per-member limit."""
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM group_members m JOIN groups g ON g.id = m.group_id"
+                " WHERE m.guild_id = ? AND m.user_id = ? AND g.status != 'pending'",
+                (guild_id, user_id),
+                0,
+            )
+        )
+
+    async def role_of(self, group_id: int, user_id: int) -> tuple[bool, bool]:
+        """(is member, is leader)."""
+        row = await self.db.fetchone(
+            "SELECT is_leader FROM group_members WHERE group_id = ? AND user_id = ?",
+            (group_id, user_id),
+        )
+        return (row is not None, bool(row and row["is_leader"]))
+
+    async def leader_count(self, group_id: int) -> int:
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND is_leader = 1",
+                (group_id,),
+                0,
+            )
+        )
+
+    async def add_if_room(self, group: GroupRef, user_id: int, limit: int, now: float) -> bool:
+        """Add a member only while the group has room: check and insert are one
+        statement, so two simultaneous joins can't overfill it. Leaves the waitlist."""
+        async with self.db.transaction() as tx:
+            cur = await tx.execute(
+                "INSERT OR IGNORE INTO group_members (guild_id, group_id, user_id, is_leader,"
+                " joined_at) SELECT ?, ?, ?, 0, ?"
+                " WHERE (SELECT COUNT(*) FROM group_members WHERE group_id = ?) < ?",
+                (group.guild_id, group.id, user_id, now, group.id, limit),
+            )
+            added = cur.rowcount == 1
+            if added:
+                await tx.execute(
+                    "DELETE FROM group_waitlist WHERE group_id = ? AND user_id = ?",
+                    (group.id, user_id),
+                )
+        return added
+
+    async def remove_member(self, group_id: int, user_id: int) -> bool:
+        return (
+            await self.db.execute(
+                "DELETE FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+            )
+            == 1
+        )
+
+    async def set_leader(self, group_id: int, user_id: int, leader: bool) -> bool:
+        return (
+            await self.db.execute(
+                "UPDATE group_members SET is_leader = ? WHERE group_id = ? AND user_id = ?",
+                (int(leader), group_id, user_id),
+            )
+            == 1
+        )
+
+    async def members(self, group_id: int) -> list[tuple[int, bool]]:
+        rows = await self.db.fetchall(
+            "SELECT user_id, is_leader FROM group_members WHERE group_id = ?"
+            " ORDER BY is_leader DESC, joined_at, user_id",
+            (group_id,),
+        )
+        return [(r["user_id"], bool(r["is_leader"])) for r in rows]
+
+    # -- requests ---------------------------------------------------------------------
+
+    async def open_request(self, group: GroupRef, user_id: int, kind: str, now: float) -> int:
+        return await self.db.insert(
+            "INSERT INTO group_requests (guild_id, group_id, user_id, kind, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (group.guild_id, group.id, user_id, kind, now),
+        )
+
+    async def pending_request(self, group_id: int, user_id: int, kind: str) -> Request | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM group_requests WHERE group_id = ? AND user_id = ? AND kind = ?"
+            " AND status = 'pending'",
+            (group_id, user_id, kind),
+        )
+        return _request(row) if row else None
+
+    async def get_request(self, request_id: int) -> Request | None:
+        row = await self.db.fetchone("SELECT * FROM group_requests WHERE id = ?", (request_id,))
+        return _request(row) if row else None
+
+    async def set_request_message(self, request_id: int, channel_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE group_requests SET channel_id = ?, message_id = ? WHERE id = ?",
+            (channel_id, message_id, request_id),
+        )
+
+    async def decide_request(self, request_id: int, status: str, by: int | None) -> bool:
+        """Settle a pending request; False when someone else settled it first."""
+        return (
+            await self.db.execute(
+                "UPDATE group_requests SET status = ?, decided_by = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (status, by, request_id),
+            )
+            == 1
+        )
+
+    async def reopen_request(self, request_id: int) -> None:
+        await self.db.execute(
+            "UPDATE group_requests SET status = 'pending', decided_by = NULL WHERE id = ?",
+            (request_id,),
+        )
+
+    async def delete_request(self, request_id: int) -> None:
+        await self.db.execute("DELETE FROM group_requests WHERE id = ?", (request_id,))
+
+    # -- waitlist ---------------------------------------------------------------------
+
+    async def wait(self, group: GroupRef, user_id: int, now: float) -> int:
+        """Put a member on the waitlist (idempotent); returns their position (1-based)."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO group_waitlist (guild_id, group_id, user_id, added_at)"
+            " VALUES (?, ?, ?, ?)",
+            (group.guild_id, group.id, user_id, now),
+        )
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM group_waitlist w WHERE w.group_id = ? AND w.added_at <="
+                " (SELECT added_at FROM group_waitlist WHERE group_id = ? AND user_id = ?)",
+                (group.id, group.id, user_id),
+                1,
+            )
+        )
+
+    async def unwait(self, group_id: int, user_id: int) -> bool:
+        return (
+            await self.db.execute(
+                "DELETE FROM group_waitlist WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+            )
+            == 1
+        )
+
+    async def waitlist(self, group_id: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM group_waitlist WHERE group_id = ? ORDER BY added_at, rowid",
+            (group_id,),
+        )
+        return [r["user_id"] for r in rows]
