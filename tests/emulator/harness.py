@@ -1,0 +1,121 @@
+"""Starting the real bot against the emulator: in-process, or as a `python bot.py` subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from core.bot import HuddleBot
+from core.settings import Settings
+from tests.emulator.server import Emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_TIMEOUT = 10.0
+
+
+def settings_for(emulator: Emulator, db_path: Path, **overrides: Any) -> Settings:
+    return Settings(
+        token=emulator.token,
+        database_path=db_path,
+        log_level="DEBUG",
+        api_base=emulator.api_base,
+        gateway_url=emulator.gateway_url,
+        **overrides,
+    )
+
+
+async def start_bot(
+    emulator: Emulator,
+    db_path: Path,
+    clock: Any = None,
+    extensions: list[str] | None = None,
+    **settings_overrides: Any,
+) -> HuddleBot:
+    """A started HuddleBot that finished setup_hook, is READY and has its guilds cached."""
+    settings = settings_for(emulator, db_path, **settings_overrides)
+    bot = HuddleBot(settings, clock=clock, extensions=extensions, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(settings.token), name="huddle-bot")
+    bot._emulator_task = task  # type: ignore[attr-defined]
+    ready = asyncio.create_task(bot.wait_until_ready())
+    done, _ = await asyncio.wait(
+        {task, ready}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+    )
+    if ready not in done:
+        ready.cancel()
+        if task in done:
+            await bot.close()
+            task.result()  # re-raise why start() ended
+        await stop_bot(bot)
+        raise AssertionError(f"the bot did not become ready within {READY_TIMEOUT}s")
+    await emulator.settle()
+    return bot
+
+
+async def stop_bot(bot: HuddleBot) -> None:
+    if not bot.is_closed():
+        await bot.close()
+    task: asyncio.Task | None = getattr(bot, "_emulator_task", None)
+    if task is not None:
+        try:
+            await asyncio.wait_for(task, 5)
+        except (asyncio.CancelledError, TimeoutError):
+            pass
+
+
+class BotProcess:
+    """`python bot.py` against the emulator (for kill -9 / restart tests)."""
+
+    def __init__(self, emulator: Emulator, db_path: Path, extra_env: dict | None = None) -> None:
+        self.emulator = emulator
+        self.db_path = db_path
+        self.extra_env = extra_env or {}
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self, limit: float = 20.0) -> BotProcess:
+        env = {
+            **os.environ,
+            "DISCORD_TOKEN": self.emulator.token,
+            "DISCORD_API_BASE": self.emulator.api_base,
+            "DISCORD_GATEWAY_URL": self.emulator.gateway_url,
+            "DATABASE_PATH": str(self.db_path),
+            "LOG_LEVEL": "INFO",
+            **self.extra_env,
+        }
+        before = self.emulator.gateway.identifies
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(ROOT / "bot.py"),
+            cwd=str(ROOT),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + limit
+        while self.emulator.gateway.identifies <= before:
+            if self.proc.returncode is not None or time.monotonic() > deadline:
+                out = await self.output()
+                raise AssertionError(f"bot.py did not connect (rc={self.proc.returncode}):\n{out}")
+            await asyncio.sleep(0.01)
+        await self.emulator.settle(quiet=0.1)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown at all."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+
+    async def wait(self) -> int:
+        assert self.proc is not None
+        return await self.proc.wait()
+
+    async def output(self) -> str:
+        if self.proc is None or self.proc.stdout is None:
+            return ""
+        if self.proc.returncode is None:
+            self.kill()
+            await self.proc.wait()
+        return (await self.proc.stdout.read()).decode(errors="replace")
