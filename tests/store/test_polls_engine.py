@@ -1,0 +1,177 @@
+"""The vote engine on a real SQLite store: bursts of events in any order are applied
+exactly once, per-poll serialized, with the bot's removals fed back as events."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from cogs.polls import logic
+from cogs.polls.engine import ReactionEvent, Removal, Snapshot, VoteEngine
+from cogs.polls.store import NewPoll, PollStore
+
+NOW = 1_800_000_000.0
+MESSAGE = 900
+
+
+class FakeDiscord:
+    """Just enough of Discord: the message's reactions, and removals turning into events."""
+
+    def __init__(self) -> None:
+        self.reactions: set[tuple[int, int]] = set()
+        self.removals: list[Removal] = []
+        self.dirty: list[int] = []
+        self.members = {1, 2, 3}
+
+
+async def make_engine(store, fake: FakeDiscord, **poll_kw) -> tuple[VoteEngine, int]:
+    polls = PollStore(store)
+    fields = dict(
+        guild_id=1, channel_id=10, group_id=None, creator_id=1, question="Q?",
+        options=["A", "B", "C"], multiple=False, max_choices=None, hide_results=False,
+        closes_at=None,
+    )  # fmt: skip
+    fields.update(poll_kw)
+    poll_id = await polls.create_pending(NewPoll(**fields), NOW)
+    await polls.activate(poll_id, MESSAGE)
+
+    async def is_member(group_id: int, user_id: int) -> bool:
+        return user_id in fake.members
+
+    async def members_of(group_id: int) -> set[int]:
+        return set(fake.members)
+
+    engine = VoteEngine(
+        polls,
+        now=lambda: NOW,
+        is_member=is_member,
+        members_of=members_of,
+        remove=fake.removals.extend,
+        dirty=fake.dirty.append,
+        resync=lambda _: None,
+    )
+    engine.bot_user_id = 999
+    engine.track(await polls.get(poll_id))
+    return engine, poll_id
+
+
+def event(user: int, option: int | str, added: bool = True) -> ReactionEvent:
+    emoji = logic.option_emoji(option) if isinstance(option, int) else option
+    return ReactionEvent(MESSAGE, user, emoji, added)
+
+
+async def drained(engine: VoteEngine, poll_id: int) -> None:
+    runtime = engine.runtime(poll_id)
+    while runtime.worker is not None and not runtime.worker.done():
+        await runtime.worker
+
+
+async def test_votes_are_stored_and_withdrawn(store):
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake, multiple=True)
+    for e in (event(1, 0), event(2, 0), event(2, 1), event(2, 0, added=False)):
+        engine.submit(e)
+    await drained(engine, poll_id)
+    assert await PollStore(store).votes(poll_id) == {1: [0], 2: [1]}
+    assert fake.dirty  # the message gets an update
+
+
+async def test_bot_and_unknown_messages_ignored(store):
+    fake = FakeDiscord()
+    engine, _poll_id = await make_engine(store, fake)
+    assert not engine.submit(event(999, 0))
+    assert not engine.submit(ReactionEvent(12345, 1, "🇦", True))
+
+
+async def test_non_option_emoji_removed(store):
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake)
+    engine.submit(event(1, "👍"))
+    engine.submit(event(1, "🇿"))
+    await drained(engine, poll_id)
+    assert [(r.user_id, r.emoji, r.option) for r in fake.removals] == [
+        (1, "👍", None),
+        (1, "🇿", None),
+    ]
+    assert await PollStore(store).votes(poll_id) == {}
+
+
+async def test_group_poll_refuses_non_members(store):
+    fake = FakeDiscord()
+    gid = await store.insert(
+        "INSERT INTO groups (guild_id, name, name_key, created_by, created_at)"
+        " VALUES (1, 'Books', 'books', 1, 0)"
+    )
+    engine, poll_id = await make_engine(store, fake, group_id=gid)
+    engine.submit(event(1, 0))
+    engine.submit(event(42, 1))
+    await drained(engine, poll_id)
+    assert await PollStore(store).votes(poll_id) == {1: [0]}
+    assert [(r.user_id, r.option) for r in fake.removals] == [(42, 1)]
+
+
+async def test_random_burst_with_removals_fed_back_matches_reactions(store):
+    """200 members switching quickly on a single-choice poll; the bot's removals come
+    back as gateway events in random places; at the end tally == reactions."""
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake)
+    rng = random.Random(7)
+    pending: list[ReactionEvent] = []
+    for _ in range(3000):
+        user, option = rng.randrange(200), rng.randrange(3)
+        key = (user, option)
+        added = key not in fake.reactions
+        (fake.reactions.add if added else fake.reactions.discard)(key)
+        pending.append(event(user, option, added))
+        if pending and rng.random() < 0.3:
+            engine.submit(pending.pop(0))
+        if fake.removals and rng.random() < 0.3:
+            land(fake, engine, pending, fake.removals.pop(rng.randrange(len(fake.removals))))
+        if rng.random() < 0.05:
+            await asyncio.sleep(0)
+    while pending or fake.removals or not idle(engine, poll_id):
+        for e in pending:
+            engine.submit(e)
+        pending.clear()
+        await drained(engine, poll_id)
+        while fake.removals:
+            land(fake, engine, pending, fake.removals.pop(0))
+    stored = await PollStore(store).votes(poll_id)
+    assert {(u, o) for u, opts in stored.items() for o in opts} == fake.reactions
+    assert all(len(opts) == 1 for opts in stored.values())
+
+
+def land(fake: FakeDiscord, engine: VoteEngine, pending: list, removal: Removal) -> None:
+    """A bot removal reaches Discord (skipped if it became a counted vote again)."""
+    if engine.holds(removal.poll_id, removal.user_id, removal.option):
+        return
+    key = (removal.user_id, removal.option)
+    if key in fake.reactions:
+        fake.reactions.discard(key)
+        pending.append(event(removal.user_id, removal.option, False))
+
+
+def idle(engine: VoteEngine, poll_id: int) -> bool:
+    runtime = engine.runtime(poll_id)
+    return not runtime.queue and (runtime.worker is None or runtime.worker.done())
+
+
+async def test_reconcile_rebuilds_from_reactions(store):
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake, multiple=True, max_choices=2)
+    engine.submit(event(1, 0))
+    await drained(engine, poll_id)
+    runtime = engine.runtime(poll_id)
+    snapshot = Snapshot({0: {2, 999}, 1: {2, 3}, 2: {2}}, foreign=["👍"])
+    async with runtime.lock:
+        await engine.reconcile(runtime, snapshot)
+    assert await PollStore(store).votes(poll_id) == {2: [0, 1], 3: [1]}
+    assert {(r.user_id, r.emoji) for r in fake.removals} == {(2, "🇨"), (0, "👍")}
+
+
+async def test_closed_poll_events_not_counted(store):
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake)
+    engine.untrack(poll_id)
+    assert not engine.submit(event(1, 0))
+    assert await PollStore(store).votes(poll_id) == {}
