@@ -1,0 +1,194 @@
+"""Events benchmark: 10,000 upcoming events, 100,000 RSVPs and their reminder jobs pending.
+
+Measures (1) start-up: open the database, load the events extension (register job kinds,
+persistent buttons, settings) and let the scheduler make its first pass — reminders are
+durable jobs, so "re-arming" is finding the next due one; (2) reminder lateness: real
+`event.remind` jobs (the real handler: event, RSVP and config reads) falling due over a
+short window with the real clock while everything else is pending. Only the final Discord
+send is replaced by a no-op, since there is no Discord here.
+
+Run: .venv/bin/python -m tests.bench.bench_events [--events 10000] [--rsvps 100000] [--fire 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from cogs.events import jobs as event_jobs
+from core.bot import HuddleBot
+from core.clock import Clock
+from core.settings import Settings
+from core.store import Store
+
+GUILD = 1
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def populate(path: Path, events: int, rsvps: int, now: float) -> int:
+    """Fill the database the way the bot would have: events, answers, reminder and
+    roll-over jobs (two reminders per event, weekly series for a tenth)."""
+    store = Store(path)
+    await store.open()
+    rng = random.Random(7)
+    event_rows, job_rows = [], []
+    for i in range(1, events + 1):
+        start = now + 3600 * 3 + i * 60
+        weekly = i % 10 == 0
+        event_rows.append(
+            (i, GUILD, f"Event {i}", start, start + 3600, "Europe/Berlin",
+             "weekly" if weekly else "none", "FREQ=WEEKLY" if weekly else None,
+             "86400,3600", 10, i, 1, now)
+        )  # fmt: skip
+        payload = {"event_id": i, "start_at": start}
+        for offset in (86400, 3600):
+            due = start - offset
+            if due > now:
+                job_rows.append(
+                    (
+                        GUILD,
+                        "event.remind",
+                        f"event:{i}",
+                        due,
+                        json.dumps({**payload, "offset": offset}),
+                        now,
+                    )
+                )
+        if weekly:
+            job_rows.append(
+                (GUILD, "event.rollover", f"event:{i}", start + 3600, json.dumps(payload), now)
+            )
+    per_event = max(rsvps // events, 1)
+    rsvp_rows = [
+        (
+            e,
+            10_000 + e * per_event + k,
+            rng.choice(["going", "going", "maybe", "cant"]),
+            f"user{k}",
+            k,
+            now,
+        )
+        for e in range(1, events + 1)
+        for k in range(per_event)
+    ]
+    async with store.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO events (id, guild_id, title, start_at, end_at, timezone, repeat, rrule, remind,"
+            " channel_id, message_id, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            event_rows,
+        )
+        await tx.executemany(
+            "INSERT INTO event_rsvps (event_id, user_id, status, display_name, seq, answered_at)"
+            " VALUES (?,?,?,?,?,?)",
+            rsvp_rows,
+        )
+        await tx.executemany(
+            "INSERT INTO jobs (guild_id, kind, key, due_at, payload, created_at) VALUES (?,?,?,?,?,?)",
+            job_rows,
+        )
+    await store.close()
+    return len(job_rows)
+
+
+async def start_bot(path: Path) -> tuple[HuddleBot, float]:
+    """Everything setup_hook does apart from the network: store, extension, scheduler."""
+    started = time.perf_counter()
+    bot = HuddleBot(
+        Settings(token="bench", database_path=path), clock=Clock(), extensions=["cogs.events"]
+    )
+    await bot.store.open()
+    await bot.load_extension("cogs.events")
+    bot.scheduler.start()
+    await asyncio.sleep(0)
+    await bot.scheduler.run_due()  # the first pass over overdue jobs (none are)
+    return bot, time.perf_counter() - started
+
+
+async def measure_lateness(bot: HuddleBot, fire: int) -> list[float]:
+    lateness: list[float] = []
+    done = asyncio.Event()
+
+    async def no_discord(_bot, _channel, _text, users) -> None:  # the send itself
+        if len(lateness) == fire:
+            done.set()
+
+    original = bot.scheduler._handlers["event.remind"]
+
+    async def timed(job) -> None:
+        lateness.append(bot.clock.now() - job.due_at)
+        await original(job)
+
+    bot.scheduler.register("event.remind", timed)
+    event_jobs.notify.mention = no_discord  # type: ignore[assignment]
+    t0 = bot.clock.now() + 0.5
+    # Events 1..fire start soon; their reminders fall due spread over ~2 s.
+    starts = [(t0 + 600 + i, i + 1) for i in range(fire)]
+    async with bot.store.transaction() as tx:
+        await tx.executemany(
+            "UPDATE events SET start_at = ?, end_at = ? + 3600 WHERE id = ?",
+            [(s, s, e) for s, e in starts],
+        )
+    await bot.scheduler.schedule_many(
+        [
+            (
+                "event.remind",
+                t0 + i * (2.0 / fire),
+                {"event_id": e, "start_at": s, "offset": 600},
+                GUILD,
+                f"event:{e}",
+            )
+            for i, (s, e) in enumerate(starts)
+        ]
+    )
+    await asyncio.wait_for(done.wait(), timeout=120)
+    return lateness
+
+
+async def main(events: int, rsvps: int, fire: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        began = time.perf_counter()
+        pending = await populate(path, events, rsvps, time.time())
+        filled = time.perf_counter() - began
+        starts = []
+        for _ in range(3):
+            bot, seconds = await start_bot(path)
+            starts.append(seconds)
+            armed = await bot.store.fetchval("SELECT COUNT(*) FROM jobs WHERE kind LIKE 'event.%'")
+            await bot.scheduler.stop()
+            await bot.store.close()
+        bot, _ = await start_bot(path)
+        lateness = [x * 1000 for x in await measure_lateness(bot, fire)]
+        await bot.scheduler.stop()
+        await bot.store.close()
+
+    print(f"{'upcoming events':<44}{events:>12,}")
+    print(f"{'RSVPs':<44}{rsvps:>12,}")
+    print(f"{'pending event jobs (reminders + roll-overs)':<44}{pending:>12,}")
+    print(f"{'jobs armed after restart':<44}{armed:>12,}")
+    print(f"{'fill database (setup, not measured)':<44}{filled:>10.2f} s")
+    print(f"{'start + re-arm, median of 3':<44}{statistics.median(starts):>10.3f} s")
+    print(f"{'start + re-arm, worst of 3':<44}{max(starts):>10.3f} s")
+    print(f"{'reminders fired (real clock, ~2 s window)':<44}{len(lateness):>12,}")
+    print(f"{'reminder lateness median':<44}{statistics.median(lateness):>10.2f} ms")
+    print(f"{'reminder lateness p99':<44}{pct(lateness, 0.99):>10.2f} ms")
+    print(f"{'reminder lateness max':<44}{max(lateness):>10.2f} ms")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--rsvps", type=int, default=100_000)
+    parser.add_argument("--fire", type=int, default=500)
+    args = parser.parse_args()
+    asyncio.run(main(args.events, args.rsvps, args.fire))
