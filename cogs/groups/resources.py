@@ -50,8 +50,8 @@ def _overwrite(target: int, kind: int, allow: P, deny: P | None = None) -> dict[
     return {
         "id": str(target),
         "type": kind,
-        "allow": str(allow.value),
-        "deny": str((deny or P.none()).value),
+        "allow": allow.value,
+        "deny": (deny or P.none()).value,
     }
 
 
@@ -132,7 +132,9 @@ class Resources:
         configured = await self.bot.config.get(guild.id, key)
         base = guild.get_channel(int(configured)) if configured else None
         if not isinstance(base, discord.CategoryChannel):
-            base = None
+            base = self._by_name(guild, default)
+            if base is not None:
+                await self.bot.config.set(guild.id, key, base.id)
         base_name = base.name if base else default
         found: dict[int, discord.CategoryChannel] = {}
         if base is not None:
@@ -150,6 +152,10 @@ class Resources:
         if index == 1:
             await self.bot.config.set(guild.id, key, created)
         return created
+
+    def _by_name(self, guild: discord.Guild, name: str) -> discord.CategoryChannel | None:
+        """An existing category with the default name is adopted rather than duplicated."""
+        return next((c for c in guild.categories if c.name.casefold() == name.casefold()), None)
 
     async def _create_category(self, guild: discord.Guild, name: str) -> int:
         try:
@@ -173,7 +179,7 @@ class Resources:
                 guild.id,
                 reason=f"Huddle group {name}",
                 name=name,
-                permissions="0",
+                permissions=0,
                 hoist=False,
                 mentionable=False,
             )
@@ -282,7 +288,7 @@ class Resources:
                 guild.id,
                 reason="Huddle repair",
                 name=name,
-                permissions="0",
+                permissions=0,
                 hoist=False,
                 mentionable=False,
             )
