@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,11 +20,18 @@ log = logging.getLogger(__name__)
 MENTIONS_PER_MESSAGE = 80  # 80 mentions of ~22 chars stay under the 2,000-char limit
 
 
+@dataclass(frozen=True)
+class _UserRef:
+    """A snowflake whose id serialises as a string, as Discord's API schema writes
+    snowflakes (discord.Object would send a bare integer)."""
+
+    id: str
+
+
 def pings(user_ids: Sequence[int]) -> discord.AllowedMentions:
     """Ping exactly these members; never roles or @everyone."""
-    return discord.AllowedMentions(
-        everyone=False, roles=False, replied_user=False, users=[discord.Object(u) for u in user_ids]
-    )
+    users = [_UserRef(str(u)) for u in user_ids]
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=users)  # type: ignore[arg-type]
 
 
 async def post(bot: HuddleBot, channel_id: int | None, text: str) -> bool:

@@ -17,8 +17,16 @@ NAMES_SHOWN = 40
 CANCELLED_COLOUR = discord.Colour.dark_grey()
 
 
+def _person(row: Rsvp) -> str:
+    """The name as it was when they answered, plus a mention (shows their current name;
+    mentions in embeds never ping)."""
+    if not row.display_name:
+        return f"<@{row.user_id}>"
+    return f"{discord.utils.escape_markdown(row.display_name)} (<@{row.user_id}>)"
+
+
 def _names(rows: Sequence[Rsvp]) -> str:
-    names = [discord.utils.escape_markdown(r.display_name or f"<@{r.user_id}>") for r in rows]
+    names = [_person(r) for r in rows]
     shown = ", ".join(names[:NAMES_SHOWN])
     more = len(names) - NAMES_SHOWN
     return clip(shown + (f" and {more} more" if more > 0 else ""), 1000) or "—"
