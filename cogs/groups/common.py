@@ -67,7 +67,9 @@ def require_target(member: discord.Member | discord.User) -> discord.Member:
 async def tell(bot: HuddleBot, user_id: int, text: str) -> bool:
     """A direct message, best effort (closed DMs are normal). True when delivered."""
     try:
-        channel = await bot.create_dm(discord.Object(id=user_id))
+        # The id as a string: the API's snowflake type (discord.py's create_dm sends an int).
+        data = await bot.http.start_private_message(str(user_id))  # type: ignore[arg-type]
+        channel = bot.get_partial_messageable(int(data["id"]))
         await channel.send(text, allowed_mentions=NO_PINGS)
     except discord.HTTPException as exc:
         log.info("could not DM %s: %s", user_id, exc)
