@@ -227,6 +227,8 @@ class Emulator(Builders):
                 inj.hits.append(path)
                 return self._injected(record, inj)
 
+        if op is None:
+            return self._respond(record, 404, {"message": "404: Not Found", "code": 0})
         if problems:
             return self._respond(
                 record,
