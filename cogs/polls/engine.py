@@ -126,6 +126,14 @@ class VoteEngine:
         votes = self.current_votes(poll_id)
         return bool(votes) and option in votes.get(user_id, ())  # type: ignore[union-attr]
 
+    def busy(self) -> bool:
+        return any(r.queue or (r.worker and not r.worker.done()) for r in self._by_id.values())
+
+    async def idle(self) -> None:
+        """Wait until every queued reaction event is applied (tests and benchmarks)."""
+        while tasks := [r.worker for r in self._by_id.values() if r.worker and not r.worker.done()]:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     async def stop(self) -> None:
         tasks = [r.worker for r in self._by_id.values() if r.worker and not r.worker.done()]
         for task in tasks:

@@ -76,6 +76,18 @@ class PollService:
         await self.editor.stop()
         await self.remover.stop()
 
+    async def idle(self) -> None:
+        """Wait until events, removals, background tasks and edits are all done."""
+        await self.startup_done.wait()
+        while True:
+            await self.engine.idle()
+            await self.remover.idle()
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await self.editor.idle()
+            if not (self.editor.pending() or self._tasks or self.engine.busy()):
+                return
+
     def spawn(self, coro: object, name: str) -> asyncio.Task[object]:
         """A background task we keep a reference to and whose failure is logged."""
         task = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]

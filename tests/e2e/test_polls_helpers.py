@@ -1,0 +1,61 @@
+"""Shared helpers for the polls e2e tests."""
+
+from __future__ import annotations
+
+from tests.emulator.replies import flatten
+
+A, B, C, D = "🇦", "🇧", "🇨", "🇩"
+
+
+def polls_service(bot):
+    return bot.get_cog("Polls").service
+
+
+async def quiet(bot, emulator, rounds: int = 3) -> None:
+    """Until every reaction event, bot removal (and its echo) and edit is done."""
+    service = polls_service(bot)
+    for _ in range(rounds):
+        await emulator.settle()
+        await service.idle()
+    await emulator.settle()
+
+
+def last_poll(guild, channel_id: int | None = None) -> dict | None:
+    """The newest bot message with a poll embed in the channel (default #general)."""
+    messages = guild.messages(channel_id or guild.general)
+    for message in reversed(messages):
+        embeds = message.get("embeds") or []
+        if embeds and (embeds[0].get("footer") or {}).get("text", "").startswith("Poll #"):
+            return message
+    return None
+
+
+def poll_text(message: dict) -> str:
+    return "\n".join(flatten(message))
+
+
+async def poll_count(bot) -> int:
+    return await bot.store.fetchval("SELECT COUNT(*) FROM polls")
+
+
+def fast_edits(bot, interval: float = 0.05):
+    """Live edits every 50 ms instead of 3 s, so tests don't wait for real seconds."""
+    polls_service(bot).editor.interval = interval
+    return bot
+
+
+async def make_group(bot, guild, name: str, channel_id: int, members: list[int]) -> int:
+    """A group row straight in the database (the groups feature owns the real flow)."""
+    now = bot.clock.now()
+    group_id = await bot.store.insert(
+        "INSERT INTO groups (guild_id, name, name_key, channel_id, created_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (guild.id, name, name.casefold(), channel_id, members[0], now),
+    )
+    for index, user_id in enumerate(members):
+        await bot.store.execute(
+            "INSERT INTO group_members (guild_id, group_id, user_id, is_leader, joined_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (guild.id, group_id, user_id, int(index == 0), now),
+        )
+    return group_id
