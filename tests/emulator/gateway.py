@@ -71,10 +71,11 @@ class Gateway:
                     session.ws = None
 
     async def drop(self, code: int = 4000) -> None:
-        """Close every socket abnormally; sessions stay resumable."""
-        for session in self.live_sessions():
-            ws, session.ws = session.ws, None
-            if ws is not None and not ws.closed:
+        """Close every socket abnormally; live sessions stay resumable."""
+        for session in self.sessions.values():
+            session.ws = None
+        for ws in list(self.connections):
+            if not ws.closed:
                 await ws.close(code=code, message=b"dropped by test")
 
     async def close(self) -> None:

@@ -38,6 +38,11 @@ async def start_bot(
     """A started HuddleBot that finished setup_hook, is READY and has its guilds cached."""
     settings = settings_for(emulator, db_path, **settings_overrides)
     bot = HuddleBot(settings, clock=clock, extensions=extensions, guild_ready_timeout=0.05)
+
+    async def no_identify_delay(shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py sleeps 5 s before every non-initial IDENTIFY; tests need no pause."""
+
+    bot.before_identify_hook = no_identify_delay  # type: ignore[method-assign]
     task = asyncio.create_task(bot.start(settings.token), name="huddle-bot")
     bot._emulator_task = task  # type: ignore[attr-defined]
     ready = asyncio.create_task(bot.wait_until_ready())
