@@ -20,6 +20,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
@@ -132,9 +133,11 @@ def previous_period(rule: Rule, zone: ZoneInfo, period: Period) -> Period:
     return period_for_day(rule, zone, date.fromisoformat(period.key) - timedelta(rule.step_days))
 
 
+@lru_cache(maxsize=200_000)
 def index_of(rule: Rule, zone: ZoneInfo, period_start: float) -> int:
     """The index, under `rule`, of the period containing a stored period start (check-ins
-    recorded under another rule, e.g. before a schedule changed, map to where they fall)."""
+    recorded under another rule, e.g. before a schedule changed, map to where they fall).
+    Cached: a group's members share the same few period starts."""
     return period_at(rule, zone, period_start).index
 
 

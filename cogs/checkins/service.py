@@ -93,8 +93,7 @@ class CheckinService:
     ) -> StreakStats:
         if rule is None or zone is None:
             rule, zone, _ = await self.rule(group)
-        starts = await self.store.member_period_starts(group.id, user_id)
-        since = await self.store.member_since(group.id, user_id)
+        starts, since = await self.store.member_history(group.id, user_id)
         return self.stats_from(rule, zone, starts, since)
 
     def stats_from(

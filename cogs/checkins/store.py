@@ -80,6 +80,8 @@ def _period(row: sqlite3.Row) -> PeriodRecord:
 class CheckinStore:
     def __init__(self, store: Store) -> None:
         self.db = store
+        # Schedules are read on every check-in and written only here: cache them.
+        self._schedules: dict[int, Schedule | None] = {}
 
     # -- goals ----------------------------------------------------------------------------
 
@@ -116,6 +118,7 @@ class CheckinStore:
     # -- schedules ------------------------------------------------------------------------
 
     async def save_schedule(self, s: Schedule) -> None:
+        self._schedules.pop(s.group_id, None)
         await self.db.execute(
             "INSERT INTO checkin_schedules (guild_id, group_id, cadence, hour, minute, weekday,"
             " prompt, nudge_hours, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -129,12 +132,15 @@ class CheckinStore:
         )  # fmt: skip
 
     async def get_schedule(self, group_id: int) -> Schedule | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM checkin_schedules WHERE group_id = ?", (group_id,)
-        )
-        return _schedule(row) if row else None
+        if group_id not in self._schedules:
+            row = await self.db.fetchone(
+                "SELECT * FROM checkin_schedules WHERE group_id = ?", (group_id,)
+            )
+            self._schedules[group_id] = _schedule(row) if row else None
+        return self._schedules[group_id]
 
     async def delete_schedule(self, group_id: int) -> bool:
+        self._schedules.pop(group_id, None)
         return (
             await self.db.execute("DELETE FROM checkin_schedules WHERE group_id = ?", (group_id,))
             > 0
@@ -152,26 +158,17 @@ class CheckinStore:
         note: str,
         now: float,
     ) -> bool:
-        """Insert or update the member's check-in for `period`; True if it was new."""
-        async with self.db.transaction() as tx:
-            existed = await tx.fetchone(
-                "SELECT 1 FROM checkins WHERE group_id = ? AND user_id = ? AND period_key = ?",
-                (group_id, user_id, period.key),
-            )
-            await tx.execute(
-                "INSERT INTO checkins (guild_id, group_id, user_id, period_key, period_start,"
-                " status, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (group_id, user_id, period_key) DO UPDATE SET"
-                " status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
-                (guild_id, group_id, user_id, period.key, period.start, status, note, now, now),
-            )
-            await tx.execute(
-                "INSERT INTO checkin_members (guild_id, group_id, user_id, since_start)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET"
-                " since_start = MIN(since_start, excluded.since_start)",
-                (guild_id, group_id, user_id, period.start),
-            )
-        return existed is None
+        """Insert or update the member's check-in for `period` (one statement: the UPSERT
+        on (group_id, user_id, period_key)); True if it was new."""
+        row = await self.db.fetchone(
+            "INSERT INTO checkins (guild_id, group_id, user_id, period_key, period_start,"
+            " status, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (group_id, user_id, period_key) DO UPDATE SET"
+            " status = excluded.status, note = excluded.note, updated_at = excluded.updated_at,"
+            " revisions = revisions + 1 RETURNING revisions",
+            (guild_id, group_id, user_id, period.key, period.start, status, note, now, now),
+        )
+        return row is not None and row[0] == 0
 
     async def checkins_for_period(self, group_id: int, period_key: str) -> list[Checkin]:
         rows = await self.db.fetchall(
@@ -196,6 +193,19 @@ class CheckinStore:
         )
         return [r[0] for r in rows]
 
+    async def member_history(self, group_id: int, user_id: int) -> tuple[list[int], int | None]:
+        """A member's period starts (oldest first) and since when they are counted, in one
+        indexed query (the hot path of `/checkin streak`)."""
+        rows = await self.db.fetchall(
+            "SELECT period_start, (SELECT since_start FROM checkin_members m"
+            " WHERE m.group_id = c.group_id AND m.user_id = c.user_id) AS since"
+            " FROM checkins c WHERE c.group_id = ? AND c.user_id = ? ORDER BY c.period_start",
+            (group_id, user_id),
+        )
+        if not rows:
+            return [], await self.member_since(group_id, user_id)
+        return [r[0] for r in rows], rows[0][1]
+
     async def group_period_starts(self, group_id: int) -> dict[int, list[int]]:
         """Every member's period starts in a group (one indexed scan), oldest first."""
         rows = await self.db.fetchall(
@@ -214,13 +224,6 @@ class CheckinStore:
             (group_id, int(since) if since is not None else -(2**62)),
         )
         return {r[0]: r[1] for r in rows}
-
-    async def groups_with_checkins(self, guild_id: int, user_id: int) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT group_id FROM checkin_members WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
-        return [r[0] for r in rows]
 
     # -- who is counted since when ----------------------------------------------------------
 

@@ -37,13 +37,15 @@ CREATE TABLE checkins (
     note         TEXT    NOT NULL DEFAULT '',
     created_at   REAL    NOT NULL,
     updated_at   REAL    NOT NULL,
+    revisions    INTEGER NOT NULL DEFAULT 0,   -- times it was updated in its period
     UNIQUE (group_id, user_id, period_key)
 );
 CREATE INDEX checkins_group_period ON checkins (group_id, period_start);
 CREATE INDEX checkins_member_period ON checkins (group_id, user_id, period_start);
 
--- Since when a member is counted for the completion rate (first period they appeared
--- in a summary or checked in): groups' join dates stay private to the groups feature.
+-- Since when a member is counted for the completion rate: the first period they were a
+-- member at a prompt (groups' join dates stay private to the groups feature). A member's
+-- first check-in counts too, without a row here (see logic.streak_stats).
 CREATE TABLE checkin_members (
     guild_id     INTEGER NOT NULL,
     group_id     INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,

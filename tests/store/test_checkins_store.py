@@ -58,15 +58,19 @@ async def test_status_is_checked_by_the_schema(checkins, fake_clock) -> None:
         await checkins.record(GUILD, 1, 100, period(fake_clock.now()), "maybe", "", 0)
 
 
-async def test_member_since_is_the_earliest_counted_period(checkins, fake_clock) -> None:
+async def test_member_since_is_the_first_counted_period(checkins, fake_clock) -> None:
     p = period(fake_clock.now())
-    before = logic.previous_period(RULE, BERLIN, p)
     await checkins.note_members(GUILD, 1, [100, 101], p.start)
     await checkins.note_members(GUILD, 1, [100], p.end)  # already counted: unchanged
     assert await checkins.member_since(1, 100) == p.start
-    await checkins.record(GUILD, 1, 101, before, "done", "", 0)
-    assert await checkins.member_since(1, 101) == before.start
-    assert sorted(await checkins.groups_with_checkins(GUILD, 101)) == [1]
+    assert await checkins.member_since(1, 102) is None
+
+
+async def test_same_instant_second_checkin_is_still_an_update(checkins, fake_clock) -> None:
+    p = period(fake_clock.now())
+    assert await checkins.record(GUILD, 1, 101, p, "done", "", 5) is True
+    assert await checkins.record(GUILD, 1, 101, p, "blocked", "stuck", 5) is False
+    assert [c.status for c in await checkins.checkins_for_period(1, p.key)] == ["blocked"]
 
 
 async def test_counts_and_group_history(checkins, fake_clock) -> None:
@@ -148,3 +152,16 @@ async def test_queries_use_the_indexes(store) -> None:
         rows = await store.fetchall("EXPLAIN QUERY PLAN " + sql)
         detail = " ".join(r["detail"] for r in rows)
         assert "USING" in detail and "INDEX" in detail, detail
+
+
+async def test_member_history_in_one_query(checkins, fake_clock) -> None:
+    p = period(fake_clock.now())
+    before = logic.previous_period(RULE, BERLIN, p)
+    assert await checkins.member_history(1, 100) == ([], None)
+    await checkins.note_members(GUILD, 1, [100], before.start)
+    assert await checkins.member_history(1, 100) == ([], before.start)
+    await checkins.record(GUILD, 1, 100, p, "done", "", 0)
+    await checkins.record(GUILD, 1, 100, before, "done", "", 0)
+    assert await checkins.member_history(1, 100) == ([before.start, p.start], before.start)
+    await checkins.record(GUILD, 1, 101, p, "done", "", 0)
+    assert await checkins.member_history(1, 101) == ([p.start], None)
