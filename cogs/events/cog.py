@@ -237,6 +237,7 @@ class EventsCog(commands.Cog):
     @app_commands.autocomplete(group=group_autocomplete)
     async def export(self, interaction: discord.Interaction, group: str | None = None) -> None:
         """Download upcoming events as an .ics calendar file."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = interaction.guild_id or 0
         group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
         now = self.bot.clock.now()

@@ -42,7 +42,7 @@ async def send_reminder(service: EventService, job: Job) -> None:
     people = [r.user_id for r in await service.events.rsvps(event.id) if r.status in wanted]
     if not people:
         return
-    await notify.mention(service.bot, event.channel_id, render.reminder_text(event, []), people)
+    await notify.mention(service.bot, event.channel_id, render.reminder_text(event), people)
     if await service.bot.config.get(event.guild_id, "reminders.dm", False):
         text = f"⏰ Reminder: **{event.title}** starts {when_text(event.start_at)}."
         for user_id in people:
@@ -58,7 +58,7 @@ async def roll_over(service: EventService, job: Job) -> None:
     now = service.bot.clock.now()
     start = next_after(event.start_at, event.duration, event.timezone, event.rrule, now)
     moved = await service.events.move_occurrence(event.id, start, start + event.duration)
-    await service.arm(moved)
+    await service.arm(moved, running_job=job.id)
     await service.refresh_message(moved)
     guild = service.bot.get_guild(event.guild_id)
     if guild is not None:

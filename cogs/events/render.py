@@ -94,12 +94,11 @@ def message_content(event: Event) -> str | None:
     )
 
 
-def reminder_text(event: Event, user_ids: Sequence[int]) -> str:
-    people = " ".join(f"<@{u}>" for u in user_ids)
-    return clip(
-        f"⏰ **{event.title}** starts {ts(event.start_at, 'R')} ({ts(event.start_at, 'F')}). {people}",
-        2000,
-    )
+def reminder_text(event: Event) -> str:
+    """The reminder line; the caller appends the mentions of those it reminds."""
+    start = event.start_at
+    title = discord.utils.escape_markdown(event.title)
+    return f"⏰ **{title}** starts {ts(start, 'R')} ({ts(start, 'F')})."
 
 
 def summary_line(event: Event, rsvps: Sequence[Rsvp]) -> str:

@@ -4,6 +4,7 @@ never blocks the Huddle event itself: the caller is told it was skipped."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import discord
@@ -28,6 +29,14 @@ def can_manage_events(guild: discord.Guild) -> bool:
     return me is None or me.guild_permissions.manage_events
 
 
+@dataclass(frozen=True)
+class _ChannelRef:
+    """The channel as a snowflake string, as Discord's API schema writes it (a channel
+    object would be sent as a bare integer inside the request's oneOf body)."""
+
+    id: str
+
+
 def _place(guild: discord.Guild, event: Event) -> dict:
     """Voice channel events happen in the channel; everything else is 'external'."""
     channel = guild.get_channel(event.voice_channel_id) if event.voice_channel_id else None
@@ -37,7 +46,7 @@ def _place(guild: discord.Guild, event: Event) -> dict:
             if isinstance(channel, discord.VoiceChannel)
             else discord.EntityType.stage_instance
         )
-        return {"entity_type": kind, "channel": channel}
+        return {"entity_type": kind, "channel": _ChannelRef(str(channel.id))}
     return {
         "entity_type": discord.EntityType.external,
         "location": clip(event.location or "Discord", 100),

@@ -227,22 +227,28 @@ class EventService:
 
     # -- jobs -----------------------------------------------------------------------------
 
-    async def arm(self, event: Event) -> None:
-        """(Re)schedule the reminders and, for a series, the roll-over to the next one."""
+    async def arm(self, event: Event, running_job: int | None = None) -> None:
+        """(Re)schedule the reminders and, for a series, the roll-over to the next one.
+
+        `running_job`: the job calling this, left for the scheduler to delete. (Deleting
+        it here would let SQLite hand its id to the job scheduled next, which the
+        scheduler would then delete as finished.)"""
         key = job_key(event.id)
-        await self.bot.scheduler.cancel_key(key, REMIND)
-        await self.bot.scheduler.cancel_key(key, ROLLOVER)
+        for kind in (REMIND, ROLLOVER):
+            for job in await self.bot.scheduler.pending(kind, key):
+                if job.id != running_job:
+                    await self.bot.scheduler.cancel(job.id)
         if event.status != "scheduled":
             return
         payload = {"event_id": event.id, "start_at": event.start_at}
-        for offset, due in reminder_times(event.start_at, event.offsets, self.bot.clock.now()):
-            await self.bot.scheduler.schedule(
-                REMIND, due, {**payload, "offset": offset}, event.guild_id, key=key
-            )
+        jobs: list[tuple[str, float, dict, int | None, str | None]] = [
+            (REMIND, due, {**payload, "offset": offset}, event.guild_id, key)
+            for offset, due in reminder_times(event.start_at, event.offsets, self.bot.clock.now())
+        ]
         if event.recurring:
-            await self.bot.scheduler.schedule(
-                ROLLOVER, event.end_at, payload, event.guild_id, key=key
-            )
+            jobs.append((ROLLOVER, event.end_at, payload, event.guild_id, key))
+        if jobs:
+            await self.bot.scheduler.schedule_many(jobs)
 
     # -- RSVP -----------------------------------------------------------------------------
 
