@@ -23,6 +23,9 @@ class Clock:
     def subscribe(self, listener: Listener) -> None:
         """Real time needs no notifications; the virtual clock calls listeners on advance."""
 
+    def unsubscribe(self, listener: Listener) -> None:
+        """Stop notifying `listener` (a stopped scheduler must not run on a closed store)."""
+
 
 class FakeClock(Clock):
     """A clock that only moves when told; `advance` runs what became due."""
@@ -38,6 +41,10 @@ class FakeClock(Clock):
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     async def set(self, when: float | datetime) -> None:
         self._now = when.timestamp() if isinstance(when, datetime) else float(when)

@@ -117,11 +117,14 @@ class Scheduler:
     def start(self, gate: Callable[[], Awaitable[Any]] | None = None) -> None:
         """Start the timer task: it waits for `gate` (e.g. the bot being ready), runs
         every overdue job, then sleeps until the next one is due."""
+        if self._stopping:
+            self.clock.subscribe(self.run_due)
         self._stopping = False
         self._task = asyncio.create_task(self._timer(gate), name="huddle-scheduler")
 
     async def stop(self) -> None:
         self._stopping = True
+        self.clock.unsubscribe(self.run_due)
         if self._task is not None:
             self._task.cancel()
             try:
@@ -167,7 +170,7 @@ class Scheduler:
         """Run every job that is due now; returns how many ran. Safe to call any time."""
         ran = 0
         async with self._run_lock:
-            while True:
+            while not self._stopping:
                 rows = await self.store.fetchall(
                     "SELECT * FROM jobs WHERE dead = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?",
                     (self.clock.now(), BATCH),
