@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cogs.groups.api import GroupRef, _ref
 from core.store import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Columns that may point at a Discord object deleted by hand.
 OBJECT_COLUMNS = ("role_id", "channel_id", "voice_channel_id")
@@ -67,9 +70,33 @@ def _summary(row: sqlite3.Row) -> GroupSummary:
     return GroupSummary(group=_ref(row), size=row["size"], leaders=sorted(leaders))
 
 
+def _writes(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """Drop cached summaries before and after a write, so a read that overlaps it is
+    never kept."""
+
+    @functools.wraps(method)
+    async def wrapper(self: GroupStore, *args: Any, **kwargs: Any) -> T:
+        self.forget_cache()
+        try:
+            return await method(self, *args, **kwargs)
+        finally:
+            self.forget_cache()
+
+    return wrapper
+
+
 class GroupStore:
+    """Group SQL. `/group list` summaries are cached per server and dropped on every
+    write made through this class (the only writer of groups and memberships)."""
+
     def __init__(self, store: Store) -> None:
         self.db = store
+        self._summaries: dict[int, list[GroupSummary]] = {}
+        self._generation = 0
+
+    def forget_cache(self) -> None:
+        self._generation += 1
+        self._summaries.clear()
 
     # -- groups -----------------------------------------------------------------------
 
@@ -83,6 +110,7 @@ class GroupStore:
         )
         return found is not None and found != exclude_id
 
+    @_writes
     async def create(
         self,
         *,
@@ -135,6 +163,7 @@ class GroupStore:
         assert row is not None
         return _ref(row)
 
+    @_writes
     async def activate(
         self,
         group: GroupRef,
@@ -164,6 +193,7 @@ class GroupStore:
     async def wants_voice(self, group_id: int) -> bool:
         return bool(await self.db.fetchval("SELECT voice FROM groups WHERE id = ?", (group_id,)))
 
+    @_writes
     async def update(self, group_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(EDITABLE)
         if unknown:
@@ -175,9 +205,11 @@ class GroupStore:
             f"UPDATE groups SET {assignments} WHERE id = ?", (*fields.values(), group_id)
         )
 
+    @_writes
     async def set_status(self, group_id: int, status: str) -> None:
         await self.db.execute("UPDATE groups SET status = ? WHERE id = ?", (status, group_id))
 
+    @_writes
     async def set_objects(
         self, group_id: int, role_id: int | None, channel_id: int | None, voice_id: int | None
     ) -> None:
@@ -188,6 +220,7 @@ class GroupStore:
             (role_id, channel_id, voice_id, group_id),
         )
 
+    @_writes
     async def mark_broken(self, guild_id: int, object_id: int) -> list[GroupRef]:
         """A role or channel was deleted by hand: forget it and flag the group."""
         broken: list[GroupRef] = []
@@ -206,15 +239,23 @@ class GroupStore:
                         broken.append(_ref(fresh))
         return broken
 
+    @_writes
     async def delete(self, group_id: int) -> None:
         await self.db.execute("DELETE FROM groups WHERE id = ?", (group_id,))
 
     async def summaries(self, guild_id: int) -> list[GroupSummary]:
+        cached = self._summaries.get(guild_id)
+        if cached is not None:
+            return list(cached)
+        generation = self._generation
         rows = await self.db.fetchall(
             _SUMMARY_SQL + " WHERE g.guild_id = ? AND g.status != 'pending' ORDER BY g.name_key",
             (guild_id,),
         )
-        return [_summary(r) for r in rows]
+        fresh = [_summary(r) for r in rows]
+        if self._generation == generation:  # no write started or ended meanwhile
+            self._summaries[guild_id] = fresh
+        return list(fresh)
 
     async def summary(self, group_id: int) -> GroupSummary | None:
         row = await self.db.fetchone(_SUMMARY_SQL + " WHERE g.id = ?", (group_id,))
@@ -265,6 +306,7 @@ class GroupStore:
             )
         )
 
+    @_writes
     async def add_if_room(self, group: GroupRef, user_id: int, limit: int, now: float) -> bool:
         """Add a member only while the group has room: check and insert are one
         statement, so two simultaneous joins can't overfill it. Leaves the waitlist."""
@@ -283,6 +325,7 @@ class GroupStore:
                 )
         return added
 
+    @_writes
     async def remove_member(self, group_id: int, user_id: int) -> bool:
         return (
             await self.db.execute(
@@ -291,6 +334,7 @@ class GroupStore:
             == 1
         )
 
+    @_writes
     async def set_leader(self, group_id: int, user_id: int, leader: bool) -> bool:
         return (
             await self.db.execute(

@@ -34,7 +34,7 @@ CREATE TABLE group_members (
     PRIMARY KEY (group_id, user_id)
 );
 CREATE INDEX group_members_user ON group_members (guild_id, user_id);
-CREATE INDEX group_members_leaders ON group_members (group_id, is_leader);
+CREATE INDEX group_members_leaders ON group_members (group_id, is_leader, user_id);
 
 -- Join requests (visibility 'request') and manager approvals of new groups ('create').
 -- The Approve/Deny buttons carry the request id, so they keep working after a restart.

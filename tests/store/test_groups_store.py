@@ -169,3 +169,17 @@ async def test_group_choices_scopes(store):
     assert names(await api.group_choices(store, GUILD, 1, "mi", "leader")) == ["Mine"]
     assert len(await api.group_choices(store, GUILD, 1, "", "leader", manager=True)) == 3
     assert (await api.group_choices(store, GUILD, 1, "", "all"))[0].value == str(mine.id)
+
+
+async def test_summaries_cache_follows_writes(store):
+    gs = GroupStore(store)
+    group = await _make(gs, "Cached")
+    assert (await gs.summaries(GUILD))[0].size == 1
+    await gs.add_if_room(group, 2, 10, 101.0)
+    assert (await gs.summaries(GUILD))[0].size == 2
+    await gs.set_leader(group.id, 2, True)
+    assert (await gs.summaries(GUILD))[0].leaders == [1, 2]
+    await gs.update(group.id, name="Renamed", name_key="renamed")
+    assert (await gs.summaries(GUILD))[0].group.name == "Renamed"
+    await gs.delete(group.id)
+    assert await gs.summaries(GUILD) == []
