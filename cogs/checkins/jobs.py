@@ -15,6 +15,7 @@ not checked in, or, when their DMs are closed, one mention in the group channel.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -42,6 +43,20 @@ DM_CLOSED = 50007
 
 def job_key(group_id: int) -> str:
     return f"checkin:{group_id}"
+
+
+@dataclass(frozen=True)
+class _UserRef:
+    """A user whose id serialises as a string, as Discord's API schema writes snowflakes
+    (discord.Object would send a bare integer)."""
+
+    id: str
+
+
+def ping_exactly(user_ids: list[int]) -> discord.AllowedMentions:
+    """Ping exactly these members: never roles, @everyone or anyone else named."""
+    users = [_UserRef(str(u)) for u in user_ids]
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=users)  # type: ignore[arg-type]
 
 
 class CheckinJobs:
@@ -108,8 +123,16 @@ class CheckinJobs:
                 await self._schedule_nudge(group, schedule, current)
         elif current.key != due.key:
             log.info("check-in prompt %s of group %s skipped: its period closed", due.key, group.id)
-        await self.bot.scheduler.cancel_key(job_key(group.id), PROMPT_KIND)
-        await self._schedule_prompt(group, current.end)
+        await self._replace_prompt_job(group, job, current.end)
+
+    async def _replace_prompt_job(self, group: GroupRef, running: Job, start: int) -> None:
+        """Schedule the next prompt; drop other pending ones but not the running job: the
+        scheduler deletes that by id when we return, and SQLite could hand its id (the
+        highest) to the new job if it were deleted first."""
+        for other in await self.bot.scheduler.pending(PROMPT_KIND, job_key(group.id)):
+            if other.id != running.id:
+                await self.bot.scheduler.cancel(other.id)
+        await self._schedule_prompt(group, start)
 
     async def post_prompt(self, group: GroupRef, schedule: Schedule, period: Period) -> bool:
         """Post the period's prompt once; True if it is (or already was) out."""
@@ -205,7 +228,7 @@ class CheckinJobs:
         fallback = [u for u in claimed if not await self._dm_nudge(group, period, u)]
         if fallback:
             await self.store.set_nudge_method(group.id, period.key, fallback, "channel")
-            mentions = discord.AllowedMentions(users=[discord.Object(id=u) for u in fallback])
+            mentions = ping_exactly(fallback)
             await self._send(group, render.nudge_channel_text(fallback, period), mentions=mentions)
 
     async def _dm_nudge(self, group: GroupRef, period: Period, user_id: int) -> bool:
