@@ -56,8 +56,9 @@ class EventsCog(commands.Cog):
         self.findtime = FindTimeFlow(self.service)
 
     async def cog_load(self) -> None:
-        for spec in SETTINGS:
-            self.bot.config.register(spec)
+        for spec in SETTINGS:  # /config reminders (admin) may have registered them already
+            if spec.key not in self.bot.config.specs:
+                self.bot.config.register(spec)
         self.bot.scheduler.register(REMIND, lambda job: send_reminder(self.service, job))
         self.bot.scheduler.register(ROLLOVER, lambda job: roll_over(self.service, job))
         self.bot.scheduler.register(CLOSE, self.findtime.close_job)

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-pytestmark = pytest.mark.extensions("cogs.events")
-
 
 def event_message(guild, channel=None) -> dict:
     """The latest bot message with RSVP buttons."""
@@ -41,6 +37,7 @@ def embed_text(message: dict) -> str:
     for embed in message.get("embeds") or []:
         parts += [embed.get("title") or "", embed.get("description") or ""]
         parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
+        parts.append((embed.get("footer") or {}).get("text") or "")
     return "\n".join(parts)
 
 
