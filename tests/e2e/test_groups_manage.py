@@ -186,3 +186,16 @@ async def test_approval_denied_frees_the_name(guild, bot):
     await guild.admin.click(ask, deny)
     assert "denied" in guild.message(int(ask["id"]))["content"]
     assert await bot.store.fetchval("SELECT COUNT(*) FROM groups") == 0
+
+
+async def test_config_show_lists_group_settings(guild, bot):
+    r = await guild.admin.slash("config show")
+    assert "Who may create groups" in r.text and "Groups per member" in r.text
+
+
+async def test_invite_into_full_group_says_full(guild, bot):
+    await create(guild.alice, "Duo", max_members=2)
+    await guild.bob.slash("group join", group="Duo")
+    r = await guild.alice.slash("group invite", group="Duo", member=guild.carol)
+    assert r.ephemeral and "full" in r.text
+    assert int(guild.role("Duo")["id"]) not in guild.member_roles(guild.carol)
