@@ -108,21 +108,23 @@ class CheckinJobs:
     async def on_prompt(self, job: Job) -> None:
         group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
         schedule = await self.store.get_schedule(group.id) if group else None
-        if group is None or schedule is None or group.archived:
+        if group is None or schedule is None:
             return  # the group or its schedule is gone: the job ends here
         rule, zone = schedule.rule, await self.service.zone(group)
         now = self.bot.clock.now()
-        enabled = await self.bot.config.feature_enabled(group.guild_id, "checkins")
-        if enabled:
+        # An archived group or a disabled feature posts nothing but keeps its schedule.
+        active = not group.archived and await self.bot.config.feature_enabled(
+            group.guild_id, "checkins"
+        )
+        if active:
             for record in await self.store.periods_to_summarise(group.id, now):
                 await self.post_summary(group, rule, zone, record)
         due = logic.period_at(rule, zone, float(job.payload["start"]))
         current = logic.period_at(rule, zone, now)
-        if enabled and current.key == due.key:
-            if await self.post_prompt(group, schedule, current):
-                await self._schedule_nudge(group, schedule, current)
-        elif current.key != due.key:
+        if current.key != due.key:
             log.info("check-in prompt %s of group %s skipped: its period closed", due.key, group.id)
+        elif active and await self.post_prompt(group, schedule, current):
+            await self._schedule_nudge(group, schedule, current)
         await self._replace_prompt_job(group, job, current.end)
 
     async def _replace_prompt_job(self, group: GroupRef, running: Job, start: int) -> None:
