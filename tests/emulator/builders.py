@@ -187,14 +187,18 @@ class Builders:
         return [g for g in self.world.guilds.values() if bot_id in g.members]
 
     def guild_create_payload(self, guild: Guild) -> dict:
-        members = [dict(m) for m in guild.members.values()]
+        # Without the privileged GUILD_MEMBERS intent Discord sends only the bot's own member
+        # (plus voice-connected ones, which the emulator has none of); member_count is the
+        # real total. discord.py does not chunk without the intent, so it does not wait.
+        bot_id = int(self.bot_user["id"])
+        members = [dict(guild.members[bot_id])]
         return {
             **guild.base(),
             "joined_at": guild.members[int(self.bot_user["id"])]["joined_at"],
             "large": False,
             "unavailable": False,
             "lazy": True,
-            "member_count": len(members),
+            "member_count": len(guild.members),
             "members": members,
             "channels": guild.sorted_channels(),
             "threads": [],

@@ -300,7 +300,7 @@ class UserHandle:
             data["guild_id"] = top["guild_id"]
         return data
 
-    async def slash(self, name: str, *, in_channel: Any = None, **options: Any) -> Reply:
+    async def slash(self, name: str, /, *, in_channel: Any = None, **options: Any) -> Reply:
         """Run `/name` (e.g. "poll create") with options, as this user."""
         data = self._command_data(name, options)
         inter, payload = self._base(2, self._channel_id(in_channel))

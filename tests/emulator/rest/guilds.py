@@ -161,6 +161,9 @@ def get_member(guild: Guild, user_id: int) -> dict:
 
 
 async def member_update(emu: Emulator, guild: Guild, member: dict) -> None:
+    # Without the GUILD_MEMBERS intent only updates to the bot's own member arrive.
+    if member["user"]["id"] != emu.bot_user["id"]:
+        return
     await emu.dispatch("GUILD_MEMBER_UPDATE", {"guild_id": str(guild.id), **member})
 
 
