@@ -1,7 +1,7 @@
 -- Core tables: the durable scheduler, per-server settings, member preferences, bot metadata.
 
 CREATE TABLE jobs (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a finished job's id stays its own
     guild_id    INTEGER,
     kind        TEXT    NOT NULL,
     key         TEXT,               -- lets a feature find/cancel its job (e.g. 'poll:12')

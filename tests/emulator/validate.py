@@ -123,7 +123,7 @@ def _validate_body(method: str, template: str, content_type: str, body: Any) -> 
     if validator is None:
         return [f"content type {content_type} not accepted; spec has {list(op_body['content'])}"]
     errors = []
-    body = _snowflake_ints_as_strings(validator, body)
+    body = _snowflake_ints_as_strings(validator, _id_ints_as_strings(body))
     for error in validator.iter_errors(body):
         where = "/".join(str(p) for p in error.absolute_path) or "<body>"
         best = _best_leaf(error)
@@ -162,6 +162,24 @@ def _snowflake_ints_as_strings(validator: Draft202012Validator, body: Any) -> An
                     break
         if not changed:
             return body
+    return body
+
+
+_ID_LISTS = ("users", "roles", "role_ids", "exempt_roles", "exempt_channels")
+
+
+def _id_ints_as_strings(body: Any, key: str = "") -> Any:
+    """Discord accepts every snowflake as a JSON integer too (discord.py sends
+    `allowed_mentions.users`, `attachments[].id`, `channel_id`… as ints). Normalise ids by
+    key name before validating, also under a root oneOf the retry below cannot reach."""
+    if isinstance(body, dict):
+        return {k: _id_ints_as_strings(v, k) for k, v in body.items()}
+    if isinstance(body, list):
+        inner = key if key in _ID_LISTS else ""
+        return [_id_ints_as_strings(v, inner) for v in body]
+    is_id = key == "id" or key.endswith("_id") or key in _ID_LISTS
+    if is_id and isinstance(body, int) and not isinstance(body, bool):
+        return str(body)
     return body
 
 

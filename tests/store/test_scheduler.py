@@ -127,3 +127,25 @@ async def test_handler_can_reschedule_itself(store, fake_clock):
     await fake_clock.advance(3 * 86400)
     assert len(seen) == 3
     assert len(await scheduler.pending(key="d")) == 1
+
+
+async def test_handler_that_cancels_its_own_key_and_reschedules_keeps_the_new_job(
+    store, fake_clock
+):
+    """Job ids are never reused, so deleting the finished job cannot delete its successor."""
+    scheduler = Scheduler(store, fake_clock)
+    runs = 0
+
+    async def rearm(job):
+        nonlocal runs
+        runs += 1
+        await scheduler.cancel_key("k")
+        await scheduler.schedule("test.rearm", job.due_at + 60, {}, key="k")
+
+    scheduler.register("test.rearm", rearm)
+    await scheduler.schedule("test.rearm", fake_clock.now() + 60, {}, key="k")
+    await fake_clock.advance(60)
+    assert runs == 1
+    assert len(await scheduler.pending(key="k")) == 1
+    await fake_clock.advance(60)
+    assert runs == 2
