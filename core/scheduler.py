@@ -30,9 +30,10 @@ class Job:
     guild_id: int | None
     kind: str
     key: str | None
-    due_at: float
+    due_at: float  # the time the feature asked for; retries do not move it
     payload: dict[str, Any]
     attempts: int
+    run_at: float = 0.0  # the next attempt (later than due_at after a failure)
 
 
 Handler = Callable[[Job], Awaitable[None]]
@@ -67,9 +68,17 @@ class Scheduler:
         key: str | None = None,
     ) -> int:
         job_id = await self.store.insert(
-            "INSERT INTO jobs (guild_id, kind, key, due_at, payload, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, kind, key, float(due_at), json.dumps(payload or {}), self.clock.now()),
+            "INSERT INTO jobs (guild_id, kind, key, due_at, asked_for, payload, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                kind,
+                key,
+                float(due_at),
+                float(due_at),
+                json.dumps(payload or {}),
+                self.clock.now(),
+            ),
         )
         self._wake.set()  # the new job may be earlier than the one we sleep for
         return job_id
@@ -80,13 +89,13 @@ class Scheduler:
         """Schedule many `(kind, due_at, payload, guild_id, key)` jobs in one transaction."""
         now = self.clock.now()
         rows = [
-            (guild_id, kind, key, float(due_at), json.dumps(payload), now)
+            (guild_id, kind, key, float(due_at), float(due_at), json.dumps(payload), now)
             for kind, due_at, payload, guild_id, key in jobs
         ]
         async with self.store.transaction() as tx:
             await tx.executemany(
-                "INSERT INTO jobs (guild_id, kind, key, due_at, payload, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO jobs (guild_id, kind, key, due_at, asked_for, payload, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         self._wake.set()
@@ -218,7 +227,8 @@ def _row_to_job(row: Any) -> Job:
         guild_id=row["guild_id"],
         kind=row["kind"],
         key=row["key"],
-        due_at=row["due_at"],
+        due_at=row["asked_for"],
+        run_at=row["due_at"],
         payload=json.loads(row["payload"]),
         attempts=row["attempts"],
     )

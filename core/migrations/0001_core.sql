@@ -5,7 +5,8 @@ CREATE TABLE jobs (
     guild_id    INTEGER,
     kind        TEXT    NOT NULL,
     key         TEXT,               -- lets a feature find/cancel its job (e.g. 'poll:12')
-    due_at      REAL    NOT NULL,   -- UTC epoch seconds
+    due_at      REAL    NOT NULL,   -- next run, UTC epoch seconds (moves on retry)
+    asked_for   REAL    NOT NULL,   -- the time the feature asked for (never moves)
     payload     TEXT    NOT NULL DEFAULT '{}',
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,

@@ -93,7 +93,8 @@ async def populate(path: Path, events: int, rsvps: int, now: float) -> int:
             rsvp_rows,
         )
         await tx.executemany(
-            "INSERT INTO jobs (guild_id, kind, key, due_at, payload, created_at) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO jobs (guild_id, kind, key, due_at, asked_for, payload, created_at)"
+            " SELECT ?, ?, ?, ?, ?4, ?, ?",
             job_rows,
         )
     await store.close()
