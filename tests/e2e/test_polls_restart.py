@@ -11,10 +11,8 @@ pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.polls")
 
 
 async def stop(bot, clock) -> None:
-    """Close the bot. Workaround: core's Scheduler.stop() leaves its run_due subscribed
-    to the FakeClock, so a later clock.advance would run jobs on the closed store."""
+    """Close the bot; its scheduler unsubscribes from the fake clock."""
     await bot.close()
-    clock._listeners = [f for f in clock._listeners if f != bot.scheduler.run_due]
 
 
 async def restart(bot, start_bot, clock):
