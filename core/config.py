@@ -28,6 +28,10 @@ class SettingSpec:
     show: Callable[[Any], str] = _plain
 
 
+def yes_no(value: Any) -> str:
+    return "yes" if value else "no"
+
+
 def role_mention(value: Any) -> str:
     return f"<@&{value}>" if value else "—"
 

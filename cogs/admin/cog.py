@@ -12,7 +12,7 @@ from discord.ext import commands
 from cogs.admin import logic
 from cogs.admin.help import help_embed
 from core.checks import is_admin
-from core.config import FEATURES, SettingSpec, channel_mention, role_mention
+from core.config import FEATURES
 from core.errors import GuildOnly, NotAllowed
 from core.timeparse import get_zone, suggest_zones
 from core.ui import EMBED_COLOUR, reply
@@ -24,25 +24,6 @@ log = logging.getLogger(__name__)
 
 FEATURE_CHOICES = [app_commands.Choice(name=logic.FEATURE_LABELS[f], value=f) for f in FEATURES]
 CREATION_CHOICES = [app_commands.Choice(name=p, value=p) for p in logic.CREATION_POLICIES]
-
-
-def _yes_no(value: object) -> str:
-    return "yes" if value else "no"
-
-
-# Settings that /config writes; features may register the same keys with richer labels.
-ADMIN_OWNED_SETTINGS = (
-    SettingSpec("groups", "groups.category", "Groups category", None, channel_mention),
-    SettingSpec("groups", "groups.archive_category", "Archive category", None, channel_mention),
-    SettingSpec("groups", "groups.creation", "Who may create groups", "anyone"),
-    SettingSpec("groups", "groups.creator_role", "Creator role", None, role_mention),
-    SettingSpec("groups", "groups.approval", "New groups need manager approval", False, _yes_no),
-    SettingSpec("groups", "groups.max_size", "Default and maximum group size", 25),
-    SettingSpec("groups", "groups.max_per_member", "Groups per member", 5),
-    SettingSpec("events", "reminders.defaults", "Default event reminders", "1h"),
-    SettingSpec("events", "reminders.dm", "Also DM reminders", False, _yes_no),
-    SettingSpec("events", "reminders.maybe", "Remind Maybe answers too", False, _yes_no),
-)
 
 
 @app_commands.guild_only()
@@ -178,19 +159,21 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         for key, value in given.items():
             await self.bot.config.set(guild_id, key, value)
         values = await self.bot.config.all(guild_id)
-        lines = [
-            f"**{self.bot.config.specs[k].label}:** {self.bot.config.specs[k].show(values.get(k))}"
-            for k in changes
-        ]
+        lines = [self._setting_line(key, values.get(key)) for key in changes]
         head = "Saved." if given else "Nothing changed; current values:"
         await reply(interaction, head + "\n" + "\n".join(lines))
+
+    def _setting_line(self, key: str, value: object) -> str:
+        """Rendered by the owning feature's SettingSpec (features register their own)."""
+        spec = self.bot.config.specs.get(key)
+        if spec is None:  # the feature's extension is not loaded
+            return f"**{key}:** {'—' if value is None else value}"
+        return f"**{spec.label}:** {spec.show(value)}"
 
 
 class AdminCog(commands.Cog):
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
-        for spec in ADMIN_OWNED_SETTINGS:
-            bot.config.register(spec)
         self.config_commands = ConfigCommands(bot)
 
     async def cog_load(self) -> None:

@@ -19,7 +19,7 @@ from cogs.events.service import REMIND, ROLLOVER, EventService
 from cogs.events.views import FindTimeCreateButton, RsvpButton
 from cogs.groups import api as groups
 from core.checks import FeatureGroup, is_manager
-from core.config import SettingSpec
+from core.config import SettingSpec, yes_no
 from core.timeparse import to_local
 from core.ui import clip, plural, reply, send_pages
 
@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 SETTINGS = (
     SettingSpec("events", "reminders.defaults", "Default event reminders", "1h"),
-    SettingSpec("events", "reminders.dm", "Also DM event reminders", False),
-    SettingSpec("events", "reminders.maybe", "Remind members who answered Maybe", False),
+    SettingSpec("events", "reminders.dm", "Also DM event reminders", False, yes_no),
+    SettingSpec("events", "reminders.maybe", "Remind members who answered Maybe", False, yes_no),
 )
 PER_PAGE = 10
 
@@ -56,9 +56,8 @@ class EventsCog(commands.Cog):
         self.findtime = FindTimeFlow(self.service)
 
     async def cog_load(self) -> None:
-        for spec in SETTINGS:  # /config reminders (admin) may have registered them already
-            if spec.key not in self.bot.config.specs:
-                self.bot.config.register(spec)
+        for spec in SETTINGS:
+            self.bot.config.register(spec)
         self.bot.scheduler.register(REMIND, lambda job: send_reminder(self.service, job))
         self.bot.scheduler.register(ROLLOVER, lambda job: roll_over(self.service, job))
         self.bot.scheduler.register(CLOSE, self.findtime.close_job)

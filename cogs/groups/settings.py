@@ -3,21 +3,14 @@ registered here so `/config show` lists them with their defaults."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from core.config import SettingSpec, channel_mention, role_mention
-
-
-def _yes_no(value: Any) -> str:
-    return "yes" if value else "no"
-
+from core.config import SettingSpec, channel_mention, role_mention, yes_no
 
 SETTINGS = (
     SettingSpec("groups", "groups.category", "Groups category", None, channel_mention),
     SettingSpec("groups", "groups.archive_category", "Archive category", None, channel_mention),
     SettingSpec("groups", "groups.creation", "Who may create groups", "anyone"),
     SettingSpec("groups", "groups.creator_role", "Creator role", None, role_mention),
-    SettingSpec("groups", "groups.approval", "New groups need manager approval", False, _yes_no),
+    SettingSpec("groups", "groups.approval", "New groups need manager approval", False, yes_no),
     SettingSpec("groups", "groups.max_size", "Default and maximum group size", 25),
     SettingSpec("groups", "groups.max_per_member", "Groups per member", 5),
 )
