@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -180,3 +181,13 @@ async def test_rejected_token_exits_1_with_one_line(emulator, tmp_path):
     lines = [line for line in err.decode().splitlines() if line.strip()]
     assert len(lines) == 1 and "DISCORD_TOKEN" in lines[0], err.decode()
     assert "not-the-right-token" not in err.decode()
+
+
+async def test_sigterm_shuts_down_cleanly(emulator, db_path, bot_subprocess):
+    proc = await bot_subprocess(db_path)
+    proc.proc.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(proc.wait(), 30)
+    output = await proc.output()
+    assert code == 0, output
+    assert "Task was destroyed" not in output and "Traceback" not in output, output
+    assert "shutting down" in output
