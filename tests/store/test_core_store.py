@@ -32,7 +32,7 @@ async def test_failed_migration_leaves_database_as_it_was(tmp_path):
     db = Store(tmp_path / "db.sqlite")
     await db.open(migrate=False)
     try:
-        with pytest.raises(MigrationError, match="0002_bad.sql"):
+        with pytest.raises(MigrationError, match=r"0002_bad\.sql"):
             await db.migrate(migrations)
         assert await db.schema_version() == 1
         assert await db.fetchval("SELECT COUNT(*) FROM a") == 0
