@@ -257,7 +257,7 @@ class EventsCog(commands.Cog):
         title="What the meeting is for",
         options="Candidate times separated by `;`, e.g. `friday 7pm; saturday 10:00`",
         group="Ask a group (posted in the group's channel)",
-        closes="When the poll closes, e.g. `12h`, `2d` (default 24h)",
+        closes="When the poll closes: `12h`, `2d` or a time (default 24h, or before the first slot)",
     )
     @app_commands.autocomplete(group=group_autocomplete)
     async def findtime(

@@ -18,8 +18,8 @@ from cogs.events.views import findtime_view
 from cogs.groups import api as groups
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 from core.scheduler import Job
-from core.timeparse import parse_duration, parse_when, to_local
-from core.ui import clip
+from core.timeparse import parse_when, to_local
+from core.ui import clip, ts
 
 if TYPE_CHECKING:
     from cogs.events.service import EventService
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLOSE = "event.findtime_close"
-DEFAULT_CLOSES = "24h"
+DEFAULT_CLOSES = 86400.0
 
 
 class FindTimeFlow:
@@ -49,11 +49,7 @@ class FindTimeFlow:
         zone = await self.service.zone_for(guild_id, interaction.user.id, group)
         now = self.bot.clock.now()
         slots = self.read_slots(options, zone, now)
-        closes_at = now + parse_duration(closes or DEFAULT_CLOSES).total_seconds()
-        if closes_at >= slots[0]:
-            raise UserError(
-                "The poll must close before the earliest option. Give a shorter `closes`, like `12h`."
-            )
+        closes_at = self.closing_time(closes, zone, now, slots[0])
         channel_id = group.channel_id if group and group.channel_id else interaction.channel_id or 0
         poll = await self.events.create_findtime(
             guild_id, group.id if group else None, clip(title.strip(), 100), slots, zone, channel_id,
@@ -87,6 +83,21 @@ class FindTimeFlow:
         if len(set(slots)) != len(slots):
             raise UserError("Two options are the same time; give each slot once.")
         return sorted(slots)
+
+    @staticmethod
+    def closing_time(closes: str | None, zone: str, now: float, earliest: float) -> float:
+        """`closes` is a duration (`12h`) or a time written like `when`. Without it the poll
+        closes after a day, or earlier when the first slot is sooner (an hour before it, or
+        halfway there when that is under two hours away)."""
+        if not closes:
+            return min(now + DEFAULT_CLOSES, earliest - min(3600.0, (earliest - now) / 2))
+        closes_at = parse_when(closes, zone, now)
+        if closes_at >= earliest:
+            raise UserError(
+                f"The poll must close before the earliest option ({ts(earliest, 'F')}). "
+                "Give a shorter `closes`, like `12h`."
+            )
+        return closes_at
 
     # -- closing --------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""`.ics` export: every time carries its TZID (with a VTIMEZONE) — never floating."""
+"""`.ics` export: every DTSTART/DTEND carries its IANA TZID (or is UTC) — never floating.
+
+No VTIMEZONE blocks: their own DTSTART lines must be written in floating local time
+(RFC 5545 §3.6.5), which reads like a floating time to anyone scanning the file; calendar
+apps resolve IANA TZIDs by name (as RFC 7809 allows)."""
 
 from __future__ import annotations
 
@@ -39,5 +43,4 @@ def build_calendar(events: Iterable[Event], now: float, name: str = "Huddle even
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(event_component(event, now))
-    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -122,7 +122,7 @@ async def test_export_parses_back(guild, bot):
     assert events["Fortnightly"]["RRULE"].to_ical() == b"FREQ=WEEKLY;INTERVAL=2"
     assert events["Monthly"]["DTSTART"].params["TZID"] == "America/New_York"
     assert events["Monthly"]["LOCATION"] == "Hall" and events["Monthly"]["UID"]
-    assert "America/New_York" in {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")}
+    assert not calendar.walk("VTIMEZONE")  # its DTSTARTs would read as floating times
 
 
 async def test_findtime_to_event(emulator, guild, bot, clock):
