@@ -60,7 +60,7 @@ async def _changed_fields(
         fields.update(location=place.location, voice_channel_id=place.voice_channel_id)
     start, length = event.start_at, event.duration
     if options.get("when"):
-        zone = await service.zone_for(event.guild_id, interaction.user.id, None)
+        zone = await service.edit_zone(event, interaction.user.id)
         start = parse_when(options["when"], zone, service.bot.clock.now())
     if options.get("duration"):
         length = service.length(options["duration"])

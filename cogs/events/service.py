@@ -57,8 +57,16 @@ class EventService:
         zone = zone or await self.bot.config.server_timezone(guild_id)
         return get_zone(zone).key
 
+    async def edit_zone(self, event: Event, user_id: int) -> str:
+        """For `/event edit when`: the editor's zone, else the group's, else the event's."""
+        zone = await self.bot.prefs.get(user_id, "timezone")
+        if not zone and event.group_id:
+            group = await groups.get_group(self.bot.store, event.group_id)
+            zone = group.timezone if group else None
+        return get_zone(zone or event.timezone).key
+
     async def resolve_event(self, guild_id: int, text: str) -> Event:
-        event = await self.events.find(guild_id, text)
+        event = await self.events.find(guild_id, text, self.bot.clock.now())
         if event is None:
             raise NotFound(
                 f"There is no event called `{text}`. `/event list` shows upcoming events."
@@ -257,6 +265,7 @@ class EventService:
     ) -> RsvpOutcome:
         await ensure_feature(interaction, "events")
         self.check_open(event)
+        await self.check_member(interaction, event)
         name = getattr(interaction.user, "display_name", interaction.user.name)
         outcome = await self.events.answer(
             event.id, interaction.user.id, status, name, self.bot.clock.now()
@@ -264,6 +273,20 @@ class EventService:
         if outcome.promoted:
             await self.tell_promoted(event, outcome.promoted)
         return outcome
+
+    async def check_member(self, interaction: discord.Interaction, event: Event) -> None:
+        """A group's event takes answers from its members (and managers) only."""
+        if event.group_id is None:
+            return
+        if await groups.is_member(self.bot.store, event.group_id, interaction.user.id):
+            return
+        if await is_manager(interaction):
+            return
+        group = await groups.get_group(self.bot.store, event.group_id)
+        name = group.name if group else "its group"
+        raise NotAllowed(
+            f"**{event.title}** is for members of **{name}**. Join it with `/group join` to answer."
+        )
 
     def check_open(self, event: Event) -> None:
         if event.status == "cancelled":

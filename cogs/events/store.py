@@ -61,9 +61,9 @@ class EventStore:
     async def delete(self, event_id: int) -> None:
         await self.store.execute("DELETE FROM events WHERE id = ?", (event_id,))
 
-    async def find(self, guild_id: int, text: str) -> Event | None:
+    async def find(self, guild_id: int, text: str, now: float = 0.0) -> Event | None:
         """By id (an autocomplete value) or exact title (case-insensitive), preferring a
-        scheduled event, then the latest."""
+        scheduled event that has not ended (the soonest), then the latest past one."""
         text = text.strip()
         if text.isdigit():
             row = await self.store.fetchone(
@@ -73,8 +73,9 @@ class EventStore:
                 return Event.from_row(row)
         row = await self.store.fetchone(
             "SELECT * FROM events WHERE guild_id = ? AND title = ? COLLATE NOCASE"
-            " ORDER BY status != 'scheduled', start_at DESC LIMIT 1",
-            (guild_id, text),
+            " ORDER BY status != 'scheduled', end_at <= ?,"
+            " CASE WHEN end_at > ? THEN start_at ELSE -start_at END LIMIT 1",
+            (guild_id, text, now, now),
         )
         return Event.from_row(row) if row else None
 

@@ -276,3 +276,81 @@ async def test_autocomplete_and_edit_tells_attendees(emulator, guild, bot):
         for m in guild.messages(guild.general)
     )
     assert guild.scheduled_events()[0]["scheduled_start_time"].startswith("2026-12-05T20:00")
+
+
+async def test_group_event_through_group_commands(emulator, guild, bot, clock):
+    made = await guild.alice.slash(
+        "group create", name="Book club", description="Reading together", timezone="Asia/Tokyo"
+    )
+    assert not made.text.startswith("Sorry"), made.text
+    await guild.bob.slash("group join", group="book club")
+    reply = await guild.alice.slash(
+        "event create", title="Chapter 1", when="2026-12-03 18:30", group="Book club"
+    )
+    assert f"<t:{epoch(2026, 12, 3, 9, 30)}:F>" in reply.text, reply.text
+    channel = guild.channel("book-club")
+    message = event_message(guild, int(channel["id"]))
+    going = await guild.bob.click(message, button_ids(message)["Going"])
+    assert not going.ephemeral or "Going" in going.text
+    outsider = await guild.carol.slash("event rsvp", event="Chapter 1", status="Going")
+    assert outsider.ephemeral and "Book club" in outsider.text
+    listed = await guild.carol.slash("event list", group="Book club")
+    assert "Chapter 1" in listed.text and "1 going" in listed.text
+    # A leader moves it; the new time is read in the group's zone too.
+    await guild.alice.slash("event edit", event="Chapter 1", when="2026-12-04 18:30")
+    assert f"<t:{epoch(2026, 12, 4, 9, 30)}:F>" in embed_text(guild.message(int(message["id"])))
+    await clock.advance(epoch(2026, 12, 4, 8, 31) - clock.now())
+    await emulator.settle()
+    reminders = [m for m in guild.messages(int(channel["id"])) if "starts" in m["content"]]
+    assert len(reminders) == 1 and guild.bob.mention in reminders[0]["content"]
+
+
+async def test_buttons_and_findtime_survive_restart(emulator, guild, bot, clock, start_bot):
+    await guild.alice.slash("event create", title="Karaoke", when="friday 7pm")
+    await guild.alice.slash(
+        "event findtime", title="Next", options="2026-12-10 18:00; 2026-12-11 18:00", closes="2d"
+    )
+    poll = guild.messages(guild.general)[-1]
+    await bot.close()
+    emulator.react_raw(int(poll["id"]), guild.bob.id, "🇧")  # while the bot is down
+    await clock.advance(3 * 86400)
+    bot = await start_bot()
+    for _ in range(100):
+        if "Best time" in (guild.messages(guild.general)[-1].get("content") or ""):
+            break
+        await asyncio.sleep(0.02)
+    await emulator.settle()
+    assert f"<t:{epoch(2026, 12, 11, 18, 0)}:F>" in guild.messages(guild.general)[-1]["content"]
+    message = event_message(guild)
+    click = await guild.carol.click(message, button_ids(message)["Going"])
+    assert "Carol" in embed_text(guild.message(int(message["id"]))), click
+
+
+async def test_timezone_errors_autocomplete_and_feature_off_buttons(emulator, guild, bot):
+    bad = await guild.alice.slash("timezone set", zone="Mars/Olympus")
+    assert bad.ephemeral and "Mars/Olympus" in bad.text
+    shown = await guild.alice.slash("timezone show")
+    assert "UTC" in shown.text
+    choices = await guild.alice.autocomplete("timezone set", "zone", "berl")
+    assert "Europe/Berlin" in [c["value"] for c in choices]
+    await guild.alice.slash("event create", title="@everyone party", when="friday 7pm")
+    message = event_message(guild)
+    await guild.admin.slash("config feature", feature="events", enabled=False)
+    off = await guild.bob.click(message, button_ids(message)["Going"])
+    assert off.ephemeral and "**off**" in off.text
+    for request in emulator.find_requests("POST", r"/channels/\d+/messages$"):
+        mentions = (request.json or {}).get("allowed_mentions")
+        assert mentions is not None and "everyone" not in (mentions.get("parse") or [])
+
+
+async def test_same_title_picks_the_next_upcoming(emulator, guild, bot, clock):
+    await guild.alice.slash("event create", title="Standup", when="in 2 hours", remind="none")
+    await guild.alice.slash("event create", title="Standup", when="friday 7pm", remind="none")
+    await guild.alice.slash("event create", title="Standup", when="tomorrow 18:00", remind="none")
+    info = await guild.bob.slash("event info", event="standup")
+    assert f"<t:{epoch(2026, 12, 1, 14, 0)}:F>" in info.text
+    await clock.advance(4 * 3600)
+    info = await guild.bob.slash("event info", event="Standup")
+    assert f"<t:{epoch(2026, 12, 2, 18, 0)}:F>" in info.text
+    answer = await guild.bob.slash("event rsvp", event="Standup", status="Going")
+    assert "Going" in answer.text and "ended" not in answer.text
