@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 
+import aiohttp
 import discord
 
 from core.bot import HuddleBot
@@ -36,6 +37,12 @@ async def run(settings: Settings) -> int:
         print(
             "Discord rejected DISCORD_TOKEN: copy a fresh bot token from the Developer "
             "Portal (Bot → Reset Token) into .env.",
+            file=sys.stderr,
+        )
+        return 1
+    except (aiohttp.ClientConnectionError, OSError) as exc:
+        print(
+            f"Cannot reach Discord ({exc}). Check the network, or DISCORD_API_BASE if set.",
             file=sys.stderr,
         )
         return 1
