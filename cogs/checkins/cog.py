@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 
 GOAL_MAX = 200
 PROMPT_MAX = 500
-Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# Choice names are capitalised for the client; the values are what the code uses.
+CADENCE_CHOICES = [app_commands.Choice(name=c.capitalize(), value=c) for c in logic.CADENCES]
+STATUS_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in logic.STATUSES]
+PERIOD_CHOICES = [app_commands.Choice(name=p.capitalize(), value=p) for p in logic.BOARD_WINDOWS]
 
 
 @app_commands.guild_only()
@@ -55,6 +58,23 @@ async def _member_groups(interaction: discord.Interaction, current: str) -> list
         "member",
         manager=manager,
     )
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    cleaned = value.strip().lower()
+    if cleaned not in allowed:
+        words = ", ".join(f"`{a}`" for a in allowed)
+        raise UserError(f"`{value}` is not a valid `{option}`. Use one of {words}.")
+    return cleaned
+
+
+async def _weekdays(interaction: discord.Interaction, current: str) -> list:
+    typed = current.strip().lower()
+    return [
+        app_commands.Choice(name=day, value=day)
+        for day in logic.WEEKDAYS
+        if day.lower().startswith(typed)
+    ]
 
 
 async def _led_groups(interaction: discord.Interaction, current: str) -> list:
@@ -146,21 +166,23 @@ class Checkins(commands.Cog):
         group="The group",
         cadence="daily or weekly",
         time="Prompt time, 24-hour HH:MM in the group's time zone (e.g. 18:00)",
-        weekday="Weekly: the day of the prompt (default: today)",
+        weekday="Weekly: the day of the prompt by name, e.g. Tuesday (default: today)",
         prompt="The question to ask (optional)",
         nudge="Hours before a period closes to nudge who hasn't checked in (0 = off)",
     )
-    @app_commands.autocomplete(group=_led_groups)
+    @app_commands.choices(cadence=CADENCE_CHOICES)
+    @app_commands.autocomplete(group=_led_groups, weekday=_weekdays)
     async def schedule(
         self,
         interaction: discord.Interaction,
         group: str,
-        cadence: Literal["daily", "weekly"],
+        cadence: str,
         time: str,
-        weekday: Weekday | None = None,
+        weekday: str | None = None,
         prompt: str | None = None,
         nudge: app_commands.Range[int, 0, 167] | None = None,
     ) -> None:
+        cadence = _choice(cadence, logic.CADENCES, "cadence")
         found = await self._group(interaction, group)
         await self._require_leader(interaction, found)
         if found.archived:
@@ -191,12 +213,19 @@ class Checkins(commands.Cog):
         """Weekly needs a weekday; without one it is today's weekday in the group's zone."""
         if cadence != "weekly":
             return None
-        if weekday:
-            return logic.parse_weekday(weekday)
+        if weekday and weekday.strip():
+            try:
+                return logic.parse_weekday(weekday)
+            except ValueError:
+                raise UserError(
+                    f"`{weekday}` is not a weekday. Write its name, like `Tuesday`."
+                ) from None
         return datetime.fromtimestamp(self.bot.clock.now(), tz=zone).weekday()
 
     def _nudge_hours(self, cadence: str, nudge: int | None) -> int:
         hours = nudge or 0
+        if hours < 0:
+            raise UserError("`nudge` is a number of hours: 0 (no nudge) or more.")
         length = 168 if cadence == "weekly" else 24
         if hours >= length:
             raise UserError(
@@ -224,13 +253,14 @@ class Checkins(commands.Cog):
 
     @checkin.command(name="log", description="Check in for the current period")
     @app_commands.describe(group="Your group", note="What you did", status="How it went")
+    @app_commands.choices(status=STATUS_CHOICES)
     @app_commands.autocomplete(group=_member_groups)
     async def log_checkin(
         self,
         interaction: discord.Interaction,
         group: str,
         note: str | None = None,
-        status: Literal["done", "partial", "blocked"] = "done",
+        status: str = "done",
     ) -> None:
         found = await self._group(interaction, group)
         result = await self.service.record(found, interaction.user.id, note or "", status)
@@ -258,13 +288,15 @@ class Checkins(commands.Cog):
 
     @checkin.command(name="board", description="A group's check-in leaderboard")
     @app_commands.describe(group="The group", period="week, month or all time (default week)")
+    @app_commands.choices(period=PERIOD_CHOICES)
     @app_commands.autocomplete(group=_member_groups)
     async def board(
         self,
         interaction: discord.Interaction,
         group: str,
-        period: Literal["week", "month", "all"] = "week",
+        period: str = "week",
     ) -> None:
+        period = _choice(period, tuple(logic.BOARD_WINDOWS), "period")
         found = await self._group(interaction, group)
         members = await groups.member_ids(self.bot.store, found.id)
         since = logic.board_since(period, self.bot.clock.now())

@@ -116,16 +116,30 @@ class CheckinJobs:
         active = not group.archived and await self.bot.config.feature_enabled(
             group.guild_id, "checkins"
         )
+        due = logic.period_at(rule, zone, float(job.payload["start"]))
         if active:
+            await self._adopt_unprompted(group, rule, zone, due, now)
             for record in await self.store.periods_to_summarise(group.id, now):
                 await self.post_summary(group, rule, zone, record)
-        due = logic.period_at(rule, zone, float(job.payload["start"]))
         current = logic.period_at(rule, zone, now)
         if current.key != due.key:
             log.info("check-in prompt %s of group %s skipped: its period closed", due.key, group.id)
         elif active and await self.post_prompt(group, schedule, current):
             await self._schedule_nudge(group, schedule, current)
         await self._replace_prompt_job(group, job, current.end)
+
+    async def _adopt_unprompted(
+        self, group: GroupRef, rule: Rule, zone: ZoneInfo, due: Period, now: float
+    ) -> None:
+        """The period before a prompt had none of its own (the schedule was made or changed
+        during it, or the bot was down at its prompt): if members checked in during it,
+        it still gets its summary."""
+        previous = logic.previous_period(rule, zone, due)
+        if previous.end > now or await self.store.get_period_record(group.id, previous.key):
+            return
+        if await self.store.checked_in_users(group.id, previous.key):
+            await self.store.open_period_record(group.guild_id, group.id, previous)
+            await self.store.mark_prompt_posted(group.id, previous.key, None)
 
     async def _replace_prompt_job(self, group: GroupRef, running: Job, start: int) -> None:
         """Schedule the next prompt; drop other pending ones but not the running job: the

@@ -58,7 +58,9 @@ class Period:
 
 def parse_weekday(text: str) -> int:
     """`Tuesday` (or a prefix like `tue`) to 0..6, Monday = 0. ValueError if not a weekday."""
-    cleaned = text.strip().lower()
+    cleaned = text.strip().lower().rstrip(".")
+    if cleaned.endswith("days"):
+        cleaned = cleaned[:-1]  # "Tuesdays"
     for number, name in enumerate(WEEKDAYS):
         if cleaned and name.lower().startswith(cleaned) and len(cleaned) >= 2:
             return number

@@ -14,7 +14,7 @@ from .logic import BoardRow, Period, StreakStats, first_line
 LIMIT = 2000  # Discord message content
 STATUS_MARK = {"done": "✅", "partial": "🟡", "blocked": "⛔"}
 DEFAULT_PROMPT = "Time to check in: what did you do for your goal this period?"
-BOARD_TITLES = {"week": "last 7 days", "month": "last 30 days", "all": "all time"}
+BOARD_TITLES = {"week": "week: last 7 days", "month": "month: last 30 days", "all": "all time"}
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,9 @@ def summary_text(
         f"{len(entries)} of {len(set(members) | checked)} checked in.\n"
     )
     budget = _line_budget(len(entries) + 1, len(head) + 60 + 25 * len(missed))
-    lines = [f"**Checked in ({len(entries)})**"]
+    lines = [f"**Checked in** ({len(entries)})"]
     lines += [_entry_line(e, goals.get(e.user_id, ""), budget) for e in entries] or ["nobody"]
-    lines.append(f"**Missed ({len(missed)})**")
+    lines.append(f"**Missed** ({len(missed)})")
     lines.append(", ".join(f"<@{u}>" for u in missed) if missed else "nobody — well done!")
     if milestones:
         lines.append("**Streak milestones**")
@@ -114,7 +114,7 @@ def nudge_channel_text(user_ids: Sequence[int], period: Period) -> str:
 
 
 def streak_line(group_name: str, stats: StreakStats) -> str:
-    rate = "—" if stats.rate is None else f"{stats.rate}%"
+    rate = f"{stats.rate or 0}%"
     return (
         f"**{group_name}** — current streak: **{stats.current}** · best streak: **{stats.best}**"
         f" · completion rate: **{rate}** ({stats.periods_done} of {stats.periods_total} periods)"

@@ -258,7 +258,9 @@ class CheckinStore:
         )
         return _period(row) if row else None
 
-    async def mark_prompt_posted(self, group_id: int, period_key: str, message_id: int) -> None:
+    async def mark_prompt_posted(
+        self, group_id: int, period_key: str, message_id: int | None
+    ) -> None:
         await self.db.execute(
             "UPDATE checkin_periods SET prompt_posted = 1, prompt_message_id = ?"
             " WHERE group_id = ? AND period_key = ?",

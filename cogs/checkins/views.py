@@ -88,6 +88,7 @@ class CheckinModal(discord.ui.Modal):
         self.group_id = group_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        await ensure_feature(interaction, FEATURE)
         group = await groups.get_group(interaction.client.store, self.group_id)  # type: ignore[attr-defined]
         if group is None:
             raise NotFound("This group no longer exists.")
