@@ -3,12 +3,14 @@ imports another feature's internals"). Read-only; groups own their writes."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
 from discord import app_commands
 
+from cogs.groups.logic import slugify
 from core.errors import NotFound
 from core.store import Store
 
@@ -57,9 +59,13 @@ async def get_group(store: Store, group_id: int) -> GroupRef | None:
     return _ref(row) if row else None
 
 
+_MENTION = re.compile(r"<(?:#|@&)(\d+)>")
+
+
 async def find_group(store: Store, guild_id: int, text: str) -> GroupRef | None:
-    """By id (an autocomplete value) or by exact name, case-insensitive."""
-    text = text.strip()
+    """By id (an autocomplete value), by exact name in any case and spacing, by its
+    role or channel mention, or by its channel's name (`book-club`, `#book-club`)."""
+    text = " ".join(text.split())
     if text.isdigit():
         row = await store.fetchone(
             "SELECT * FROM groups WHERE id = ? AND guild_id = ?", (int(text), guild_id)
@@ -69,7 +75,25 @@ async def find_group(store: Store, guild_id: int, text: str) -> GroupRef | None:
     row = await store.fetchone(
         "SELECT * FROM groups WHERE guild_id = ? AND name_key = ?", (guild_id, text.casefold())
     )
-    return _ref(row) if row else None
+    if row:
+        return _ref(row)
+    mention = _MENTION.fullmatch(text)
+    if mention:
+        row = await store.fetchone(
+            "SELECT * FROM groups WHERE guild_id = ? AND ? IN (role_id, channel_id)",
+            (guild_id, int(mention[1])),
+        )
+        return _ref(row) if row else None
+    return await _by_slug(store, guild_id, text.lstrip("#"))
+
+
+async def _by_slug(store: Store, guild_id: int, text: str) -> GroupRef | None:
+    """The channel name typed instead of the group name; only when it names one group."""
+    if not text or text != slugify(text):
+        return None
+    rows = await store.fetchall("SELECT * FROM groups WHERE guild_id = ?", (guild_id,))
+    found = [r for r in rows if slugify(r["name"]) == text]
+    return _ref(found[0]) if len(found) == 1 else None
 
 
 async def resolve_group(store: Store, guild_id: int, text: str) -> GroupRef:

@@ -33,7 +33,9 @@ class ButtonHandlers:
 
     async def join_group(self, interaction: discord.Interaction, group: GroupRef) -> None:
         """No defer: one REST call (the role) then the answer, well inside 3 seconds."""
-        outcome = await self.members.join(guild_of(interaction), interaction.user.id, group)
+        user = interaction.user
+        name = discord.utils.escape_markdown(user.display_name)
+        outcome = await self.members.join(guild_of(interaction), user.id, group, name)
         await reply(interaction, outcome.text, view=outcome.view)
 
     async def _button_group(self, interaction: discord.Interaction, group_id: int) -> GroupRef:

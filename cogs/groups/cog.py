@@ -19,9 +19,10 @@ from cogs.groups.membership import Membership
 from cogs.groups.resources import Resources
 from cogs.groups.settings import SETTINGS
 from cogs.groups.store import GroupStore
+from cogs.groups.upkeep import Upkeep
 from cogs.groups.views import DYNAMIC_ITEMS, DeleteConfirm
-from core.checks import FeatureGroup, any_member, is_manager, require_manager
-from core.errors import UserError
+from core.checks import FeatureGroup, any_member, is_manager
+from core.errors import NotAllowed, UserError
 from core.timeparse import suggest_zones
 from core.ui import reply, send_pages
 
@@ -82,6 +83,7 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
         self.resources = Resources(bot)
         self.life = Lifecycle(bot, self.store, self.resources)
         self.members = Membership(bot, self.store, self.resources)
+        self.upkeep = Upkeep(bot, self.store, self.resources)
 
     async def cog_load(self) -> None:
         for spec in SETTINGS:
@@ -98,11 +100,22 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
 
     @commands.Cog.listener()
     async def on_guild_role_delete(self, role: discord.Role) -> None:
-        await self.life.object_deleted(role.guild.id, role.id)
+        await self.upkeep.object_deleted(role.guild.id, role.id)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        await self.life.object_deleted(channel.guild.id, channel.id)
+        await self.upkeep.object_deleted(channel.guild.id, channel.id)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.upkeep.check_guild(guild)
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command
+    ) -> None:
+        if command.qualified_name == "config manager-role" and interaction.guild is not None:
+            await self.upkeep.manager_role_changed(interaction.guild)
 
     # -- everyone --------------------------------------------------------------------
 
@@ -169,7 +182,9 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @app_commands.describe(group="The group")
     @app_commands.autocomplete(group=any_group)
     async def info(self, interaction: discord.Interaction, group: str) -> None:
-        target = await self.resolve(interaction, group)
+        target = await self.upkeep.check_group(
+            guild_of(interaction), await self.resolve(interaction, group)
+        )
         summary = await self.store.summary(target.id)
         lim = await limits(self.bot, target.guild_id)
         zone = await self.bot.config.server_timezone(target.guild_id)
@@ -315,14 +330,19 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
             guild_of(interaction), "repair the group", roles=True, channels=True
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await reply(interaction, await self.life.repair(guild_of(interaction), target))
+        await reply(interaction, await self.upkeep.repair(guild_of(interaction), target))
 
-    @group.command(name="panel", description="Post Join buttons for the open groups (managers)")
+    @group.command(
+        name="panel", description="Post Join buttons for the open groups (leaders, managers)"
+    )
     @app_commands.describe(channel="Where to post it (default: here)")
     async def panel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        await require_manager(interaction)
+        if not await is_manager(interaction) and not await self.store.leads_any(
+            guild_of(interaction).id, interaction.user.id
+        ):
+            raise NotAllowed("Only group leaders and community managers can post a panel.")
         where = channel.id if channel else interaction.channel_id
         await interaction.response.defer(ephemeral=True)
         count = await self.post_panel(guild_of(interaction), int(where or 0))

@@ -57,12 +57,9 @@ class Lifecycle:
         problem = logic.max_members_problem(spec.max_members, lim.max_size)
         if problem:
             raise UserError(problem)
-        if spec.timezone:
-            get_zone(spec.timezone)
+        zone = get_zone(spec.timezone).key if spec.timezone else None
         description = spec.description.strip()[: logic.DESCRIPTION_MAX]
-        return NewGroup(
-            name, description, spec.visibility, spec.max_members, spec.voice, spec.timezone
-        )
+        return NewGroup(name, description, spec.visibility, spec.max_members, spec.voice, zone)
 
     async def may_create(self, member: discord.Member, manager: bool) -> None:
         guild_id = member.guild.id
@@ -203,11 +200,24 @@ class Lifecycle:
     # -- edit ------------------------------------------------------------------------
 
     async def edit(self, guild: discord.Guild, group: GroupRef, changes: dict) -> list[str]:
-        """Apply the given changes; returns what changed, in words."""
+        """Check every change first, then rename on Discord, then save; returns what
+        changed, in words. A refused change leaves everything as it was."""
+        fields, done = await self._edit_fields(guild, group, changes)
+        if "name" in fields and fields["name"] != group.name:
+            await self.resources.require(guild, "rename the group", roles=True, channels=True)
+            await self.resources.rename(group, fields["name"])
+        await self.store.update(group.id, **fields)
+        return done
+
+    async def _edit_fields(
+        self, guild: discord.Guild, group: GroupRef, changes: dict
+    ) -> tuple[dict, list[str]]:
         fields: dict = {}
         done: list[str] = []
         if changes.get("name") is not None:
-            await self._rename(guild, group, changes["name"], fields, done)
+            name = await self._new_name(guild, group, changes["name"])
+            fields.update(name=name, name_key=logic.name_key(name))
+            done.append(f"name: {name}")
         if changes.get("description") is not None:
             fields["description"] = changes["description"].strip()[: logic.DESCRIPTION_MAX]
             done.append("description")
@@ -223,28 +233,18 @@ class Lifecycle:
             fields["max_members"] = changes["max_members"]
             done.append(f"max members: {changes['max_members']}")
         if changes.get("timezone") is not None:
-            get_zone(changes["timezone"])
-            fields["timezone"] = changes["timezone"]
-            done.append(f"time zone: {changes['timezone']}")
-        await self.store.update(group.id, **fields)
-        return done
+            fields["timezone"] = get_zone(changes["timezone"]).key
+            done.append(f"time zone: {fields['timezone']}")
+        return fields, done
 
-    async def _rename(
-        self, guild: discord.Guild, group: GroupRef, new: str, fields: dict, done: list[str]
-    ) -> None:
+    async def _new_name(self, guild: discord.Guild, group: GroupRef, new: str) -> str:
         problem = logic.name_problem(new)
         if problem:
             raise UserError(problem)
         name = logic.clean_name(new)
         if await self.store.name_taken(guild.id, logic.name_key(name), exclude_id=group.id):
             raise duplicate(name)
-        if name != group.name:
-            await self.resources.require(guild, "rename the group", roles=True, channels=True)
-            await self.resources.rename(
-                group.role_id, group.channel_id, group.voice_channel_id, name
-            )
-        fields.update(name=name, name_key=logic.name_key(name))
-        done.append(f"name: {name}")
+        return name
 
     # -- archive / restore / delete --------------------------------------------------
 
@@ -273,78 +273,3 @@ class Lifecycle:
         await self.resources.remove(guild, group.role_id, channels)
         await self.bot.audit(guild.id, f"Group **{group.name}** deleted by <@{actor_id}>.")
         return f"Deleted the group **{group.name}**, its role and its channels."
-
-    # -- broken / repair -------------------------------------------------------------
-
-    async def object_deleted(self, guild_id: int, object_id: int) -> None:
-        for group in await self.store.mark_broken(guild_id, object_id):
-            log.warning(
-                "group %s (%s) lost object %s: marked broken", group.id, group.name, object_id
-            )
-
-    async def repair(self, guild: discord.Guild, group: GroupRef) -> str:
-        await self.resources.require(guild, "repair the group", roles=True, channels=True)
-        archived = group.status == "archived"
-        fixed: list[str] = []
-        role_id = group.role_id if group.role_id and guild.get_role(group.role_id) else None
-        if role_id is None:
-            role_id = await self.resources.recreate_role(guild, group.name)
-            fixed.append("role")
-        channel_id = self._existing(guild, group.channel_id)
-        if channel_id is None:
-            channel_id = await self.resources.recreate_channel(
-                guild, group.name, role_id, voice=False, archived=archived
-            )
-            fixed.append("text channel")
-        voice_id = self._existing(guild, group.voice_channel_id)
-        if voice_id is None and await self.store.wants_voice(group.id):
-            voice_id = await self.resources.recreate_channel(
-                guild, group.name, role_id, voice=True, archived=archived
-            )
-            fixed.append("voice channel")
-        await self.store.set_objects(group.id, role_id, channel_id, voice_id)
-        if "role" in fixed:
-            await self._refresh_overwrites(guild, role_id, channel_id, voice_id, fixed, archived)
-            await self._readd_roles(guild, group, role_id)
-        return self._repair_text(group, fixed)
-
-    def _existing(self, guild: discord.Guild, channel_id: int | None) -> int | None:
-        return channel_id if channel_id and guild.get_channel(channel_id) else None
-
-    async def _refresh_overwrites(
-        self,
-        guild: discord.Guild,
-        role_id: int,
-        channel_id: int,
-        voice_id: int | None,
-        fixed: list[str],
-        archived: bool,
-    ) -> None:
-        for cid, kind, label in (
-            (channel_id, TEXT, "text channel"),
-            (voice_id, VOICE, "voice channel"),
-        ):
-            if cid and label not in fixed:
-                overwrites = await self.resources.overwrites(
-                    guild, role_id, voice=kind == VOICE, archived=archived
-                )
-                await self.bot.http.edit_channel(cid, permission_overwrites=overwrites)
-
-    async def _readd_roles(self, guild: discord.Guild, group: GroupRef, role_id: int) -> None:
-        for user_id, _ in await self.store.members(group.id):
-            try:
-                await self.resources.add_role(guild.id, user_id, role_id, "group repair")
-            except discord.NotFound:
-                log.info("member %s of group %s left the server", user_id, group.id)
-
-    def _repair_text(self, group: GroupRef, fixed: list[str]) -> str:
-        if not fixed:
-            return f"**{group.name}** has its role and channels; nothing needed repairing."
-        return f"Repaired **{group.name}**: recreated its {', '.join(fixed)}" + (
-            " and gave its members the role again." if "role" in fixed else "."
-        )
-
-
-def require_active(group: GroupRef) -> None:
-    if group.status == "pending":
-        raise NotFound(f"**{group.name}** is still waiting for a manager's approval.")

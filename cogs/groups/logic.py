@@ -109,9 +109,13 @@ def can_create(
     return Decision(True)
 
 
+def groups_text(count: int) -> str:
+    return f"{count} group" if count == 1 else f"{count} groups"
+
+
 def limit_text(max_per_member: int) -> str:
     return (
-        f"You're already in {max_per_member} groups, the most this server allows. "
+        f"You're already in {groups_text(max_per_member)}, the most this server allows. "
         "Leave one with `/group leave` first."
     )
 
@@ -141,6 +145,13 @@ def join_verdict(
     if visibility == "request" and not invited:
         return Verdict.REQUEST
     return Verdict.JOIN
+
+
+def request_text(mention: str, name: str, group: str) -> str:
+    """The join request leaders see: the requester by mention and, readable anywhere
+    (notifications, logs), by name."""
+    who = f"{mention} ({name})" if name else mention
+    return f"{who} asks to join **{group}**. Leaders, approve or deny:"
 
 
 def full_text(name: str, size: int, limit: int) -> str:

@@ -40,7 +40,9 @@ class Membership:
 
     # -- join ------------------------------------------------------------------------
 
-    async def join(self, guild: discord.Guild, user_id: int, group: GroupRef) -> Outcome:
+    async def join(
+        self, guild: discord.Guild, user_id: int, group: GroupRef, name: str = ""
+    ) -> Outcome:
         lim = await limits(self.bot, guild.id)
         verdict, size, limit = await self._verdict(group, user_id, lim)
         if verdict is logic.Verdict.JOIN:
@@ -48,7 +50,7 @@ class Membership:
             where = f" Say hi in <#{group.channel_id}>." if group.channel_id else ""
             return Outcome(f"You joined **{group.name}**.{where}")
         if verdict is logic.Verdict.REQUEST:
-            return Outcome(await self.request(group, user_id))
+            return Outcome(await self.request(group, user_id, name))
         if verdict is logic.Verdict.FULL:
             return await self._full(group, user_id, size, limit)
         raise self._refusal(verdict, group, lim)
@@ -121,7 +123,7 @@ class Membership:
 
     # -- requests --------------------------------------------------------------------
 
-    async def request(self, group: GroupRef, user_id: int) -> str:
+    async def request(self, group: GroupRef, user_id: int, name: str = "") -> str:
         from cogs.groups.views import request_view
 
         if await self.store.pending_request(group.id, user_id, "join"):
@@ -130,7 +132,7 @@ class Membership:
         message = await post(
             self.bot,
             group.channel_id,
-            f"<@{user_id}> asks to join **{group.name}**. Leaders, approve or deny:",
+            logic.request_text(f"<@{user_id}>", name, group.name),
             request_view(request_id),
         )
         if message is None:
@@ -180,8 +182,8 @@ class Membership:
             return
         if verdict is logic.Verdict.LIMIT:
             raise UserError(
-                f"<@{user_id}> is already in {lim.max_per_member} groups, the most "
-                "this server allows."
+                f"<@{user_id}> is already in {logic.groups_text(lim.max_per_member)}, "
+                "the most this server allows."
             )
         if verdict is not logic.Verdict.JOIN:
             raise self._refusal(verdict, group, lim)

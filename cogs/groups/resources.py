@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.groups import logic
+from cogs.groups.api import GroupRef
 from core.errors import BotMissingPermission, UserError
 
 if TYPE_CHECKING:
@@ -230,25 +231,32 @@ class Resources:
 
     # -- changes ----------------------------------------------------------------------
 
-    async def rename(
-        self, role_id: int | None, channel_id: int | None, voice_id: int | None, name: str
-    ) -> None:
-        guild_id = self._guild_of(role_id, channel_id)
-        if role_id and guild_id:
-            await self.bot.http.edit_role(guild_id, role_id, name=name, reason="Huddle rename")
-        if channel_id:
-            await self.bot.http.edit_channel(channel_id, name=logic.slugify(name))
-        if voice_id:
-            await self.bot.http.edit_channel(voice_id, name=logic.clean_name(name))
+    async def rename(self, group: GroupRef, name: str) -> None:
+        """Role, text channel (slug) and voice channel; on a failure, what was already
+        renamed gets its old name back."""
+        steps = [
+            (True, group.role_id, name, group.name),
+            (False, group.channel_id, logic.slugify(name), logic.slugify(group.name)),
+            (False, group.voice_channel_id, logic.clean_name(name), logic.clean_name(group.name)),
+        ]
+        done: list[tuple[bool, int, str]] = []
+        try:
+            for is_role, object_id, new, old in steps:
+                if object_id:
+                    await self._set_name(group.guild_id, is_role, object_id, new)
+                    done.append((is_role, object_id, old))
+        except discord.HTTPException as exc:
+            for is_role, object_id, old in done:
+                await self._quietly(self._set_name(group.guild_id, is_role, object_id, old))
+            if isinstance(exc, discord.Forbidden):
+                raise BotMissingPermission("Manage Channels", "rename the group") from exc
+            raise
 
-    def _guild_of(self, role_id: int | None, channel_id: int | None) -> int | None:
-        channel = self.bot.get_channel(channel_id) if channel_id else None
-        guild = getattr(channel, "guild", None)
-        if guild is None and role_id:
-            for g in self.bot.guilds:
-                if g.get_role(role_id):
-                    return g.id
-        return guild.id if guild else None
+    async def _set_name(self, guild_id: int, is_role: bool, object_id: int, name: str) -> None:
+        if is_role:
+            await self.bot.http.edit_role(guild_id, object_id, name=name, reason="Huddle rename")
+        else:
+            await self.bot.http.edit_channel(object_id, name=name, reason="Huddle rename")
 
     async def place(
         self,
@@ -268,6 +276,34 @@ class Resources:
             )
             await self.bot.http.edit_channel(
                 channel_id, parent_id=str(parent), permission_overwrites=overwrites
+            )
+
+    async def manager_overwrite(
+        self, guild: discord.Guild, channel_id: int, group_role: int | None, manager: int | None
+    ) -> None:
+        """Let the current community-manager role see a group channel, and take the view
+        away from a former manager role (an overwrite exactly like ours)."""
+        channel = guild.get_channel(channel_id)
+        if channel is None:
+            return
+        for target, pair in channel.overwrites.items():
+            stale = isinstance(target, discord.Role) and target.id not in (
+                guild.id,
+                group_role,
+                manager,
+            )
+            if stale and pair.pair() == (MANAGER_ALLOW, P.none()):
+                await self.bot.http.delete_channel_permissions(
+                    channel_id, target.id, reason="Huddle: manager role changed"
+                )
+        if manager and not channel.overwrites_for(discord.Object(id=manager)).view_channel:
+            await self.bot.http.edit_channel_permissions(
+                channel_id,
+                manager,
+                str(MANAGER_ALLOW.value),
+                "0",
+                ROLE_TARGET,  # type: ignore[arg-type]
+                reason="Huddle: community managers see every group channel",
             )
 
     async def add_role(self, guild_id: int, user_id: int, role_id: int | None, why: str) -> None:

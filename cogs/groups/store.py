@@ -237,6 +237,22 @@ class GroupStore(RequestStore):
         row = await self.db.fetchone(_SUMMARY_SQL + " WHERE g.id = ?", (group_id,))
         return _summary(row) if row else None
 
+    async def all_groups(self, guild_id: int) -> list[GroupRef]:
+        """Every group with Discord objects (active or archived) on a server."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM groups WHERE guild_id = ? AND status != 'pending'", (guild_id,)
+        )
+        return [_ref(r) for r in rows]
+
+    async def leads_any(self, guild_id: int, user_id: int) -> bool:
+        return bool(
+            await self.db.fetchval(
+                "SELECT 1 FROM group_members WHERE guild_id = ? AND user_id = ? AND is_leader = 1"
+                " LIMIT 1",
+                (guild_id, user_id),
+            )
+        )
+
     async def open_groups(self, guild_id: int) -> list[GroupRef]:
         rows = await self.db.fetchall(
             "SELECT * FROM groups WHERE guild_id = ? AND status = 'active'"

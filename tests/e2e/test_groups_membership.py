@@ -69,7 +69,7 @@ async def test_groups_per_member_limit(guild, bot):
     await create(guild.alice, "One")
     await create(guild.bob, "Two")
     r = await guild.alice.slash("group join", group="Two")
-    assert r.ephemeral and "1 groups" in r.text
+    assert r.ephemeral and "1 group" in r.text
     r = await create(guild.alice, "Three")
     assert r.ephemeral and "Leave one" in r.text
 
