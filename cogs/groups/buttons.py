@@ -35,6 +35,8 @@ class ButtonHandlers:
         """No defer: one REST call (the role) then the answer, well inside 3 seconds."""
         user = interaction.user
         name = discord.utils.escape_markdown(user.display_name)
+        if user.name != user.display_name:
+            name = f"{name}, `@{user.name}`"
         outcome = await self.members.join(guild_of(interaction), user.id, group, name)
         await reply(interaction, outcome.text, view=outcome.view)
 

@@ -428,3 +428,82 @@ async def test_leader_posts_panel_and_join_button_works(guild, bot):
     joined = await guild.bob.click(panel, join)
     assert joined.ephemeral
     assert role_id(guild, "Book Club") in guild.member_roles(guild.bob)
+
+
+# -- second looks ---------------------------------------------------------------------
+
+
+async def test_refused_edit_changes_nothing(guild, bot):
+    await make(guild.alice, "Book Club")
+    r = await guild.alice.slash(
+        "group edit", group="Book Club", name="Readers", timezone="Mars/Olympus"
+    )
+    assert r.ephemeral
+    assert guild.role("Book Club") and guild.channel("book-club")
+    info = await guild.bob.slash("group info", group="Book Club")
+    assert "Book Club" in info.text
+
+
+async def test_timezone_typed_in_lower_case_is_stored_properly(guild, bot):
+    await make(guild.alice, "Berliners", timezone="europe/berlin")
+    info = await guild.bob.slash("group info", group="Berliners")
+    assert "Europe/Berlin" in info.text
+
+
+async def test_join_request_names_the_requester(guild, bot):
+    await make(guild.alice, "Quiet", visibility="request")
+    await guild.bob.slash("group join", group="Quiet")
+    posted = guild.messages(guild.channel("quiet")["id"])[-1]
+    assert guild.bob.mention in posted["content"] and "bob" in posted["content"]
+
+
+async def test_changing_the_manager_role_moves_the_view(emulator, guild, bot):
+    g = emulator.world.guilds[guild.id]
+    helpers = emulator.new_role(g, "Helpers", 0)
+    await emulator.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": helpers})
+    erin = guild.add_member("erin", roles=[int(helpers["id"])])
+    await emulator.settle()
+    await set_manager_role(guild)
+    await make(guild.alice, "Book Club")
+    channel = guild.channel("book-club")
+    assert can_view(emulator, guild, guild.manager, channel)
+    await guild.admin.slash("config manager-role", role=int(helpers["id"]))
+    channel = guild.channel("book-club")
+    assert can_view(emulator, guild, erin, channel)
+    assert not can_view(emulator, guild, guild.manager, channel)
+
+
+async def test_only_the_asker_confirms_delete(guild, bot):
+    await make(guild.alice, "Book Club")
+    r = await guild.alice.slash("group delete", group="Book Club")
+    other = await guild.bob.click(r, reply_buttons(r)["Delete"])
+    assert other.ephemeral
+    assert guild.role("Book Club")
+
+
+async def test_archived_group_refuses_joins(guild, bot):
+    await make(guild.alice, "Book Club")
+    await guild.alice.slash("group archive", group="Book Club")
+    r = await guild.bob.slash("group join", group="Book Club")
+    assert r.ephemeral and "archived" in r.text
+    assert role_id(guild, "Book Club") not in guild.member_roles(guild.bob)
+
+
+async def test_restart_keeps_healthy_groups_whole(guild, bot, start_bot):
+    await make(guild.alice, "Book Club", voice=True)
+    await bot.close()
+    await start_bot()
+    info = await guild.bob.slash("group info", group="Book Club")
+    assert "/group repair" not in info.text and "broken" not in info.text
+    await guild.bob.slash("group join", group="Book Club")
+    assert role_id(guild, "Book Club") in guild.member_roles(guild.bob)
+
+
+async def test_a_deleted_groups_name_can_be_used_again(guild, bot):
+    await make(guild.alice, "Book Club")
+    r = await guild.alice.slash("group delete", group="Book Club")
+    await guild.alice.click(r, reply_buttons(r)["Delete"])
+    r = await make(guild.bob, "book club")
+    assert guild.role("book club") and guild.channel("book-club")
+    info = await guild.carol.slash("group info", group="Book Club")
+    assert "/group repair" not in info.text and guild.bob.mention in info.text
