@@ -57,16 +57,12 @@ class CheckinService:
 
     async def require_member(self, group: GroupRef, user_id: int) -> None:
         if not await groups.is_member(self.bot.store, group.id, user_id):
-            raise NotAllowed(
-                f"Only members of **{group.name}** can check in there."
-                f" Join it first with `/group join group:{group.name}`."
-            )
+            raise not_a_member(group)
 
     async def record(self, group: GroupRef, user_id: int, note: str, status: str) -> Recorded:
         """One check-in per member per period: a second one updates the first."""
         if group.archived:
             raise UserError(f"**{group.name}** is archived; check-ins are closed.")
-        await self.require_member(group, user_id)
         try:
             status = logic.normalise_status(status)
         except ValueError:
@@ -79,9 +75,13 @@ class CheckinService:
         rule, zone, _ = await self.rule(group)
         now = self.bot.clock.now()
         period = logic.period_at(rule, zone, now)
-        new = await self.store.record(group.guild_id, group.id, user_id, period, status, note, now)
-        stats = await self.stats(group, user_id, rule=rule, zone=zone)
-        return Recorded(period, new, stats)
+        written = await self.store.record_member(
+            group.guild_id, group.id, user_id, period, status, note, now
+        )
+        if written is None:  # nothing was written
+            raise not_a_member(group)
+        stats = self.stats_from(rule, zone, written.period_starts, written.since)
+        return Recorded(period, written.new, stats)
 
     async def stats(
         self,
@@ -114,6 +114,13 @@ class CheckinService:
             )
             for u in members
         }
+
+
+def not_a_member(group: GroupRef) -> NotAllowed:
+    return NotAllowed(
+        f"Only members of **{group.name}** can check in there."
+        f" Join it first with `/group join group:{group.name}`."
+    )
 
 
 def indices_of(rule: Rule, zone: ZoneInfo, starts: list[int]) -> set[int]:

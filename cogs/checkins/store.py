@@ -44,6 +44,15 @@ class Checkin:
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """A check-in just written: whether it was new, and the member's history after it."""
+
+    new: bool
+    period_starts: list[int]
+    since: int | None
+
+
+@dataclass(frozen=True)
 class Goal:
     group_id: int
     user_id: int
@@ -169,6 +178,39 @@ class CheckinStore:
             (guild_id, group_id, user_id, period.key, period.start, status, note, now, now),
         )
         return row is not None and row[0] == 0
+
+    async def record_member(
+        self,
+        guild_id: int,
+        group_id: int,
+        user_id: int,
+        period: Period,
+        status: str,
+        note: str,
+        now: float,
+    ) -> Recorded | None:
+        """`record`, but only for a member of the group, and returning what the reply's
+        streak needs: one statement, one round trip (the hot path of checking in).
+        None if `user_id` is not a member (nothing is written)."""
+        row = await self.db.fetchone(
+            "INSERT INTO checkins (guild_id, group_id, user_id, period_key, period_start,"
+            " status, note, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            " WHERE EXISTS (SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?)"
+            " ON CONFLICT (group_id, user_id, period_key) DO UPDATE SET"
+            " status = excluded.status, note = excluded.note, updated_at = excluded.updated_at,"
+            " revisions = revisions + 1 RETURNING revisions,"
+            " (SELECT group_concat(period_start) FROM checkins c"
+            "  WHERE c.group_id = ? AND c.user_id = ?) AS starts,"
+            " (SELECT since_start FROM checkin_members m"
+            "  WHERE m.group_id = ? AND m.user_id = ?) AS since",
+            (guild_id, group_id, user_id, period.key, period.start, status, note, now, now)
+            + (group_id, user_id) * 3,
+        )
+        if row is None:
+            return None
+        starts = {int(s) for s in (row["starts"] or "").split(",") if s}
+        starts.add(period.start)  # whether or not the subquery saw the new row
+        return Recorded(row["revisions"] == 0, sorted(starts), row["since"])
 
     async def checkins_for_period(self, group_id: int, period_key: str) -> list[Checkin]:
         rows = await self.db.fetchall(

@@ -165,3 +165,21 @@ async def test_member_history_in_one_query(checkins, fake_clock) -> None:
     assert await checkins.member_history(1, 100) == ([before.start, p.start], before.start)
     await checkins.record(GUILD, 1, 101, p, "done", "", 0)
     assert await checkins.member_history(1, 101) == ([p.start], None)
+
+
+async def test_record_member_writes_only_for_members_in_one_statement(checkins, store, fake_clock):
+    now = fake_clock.now()
+    p = period(now)
+    assert await checkins.record_member(GUILD, 1, 999, p, "done", "", now) is None
+    assert await store.fetchval("SELECT COUNT(*) FROM checkins") == 0
+    old = logic.previous_period(RULE, BERLIN, p)
+    await checkins.record(GUILD, 1, 100, old, "done", "", now)
+    await checkins.note_members(GUILD, 1, [100], old.start)
+    first = await checkins.record_member(GUILD, 1, 100, p, "partial", "a", now)
+    assert first is not None and first.new is True
+    assert (first.period_starts, first.since) == ([old.start, p.start], old.start)
+    again = await checkins.record_member(GUILD, 1, 100, p, "done", "b", now + 1)
+    assert again is not None and again.new is False
+    assert again.period_starts == [old.start, p.start]
+    rows = await checkins.checkins_for_period(1, p.key)
+    assert [(r.status, r.note) for r in rows] == [("done", "b")]
