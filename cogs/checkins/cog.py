@@ -142,12 +142,16 @@ class Checkins(commands.Cog):
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
         user = member or interaction.user
-        goals = await self.store.goals_of_member(interaction.guild_id or 0, user.id)
-        named: list[tuple[str, str]] = []
-        for goal in goals:
-            group = await groups.get_group(self.bot.store, goal.group_id)
-            if group is not None and not group.archived:
-                named.append((group.name, goal.text))
+        guild_id = interaction.guild_id or 0
+        goals = await self.store.goals_of_member(guild_id, user.id)
+        current = {
+            g.id: g for g in await groups.groups_of_member(self.bot.store, guild_id, user.id)
+        }
+        named = [
+            (current[goal.group_id].name, goal.text)
+            for goal in goals
+            if goal.group_id in current and not current[goal.group_id].archived
+        ]
         await reply(interaction, render.goals_text(user.id, named))
 
     @goal.command(name="clear", description="Remove your goal within a group")

@@ -343,3 +343,11 @@ async def test_summary_due_while_down_posts_on_start(guild, bot, emulator, clock
     assert len(posted) == 1
     checked, missed = summary_parts(posted[0]["content"])
     assert "before the outage" in checked and guild.bob.mention in missed
+
+
+async def test_goal_list_leaves_out_groups_the_member_left(guild, bot):
+    await club(guild, bot)
+    await guild.bob.slash("goal set", group="Book Club", text="Finish Dune")
+    r = await guild.bob.slash("group leave", group="Book Club")
+    r = await guild.bob.slash("goal list")
+    assert "Finish Dune" not in r.text and "no goals" in r.text
