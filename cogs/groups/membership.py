@@ -142,7 +142,10 @@ class Membership:
                 "A leader can fix it with `/group repair`."
             )
         await self.store.set_request_message(request_id, message.channel.id, message.id)
-        return f"Asked the leaders of **{group.name}**; you'll hear back when they decide."
+        return (
+            f"Asked the leaders of **{group.name}**: your join request waits for their "
+            "approval. You'll hear back when they decide."
+        )
 
     async def decide(
         self, guild: discord.Guild, request_id: int, approve: bool, actor_id: int

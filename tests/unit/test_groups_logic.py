@@ -143,3 +143,11 @@ def test_overflow_categories():
     assert logic.pick_category([(1, 49)], 2) is None
     assert logic.pick_category([(1, 48)], 2) == 1
     assert logic.next_overflow_index([1, 2]) == 3
+
+
+def test_groups_text_and_request_text():
+    assert logic.groups_text(1) == "1 group" and logic.groups_text(3) == "3 groups"
+    assert "1 group," in logic.limit_text(1)
+    text = logic.request_text("<@5>", "Bob", "Quiet")
+    assert text.startswith("<@5> (Bob) asks to join **Quiet**")
+    assert logic.request_text("<@5>", "", "Quiet").startswith("<@5> asks")
