@@ -304,8 +304,11 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     async def delete(self, interaction: discord.Interaction, group: str) -> None:
         target = await self.resolve(interaction, group)
         await require_leader(self.bot, interaction, target, "delete it")
+        need = dict(roles=True, channels=True)
+        await self.resources.require(guild_of(interaction), "delete the group", **need)
 
         async def confirmed(click: discord.Interaction) -> None:
+            await self.resources.require(guild_of(click), "delete the group", **need)
             await click.response.edit_message(content=f"Deleting **{target.name}**…", view=None)
             fresh = await self.store.get(target.id)
             if fresh is None:

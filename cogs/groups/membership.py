@@ -246,14 +246,14 @@ class Membership:
         return f"{target.mention} was removed from **{group.name}**."
 
     async def _drop(self, guild: discord.Guild, group: GroupRef, user_id: int, why: str) -> None:
-        await self.store.remove_member(group.id, user_id)
+        """The role first (Discord may refuse), then the record."""
         try:
             await self.resources.remove_role(
                 guild.id, user_id, group.role_id, f"{why} {group.name}"
             )
-        except discord.HTTPException:
-            await self.store.add_if_room(group, user_id, 10**6, self.bot.clock.now())
-            raise
+        except discord.Forbidden as exc:
+            raise BotMissingPermission("Manage Roles", "take away the group's role") from exc
+        await self.store.remove_member(group.id, user_id)
         await self.fill_from_waitlist(guild, group)
 
     async def fill_from_waitlist(self, guild: discord.Guild, group: GroupRef) -> None:

@@ -507,3 +507,28 @@ async def test_a_deleted_groups_name_can_be_used_again(guild, bot):
     assert guild.role("book club") and guild.channel("book-club")
     info = await guild.carol.slash("group info", group="Book Club")
     assert "/group repair" not in info.text and guild.bob.mention in info.text
+
+
+async def test_missing_manage_roles_is_named_on_join_and_delete(emulator, guild, bot):
+    await make(guild.alice, "Book Club")
+    await emulator.deny_bot_permission(guild.id, "MANAGE_ROLES")
+    await emulator.settle()
+    r = await guild.bob.slash("group join", group="Book Club")
+    assert r.ephemeral and "Manage Roles" in r.text
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM group_members") == 1
+    r = await guild.alice.slash("group delete", group="Book Club")
+    assert r.ephemeral and "Manage Roles" in r.text and "Delete" not in reply_buttons(r)
+    assert guild.role("Book Club")
+
+
+async def test_leave_without_manage_roles_keeps_everything(emulator, guild, bot):
+    await make(guild.alice, "Book Club")
+    await guild.bob.slash("group join", group="Book Club")
+    await guild.alice.slash("group promote", group="Book Club", member=guild.bob)
+    await emulator.deny_bot_permission(guild.id, "MANAGE_ROLES")
+    await emulator.settle()
+    r = await guild.bob.slash("group leave", group="Book Club")
+    assert r.ephemeral and "Manage Roles" in r.text
+    info = await guild.carol.slash("group info", group="Book Club")
+    assert "2/25" in info.text and guild.bob.mention in info.text
+    assert role_id(guild, "Book Club") in guild.member_roles(guild.bob)
