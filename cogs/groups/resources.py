@@ -130,9 +130,8 @@ class Resources:
         base category or a numbered overflow category ('Groups 2', …) when required."""
         key = "groups.archive_category" if archive else "groups.category"
         default = "Groups Archive" if archive else "Groups"
-        configured = await self.bot.config.get(guild.id, key)
-        base = guild.get_channel(int(configured)) if configured else None
-        if not isinstance(base, discord.CategoryChannel):
+        base = await self._configured(guild, await self.bot.config.get(guild.id, key))
+        if base is None:
             base = self._by_name(guild, default)
             if base is not None:
                 await self.bot.config.set(guild.id, key, base.id)
@@ -153,6 +152,20 @@ class Resources:
         if index == 1:
             await self.bot.config.set(guild.id, key, created)
         return created
+
+    async def _configured(
+        self, guild: discord.Guild, configured: object
+    ) -> discord.CategoryChannel | None:
+        """The category `/config groups` chose; asked of Discord when the cache lacks it."""
+        if not configured:
+            return None
+        found = guild.get_channel(int(configured))  # type: ignore[call-overload]
+        if found is None:
+            try:
+                found = await guild.fetch_channel(int(configured))  # type: ignore[call-overload]
+            except (discord.NotFound, discord.Forbidden, discord.InvalidData):
+                return None
+        return found if isinstance(found, discord.CategoryChannel) else None
 
     def _by_name(self, guild: discord.Guild, name: str) -> discord.CategoryChannel | None:
         """An existing category with the default name is adopted rather than duplicated."""

@@ -532,3 +532,12 @@ async def test_leave_without_manage_roles_keeps_everything(emulator, guild, bot)
     info = await guild.carol.slash("group info", group="Book Club")
     assert "2/25" in info.text and guild.bob.mention in info.text
     assert role_id(guild, "Book Club") in guild.member_roles(guild.bob)
+
+
+async def test_config_category_unknown_to_the_cache_is_still_used(emulator, guild, bot):
+    g = emulator.world.guilds[guild.id]
+    clubs = emulator.new_channel(g, "Clubs", 4)  # no CHANNEL_CREATE: the bot's cache lags
+    await bot.config.set(guild.id, "groups.category", int(clubs["id"]))
+    await make(guild.alice, "Book Club")
+    assert int(guild.channel("book-club")["parent_id"]) == int(clubs["id"])
+    assert await bot.config.get(guild.id, "groups.category") == int(clubs["id"])
