@@ -206,6 +206,8 @@ class Checkins(commands.Cog):
         upcoming = await self.jobs.arm(found, schedule)
         when = f"{at:%H:%M}" + (f" every {logic.WEEKDAYS[day]}" if day is not None else " daily")
         nudge_text = f" Nudge: {hours} h before each period closes." if hours else ""
+        if weekday and day is None:
+            nudge_text += " (`weekday` only applies to weekly check-ins.)"
         await reply(
             interaction,
             f"📅 Check-ins for **{found.name}** scheduled at {when} ({zone.key})."

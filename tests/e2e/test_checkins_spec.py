@@ -108,6 +108,10 @@ async def test_cadence_and_status_accept_capitalised_names(guild, bot):
     await club(guild, bot)
     r = await guild.alice.slash("checkin schedule", group="Book Club", cadence="Daily", time="9:05")
     assert "09:05" in r.text and "daily" in r.text
+    r = await guild.alice.slash(
+        "checkin schedule", group="Book Club", cadence="daily", time="09:05", weekday="Monday"
+    )
+    assert "daily" in r.text and "only applies to weekly" in r.text
     r = await guild.bob.slash("checkin log", group="Book Club", status="Done")
     assert "Checked in" in r.text
     r = await guild.bob.slash("checkin log", group="Book Club", status="blocked")
