@@ -10,7 +10,7 @@ import discord
 
 from cogs.groups import render
 from cogs.groups.api import GroupRef
-from cogs.groups.common import group_limit, guild_of, limits
+from cogs.groups.common import group_limit, guild_of, limits, tell
 from cogs.groups.views import manager_only, panel_view, settle_message
 from core.checks import ensure_feature, is_manager
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
@@ -19,6 +19,7 @@ from core.ui import reply
 if TYPE_CHECKING:
     from cogs.groups.lifecycle import Lifecycle
     from cogs.groups.membership import Membership
+    from cogs.groups.resources import Resources
     from cogs.groups.store import GroupStore
     from core.bot import HuddleBot
 
@@ -30,6 +31,7 @@ class ButtonHandlers:
     store: GroupStore
     life: Lifecycle
     members: Membership
+    resources: Resources
 
     async def join_group(self, interaction: discord.Interaction, group: GroupRef) -> None:
         """No defer: one REST call (the role) then the answer, well inside 3 seconds."""
@@ -64,16 +66,24 @@ class ButtonHandlers:
         _, leader = await self.store.role_of(group.id, interaction.user.id)
         if not leader and not await is_manager(interaction):
             raise NotAllowed(f"Only leaders of **{group.name}** can answer join requests.")
-        await interaction.response.defer()
-        text = await self.members.decide(
+        # No defer: a refusal must be the clicker's own ephemeral answer. One REST call
+        # (the role) before answering; the requester's DM follows.
+        decided = await self.members.decide(
             guild_of(interaction), request_id, approve, interaction.user.id
         )
-        await settle_message(interaction, text)
+        await settle_message(interaction, decided.text)
+        await tell(self.bot, decided.user_id, decided.dm)
 
     async def decide_group(
         self, interaction: discord.Interaction, request_id: int, approve: bool
     ) -> None:
         await manager_only(interaction)
+        req = await self.store.get_request(request_id)
+        if req is None or req.status != "pending":
+            raise NotFound("That group request was already settled.")
+        if approve:  # refuse before deferring, so the refusal is the manager's own
+            guild = guild_of(interaction)
+            await self.resources.require(guild, "create the group", roles=True, channels=True)
         await interaction.response.defer()
         text = await self.life.decide(
             guild_of(interaction), request_id, approve, interaction.user.id

@@ -32,6 +32,15 @@ class Outcome:
     view: discord.ui.View | None = None
 
 
+@dataclass(frozen=True)
+class Decided:
+    """A settled join request: the request message's new text, and who to DM what."""
+
+    text: str
+    user_id: int
+    dm: str
+
+
 class Membership:
     def __init__(self, bot: HuddleBot, store: GroupStore, resources: Resources) -> None:
         self.bot = bot
@@ -109,6 +118,11 @@ class Membership:
             await self.store.remove_member(group.id, user_id)
             if isinstance(exc, discord.Forbidden):
                 raise BotMissingPermission("Manage Roles", "give out the group's role") from exc
+            if isinstance(exc, discord.NotFound):
+                raise NotFound(
+                    f"<@{user_id}> isn't on this server any more, or the group's role is "
+                    "gone (`/group repair` fixes that)."
+                ) from exc
             raise
 
     async def wait(self, group: GroupRef, user_id: int) -> str:
@@ -149,8 +163,9 @@ class Membership:
 
     async def decide(
         self, guild: discord.Guild, request_id: int, approve: bool, actor_id: int
-    ) -> str:
-        """A leader's Approve/Deny click. Returns the new text of the request message."""
+    ) -> Decided:
+        """A leader's Approve/Deny click: the request message's new text, and the DM
+        for the requester (sent after the click is answered)."""
         req = await self.store.get_request(request_id)
         group = await self.store.get(req.group_id) if req else None
         if req is None or group is None:
@@ -160,21 +175,21 @@ class Membership:
         ):
             raise UserError("Someone already answered that request.")
         if not approve:
-            await tell(
-                self.bot, req.user_id, f"Your request to join **{group.name}** was declined."
-            )
-            return (
-                f"<@{req.user_id}>'s request to join **{group.name}** was denied by <@{actor_id}>."
+            return Decided(
+                f"<@{req.user_id}>'s request to join **{group.name}** was denied by <@{actor_id}>.",
+                req.user_id,
+                f"Your request to join **{group.name}** was declined.",
             )
         try:
             await self._admit(guild, group, req.user_id)
         except BaseException:
             await self.store.reopen_request(request_id)
             raise
-        await tell(
-            self.bot, req.user_id, f"You're in: your request to join **{group.name}** was approved."
+        return Decided(
+            f"<@{req.user_id}> joined **{group.name}** (approved by <@{actor_id}>).",
+            req.user_id,
+            f"You're in: your request to join **{group.name}** was approved.",
         )
-        return f"<@{req.user_id}> joined **{group.name}** (approved by <@{actor_id}>)."
 
     async def _admit(self, guild: discord.Guild, group: GroupRef, user_id: int) -> None:
         lim = await limits(self.bot, guild.id)

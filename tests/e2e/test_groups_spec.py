@@ -541,3 +541,40 @@ async def test_config_category_unknown_to_the_cache_is_still_used(emulator, guil
     await make(guild.alice, "Book Club")
     assert int(guild.channel("book-club")["parent_id"]) == int(clubs["id"])
     assert await bot.config.get(guild.id, "groups.category") == int(clubs["id"])
+
+
+async def test_approving_someone_who_left_says_so(emulator, guild, bot):
+    await make(guild.alice, "Quiet", visibility="request")
+    await guild.bob.slash("group join", group="Quiet")
+    posted = guild.messages(guild.channel("quiet")["id"])[-1]
+    emulator.inject(
+        "PUT",
+        r"/members/\d+/roles/\d+$",
+        status=404,
+        body={"message": "Unknown Member", "code": 10007},
+    )
+    r = await guild.alice.click(posted, buttons(posted)["Approve"])
+    assert r.ephemeral and "isn't on this server" in r.text
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM group_members") == 1
+    assert "Approve" in buttons(guild.message(int(posted["id"])))
+
+
+async def test_approving_into_a_full_group_says_full_to_the_leader(guild, bot):
+    await make(guild.alice, "Duo", visibility="request", max_members=2)
+    await guild.bob.slash("group join", group="Duo")
+    await guild.alice.slash("group invite", group="Duo", member=guild.carol)
+    posted = guild.messages(guild.channel("duo")["id"])[-1]
+    r = await guild.alice.click(posted, buttons(posted)["Approve"])
+    assert r.ephemeral and "full" in r.text
+    assert role_id(guild, "Duo") not in guild.member_roles(guild.bob)
+
+
+async def test_group_approval_without_manage_roles_is_refused_plainly(emulator, guild, bot):
+    await guild.admin.slash("config groups", approval=True)
+    await make(guild.alice, "Book Club")
+    ask = next(m for m in all_messages(guild) if "Approve" in buttons(m))
+    await emulator.deny_bot_permission(guild.id, "MANAGE_ROLES")
+    await emulator.settle()
+    r = await guild.admin.click(ask, buttons(ask)["Approve"])
+    assert r.ephemeral and "Manage Roles" in r.text
+    assert "Approve" in buttons(guild.message(int(ask["id"])))
