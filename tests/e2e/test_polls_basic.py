@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_polls_helpers import (
+from tests.e2e.polls_support import (
     A,
     B,
     C,

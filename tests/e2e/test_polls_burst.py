@@ -10,7 +10,7 @@ import random
 import pytest
 
 from cogs.polls import logic
-from tests.e2e.test_polls_helpers import fast_edits, last_poll, poll_text, quiet
+from tests.e2e.polls_support import fast_edits, last_poll, poll_text, quiet
 from tests.emulator.rest.reactions import add_reaction, remove_reaction
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.polls")
