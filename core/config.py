@@ -53,6 +53,9 @@ class GuildConfig:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.specs: dict[str, SettingSpec] = {}
+        # Read on hot paths (every command's feature check, time zones); this process is the
+        # database's only writer, so a write-through cache stays exact.
+        self._cache: dict[tuple[int, str], Any] = {}
         for spec in CORE_SETTINGS:
             self.register(spec)
 
@@ -60,15 +63,20 @@ class GuildConfig:
         self.specs[spec.key] = spec
 
     async def get(self, guild_id: int, key: str, default: Any = None) -> Any:
-        raw = await self.store.fetchval(
-            "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
-        )
-        if raw is not None:
-            return json.loads(raw)
+        cache_key = (guild_id, key)
+        if cache_key not in self._cache:
+            raw = await self.store.fetchval(
+                "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+            )
+            self._cache[cache_key] = None if raw is None else json.loads(raw)
+        stored = self._cache[cache_key]
+        if stored is not None:
+            return stored
         spec = self.specs.get(key)
         return spec.default if default is None and spec is not None else default
 
     async def set(self, guild_id: int, key: str, value: Any) -> None:
+        self._cache.pop((guild_id, key), None)
         if value is None:
             await self.store.execute(
                 "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
