@@ -135,6 +135,10 @@ class HuddleBot(commands.AutoShardedBot):
         original = getattr(error, "original", error)
         if isinstance(original, UserError):
             message = original.message
+        elif isinstance(original, app_commands.TransformerError):
+            message = (
+                f"I couldn't use `{original.value}` there. Pick it from the list Discord offers."
+            )
         elif isinstance(original, app_commands.CheckFailure):
             message = str(original) or "You can't use this command here."
         elif isinstance(original, discord.Forbidden) and original.code == 50013:

@@ -22,6 +22,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+class CategoryOption(app_commands.Transformer):
+    """A category picked in the client, taken by id: the bot may not have it cached yet
+    (the built-in CategoryChannel conversion fails then)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.category]
+
+    async def transform(self, interaction: discord.Interaction, value: object) -> object:
+        return value
+
+
 FEATURE_CHOICES = [app_commands.Choice(name=logic.FEATURE_LABELS[f], value=f) for f in FEATURES]
 CREATION_CHOICES = [app_commands.Choice(name=p, value=p) for p in logic.CREATION_POLICIES]
 
@@ -86,7 +103,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
     async def groups(
         self,
         interaction: discord.Interaction,
-        category: discord.CategoryChannel | None = None,
+        category: app_commands.Transform[discord.abc.Snowflake, CategoryOption] | None = None,
         creation: app_commands.Choice[str] | None = None,
         creator_role: discord.Role | None = None,
         approval: bool | None = None,

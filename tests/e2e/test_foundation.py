@@ -191,3 +191,14 @@ async def test_sigterm_shuts_down_cleanly(emulator, db_path, bot_subprocess):
     assert code == 0, output
     assert "Task was destroyed" not in output and "Traceback" not in output, output
     assert "shutting down" in output
+
+
+async def test_config_groups_takes_a_category_the_bot_has_not_cached(emulator, guild, bot):
+    category = emulator.new_channel(emulator.world.guilds[guild.id], "Clubs", 4)
+    reply = await guild.admin.slash("config groups", category=int(category["id"]))
+    assert reply.ephemeral and "Saved" in reply.text, reply.text
+    assert await bot.config.get(guild.id, "groups.category") == int(category["id"])
+    registered = next(c for c in guild.commands() if c["name"] == "config")
+    groups = next(o for o in registered["options"] if o["name"] == "groups")
+    option = next(o for o in groups["options"] if o["name"] == "category")
+    assert option["channel_types"] == [4]
