@@ -10,6 +10,16 @@ EMBED_COLOUR = discord.Colour.blurple()
 NO_PINGS = discord.AllowedMentions.none()
 
 
+def ping_only(user_ids: Sequence[int]) -> discord.AllowedMentions:
+    """Allow pinging exactly these members: never roles, @everyone, or anyone else named."""
+    return discord.AllowedMentions(
+        everyone=False,
+        roles=False,
+        replied_user=False,
+        users=[discord.Object(id=u) for u in user_ids],
+    )
+
+
 def ts(epoch: float, style: str = "F") -> str:
     """A Discord timestamp: every viewer sees it in their own time zone."""
     return f"<t:{int(epoch)}:{style}>"

@@ -15,7 +15,6 @@ not checked in, or, when their DMs are closed, one mention in the group channel.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -23,7 +22,7 @@ import discord
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core.scheduler import Job
-from core.ui import NO_PINGS
+from core.ui import NO_PINGS, ping_only
 
 from . import logic, render
 from .logic import Period, Rule
@@ -43,20 +42,6 @@ DM_CLOSED = 50007
 
 def job_key(group_id: int) -> str:
     return f"checkin:{group_id}"
-
-
-@dataclass(frozen=True)
-class _UserRef:
-    """A user whose id serialises as a string, as Discord's API schema writes snowflakes
-    (discord.Object would send a bare integer)."""
-
-    id: str
-
-
-def ping_exactly(user_ids: list[int]) -> discord.AllowedMentions:
-    """Ping exactly these members: never roles, @everyone or anyone else named."""
-    users = [_UserRef(str(u)) for u in user_ids]
-    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=users)  # type: ignore[arg-type]
 
 
 class CheckinJobs:
@@ -244,7 +229,7 @@ class CheckinJobs:
         fallback = [u for u in claimed if not await self._dm_nudge(group, period, u)]
         if fallback:
             await self.store.set_nudge_method(group.id, period.key, fallback, "channel")
-            mentions = ping_exactly(fallback)
+            mentions = ping_only(fallback)
             await self._send(group, render.nudge_channel_text(fallback, period), mentions=mentions)
 
     async def _dm_nudge(self, group: GroupRef, period: Period, user_id: int) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
 
-from core.ui import NO_PINGS
+from core.ui import NO_PINGS, ping_only
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -18,20 +17,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MENTIONS_PER_MESSAGE = 80  # 80 mentions of ~22 chars stay under the 2,000-char limit
-
-
-@dataclass(frozen=True)
-class _UserRef:
-    """A snowflake whose id serialises as a string, as Discord's API schema writes
-    snowflakes (discord.Object would send a bare integer)."""
-
-    id: str
-
-
-def pings(user_ids: Sequence[int]) -> discord.AllowedMentions:
-    """Ping exactly these members; never roles or @everyone."""
-    users = [_UserRef(str(u)) for u in user_ids]
-    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=users)  # type: ignore[arg-type]
 
 
 async def post(bot: HuddleBot, channel_id: int | None, text: str) -> bool:
@@ -57,7 +42,7 @@ async def mention(
         chunk = list(user_ids[start : start + MENTIONS_PER_MESSAGE])
         body = (text + "\n" if start == 0 else "") + " ".join(f"<@{u}>" for u in chunk)
         try:
-            await channel.send(body[:2000], allowed_mentions=pings(chunk))
+            await channel.send(body[:2000], allowed_mentions=ping_only(chunk))
         except discord.HTTPException as exc:
             log.warning("mention message to channel %s failed: %s", channel_id, exc)
             return
