@@ -13,7 +13,7 @@ from cogs.groups.api import GroupRef
 from core.checks import FeatureGroup, any_member, is_manager
 from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import parse_moment
-from core.ui import EMBED_COLOUR, clip, reply
+from core.ui import EMBED_COLOUR, clip, plural, reply
 
 from . import logic, render
 from .store import NewPoll, Poll
@@ -162,35 +162,37 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     @app_commands.describe(poll="The poll (type part of its question)")
     async def results(self, interaction: discord.Interaction, poll: str) -> None:
         found = await self._resolve(interaction, poll)
-        show = True
-        if found.is_open and found.hide_results:
-            if not await self._may_run(interaction, found):
-                raise NotAllowed(
-                    "This poll's results are hidden until it closes; only its creator, "
-                    "group leaders and managers can see them before that."
-                )
-        await reply(interaction, embed=await self.service.embed(found, show=show))
+        if not await self._may_see(interaction, found):
+            raise NotAllowed(
+                "This poll's results are hidden until it closes; only its creator, "
+                "group leaders and managers can see them before that."
+            )
+        await reply(interaction, embed=await self.service.embed(found, show=True))
 
     @app_commands.command(name="recount", description="Re-read the reactions and rebuild the tally")
     @app_commands.describe(poll="The poll (type part of its question)")
     async def recount(self, interaction: discord.Interaction, poll: str) -> None:
+        """Anyone may ask: it only makes the tally match the message's real reactions."""
         found = await self._resolve(interaction, poll)
-        await self._require_runner(interaction, found, "recount")
         if not found.is_open:
-            raise UserError(f"Poll #{found.id} is closed; its final counts are kept as they are.")
+            raise UserError(
+                f"Poll #{found.id} is closed; its final counts are kept as they are. "
+                "`/poll results` shows them."
+            )
         await interaction.response.defer(ephemeral=True)
         outcome = await self.service.sync(found.id)
         if outcome is None:
             raise UserError(f"Poll #{found.id}'s message is gone, so the poll was closed.")
         counts, voters = await self.service.summary(found)
-        await reply(
-            interaction,
-            f"Recounted poll #{found.id} from its reactions: {voters} voter(s), "
-            f"{len(outcome.touched)} vote(s) corrected. Counts: "
-            + ", ".join(
-                f"{logic.option_emoji(i)} {render.votes_text(c)}" for i, c in enumerate(counts)
-            ),
+        text = (
+            f"Recounted poll #{found.id} from its reactions: {plural(voters, 'voter')}, "
+            f"{plural(len(outcome.touched), 'vote')} corrected."
         )
+        if await self._may_see(interaction, found):
+            text += "\n" + render.option_lines(found, counts, show=True)
+        else:
+            text += " Its results stay hidden until it closes."
+        await reply(interaction, text)
 
     # -- /poll list -------------------------------------------------------------------------
 
@@ -258,6 +260,10 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         return poll.group_id is not None and await groups.is_leader(
             self.bot.store, poll.group_id, interaction.user.id
         )
+
+    async def _may_see(self, interaction: discord.Interaction, poll: Poll) -> bool:
+        """Anyone sees a closed or visible poll's results; hidden ones only runners."""
+        return not (poll.is_open and poll.hide_results) or await self._may_run(interaction, poll)
 
     async def _require_runner(
         self, interaction: discord.Interaction, poll: Poll, verb: str

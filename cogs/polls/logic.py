@@ -82,12 +82,21 @@ class Rules:
 
 
 def check_choices(option_count: int, multiple: bool | None, max_choices: int | None) -> Rules:
-    """The voting rules from the command's options; `max_choices` implies multiple."""
+    """The voting rules from the command's options. `max_choices` alone implies multiple;
+    `max_choices: 1` is a single-choice poll (a new reaction moves the vote)."""
     if max_choices is not None:
         if multiple is False:
-            raise UserError("`max_choices` only applies to a poll with `multiple: True`.")
+            raise UserError(
+                "`max_choices` only applies to a poll with `multiple: True`; "
+                "leave `max_choices` out for a single-choice poll."
+            )
         if not 1 <= max_choices <= option_count:
-            raise UserError(f"`max_choices` must be between 1 and {option_count} (the options).")
+            raise UserError(
+                f"`max_choices` must be between 1 and {option_count} (the number of options); "
+                f"you gave {max_choices}."
+            )
+        if max_choices == 1:
+            return Rules(option_count, False, None)
         return Rules(option_count, True, max_choices)
     return Rules(option_count, bool(multiple), None)
 

@@ -10,6 +10,8 @@ from . import logic
 from .store import Poll
 
 CLOSED_COLOUR = discord.Colour.dark_grey()
+# An open poll's message never uses the word "closed" (that word marks a closed poll).
+NO_DEADLINE = "No deadline: its creator, a leader or a manager ends it with `/poll close`"
 
 
 def votes_text(count: int) -> str:
@@ -29,7 +31,7 @@ def option_lines(poll: Poll, counts: list[int], show: bool) -> str:
     total = sum(counts)
     lines = []
     for index, text in enumerate(poll.options):
-        head = f"{logic.option_emoji(index)} **{clip(text, logic.MAX_OPTION_LENGTH)}**"
+        head = f"{logic.option_emoji(index)} {clip(text, logic.MAX_OPTION_LENGTH)}"
         if show:
             share = round(100 * counts[index] / total) if total else 0
             lines.append(
@@ -52,7 +54,7 @@ def poll_embed(
     closed = poll.status == "closed"
     if show is None:
         show = closed or not poll.hide_results
-    title = f"🔒 [Closed] {poll.question}" if closed else f"📊 {poll.question}"
+    title = f"🔒 [Closed] {poll.question}" if closed else poll.question
     embed = discord.Embed(
         title=clip(title, 256),
         description=option_lines(poll, counts, show),
@@ -64,7 +66,7 @@ def poll_embed(
     if closed:
         embed.add_field(name="Status", value=status_closed(poll, counts), inline=False)
     else:
-        closes = when_text(poll.closes_at) if poll.closes_at else "when closed with `/poll close`"
+        closes = when_text(poll.closes_at) if poll.closes_at else NO_DEADLINE
         embed.add_field(name="Closes", value=closes, inline=False)
         if poll.hide_results:
             embed.add_field(name="Results", value="Hidden until the poll closes.", inline=False)
@@ -82,10 +84,11 @@ def outcome_text(poll: Poll, counts: list[int]) -> str:
     best = logic.winners(counts)
     if not best:
         return "No votes were cast."
-    names = [f"{logic.option_emoji(i)} **{clip(poll.options[i], 100)}**" for i in best]
+    names = [f"{clip(poll.options[i], 100)} ({logic.option_emoji(i)})" for i in best]
     if len(best) == 1:
         return f"Winner: {names[0]} with {votes_text(counts[best[0]])}."
-    return f"It's a tie between {', '.join(names)} with {votes_text(counts[best[0]])} each."
+    joined = ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"It's a tie between {joined} with {votes_text(counts[best[0]])} each."
 
 
 def announcement(poll: Poll, counts: list[int]) -> str:

@@ -59,6 +59,10 @@ def test_choice_rules():
         logic.check_choices(4, True, 5)
     with pytest.raises(UserError, match="multiple"):
         logic.check_choices(4, False, 2)
+    assert logic.check_choices(4, True, 1) == Rules(4, False, None)  # single choice
+    assert logic.check_choices(4, None, 1).limit == 1
+    with pytest.raises(UserError, match="you gave 0"):
+        logic.check_choices(4, True, 0)
 
 
 def test_winners_and_ties():
