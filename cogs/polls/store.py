@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from core.store import Store
 
 from .logic import Key, Rules, Votes
+
+_POLL_NUMBER = re.compile(r"^(?:poll\s*)?#?\s*(\d+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,15 @@ class PollStore:
         return _poll(row) if row else None
 
     async def find(self, guild_id: int, text: str) -> Poll | None:
-        """By id (an autocomplete value) or exact question (case-insensitive, newest first,
-        open polls before closed ones)."""
+        """By id (an autocomplete value, or `#3` / `Poll #3` as the message's footer shows
+        it) or exact question (case-insensitive, newest first, open polls
+        before closed ones)."""
         text = text.strip()
-        if text.isdigit():
+        number = _POLL_NUMBER.match(text)
+        if number:
             row = await self.store.fetchone(
                 "SELECT * FROM polls WHERE id = ? AND guild_id = ? AND status != 'pending'",
-                (int(text), guild_id),
+                (int(number.group(1)), guild_id),
             )
             if row:
                 return _poll(row)
@@ -135,7 +140,22 @@ class PollStore:
             " AND question = ? COLLATE NOCASE ORDER BY status = 'open' DESC, id DESC LIMIT 1",
             (guild_id, text),
         )
-        return _poll(row) if row else None
+        if row:
+            return _poll(row)
+        return await self._find_casefolded(guild_id, text)
+
+    async def _find_casefolded(self, guild_id: int, text: str) -> Poll | None:
+        """Non-ASCII case (`ÉTÉ?` for `été?`) and spacing, which SQLite's NOCASE ignores."""
+        wanted = " ".join(text.casefold().split())
+        rows = await self.store.fetchall(
+            "SELECT * FROM polls WHERE guild_id = ? AND status != 'pending'"
+            " ORDER BY status = 'open' DESC, id DESC LIMIT 1000",
+            (guild_id,),
+        )
+        for row in rows:
+            if " ".join(row["question"].casefold().split()) == wanted:
+                return _poll(row)
+        return None
 
     async def search(self, guild_id: int, current: str, limit: int = 25) -> list[Poll]:
         rows = await self.store.fetchall(

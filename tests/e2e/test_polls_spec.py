@@ -298,6 +298,8 @@ async def test_poll_option_by_typed_question_any_case_or_autocomplete(guild, bot
     await create(guild.alice, question="Which day?", options="Mon; Tue")
     r = await guild.bob.slash("poll results", poll="  WHICH BOOK?  ")
     assert "Dune" in r.text
+    r = await guild.bob.slash("poll results", poll="#2")  # as the footer "Poll #2" shows it
+    assert "Mon" in r.text
     choices = await guild.bob.autocomplete("poll close", "poll", "book")
     assert [c["name"] for c in choices] == ["Which book?"]
     r = await guild.alice.slash("poll close", poll=choices[0]["value"])
@@ -467,3 +469,28 @@ async def test_feature_off(guild, bot):
     ]:
         r = await guild.alice.slash(command, **kw)
         assert r.ephemeral and "**off**" in r.text
+
+
+async def test_poll_for_a_real_group_in_its_private_channel(guild, bot, emulator):
+    r = await guild.alice.slash("group create", name="Book Club", description="Books")
+    assert "Book Club" in r.text
+    await guild.bob.slash("group join", group="Book Club")
+    channel = int(guild.channel("book-club")["id"])
+    r = await create(guild.bob, group="Book Club")
+    assert r.ephemeral and "posted" in r.text.lower(), r.text
+    message = poll_message(guild, "Which book?", channel)
+    assert list(guild.reactions(int(message["id"]))) == [A, B, C]
+    await vote(guild, bot, emulator, message, (guild.alice, A), (guild.bob, A), (guild.dave, B))
+    text = text_of(guild.message(int(message["id"])))
+    assert "2 votes" in line_with(text, "Dune") and "0 votes" in line_with(text, "Emma")
+    r = await guild.dave.slash("poll create", question="Mine?", options="A;B", group="Book Club")
+    assert r.ephemeral and "Book Club" in r.text and await poll_count(bot) == 1
+    r = await guild.dave.slash("poll close", poll="Which book?")
+    assert r.ephemeral and "creator" in r.text
+    r = await guild.alice.slash("poll close", poll="Which book?")  # the group's leader
+    assert r.ephemeral and "Closed" in r.text
+    await quiet(bot, emulator)
+    announced = [c for c in contents(guild, channel) if "Which book?" in c]
+    assert announced and "Dune" in announced[-1]
+    r = await guild.alice.slash("poll list", group="Book Club")
+    assert "closed" in line_with(r.text, "Which book?").lower()

@@ -121,3 +121,15 @@ async def test_group_polls_cascade_with_the_group(store):
     assert [p.id for p in open_polls] == [poll_id]
     await store.execute("DELETE FROM groups WHERE id = ?", (gid,))
     assert await polls.get(poll_id) is None
+
+
+async def test_find_by_number_question_case_and_spacing(store):
+    polls = PollStore(store)
+    first = await open_poll(polls, 501, question="Été ou hiver ?")
+    second = await open_poll(polls, 502, question="Which  book?")
+    for typed in (str(first), f"#{first}", f"Poll #{first}", "été OU HIVER ?", " ÉTÉ ou hiver ? "):
+        assert (await polls.find(1, typed)).id == first, typed
+    assert (await polls.find(1, "which book?")).id == second
+    assert (await polls.find(1, "WHICH   BOOK?")).id == second
+    assert await polls.find(1, "Which book") is None
+    assert await polls.find(1, "#99") is None
