@@ -62,6 +62,7 @@ class PollService:
 
     async def load(self) -> None:
         """Before connecting: know which messages are open polls (events may come early)."""
+        self.editor.follow(self.bot.clock)
         dropped = await self.polls.discard_stale_pending()
         if dropped:
             log.warning("dropped %d poll(s) whose creation was interrupted", dropped)

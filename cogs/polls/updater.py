@@ -4,7 +4,8 @@ The editor makes at most one edit per poll every `interval` seconds: the first c
 after a quiet spell is shown at once, later ones are folded into one trailing edit, so
 the last state is always shown eventually. Real (loop) time on purpose: rate limits run
 on wall time, not on the bot's business clock. discord.py paces 429s itself; nothing
-here retries.
+here retries. Under a virtual clock (tests, benchmarks) advancing that clock by the
+interval also ends the wait, and `advance` returns once the trailing edit is made.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import discord
 
 from .engine import Removal
+
+if TYPE_CHECKING:
+    from core.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,16 @@ class EditCoalescer:
         self._last: dict[int, float] = {}
         self._dirty: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._clock: Clock | None = None
+        self._clock_last: dict[int, float] = {}  # virtual-clock time of the last edit
+        self._wake: dict[int, asyncio.Event] = {}
+        self._flushed: dict[int, asyncio.Future[None]] = {}
+
+    def follow(self, clock: Clock) -> None:
+        """Also end waits when a virtual clock moves past the interval (no-op if real)."""
+        if clock.virtual:
+            self._clock = clock
+            clock.subscribe(self._clock_moved)
 
     def touch(self, poll_id: int) -> None:
         """The poll changed: show it soon (now, or at the end of the interval)."""
@@ -48,6 +63,9 @@ class EditCoalescer:
         if task is not None:
             task.cancel()
         self._last.pop(poll_id, None)
+        self._clock_last.pop(poll_id, None)
+        self._wake.pop(poll_id, None)
+        self._resolve_flushed(poll_id)
 
     def pending(self) -> bool:
         return bool(self._tasks)
@@ -58,6 +76,9 @@ class EditCoalescer:
             await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
 
     async def stop(self) -> None:
+        if self._clock is not None:
+            self._clock.unsubscribe(self._clock_moved)
+            self._clock = None
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
@@ -69,14 +90,51 @@ class EditCoalescer:
         try:
             while poll_id in self._dirty:
                 wait = self._last.get(poll_id, float("-inf")) + self.interval - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
+                if wait > 0 and not self._clock_due(poll_id):
+                    await self._sleep(poll_id, wait)
                 self._dirty.discard(poll_id)
                 self._last[poll_id] = loop.time()
+                if self._clock is not None:
+                    self._clock_last[poll_id] = self._clock.now()
                 await self._edit_logged(poll_id)
+                self._resolve_flushed(poll_id)
         finally:
             if self._tasks.get(poll_id) is asyncio.current_task():
                 del self._tasks[poll_id]
+            self._resolve_flushed(poll_id)
+
+    async def _sleep(self, poll_id: int, seconds: float) -> None:
+        wake = self._wake.setdefault(poll_id, asyncio.Event())
+        wake.clear()
+        try:
+            await asyncio.wait_for(wake.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    def _clock_due(self, poll_id: int) -> bool:
+        if self._clock is None:
+            return False
+        last = self._clock_last.get(poll_id, float("-inf"))
+        return self._clock.now() - last >= self.interval
+
+    async def _clock_moved(self) -> None:
+        """The virtual clock moved: make every trailing edit now due, and wait for it."""
+        waiting = []
+        for poll_id in list(self._tasks):
+            if poll_id in self._dirty and self._clock_due(poll_id):
+                flushed = self._flushed.get(poll_id)
+                if flushed is None:
+                    flushed = self._flushed[poll_id] = asyncio.get_running_loop().create_future()
+                waiting.append(flushed)
+                if poll_id in self._wake:
+                    self._wake[poll_id].set()
+        if waiting:
+            await asyncio.wait(waiting, timeout=self.interval + 5)
+
+    def _resolve_flushed(self, poll_id: int) -> None:
+        flushed = self._flushed.pop(poll_id, None)
+        if flushed is not None and not flushed.done():
+            flushed.set_result(None)
 
     async def _edit_logged(self, poll_id: int) -> None:
         try:

@@ -494,3 +494,20 @@ async def test_poll_for_a_real_group_in_its_private_channel(guild, bot, emulator
     assert announced and "Dune" in announced[-1]
     r = await guild.alice.slash("poll list", group="Book Club")
     assert "closed" in line_with(r.text, "Which book?").lower()
+
+
+async def test_live_counts_coalesced_then_shown_after_a_few_seconds(guild, bot, emulator, clock):
+    """SPEC: the embed is edited at most once every few seconds, never once per reaction;
+    a test that lets a few (virtual) seconds pass sees the final counts."""
+    bot.get_cog("Polls").service.editor.interval = 3.0  # the default
+    await create(guild.alice)
+    message = poll_message(guild, "Which book?")
+    emulator.reset_requests()
+    for user in (guild.alice, guild.bob, guild.carol, guild.dave):
+        await user.react(int(message["id"]), A)
+    edits = emulator.count_requests("PATCH", rf"/messages/{message['id']}$")
+    assert 1 <= edits < 4
+    await clock.advance(5)
+    text = text_of(guild.message(int(message["id"])))
+    assert "4 votes" in line_with(text, "Dune")
+    assert emulator.count_requests("PATCH", rf"/messages/{message['id']}$") == edits + 1

@@ -52,3 +52,28 @@ async def test_failing_edit_is_logged_not_raised(caplog):
     editor.touch(1)
     await editor.idle()
     assert "live edit failed" in caplog.text
+
+
+async def test_virtual_clock_moving_past_the_interval_makes_the_trailing_edit():
+    from core.clock import FakeClock
+
+    clock = FakeClock()
+    shown: list[int] = []
+    state = {"value": 0}
+
+    async def edit(poll_id: int) -> None:
+        shown.append(state["value"])
+
+    editor = EditCoalescer(edit, interval=10)
+    editor.follow(clock)
+    for _ in range(3):
+        state["value"] += 1
+        editor.touch(1)
+        await asyncio.sleep(0.005)
+    assert shown == [1]  # the first change at once, the rest waits
+    await clock.advance(5)
+    assert shown == [1]  # not yet a full interval
+    await clock.advance(5)
+    assert shown == [1, 3]  # advance returns once the trailing edit is made
+    await editor.stop()
+    assert clock._listeners == []
