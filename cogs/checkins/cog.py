@@ -22,7 +22,7 @@ from . import logic, render
 from .jobs import CheckinJobs
 from .service import CheckinService
 from .store import Schedule
-from .views import CheckinButton, checked_in_text
+from .views import CheckinButton, checked_in_text, handle_modal_submit, modal_group_id
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -108,6 +108,13 @@ class Checkins(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(CheckinButton)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Check-in modal submits, whether or not the bot restarted since it opened."""
+        group_id = modal_group_id(interaction)
+        if group_id is not None:
+            await handle_modal_submit(interaction, group_id)
 
     async def _group(self, interaction: discord.Interaction, text: str) -> GroupRef:
         return await groups.resolve_group(self.bot.store, interaction.guild_id or 0, text)

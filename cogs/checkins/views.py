@@ -1,7 +1,11 @@
 """The persistent **Check in** button on prompts and the modal it opens.
 
 The button is a DynamicItem (`huddle:checkin:<group_id>`) registered in the cog's
-`cog_load`, so prompts posted before a restart keep working."""
+`cog_load`, so prompts posted before a restart keep working. The modal is restart-proof
+too: its custom_id `huddle:checkin-modal:<group_id>` carries the group, the Modal object
+is never kept in memory, and every submit is handled by `handle_modal_submit` (called
+from the cog's `on_interaction` listener) — so a modal left open across a restart still
+records the check-in, and nothing is handled twice."""
 
 from __future__ import annotations
 
@@ -60,7 +64,9 @@ class CheckinButton(
             if group is None:
                 raise NotFound("This group no longer exists.")
             await _service(interaction).require_member(group, interaction.user.id)
-            await interaction.response.send_modal(CheckinModal(group.id, group.name))
+            modal = CheckinModal(group.id, group.name)
+            modal.stop()  # not kept in memory: the submit is handled by handle_modal_submit
+            await interaction.response.send_modal(modal)
         except Exception as error:  # DynamicItem errors are otherwise only logged
             await _route_error(interaction, error)
 
@@ -84,20 +90,51 @@ class CheckinModal(discord.ui.Modal):
     )
 
     def __init__(self, group_id: int, group_name: str) -> None:
-        super().__init__(title=clip(f"Check in — {group_name}", 45), timeout=900)
+        super().__init__(
+            title=clip(f"Check in — {group_name}", 45),
+            timeout=None,
+            custom_id=f"{MODAL_PREFIX}{group_id}",
+        )
         self.group_id = group_id
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+
+MODAL_PREFIX = "huddle:checkin-modal:"
+MODAL_ID = re.compile(r"^huddle:checkin-modal:(?P<group_id>\d+)$")
+
+
+def modal_group_id(interaction: discord.Interaction) -> int | None:
+    """The group of a check-in modal submit, or None for any other interaction."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    match = MODAL_ID.match(str((interaction.data or {}).get("custom_id", "")))
+    return int(match["group_id"]) if match else None
+
+
+def modal_values(components: list[dict[str, Any]]) -> dict[str, str]:
+    """Submitted text by field custom_id (action rows and Label components alike)."""
+    values: dict[str, str] = {}
+    for component in components:
+        for child in [*component.get("components", []), component.get("component")]:
+            if isinstance(child, dict):
+                values.update(modal_values([child]))
+        if "custom_id" in component and isinstance(component.get("value"), str):
+            values[component["custom_id"]] = component["value"]
+    return values
+
+
+async def handle_modal_submit(interaction: discord.Interaction, group_id: int) -> None:
+    """Record the check-in from a submitted modal; errors answer the member privately."""
+    try:
         await ensure_feature(interaction, FEATURE)
-        group = await groups.get_group(interaction.client.store, self.group_id)  # type: ignore[attr-defined]
+        group = await groups.get_group(interaction.client.store, group_id)  # type: ignore[attr-defined]
         if group is None:
             raise NotFound("This group no longer exists.")
+        values = modal_values(list((interaction.data or {}).get("components", [])))
         result = await _service(interaction).record(
-            group, interaction.user.id, self.note.value, self.status.value or "done"
+            group, interaction.user.id, values.get("note", ""), values.get("status") or "done"
         )
         await reply(interaction, checked_in_text(group.name, result), ephemeral=True)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+    except Exception as error:
         await _route_error(interaction, error)
 
 

@@ -1,4 +1,5 @@
-"""Check-in schedules through the emulator: DST, weekly by weekday name, autocomplete."""
+"""Check-in schedules through the emulator: DST, weekly by weekday name, autocomplete,
+a modal left open across a restart, unscheduling during an open period."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.test_checkins_flow import DAY, HOUR, book_club, missed_part, prompts, summaries
+from tests.e2e.test_checkins_flow import (
+    DAY,
+    HOUR,
+    book_club,
+    button_id,
+    missed_part,
+    prompts,
+    summaries,
+)
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.checkins")
 
@@ -107,3 +116,41 @@ async def test_streak_and_board_show_what_spec_says(guild, bot, clock):
     assert f"<@{guild.bob.id}> — 3 check-ins" in lines[1]
     assert f"<@{guild.carol.id}> — 1 check-in " in lines[2]
     assert f"<@{guild.alice.id}> — 0 check-ins" in lines[3]
+
+
+async def test_modal_open_across_a_restart_still_checks_in(guild, bot, emulator, clock, start_bot):
+    gid, channel = await book_club(guild, bot)
+    await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    await clock.advance(5 * HOUR)
+    await emulator.settle()
+    shown = await guild.bob.click(
+        prompts(guild, channel)[-1], button_id(prompts(guild, channel)[-1])
+    )
+    assert shown.modal is not None and shown.modal["custom_id"] == f"huddle:checkin-modal:{gid}"
+    assert not bot._connection._view_store._modals  # nothing kept in memory to lose
+    await bot.close()
+    bot = await start_bot()
+    r = await guild.bob.submit_modal(
+        shown, {"note": "typed during the restart", "status": "partial"}
+    )
+    assert r.ephemeral and "Checked in" in r.text and "Book Club" in r.text, r.text
+    rows = await bot.store.fetchall("SELECT user_id, status, note FROM checkins")
+    assert [tuple(row) for row in rows] == [(guild.bob.id, "partial", "typed during the restart")]
+    # The same modal again (a second submit) updates the check-in, once.
+    r = await guild.bob.submit_modal(shown, {"note": "again", "status": "done"})
+    assert "Updated your check-in" in r.text
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM checkins") == 1
+
+
+async def test_modal_submit_by_a_non_member_is_refused(guild, bot, emulator, clock):
+    _, channel = await book_club(guild, bot)
+    await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    await clock.advance(5 * HOUR)
+    await emulator.settle()
+    shown = await guild.bob.click(
+        prompts(guild, channel)[-1], button_id(prompts(guild, channel)[-1])
+    )
+    await guild.bob.slash("group leave", group="Book Club")
+    r = await guild.bob.submit_modal(shown, {"note": "left already"})
+    assert r.ephemeral and "Only members" in r.text, r.text
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM checkins") == 0
