@@ -1,4 +1,5 @@
-"""Durable job handlers: reminders and a series rolling over to its next occurrence."""
+"""Durable job handlers: reminders, and the end of an occurrence (a series rolls over to
+its next occurrence; a one-off event is marked ended)."""
 
 from __future__ import annotations
 
@@ -50,10 +51,18 @@ async def send_reminder(service: EventService, job: Job) -> None:
 
 
 async def roll_over(service: EventService, job: Job) -> None:
-    """The occurrence ended: move the series to its next occurrence (same message, answers
-    reset), update the scheduled event and arm the next reminders."""
+    """The occurrence ended. A series moves to its next occurrence (same message, answers
+    reset), updates the scheduled event and arms the next reminders; a one-off event is
+    marked ended (see `end_event`)."""
+    event = await service.events.get(int(job.payload["event_id"]))
+    if event is not None and not event.recurring and event.status == "ended":
+        await service.refresh_message(event)  # a retried job: the edit is idempotent
+        return
     event = await _current(service, job)
-    if event is None or not event.rrule:
+    if event is None:
+        return
+    if not event.recurring:
+        await end_event(service, event)
         return
     now = service.bot.clock.now()
     start = next_after(event.start_at, event.duration, event.timezone, event.rrule, now)
@@ -64,3 +73,17 @@ async def roll_over(service: EventService, job: Job) -> None:
     if guild is not None:
         await service._sync_scheduled(guild, moved)
     log.info("event %s rolled over to %s", event.id, start)
+
+
+async def end_event(service: EventService, event: Event) -> None:
+    """A one-off event is over: its message says **Ended**, keeps who went and the
+    counts, and its RSVP buttons are disabled. However late (the bot was down), it
+    still acts. The Discord scheduled event is left alone: Discord completes it."""
+    if event.end_at > service.bot.clock.now() + 1:
+        log.info("end job for event %s is early (end moved later); its new job will run", event.id)
+        return
+    ended = await service.events.mark_ended(event.id)
+    if ended is None or ended.status != "ended":
+        return
+    await service.refresh_message(ended)
+    log.info("event %s ended", event.id)

@@ -14,7 +14,7 @@ from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
 
 NAMES_SHOWN = 40
-CANCELLED_COLOUR = discord.Colour.dark_grey()
+OVER_COLOUR = discord.Colour.dark_grey()  # cancelled or ended
 
 
 def _person(row: Rsvp) -> str:
@@ -39,12 +39,12 @@ def place_text(event: Event) -> str:
 
 
 def event_embed(event: Event, rsvps: Sequence[Rsvp]) -> discord.Embed:
-    cancelled = event.status == "cancelled"
-    title = f"Cancelled: {event.title}" if cancelled else event.title
+    over = event.status in ("cancelled", "ended")
+    prefix = {"cancelled": "Cancelled: ", "ended": "Ended: "}.get(event.status, "")
     embed = discord.Embed(
-        title=clip(title, 256),
+        title=clip(prefix + event.title, 256),
         description=clip(event.description, 2000) or None,
-        colour=CANCELLED_COLOUR if cancelled else EMBED_COLOUR,
+        colour=OVER_COLOUR if over else EMBED_COLOUR,
     )
     embed.add_field(
         name="When",
@@ -58,7 +58,7 @@ def event_embed(event: Event, rsvps: Sequence[Rsvp]) -> discord.Embed:
     if place_text(event):
         embed.add_field(name="Where", value=place_text(event))
     _add_answers(embed, event, rsvps)
-    if event.offsets and not cancelled:
+    if event.offsets and not over:
         embed.set_footer(
             text="Reminders " + ", ".join(format_offset(o) for o in event.offsets) + " before"
         )
@@ -89,9 +89,12 @@ def rsvp_view(event_id: int, *, disabled: bool = False) -> discord.ui.View:
 
 
 def message_content(event: Event) -> str | None:
-    return (
-        "**Cancelled** — this event will not take place." if event.status == "cancelled" else None
-    )
+    """The line above the embed: says when the event is over; None while it is on."""
+    if event.status == "cancelled":
+        return "**Cancelled** — this event will not take place."
+    if event.status == "ended":
+        return "**Ended** — this event is over."
+    return None
 
 
 def reminder_text(event: Event) -> str:

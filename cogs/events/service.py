@@ -236,7 +236,8 @@ class EventService:
     # -- jobs -----------------------------------------------------------------------------
 
     async def arm(self, event: Event, running_job: int | None = None) -> None:
-        """(Re)schedule the reminders and, for a series, the roll-over to the next one.
+        """(Re)schedule the reminders and the end-of-occurrence job (ROLLOVER, due at the
+        end: a series rolls over to its next occurrence, a one-off event is marked ended).
 
         `running_job`: the job calling this, left for the scheduler to delete. (Deleting
         it here would let SQLite hand its id to the job scheduled next, which the
@@ -253,10 +254,8 @@ class EventService:
             (REMIND, due, {**payload, "offset": offset}, event.guild_id, key)
             for offset, due in reminder_times(event.start_at, event.offsets, self.bot.clock.now())
         ]
-        if event.recurring:
-            jobs.append((ROLLOVER, event.end_at, payload, event.guild_id, key))
-        if jobs:
-            await self.bot.scheduler.schedule_many(jobs)
+        jobs.append((ROLLOVER, event.end_at, payload, event.guild_id, key))
+        await self.bot.scheduler.schedule_many(jobs)
 
     # -- RSVP -----------------------------------------------------------------------------
 

@@ -111,6 +111,15 @@ class EventStore:
         assert event is not None
         return event
 
+    async def mark_ended(self, event_id: int) -> Event | None:
+        """A one-off event is over: 'scheduled' becomes 'ended' (an ended event stays so;
+        a cancelled one stays cancelled). Returns the event as it now is."""
+        await self.store.execute(
+            "UPDATE events SET status = 'ended' WHERE id = ? AND status = 'scheduled'",
+            (event_id,),
+        )
+        return await self.get(event_id)
+
     async def move_occurrence(self, event_id: int, start_at: float, end_at: float) -> Event:
         """The series moves to its next occurrence: new times, answers start afresh."""
         async with self.store.transaction() as tx:

@@ -89,3 +89,16 @@ async def test_findtime_lifecycle(events: EventStore) -> None:
         [10.0, 20.0],
         77,
     )
+
+
+async def test_mark_ended_is_idempotent_and_keeps_cancelled(events: EventStore) -> None:
+    event = await events.create(draft(), now=1.0)
+    await events.answer(event.id, 7, "going", "Bob", now=2.0)
+    assert (await events.mark_ended(event.id)).status == "ended"
+    assert (await events.mark_ended(event.id)).status == "ended"
+    assert [r.user_id for r in await events.rsvps(event.id)] == [7]  # who went is kept
+    assert await events.upcoming(GUILD, now=1.0) == []
+    cancelled = await events.create(draft(title="Off"), now=1.0)
+    await events.update(cancelled.id, status="cancelled")
+    assert (await events.mark_ended(cancelled.id)).status == "cancelled"
+    assert await events.mark_ended(9999) is None
