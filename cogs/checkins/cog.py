@@ -253,12 +253,20 @@ class Checkins(commands.Cog):
     async def unschedule(self, interaction: discord.Interaction, group: str) -> None:
         found = await self._group(interaction, group)
         await self._require_leader(interaction, found)
-        if not await self.store.delete_schedule(found.id):
+        schedule = await self.store.get_schedule(found.id)
+        if schedule is None or not await self.store.delete_schedule(found.id):
             raise UserError(f"**{found.name}** has no check-in schedule.")
         await self.jobs.disarm(found.id)
+        last = await self.jobs.finish(found, schedule)
+        tail = (
+            f" The current period's summary still posts when it ends, {ts(last.period_end, 'F')}."
+            if last
+            else ""
+        )
         await reply(
             interaction,
-            f"Check-in prompts for **{found.name}** stopped. Members can still `/checkin log`.",
+            f"Check-in prompts for **{found.name}** stopped.{tail}"
+            " Members can still `/checkin log`.",
             ephemeral=False,
         )
 

@@ -8,6 +8,10 @@ retry or a restart never posts twice. A prompt whose period closed while the bot
 down is not posted late (its summary still is); the schedule goes on from the next
 future prompt.
 
+`checkin.final` (same key) fires at the end of the period that was open when the schedule
+was removed (`/checkin unschedule`): that period runs on to its end as announced and
+then gets its summary like any other; no prompt or nudge follows.
+
 `checkin.nudge` fires `nudge` hours before a period closes: a DM to each member who has
 not checked in, or, when their DMs are closed, one mention in the group channel.
 """
@@ -15,6 +19,7 @@ not checked in, or, when their DMs are closed, one mention in the group channel.
 from __future__ import annotations
 
 import logging
+from datetime import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -37,6 +42,7 @@ log = logging.getLogger(__name__)
 
 PROMPT_KIND = "checkin.prompt"
 NUDGE_KIND = "checkin.nudge"
+FINAL_KIND = "checkin.final"
 DM_CLOSED = 50007
 
 
@@ -53,6 +59,7 @@ class CheckinJobs:
     def register(self) -> None:
         self.bot.scheduler.register(PROMPT_KIND, self.on_prompt)
         self.bot.scheduler.register(NUDGE_KIND, self.on_nudge)
+        self.bot.scheduler.register(FINAL_KIND, self.on_final)
 
     # -- arming -------------------------------------------------------------------------
 
@@ -72,6 +79,38 @@ class CheckinJobs:
     async def disarm(self, group_id: int) -> None:
         await self.bot.scheduler.cancel_key(job_key(group_id), PROMPT_KIND)
         await self.bot.scheduler.cancel_key(job_key(group_id), NUDGE_KIND)
+
+    async def finish(self, group: GroupRef, schedule: Schedule) -> PeriodRecord | None:
+        """After unscheduling: the open, prompted period still gets its summary at its
+        end. Returns that period (None if there is none)."""
+        record = await self.store.open_prompted_period(group.id, self.bot.clock.now())
+        if record is None:
+            return None
+        rule = schedule.rule
+        payload = {
+            "group_id": group.id,
+            "period_key": record.period_key,
+            "cadence": rule.cadence,
+            "hour": rule.at.hour,
+            "minute": rule.at.minute,
+            "weekday": rule.weekday,
+        }
+        await self.bot.scheduler.schedule(
+            FINAL_KIND, record.period_end, payload, group.guild_id, key=job_key(group.id)
+        )
+        return record
+
+    async def on_final(self, job: Job) -> None:
+        group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
+        if group is None or group.archived:
+            return
+        if not await self.bot.config.feature_enabled(group.guild_id, "checkins"):
+            return
+        p = job.payload
+        rule = Rule(p["cadence"], time(int(p["hour"]), int(p["minute"])), p["weekday"])
+        zone = await self.service.zone(group)
+        for record in await self.store.periods_to_summarise(group.id, self.bot.clock.now()):
+            await self.post_summary(group, rule, zone, record)
 
     async def _schedule_prompt(self, group: GroupRef, start: int) -> None:
         payload = {"group_id": group.id, "start": start}

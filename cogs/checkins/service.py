@@ -72,9 +72,11 @@ class CheckinService:
         note = (note or "").strip()
         if len(note) > NOTE_MAX:
             raise UserError(f"Keep the note under {NOTE_MAX} characters (it has {len(note)}).")
-        rule, zone, _ = await self.rule(group)
+        rule, zone, schedule = await self.rule(group)
         now = self.bot.clock.now()
         period = logic.period_at(rule, zone, now)
+        if schedule is None:
+            period = await self._unscheduled_period(rule, zone, group.id, now) or period
         written = await self.store.record_member(
             group.guild_id, group.id, user_id, period, status, note, now
         )
@@ -82,6 +84,17 @@ class CheckinService:
             raise not_a_member(group)
         stats = self.stats_from(rule, zone, written.period_starts, written.since)
         return Recorded(period, written.new, stats)
+
+    async def _unscheduled_period(
+        self, rule: Rule, zone: ZoneInfo, group_id: int, now: float
+    ) -> Period | None:
+        """After `/checkin unschedule`, the prompted period that was open runs on to its
+        end: check-ins until then count towards it (and its summary)."""
+        record = await self.store.open_prompted_period(group_id, now)
+        if record is None:
+            return None
+        index = logic.index_of(rule, zone, record.period_start)
+        return Period(record.period_key, record.period_start, record.period_end, index)
 
     async def stats(
         self,

@@ -324,6 +324,17 @@ class CheckinStore:
         )
         return [_period(r) for r in rows]
 
+    async def open_prompted_period(self, group_id: int, now: float) -> PeriodRecord | None:
+        """The prompted period running at `now` whose summary is not out yet (after
+        `/checkin unschedule` it runs on to its end, then gets its summary)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM checkin_periods WHERE group_id = ? AND summary_posted = 0"
+            " AND prompt_posted = 1 AND period_start <= ? AND period_end > ?"
+            " ORDER BY period_start DESC LIMIT 1",
+            (group_id, now, now),
+        )
+        return _period(row) if row else None
+
     # -- nudges ---------------------------------------------------------------------------
 
     async def claim_nudges(

@@ -154,3 +154,66 @@ async def test_modal_submit_by_a_non_member_is_refused(guild, bot, emulator, clo
     r = await guild.bob.submit_modal(shown, {"note": "left already"})
     assert r.ephemeral and "Only members" in r.text, r.text
     assert await bot.store.fetchval("SELECT COUNT(*) FROM checkins") == 0
+
+
+async def test_unschedule_keeps_the_open_period_to_its_summary(guild, bot, emulator, clock):
+    _, channel = await book_club(guild, bot)
+    await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    await clock.advance(5 * HOUR)  # 18:00 Berlin: the prompt
+    await emulator.settle()
+    prompt = prompts(guild, channel)[-1]
+    await guild.bob.slash("checkin log", group="Book Club", note="before unschedule")
+    await clock.advance(2 * HOUR)
+    r = await guild.alice.slash("checkin unschedule", group="Book Club")
+    assert "stopped" in r.text and "summary still posts when it ends" in r.text, r.text
+    # The open period runs on: the prompt's button still counts towards it.
+    shown = await guild.carol.click(prompt, button_id(prompt))
+    r = await guild.carol.submit_modal(shown, {"note": "after unschedule", "status": "done"})
+    assert "Checked in" in r.text, r.text
+    keys = await bot.store.fetchall("SELECT DISTINCT period_key FROM checkins")
+    assert [k[0] for k in keys] == ["2026-12-01"]
+    await clock.advance(22 * HOUR - 1)
+    await emulator.settle()
+    assert summaries(guild, channel) == []  # not before the period's end
+    await clock.advance(1)  # Dec 2, 18:00 Berlin: the period's natural end
+    await emulator.settle()
+    posted = summaries(guild, channel)
+    assert len(posted) == 1
+    text = posted[0]["content"]
+    assert "before unschedule" in text and "after unschedule" in text
+    assert f"<@{guild.alice.id}>" in missed_part(posted[0])
+    assert f"<@{guild.carol.id}>" not in missed_part(posted[0])
+    await clock.advance(3 * DAY)
+    await emulator.settle()
+    assert len(prompts(guild, channel)) == 1 and len(summaries(guild, channel)) == 1
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM jobs") == 0
+
+
+async def test_unschedule_before_any_prompt_leaves_nothing_behind(guild, bot, emulator, clock):
+    await book_club(guild, bot)
+    await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    r = await guild.alice.slash("checkin unschedule", group="Book Club")
+    assert "stopped" in r.text and "summary" not in r.text
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM jobs") == 0
+
+
+async def test_rescheduling_after_unschedule_posts_one_summary(
+    guild, bot, emulator, clock, start_bot
+):
+    _, channel = await book_club(guild, bot)
+    await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    await clock.advance(5 * HOUR)
+    await emulator.settle()
+    await guild.bob.slash("checkin log", group="Book Club", note="first period")
+    await guild.alice.slash("checkin unschedule", group="Book Club")
+    await bot.close()  # the final summary job survives a restart
+    bot = await start_bot()
+    await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    await clock.advance(DAY)
+    await emulator.settle()
+    posted = summaries(guild, channel)
+    assert len(posted) == 1 and "first period" in posted[0]["content"]
+    assert len(prompts(guild, channel)) == 2  # the new schedule's prompt went out
+    await clock.advance(DAY)
+    await emulator.settle()
+    assert len(summaries(guild, channel)) == 2

@@ -125,6 +125,20 @@ async def test_period_records_make_posting_idempotent(checkins, fake_clock) -> N
     assert await checkins.periods_to_summarise(1, p.end + 10**6) == []
 
 
+async def test_open_prompted_period_is_the_running_unsummarised_one(checkins, fake_clock) -> None:
+    p = period(fake_clock.now())
+    await checkins.open_period_record(GUILD, 1, p)
+    assert await checkins.open_prompted_period(1, p.start) is None  # prompt not out yet
+    await checkins.mark_prompt_posted(1, p.key, 777)
+    for moment in (p.start, p.end - 1):
+        found = await checkins.open_prompted_period(1, moment)
+        assert found is not None and (found.period_key, found.period_end) == (p.key, p.end)
+    assert await checkins.open_prompted_period(1, p.end) is None  # closed
+    assert await checkins.open_prompted_period(1, p.start - 1) is None  # not begun
+    await checkins.mark_summary_posted(1, p.key)
+    assert await checkins.open_prompted_period(1, p.start) is None
+
+
 async def test_nudges_are_claimed_once(checkins) -> None:
     assert await checkins.claim_nudges(GUILD, 1, "2026-12-01", [100, 101], 0) == [100, 101]
     assert await checkins.claim_nudges(GUILD, 1, "2026-12-01", [100, 101], 1) == []
