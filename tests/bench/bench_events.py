@@ -37,7 +37,7 @@ def pct(values: list[float], q: float) -> float:
 
 async def populate(path: Path, events: int, rsvps: int, now: float) -> int:
     """Fill the database the way the bot would have: events, answers, reminder and
-    roll-over jobs (two reminders per event, weekly series for a tenth)."""
+    end jobs (two reminders and one end job per event; weekly series for a tenth)."""
     store = Store(path)
     await store.open()
     rng = random.Random(7)
@@ -64,10 +64,10 @@ async def populate(path: Path, events: int, rsvps: int, now: float) -> int:
                         now,
                     )
                 )
-        if weekly:
-            job_rows.append(
-                (GUILD, "event.rollover", f"event:{i}", start + 3600, json.dumps(payload), now)
-            )
+        # every occurrence has its end job (a series rolls over, a one-off is marked ended)
+        job_rows.append(
+            (GUILD, "event.rollover", f"event:{i}", start + 3600, json.dumps(payload), now)
+        )
     per_event = max(rsvps // events, 1)
     rsvp_rows = [
         (
@@ -175,7 +175,7 @@ async def main(events: int, rsvps: int, fire: int) -> None:
 
     print(f"{'upcoming events':<44}{events:>12,}")
     print(f"{'RSVPs':<44}{rsvps:>12,}")
-    print(f"{'pending event jobs (reminders + roll-overs)':<44}{pending:>12,}")
+    print(f"{'pending event jobs (reminders + end jobs)':<44}{pending:>12,}")
     print(f"{'jobs armed after restart':<44}{armed:>12,}")
     print(f"{'fill database (setup, not measured)':<44}{filled:>10.2f} s")
     print(f"{'start + re-arm, median of 3':<44}{statistics.median(starts):>10.3f} s")
