@@ -61,6 +61,8 @@ class HuddleBot(commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         intents = discord.Intents.default()  # no privileged intents: no members, no content
+        # Huddle never joins voice: don't warn self-hosters about voice libraries at each start.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
