@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.events import render
-from cogs.events.logic import MAX_SLOTS, SLOT_EMOJIS, best_slot, split_options
+from cogs.events.logic import MAX_SLOTS, best_slot, split_options
 from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft
 from cogs.events.views import findtime_view
 from cogs.groups import api as groups
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
+from core.letters import letter, letter_index
 from core.scheduler import Job
 from core.timeparse import parse_when, to_local
 from core.ui import clip, ts
@@ -59,8 +60,8 @@ class FindTimeFlow:
             message = await self.bot.get_partial_messageable(channel_id).send(
                 embed=render.findtime_embed(poll)
             )
-            for emoji in SLOT_EMOJIS[: len(slots)]:
-                await message.add_reaction(emoji)
+            for index in range(len(slots)):
+                await message.add_reaction(letter(index))
         except discord.Forbidden:
             await self.events.delete_findtime(poll.id)
             raise BotMissingPermission("Add Reactions", "post the find-a-time poll there") from None
@@ -137,12 +138,12 @@ class FindTimeFlow:
         )
         voters: list[set[int]] = [set() for _ in poll.slots]
         for reaction in message.reactions:
-            emoji = str(reaction.emoji)
-            if emoji not in SLOT_EMOJIS[: len(poll.slots)]:
+            index = letter_index(str(reaction.emoji), len(poll.slots))
+            if index is None:
                 continue
             async for user in reaction.users(limit=None):
                 if not user.bot and (members is None or user.id in members):
-                    voters[SLOT_EMOJIS.index(emoji)].add(user.id)
+                    voters[index].add(user.id)
         return voters
 
     # -- turning the winner into an event -------------------------------------------------

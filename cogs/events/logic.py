@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from core.letters import MAX_LETTERS, split_list
+
 STATUSES: tuple[str, ...] = ("going", "maybe", "cant")
 STATUS_LABELS: dict[str, str] = {"going": "Going", "maybe": "Maybe", "cant": "Can't"}
 REPEATS: tuple[str, ...] = ("none", "daily", "weekly", "biweekly", "monthly")
-SLOT_EMOJIS: tuple[str, ...] = tuple(chr(0x1F1E6 + i) for i in range(20))  # 🇦 … 🇹
-MAX_SLOTS = len(SLOT_EMOJIS)
+MAX_SLOTS = MAX_LETTERS  # one reaction (🇦 … 🇹) per slot
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def best_slot(slots: Sequence[float], voters: Sequence[set[int]]) -> int | None:
 
 
 def split_options(text: str) -> list[str]:
-    return [part.strip() for part in text.split(";") if part.strip()]
+    return [part for part in split_list(text) if part]
 
 
 def format_offset(seconds: int) -> str:

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 import discord
 
-from cogs.events.logic import SLOT_EMOJIS, STATUS_LABELS, Rsvp, format_offset
+from cogs.events.logic import STATUS_LABELS, Rsvp, format_offset
 from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import describe
 from cogs.events.views import RsvpButton
+from core.letters import letter
 from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
 
@@ -115,7 +116,7 @@ def summary_line(event: Event, rsvps: Sequence[Rsvp]) -> str:
 
 
 def findtime_embed(poll: FindTime, closed_text: str | None = None) -> discord.Embed:
-    lines = [f"{SLOT_EMOJIS[i]} {when_text(slot)}" for i, slot in enumerate(poll.slots)]
+    lines = [f"{letter(i)} {when_text(slot)}" for i, slot in enumerate(poll.slots)]
     intro = (
         f"React with every slot that works for you. Closes {ts(poll.closes_at, 'R')}."
         if closed_text is None
@@ -133,6 +134,6 @@ def findtime_result(poll: FindTime, index: int | None, counts: Sequence[int]) ->
         return f"Nobody picked a time for **{discord.utils.escape_markdown(poll.title)}**."
     slot = poll.slots[index]
     return (
-        f"Best time for **{discord.utils.escape_markdown(poll.title)}**: {SLOT_EMOJIS[index]} "
+        f"Best time for **{discord.utils.escape_markdown(poll.title)}**: {letter(index)} "
         f"{when_text(slot)} — suits {plural(counts[index], 'member')}."
     )

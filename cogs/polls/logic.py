@@ -12,29 +12,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from core.errors import UserError
+from core.letters import MAX_LETTERS, letter, letter_index, split_list
 
 MIN_OPTIONS = 2
-MAX_OPTIONS = 20  # Discord allows 20 distinct reactions per message
+MAX_OPTIONS = MAX_LETTERS  # Discord allows 20 distinct reactions per message
 MAX_OPTION_LENGTH = 100
 MAX_QUESTION_LENGTH = 250
-_FIRST_INDICATOR = 0x1F1E6  # 🇦
 
 Votes = dict[int, list[int]]
 Key = tuple[int, int]  # (user_id, option)
 
-
-def option_emoji(index: int) -> str:
-    """🇦 for option 0, 🇧 for option 1, …"""
-    return chr(_FIRST_INDICATOR + index)
-
-
-def emoji_option(emoji: str, option_count: int) -> int | None:
-    """The option an emoji stands for, or None if it is not one of this poll's."""
-    text = emoji.strip().replace("\ufe0f", "")
-    if len(text) != 1:
-        return None
-    index = ord(text) - _FIRST_INDICATOR
-    return index if 0 <= index < option_count else None
+option_emoji = letter  # option 0 -> 🇦, 1 -> 🇧, …
+emoji_option = letter_index  # (emoji, option_count) -> the option, or None
 
 
 def parse_options(text: str) -> list[str]:
@@ -43,7 +32,7 @@ def parse_options(text: str) -> list[str]:
         f"Give {MIN_OPTIONS}–{MAX_OPTIONS} options separated by `;`, "
         "for example `options: Dune; Emma; Ulysses`."
     )
-    parts = [p.strip() for p in text.split(";")]
+    parts = split_list(text)
     if len(parts) < MIN_OPTIONS or len(parts) > MAX_OPTIONS:
         raise UserError(f"You gave {len(parts)} option(s). {rule}")
     if any(not p for p in parts):
