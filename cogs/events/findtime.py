@@ -16,6 +16,7 @@ from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft
 from cogs.events.views import findtime_view
 from cogs.groups import api as groups
+from core.checks import ensure_feature
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 from core.letters import letter, letter_index
 from core.scheduler import Job
@@ -149,6 +150,7 @@ class FindTimeFlow:
     # -- turning the winner into an event -------------------------------------------------
 
     async def create_from_button(self, interaction: discord.Interaction, poll_id: int) -> None:
+        await ensure_feature(interaction, "events")
         poll = await self.events.get_findtime(poll_id)
         if poll is None or poll.best_slot is None:
             raise NotFound("This find-a-time poll is gone.")

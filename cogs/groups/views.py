@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from core.checks import is_manager
+from core.checks import ensure_feature, is_manager
 from core.errors import NotAllowed, NotFound
 from core.ui import NO_PINGS, reply
 
@@ -30,6 +30,7 @@ def groups_cog(interaction: discord.Interaction) -> GroupsCog:
 async def guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
     """Run a button's work; user errors become the usual ephemeral reply."""
     try:
+        await ensure_feature(interaction, "groups")
         await work()
     except Exception as exc:  # routed to the central handler, which logs
         await interaction.client.handle_interaction_error(interaction, exc)  # type: ignore[attr-defined]
@@ -187,6 +188,7 @@ class DeleteConfirm(discord.ui.View):
         self.on_confirm = on_confirm
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await ensure_feature(interaction, "groups")
         if interaction.user.id != self.owner_id:
             raise NotAllowed("Only the member who asked to delete the group can confirm.")
         return True
