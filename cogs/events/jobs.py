@@ -67,7 +67,7 @@ async def roll_over(service: EventService, job: Job) -> None:
     now = service.bot.clock.now()
     start = next_after(event.start_at, event.duration, event.timezone, event.rrule, now)
     moved = await service.events.move_occurrence(event.id, start, start + event.duration)
-    await service.arm(moved, running_job=job.id)
+    await service.arm(moved)
     await service.refresh_message(moved)
     guild = service.bot.get_guild(event.guild_id)
     if guild is not None:

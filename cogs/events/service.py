@@ -235,18 +235,11 @@ class EventService:
 
     # -- jobs -----------------------------------------------------------------------------
 
-    async def arm(self, event: Event, running_job: int | None = None) -> None:
+    async def arm(self, event: Event) -> None:
         """(Re)schedule the reminders and the end-of-occurrence job (ROLLOVER, due at the
-        end: a series rolls over to its next occurrence, a one-off event is marked ended).
-
-        `running_job`: the job calling this, left for the scheduler to delete. (Deleting
-        it here would let SQLite hand its id to the job scheduled next, which the
-        scheduler would then delete as finished.)"""
+        end: a series rolls over to its next occurrence, a one-off event is marked ended)."""
         key = job_key(event.id)
-        for kind in (REMIND, ROLLOVER):
-            for job in await self.bot.scheduler.pending(kind, key):
-                if job.id != running_job:
-                    await self.bot.scheduler.cancel(job.id)
+        await self.bot.scheduler.cancel_key(key)
         if event.status != "scheduled":
             return
         payload = {"event_id": event.id, "start_at": event.start_at}
