@@ -16,7 +16,7 @@ from cogs.groups.api import GroupRef
 from core.checks import FeatureGroup, is_manager
 from core.errors import NotAllowed, UserError
 from core.timeparse import parse_clock
-from core.ui import clip, reply, ts
+from core.ui import clip, reply, ts, when_text
 
 from . import logic, render
 from .jobs import CheckinJobs
@@ -47,17 +47,8 @@ class CheckinCommands(FeatureGroup, name="checkin", description="Check-ins, stre
     feature_name = "checkins"
 
 
-async def _member_groups(interaction: discord.Interaction, current: str) -> list:
-    bot: HuddleBot = interaction.client  # type: ignore[assignment]
-    manager = await is_manager(interaction)
-    return await groups.group_choices(
-        bot.store,
-        interaction.guild_id or 0,
-        interaction.user.id,
-        current,
-        "member",
-        manager=manager,
-    )
+_member_groups = groups.group_autocomplete("member")
+_led_groups = groups.group_autocomplete("leader")
 
 
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
@@ -75,19 +66,6 @@ async def _weekdays(interaction: discord.Interaction, current: str) -> list:
         for day in logic.WEEKDAYS
         if day.lower().startswith(typed)
     ]
-
-
-async def _led_groups(interaction: discord.Interaction, current: str) -> list:
-    bot: HuddleBot = interaction.client  # type: ignore[assignment]
-    manager = await is_manager(interaction)
-    return await groups.group_choices(
-        bot.store,
-        interaction.guild_id or 0,
-        interaction.user.id,
-        current,
-        "leader",
-        manager=manager,
-    )
 
 
 class Checkins(commands.Cog):
@@ -218,7 +196,7 @@ class Checkins(commands.Cog):
         await reply(
             interaction,
             f"📅 Check-ins for **{found.name}** scheduled at {when} ({zone.key})."
-            f" First prompt {ts(upcoming.start, 'F')} ({ts(upcoming.start, 'R')}).{nudge_text}",
+            f" First prompt {when_text(upcoming.start)}.{nudge_text}",
             ephemeral=False,
         )
 

@@ -150,7 +150,7 @@ class CheckinJobs:
             log.info("check-in prompt %s of group %s skipped: its period closed", due.key, group.id)
         elif active and await self.post_prompt(group, schedule, current):
             await self._schedule_nudge(group, schedule, current)
-        await self._replace_prompt_job(group, job, current.end)
+        await self._replace_prompt_job(group, current.end)
 
     async def _adopt_unprompted(
         self, group: GroupRef, rule: Rule, zone: ZoneInfo, due: Period, now: float
@@ -165,13 +165,10 @@ class CheckinJobs:
             await self.store.open_period_record(group.guild_id, group.id, previous)
             await self.store.mark_prompt_posted(group.id, previous.key, None)
 
-    async def _replace_prompt_job(self, group: GroupRef, running: Job, start: int) -> None:
-        """Schedule the next prompt; drop other pending ones but not the running job: the
-        scheduler deletes that by id when we return, and SQLite could hand its id (the
-        highest) to the new job if it were deleted first."""
-        for other in await self.bot.scheduler.pending(PROMPT_KIND, job_key(group.id)):
-            if other.id != running.id:
-                await self.bot.scheduler.cancel(other.id)
+    async def _replace_prompt_job(self, group: GroupRef, start: int) -> None:
+        """Schedule the next prompt in place of every pending one (the running job among
+        them: job ids are never reused, so its deletion after we return touches nothing)."""
+        await self.bot.scheduler.cancel_key(job_key(group.id), PROMPT_KIND)
         await self._schedule_prompt(group, start)
 
     async def post_prompt(self, group: GroupRef, schedule: Schedule, period: Period) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.ui import clip, ts
+from core.ui import clip, mention_list, plural, ts, when_text
 
 from .logic import BoardRow, Period, StreakStats, first_line
 
@@ -49,8 +49,7 @@ def prompt_text(
 ) -> str:
     head = (
         f"📝 **Check-in — {group_name}**\n{prompt or DEFAULT_PROMPT}\n"
-        f"Press **Check in** below (or use `/checkin log`) before {ts(period.end, 'F')}"
-        f" ({ts(period.end, 'R')})."
+        f"Press **Check in** below (or use `/checkin log`) before {when_text(period.end)}."
     )
     lines = goal_lines(members, goals, _line_budget(len(goals), len(head) + 40))
     if not lines:
@@ -79,7 +78,7 @@ def summary_text(
     lines = [f"**Checked in** ({len(entries)})"]
     lines += [_entry_line(e, goals.get(e.user_id, ""), budget) for e in entries] or ["nobody"]
     lines.append(f"**Missed** ({len(missed)})")
-    lines.append(", ".join(f"<@{u}>" for u in missed) if missed else "nobody — well done!")
+    lines.append(mention_list(missed, empty="nobody — well done!"))
     if milestones:
         lines.append("**Streak milestones**")
         lines += [f"🔥 <@{u}> reached a {n}-period streak!" for u, n in milestones.items()]
@@ -130,8 +129,7 @@ def board_text(group_name: str, window: str, rows: Sequence[BoardRow]) -> str:
     if not rows:
         return head + "\nNo members yet."
     lines = [
-        f"**{place}.** <@{r.user_id}> — {r.checkins} check-in{'s' if r.checkins != 1 else ''}"
-        f" · streak {r.streak}"
+        f"**{place}.** <@{r.user_id}> — {plural(r.checkins, 'check-in')} · streak {r.streak}"
         for place, r in enumerate(rows, start=1)
     ]
     return _fit(head, lines)

@@ -51,10 +51,6 @@ class CheckinService:
         rule = schedule.rule if schedule else CALENDAR_DAYS
         return rule, await self.zone(group), schedule
 
-    async def current_period(self, group: GroupRef) -> Period:
-        rule, zone, _ = await self.rule(group)
-        return logic.period_at(rule, zone, self.bot.clock.now())
-
     async def require_member(self, group: GroupRef, user_id: int) -> None:
         if not await groups.is_member(self.bot.store, group.id, user_id):
             raise not_a_member(group)
@@ -96,16 +92,8 @@ class CheckinService:
         index = logic.index_of(rule, zone, record.period_start)
         return Period(record.period_key, record.period_start, record.period_end, index)
 
-    async def stats(
-        self,
-        group: GroupRef,
-        user_id: int,
-        *,
-        rule: Rule | None = None,
-        zone: ZoneInfo | None = None,
-    ) -> StreakStats:
-        if rule is None or zone is None:
-            rule, zone, _ = await self.rule(group)
+    async def stats(self, group: GroupRef, user_id: int) -> StreakStats:
+        rule, zone, _ = await self.rule(group)
         starts, since = await self.store.member_history(group.id, user_id)
         return self.stats_from(rule, zone, starts, since)
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.groups import api as groups
-from core.checks import ensure_feature
+from cogs.groups.api import GroupRef
+from core.checks import ensure_feature, huddle
 from core.errors import NotFound
 from core.ui import clip, reply, ts
 
@@ -35,6 +36,15 @@ def _service(interaction: discord.Interaction) -> CheckinService:
 
 async def _route_error(interaction: discord.Interaction, error: Exception) -> None:
     await interaction.client.handle_interaction_error(interaction, error)  # type: ignore[attr-defined]
+
+
+async def _live_group(interaction: discord.Interaction, group_id: int) -> GroupRef:
+    """The group a button or modal acts on, while check-ins are on and it exists."""
+    await ensure_feature(interaction, FEATURE)
+    group = await groups.get_group(huddle(interaction).store, group_id)
+    if group is None:
+        raise NotFound("This group no longer exists.")
+    return group
 
 
 class CheckinButton(
@@ -59,10 +69,7 @@ class CheckinButton(
 
     async def callback(self, interaction: discord.Interaction) -> Any:
         try:
-            await ensure_feature(interaction, FEATURE)
-            group = await groups.get_group(interaction.client.store, self.group_id)  # type: ignore[attr-defined]
-            if group is None:
-                raise NotFound("This group no longer exists.")
+            group = await _live_group(interaction, self.group_id)
             await _service(interaction).require_member(group, interaction.user.id)
             modal = CheckinModal(group.id, group.name)
             modal.stop()  # not kept in memory: the submit is handled by handle_modal_submit
@@ -125,10 +132,7 @@ def modal_values(components: list[dict[str, Any]]) -> dict[str, str]:
 async def handle_modal_submit(interaction: discord.Interaction, group_id: int) -> None:
     """Record the check-in from a submitted modal; errors answer the member privately."""
     try:
-        await ensure_feature(interaction, FEATURE)
-        group = await groups.get_group(interaction.client.store, group_id)  # type: ignore[attr-defined]
-        if group is None:
-            raise NotFound("This group no longer exists.")
+        group = await _live_group(interaction, group_id)
         values = modal_values(list((interaction.data or {}).get("components", [])))
         result = await _service(interaction).record(
             group, interaction.user.id, values.get("note", ""), values.get("status") or "done"

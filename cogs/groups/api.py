@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import discord
 from discord import app_commands
 
 from cogs.groups.logic import slugify
+from core.checks import huddle, is_manager
 from core.errors import NotFound
 from core.store import Store
 
@@ -182,3 +185,25 @@ async def group_choices(
         base += " AND g.status != 'pending'"
     rows = await store.fetchall(base + " ORDER BY g.name_key LIMIT 25", params)
     return [app_commands.Choice(name=r["name"][:100], value=str(r["id"])) for r in rows]
+
+
+Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+
+
+def group_autocomplete(scope: Scope) -> Autocomplete:
+    """An autocomplete callback for a `group:` option: `group_choices` for the member
+    typing, who sees every group for the member/leader scopes when a manager."""
+
+    async def complete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        manager = scope in ("member", "leader") and await is_manager(interaction)
+        store = huddle(interaction).store
+        user_id = interaction.user.id
+        return await group_choices(
+            store, interaction.guild_id, user_id, current, scope, manager=manager
+        )
+
+    return complete

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.groups import render
-from cogs.groups.api import GroupRef, group_choices, resolve_group
+from cogs.groups.api import GroupRef, group_autocomplete, resolve_group
 from cogs.groups.buttons import ButtonHandlers
 from cogs.groups.common import guild_of, limits, require_leader, require_target
 from cogs.groups.lifecycle import Lifecycle, NewGroup
@@ -34,35 +34,10 @@ log = logging.getLogger(__name__)
 Visibility = Literal["open", "request", "invite"]
 
 
-async def _choices(interaction: discord.Interaction, current: str, scope: str):
-    bot: HuddleBot = interaction.client  # type: ignore[assignment]
-    if interaction.guild_id is None:
-        return []
-    manager = scope in ("member", "leader") and await is_manager(interaction)
-    return await group_choices(
-        bot.store,
-        interaction.guild_id,
-        interaction.user.id,
-        current,
-        scope,
-        manager=manager,  # type: ignore[arg-type]
-    )
-
-
-async def joinable_groups(interaction: discord.Interaction, current: str):
-    return await _choices(interaction, current, "joinable")
-
-
-async def my_groups(interaction: discord.Interaction, current: str):
-    return await _choices(interaction, current, "member")
-
-
-async def led_groups(interaction: discord.Interaction, current: str):
-    return await _choices(interaction, current, "leader")
-
-
-async def any_group(interaction: discord.Interaction, current: str):
-    return await _choices(interaction, current, "all")
+joinable_groups = group_autocomplete("joinable")
+my_groups = group_autocomplete("member")
+led_groups = group_autocomplete("leader")
+any_group = group_autocomplete("all")
 
 
 async def zones(interaction: discord.Interaction, current: str):
