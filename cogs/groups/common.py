@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.groups import logic
-from cogs.groups.api import GroupRef
-from cogs.groups.store import GroupStore
+from cogs.groups.api import GroupRef, is_leader
 from core.checks import is_manager
 from core.errors import GuildOnly, NotAllowed, NotFound
 from core.ui import NO_PINGS
@@ -50,8 +49,7 @@ async def require_leader(
     manager = await is_manager(interaction)
     if manager:
         return True
-    _, leader = await GroupStore(bot.store).role_of(group.id, interaction.user.id)
-    if not leader:
+    if not await is_leader(bot.store, group.id, interaction.user.id):
         raise NotAllowed(f"Only leaders of **{group.name}** (or community managers) can {action}.")
     return False
 
@@ -67,9 +65,7 @@ def require_target(member: discord.Member | discord.User) -> discord.Member:
 async def tell(bot: HuddleBot, user_id: int, text: str) -> bool:
     """A direct message, best effort (closed DMs are normal). True when delivered."""
     try:
-        # The id as a string: the API's snowflake type (discord.py's create_dm sends an int).
-        data = await bot.http.start_private_message(str(user_id))  # type: ignore[arg-type]
-        channel = bot.get_partial_messageable(int(data["id"]))
+        channel = await bot.create_dm(discord.Object(id=user_id))
         await channel.send(text, allowed_mentions=NO_PINGS)
     except discord.HTTPException as exc:
         log.info("could not DM %s: %s", user_id, exc)

@@ -84,7 +84,7 @@ class Lifecycle:
             group = await self._insert(guild.id, spec, creator_id, "active", objects)
             await self.resources.add_role(guild.id, creator_id, objects.role_id, "group creator")
         except BaseException:
-            await self._undo(guild, spec.name, objects)
+            await self._undo(guild, objects)
             raise
         await self.bot.audit(guild.id, f"Group **{group.name}** created by <@{creator_id}>.")
         return group
@@ -112,12 +112,9 @@ class Lifecycle:
         except sqlite3.IntegrityError as exc:  # a simultaneous create took the name
             raise duplicate(spec.name) from exc
 
-    async def _undo(self, guild: discord.Guild, name: str, objects: Objects) -> None:
-        channels = [c for c in (objects.channel_id, objects.voice_channel_id) if c]
-        await self.resources.remove(guild, objects.role_id, channels)
-        group_id = await self.store.db.fetchval(
-            "SELECT id FROM groups WHERE role_id = ?", (objects.role_id,)
-        )
+    async def _undo(self, guild: discord.Guild, objects: Objects) -> None:
+        await self.resources.remove(guild, objects.role_id, objects.channel_ids)
+        group_id = await self.store.id_by_role(objects.role_id)
         if group_id:
             await self.store.delete(group_id)
 
@@ -188,11 +185,7 @@ class Lifecycle:
             )
             await self.resources.add_role(guild.id, creator_id, objects.role_id, "group creator")
         except BaseException:
-            await self.resources.remove(
-                guild,
-                objects.role_id,
-                [c for c in (objects.channel_id, objects.voice_channel_id) if c],
-            )
+            await self.resources.remove(guild, objects.role_id, objects.channel_ids)
             await self.store.set_status(group.id, "pending")
             raise
         await self.bot.audit(guild.id, f"Group **{group.name}** created by <@{creator_id}>.")

@@ -46,10 +46,14 @@ class Objects:
     channel_id: int
     voice_channel_id: int | None
 
+    @property
+    def channel_ids(self) -> list[int]:
+        return [c for c in (self.channel_id, self.voice_channel_id) if c]
+
 
 def _overwrite(target: int, kind: int, allow: P, deny: P | None = None) -> dict[str, Any]:
     return {
-        "id": str(target),
+        "id": target,
         "type": kind,
         "allow": allow.value,
         "deny": (deny or P.none()).value,
@@ -188,18 +192,7 @@ class Resources:
         await self.require(guild, action, roles=True, channels=True)
         self.require_room(guild, channels=2 if voice else 1)
         parent = await self.category(guild, archive=False, needed=2 if voice else 1)
-        try:
-            role = await self.bot.http.create_role(
-                guild.id,
-                reason=f"Huddle group {name}",
-                name=name,
-                permissions=0,
-                hoist=False,
-                mentionable=False,
-            )
-        except discord.Forbidden as exc:
-            raise BotMissingPermission("Manage Roles", action) from exc
-        role_id = int(role["id"])
+        role_id = await self._new_role(guild, name, f"Huddle group {name}", action)
         made: list[int] = []
         try:
             for kind in (TEXT, VOICE) if voice else (TEXT,):
@@ -219,7 +212,7 @@ class Resources:
                 guild.id,
                 kind,
                 name=channel_name,
-                parent_id=str(parent),
+                parent_id=parent,
                 permission_overwrites=overwrites,
                 reason=f"Huddle group {name}",
             )
@@ -288,7 +281,7 @@ class Resources:
                 guild, role_id, voice=kind == VOICE, archived=archived
             )
             await self.bot.http.edit_channel(
-                channel_id, parent_id=str(parent), permission_overwrites=overwrites
+                channel_id, parent_id=parent, permission_overwrites=overwrites
             )
 
     async def manager_overwrite(
@@ -332,17 +325,16 @@ class Resources:
             pass  # the member left the server or the role is gone: nothing to take away
 
     async def recreate_role(self, guild: discord.Guild, name: str) -> int:
+        return await self._new_role(guild, name, "Huddle repair", "repair the group")
+
+    async def _new_role(self, guild: discord.Guild, name: str, reason: str, action: str) -> int:
+        """A plain group role: no permissions, not hoisted, not mentionable."""
         try:
             role = await self.bot.http.create_role(
-                guild.id,
-                reason="Huddle repair",
-                name=name,
-                permissions=0,
-                hoist=False,
-                mentionable=False,
+                guild.id, reason=reason, name=name, permissions=0, hoist=False, mentionable=False
             )
         except discord.Forbidden as exc:
-            raise BotMissingPermission("Manage Roles", "repair the group") from exc
+            raise BotMissingPermission("Manage Roles", action) from exc
         return int(role["id"])
 
     async def recreate_channel(

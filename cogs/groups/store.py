@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from cogs.groups.api import GroupRef, _ref
+from cogs.groups.api import GroupRef, _ref, get_group
 from cogs.groups.store_requests import Request, RequestStore
 from core.store import Store
 
@@ -77,8 +77,7 @@ class GroupStore(RequestStore):
     # -- groups -----------------------------------------------------------------------
 
     async def get(self, group_id: int) -> GroupRef | None:
-        row = await self.db.fetchone("SELECT * FROM groups WHERE id = ?", (group_id,))
-        return _ref(row) if row else None
+        return await get_group(self.db, group_id)
 
     async def name_taken(self, guild_id: int, key: str, exclude_id: int | None = None) -> bool:
         found = await self.db.fetchval(
@@ -163,8 +162,8 @@ class GroupStore(RequestStore):
                 (group.guild_id, group.id, creator_id, now),
             )
 
-    async def created_by(self, group_id: int) -> int | None:
-        return await self.db.fetchval("SELECT created_by FROM groups WHERE id = ?", (group_id,))
+    async def id_by_role(self, role_id: int) -> int | None:
+        return await self.db.fetchval("SELECT id FROM groups WHERE role_id = ?", (role_id,))
 
     async def wants_voice(self, group_id: int) -> bool:
         return bool(await self.db.fetchval("SELECT voice FROM groups WHERE id = ?", (group_id,)))

@@ -12,7 +12,7 @@ import discord
 
 from core.checks import ensure_feature, is_manager
 from core.errors import NotAllowed, NotFound
-from core.ui import NO_PINGS, reply
+from core.ui import NO_PINGS
 
 if TYPE_CHECKING:
     from cogs.groups.cog import GroupsCog
@@ -40,6 +40,16 @@ def _button(label: str, custom_id: str, style: discord.ButtonStyle) -> discord.u
     return discord.ui.Button(label=label, custom_id=custom_id, style=style)
 
 
+def _decision_button(prefix: str, request_id: int, action: str) -> discord.ui.Button:
+    """Approve (green) or Deny (red) on request `request_id`."""
+    label, style = (
+        ("Approve", discord.ButtonStyle.success)
+        if action == "approve"
+        else ("Deny", discord.ButtonStyle.danger)
+    )
+    return _button(label, f"huddle:{prefix}:{request_id}:{action}", style)
+
+
 class JoinRequestButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"huddle:grpreq:(?P<request_id>\d+):(?P<action>approve|deny)",
@@ -47,12 +57,7 @@ class JoinRequestButton(
     """Approve / Deny on a join request posted in the group's channel (leaders, managers)."""
 
     def __init__(self, request_id: int, action: str) -> None:
-        label, style = (
-            ("Approve", discord.ButtonStyle.success)
-            if action == "approve"
-            else ("Deny", discord.ButtonStyle.danger)
-        )
-        super().__init__(_button(label, f"huddle:grpreq:{request_id}:{action}", style))
+        super().__init__(_decision_button("grpreq", request_id, action))
         self.request_id = request_id
         self.action = action
 
@@ -78,12 +83,7 @@ class GroupApprovalButton(
     """Approve / Deny on a new group awaiting manager approval (managers only)."""
 
     def __init__(self, request_id: int, action: str) -> None:
-        label, style = (
-            ("Approve", discord.ButtonStyle.success)
-            if action == "approve"
-            else ("Deny", discord.ButtonStyle.danger)
-        )
-        super().__init__(_button(label, f"huddle:grpok:{request_id}:{action}", style))
+        super().__init__(_decision_button("grpok", request_id, action))
         self.request_id = request_id
         self.action = action
 
@@ -222,4 +222,4 @@ async def manager_only(interaction: discord.Interaction) -> None:
         raise NotAllowed("Only community managers can approve or deny new groups.")
 
 
-__all__ = ["DYNAMIC_ITEMS", "DeleteConfirm", "manager_only", "reply", "settle_message"]
+__all__ = ["DYNAMIC_ITEMS", "DeleteConfirm", "manager_only", "settle_message"]
