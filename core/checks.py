@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
-from core.errors import FeatureDisabled, GuildOnly, NotAllowed
+from core.errors import BotMissingPermission, FeatureDisabled, GuildOnly, NotAllowed
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -90,6 +90,30 @@ class FeatureGroup(app_commands.Group):
         return True
 
 
+# (attribute of discord.Permissions, the name Discord shows) needed to post a message with an
+# embed and reactions under it.
+POSTING_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+    ("read_message_history", "Read Message History"),
+    ("add_reactions", "Add Reactions"),
+)
+
+
+def require_bot_permissions(
+    channel: object, action: str, needed: tuple[tuple[str, str], ...] = POSTING_PERMISSIONS
+) -> None:
+    """Raise BotMissingPermission naming the first permission the bot lacks in `channel`
+    (a cached guild channel; anything else is let through for Discord to judge)."""
+    if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return
+    perms = channel.permissions_for(channel.guild.me)
+    for attr, name in needed:
+        if not getattr(perms, attr):
+            raise BotMissingPermission(name, action)
+
+
 def any_member(interaction: discord.Interaction) -> discord.Member:
     if not isinstance(interaction.user, discord.Member):
         raise GuildOnly()
@@ -105,5 +129,6 @@ __all__: list[Any] = [
     "huddle",
     "is_admin",
     "is_manager",
+    "require_bot_permissions",
     "require_manager",
 ]

@@ -27,16 +27,24 @@ class CategoryOption(app_commands.Transformer):
     """A category picked in the client, taken by id: the bot may not have it cached yet
     (the built-in CategoryChannel conversion fails then)."""
 
+    kinds: tuple[discord.ChannelType, ...] = (discord.ChannelType.category,)
+
     @property
     def type(self) -> discord.AppCommandOptionType:
         return discord.AppCommandOptionType.channel
 
     @property
     def channel_types(self) -> list[discord.ChannelType]:
-        return [discord.ChannelType.category]
+        return list(self.kinds)
 
     async def transform(self, interaction: discord.Interaction, value: object) -> object:
         return value
+
+
+class TextChannelOption(CategoryOption):
+    """A text channel picked in the client, taken by id (cached or not)."""
+
+    kinds = (discord.ChannelType.text, discord.ChannelType.news)
 
 
 FEATURE_CHOICES = [app_commands.Choice(name=logic.FEATURE_LABELS[f], value=f) for f in FEATURES]
@@ -143,10 +151,12 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
     @app_commands.command(name="log-channel", description="Where Huddle posts its audit lines")
     @app_commands.describe(channel="Text channel for group, poll and event audit lines")
     async def log_channel(
-        self, interaction: discord.Interaction, channel: discord.TextChannel
+        self,
+        interaction: discord.Interaction,
+        channel: app_commands.Transform[discord.abc.Snowflake, TextChannelOption],
     ) -> None:
         await self.bot.config.set(interaction.guild_id or 0, "log_channel", channel.id)
-        await reply(interaction, f"Audit lines now go to {channel.mention}.")
+        await reply(interaction, f"Audit lines now go to <#{channel.id}>.")
 
     @app_commands.command(name="reminders", description="Default event reminders")
     @app_commands.describe(

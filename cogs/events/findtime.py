@@ -4,6 +4,7 @@ so answers given while the bot was down count."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft
 from cogs.events.views import findtime_view
 from cogs.groups import api as groups
-from core.checks import ensure_feature
+from core.checks import ensure_feature, require_bot_permissions
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 from core.letters import letter, letter_index
 from core.scheduler import Job
@@ -53,10 +54,13 @@ class FindTimeFlow:
         slots = self.read_slots(options, zone, now)
         closes_at = self.closing_time(closes, zone, now, slots[0])
         channel_id = group.channel_id if group and group.channel_id else interaction.channel_id or 0
+        action = "post the find-a-time poll there"
+        require_bot_permissions(self.bot.get_channel(channel_id), action)
         poll = await self.events.create_findtime(
             guild_id, group.id if group else None, clip(title.strip(), 100), slots, zone, channel_id,
             closes_at, interaction.user.id, now,
         )  # fmt: skip
+        message: discord.Message | None = None
         try:
             message = await self.bot.get_partial_messageable(channel_id).send(
                 embed=render.findtime_embed(poll)
@@ -65,7 +69,11 @@ class FindTimeFlow:
                 await message.add_reaction(letter(index))
         except discord.Forbidden:
             await self.events.delete_findtime(poll.id)
-            raise BotMissingPermission("Add Reactions", "post the find-a-time poll there") from None
+            if message is not None:  # leave no half-made poll behind
+                with contextlib.suppress(discord.HTTPException):
+                    await message.delete()
+            missing = "Add Reactions" if message is not None else "Send Messages"
+            raise BotMissingPermission(missing, action) from None
         await self.events.set_findtime_message(poll.id, message.id)
         await self.bot.scheduler.schedule(
             CLOSE, closes_at, {"poll_id": poll.id}, guild_id, key=f"findtime:{poll.id}"
@@ -200,6 +208,6 @@ class FindTimeFlow:
             channel_id=poll.channel_id, created_by=poll.created_by,
         )  # fmt: skip
         event, notes = await self.service.publish(guild, draft)  # type: ignore[arg-type]
-        text = f"Created **{event.title}** from the poll: https://discord.com/channels/{event.guild_id}/{event.channel_id}/{event.message_id}"
+        text = f"Created **{event.title}** from the poll: {event.link()}"
         await interaction.followup.send("\n".join([text, *notes]), ephemeral=True)
         return event
