@@ -16,7 +16,7 @@ from cogs.groups.api import GroupRef
 from core.checks import FeatureGroup, is_manager
 from core.errors import NotAllowed, UserError
 from core.timeparse import parse_clock
-from core.ui import clip, reply, ts, when_text
+from core.ui import clip, reply, ts
 
 from . import logic, render
 from .jobs import CheckinJobs
@@ -189,16 +189,10 @@ class Checkins(commands.Cog):
         )  # fmt: skip
         await self.store.save_schedule(schedule)
         upcoming = await self.jobs.arm(found, schedule)
-        when = f"{at:%H:%M}" + (f" every {logic.WEEKDAYS[day]}" if day is not None else " daily")
-        nudge_text = f" Nudge: {hours} h before each period closes." if hours else ""
-        if weekday and day is None:
-            nudge_text += " (`weekday` only applies to weekly check-ins.)"
-        await reply(
-            interaction,
-            f"📅 Check-ins for **{found.name}** scheduled at {when} ({zone.key})."
-            f" First prompt {when_text(upcoming.start)}.{nudge_text}",
-            ephemeral=False,
+        text = render.scheduled_text(
+            found.name, schedule.rule, zone.key, upcoming.start, hours, bool(weekday)
         )
+        await reply(interaction, text, ephemeral=False)
 
     def _weekday(self, cadence: str, weekday: str | None, zone) -> int | None:
         """Weekly needs a weekday; without one it is today's weekday in the group's zone."""
@@ -214,16 +208,10 @@ class Checkins(commands.Cog):
         return datetime.fromtimestamp(self.bot.clock.now(), tz=zone).weekday()
 
     def _nudge_hours(self, cadence: str, nudge: int | None) -> int:
-        hours = nudge or 0
-        if hours < 0:
-            raise UserError("`nudge` is a number of hours: 0 (no nudge) or more.")
-        length = 168 if cadence == "weekly" else 24
-        if hours >= length:
-            raise UserError(
-                f"`nudge` is hours before the period closes: for {cadence} check-ins use 1 to"
-                f" {length - 1} (or 0 for no nudge)."
-            )
-        return hours
+        problem = logic.nudge_problem(cadence, nudge or 0)
+        if problem:
+            raise UserError(problem)
+        return nudge or 0
 
     @checkin.command(name="unschedule", description="Leaders: stop a group's check-in prompts")
     @app_commands.describe(group="The group")

@@ -212,8 +212,9 @@ class CheckinJobs:
         self, group: GroupRef, rule: Rule, zone: ZoneInfo, period: Period, users: list[int]
     ) -> dict[int, int]:
         reached: dict[int, int] = {}
+        history = await self.store.group_period_starts(group.id)  # one scan, not one per member
         for user_id in users:
-            starts = await self.store.member_period_starts(group.id, user_id)
+            starts = history.get(user_id, [])
             indices = indices_of(rule, zone, [s for s in starts if s <= period.start])
             milestone = logic.milestone_reached(logic.streak_ending_at(indices, period.index))
             if milestone:

@@ -152,6 +152,19 @@ def nudge_at(period: Period, nudge_hours: int) -> int | None:
     return when if when > period.start else None
 
 
+def nudge_problem(cadence: str, hours: int) -> str | None:
+    """Why `hours` before a period closes can't be the nudge time, or None."""
+    if hours < 0:
+        return "`nudge` is a number of hours: 0 (no nudge) or more."
+    length = 168 if cadence == "weekly" else 24
+    if hours >= length:
+        return (
+            f"`nudge` is hours before the period closes: for {cadence} check-ins use 1 to"
+            f" {length - 1} (or 0 for no nudge)."
+        )
+    return None
+
+
 # -- streaks -------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.ui import clip, mention_list, plural, ts, when_text
 
-from .logic import BoardRow, Period, StreakStats, first_line
+from .logic import WEEKDAYS, BoardRow, Period, Rule, StreakStats, first_line
 
 LIMIT = 2000  # Discord message content
 STATUS_MARK = {"done": "✅", "partial": "🟡", "blocked": "⛔"}
@@ -94,6 +94,21 @@ def _entry_line(entry: SummaryEntry, goal: str, budget: int) -> str:
     if goal:
         line += f" · goal: {goal}"
     return clip(line, budget)
+
+
+def scheduled_text(
+    group_name: str, rule: Rule, zone: str, first_prompt: int, nudge_hours: int, weekday_given: bool
+) -> str:
+    """The public confirmation of `/checkin schedule`."""
+    day = f" every {WEEKDAYS[rule.weekday]}" if rule.weekday is not None else " daily"
+    when = f"{rule.at:%H:%M}{day}"
+    tail = f" Nudge: {nudge_hours} h before each period closes." if nudge_hours else ""
+    if weekday_given and rule.weekday is None:
+        tail += " (`weekday` only applies to weekly check-ins.)"
+    return (
+        f"📅 Check-ins for **{group_name}** scheduled at {when} ({zone})."
+        f" First prompt {when_text(first_prompt)}.{tail}"
+    )
 
 
 def nudge_dm_text(group_name: str, channel_id: int | None, period: Period) -> str:
