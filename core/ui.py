@@ -25,6 +25,11 @@ def ts(epoch: float, style: str = "F") -> str:
     return f"<t:{int(epoch)}:{style}>"
 
 
+def message_link(guild_id: int, channel_id: int | None, message_id: int | None) -> str:
+    """A jump link to a message."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
 def when_text(epoch: float) -> str:
     """`<t:…:F> (<t:…:R>)`: the full local time and how far away it is."""
     return f"{ts(epoch, 'F')} ({ts(epoch, 'R')})"

@@ -21,7 +21,7 @@ from cogs.groups import api as groups
 from core.checks import FeatureGroup, is_manager
 from core.config import SettingSpec, yes_no
 from core.timeparse import to_local
-from core.ui import clip, plural, reply, send_pages
+from core.ui import clip, plural, reply, send_pages, when_text
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -41,10 +41,6 @@ class EventCommands(
     FeatureGroup, name="event", description="Meetups with RSVP, reminders and time zones"
 ):
     feature_name = "events"
-
-
-def _link(event_guild: int, channel_id: int | None, message_id: int | None) -> str:
-    return f"https://discord.com/channels/{event_guild}/{channel_id}/{message_id}"
 
 
 class EventsCog(commands.Cog):
@@ -126,8 +122,8 @@ class EventsCog(commands.Cog):
             description=description, repeat=repeat, remind=remind, capacity=capacity,
         )  # fmt: skip
         text = (
-            f"Created **{discord.utils.escape_markdown(event.title)}** for {self.service.describe_time(event)}: "
-            f"{_link(event.guild_id, event.channel_id, event.message_id)}"
+            f"Created **{discord.utils.escape_markdown(event.title)}** for {when_text(event.start_at)}: "
+            f"{event.link()}"
         )
         await reply(interaction, "\n".join([text, *notes]))
 
@@ -165,7 +161,7 @@ class EventsCog(commands.Cog):
         embed = render.event_embed(found, await self.service.events.rsvps(found.id))
         embed.add_field(
             name="Message",
-            value=_link(found.guild_id, found.channel_id, found.message_id),
+            value=found.link(),
             inline=False,
         )
         await reply(interaction, render.message_content(found), embed=embed)
@@ -214,7 +210,7 @@ class EventsCog(commands.Cog):
         options = {"title": title, "when": when, "duration": duration, "where": where,
                    "description": description, "capacity": capacity, "remind": remind}  # fmt: skip
         updated, notes = await edit_event(self.service, interaction, found, options)
-        text = f"Updated **{discord.utils.escape_markdown(updated.title)}** ({self.service.describe_time(updated)})."
+        text = f"Updated **{discord.utils.escape_markdown(updated.title)}** ({when_text(updated.start_at)})."
         await reply(interaction, "\n".join([text, *notes]))
 
     @event.command(name="cancel")
@@ -274,5 +270,5 @@ class EventsCog(commands.Cog):
         await reply(
             interaction,
             f"Posted the poll for **{discord.utils.escape_markdown(poll.title)}** with "
-            f"{plural(len(poll.slots), 'slot')}: {_link(poll.guild_id, poll.channel_id, poll.message_id)}",
+            f"{plural(len(poll.slots), 'slot')}: {poll.link()}",
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cogs.events.logic import parse_offset_list
+from core.ui import message_link
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Event:
             return self.location
         return "Discord voice channel" if self.voice_channel_id else ""
 
+    def link(self) -> str:
+        return message_link(self.guild_id, self.channel_id, self.message_id)
+
     @classmethod
     def from_row(cls, row: Any) -> Event:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
@@ -72,6 +76,9 @@ class FindTime:
     event_id: int | None
     created_by: int
     created_at: float
+
+    def link(self) -> str:
+        return message_link(self.guild_id, self.channel_id, self.message_id)
 
     @classmethod
     def from_row(cls, row: Any) -> FindTime:

@@ -19,7 +19,7 @@ from cogs.groups import api as groups
 from core.checks import ensure_feature, is_manager
 from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
 from core.timeparse import get_zone, parse_duration, parse_offsets, parse_when, to_local
-from core.ui import clip, ts, when_text
+from core.ui import clip, when_text
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -351,6 +351,3 @@ class EventService:
         raise NotAllowed(
             "Only the event's creator, its group's leaders and community managers can do that."
         )
-
-    def describe_time(self, event: Event) -> str:
-        return f"{ts(event.start_at, 'F')} ({ts(event.start_at, 'R')})"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.store import Store
+from core.ui import message_link
 
 from .logic import Key, Rules, Votes
 
@@ -46,7 +47,7 @@ class Poll:
         return f"poll:{self.id}"
 
     def link(self) -> str:
-        return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
+        return message_link(self.guild_id, self.channel_id, self.message_id)
 
 
 @dataclass(frozen=True)
