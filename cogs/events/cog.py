@@ -21,7 +21,7 @@ from cogs.groups import api as groups
 from core.checks import FeatureGroup, is_manager
 from core.config import SettingSpec, yes_no
 from core.timeparse import to_local
-from core.ui import clip, plural, reply, send_pages, when_text
+from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -140,15 +140,12 @@ class EventsCog(commands.Cog):
         if not found:
             await reply(interaction, "No upcoming events. Plan one with `/event create`.")
             return
-        lines = [render.summary_line(e, await self.service.events.rsvps(e.id)) for e in found]
+        answers = await self.service.events.rsvps_of([e.id for e in found])
+        lines = [render.summary_line(e, answers[e.id]) for e in found]
         title = f"Upcoming events — {group_ref.name}" if group_ref else "Upcoming events"
         pages = [
-            discord.Embed(
-                title=title,
-                description="\n".join(lines[i : i + PER_PAGE]),
-                colour=discord.Colour.blurple(),
-            )
-            for i in range(0, len(lines), PER_PAGE)
+            discord.Embed(title=title, description="\n".join(page), colour=EMBED_COLOUR)
+            for page in chunk(lines, PER_PAGE)
         ]
         await send_pages(interaction, pages)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import discord
 
-from cogs.events.logic import STATUS_LABELS, Rsvp, format_offset
+from cogs.events.logic import STATUS_LABELS, Rsvp, format_offset, going_count
 from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import describe
 from cogs.events.views import RsvpButton
@@ -106,7 +106,7 @@ def reminder_text(event: Event) -> str:
 
 
 def summary_line(event: Event, rsvps: Sequence[Rsvp]) -> str:
-    going = sum(1 for r in rsvps if r.status == "going")
+    going = going_count(rsvps)
     maybe = sum(1 for r in rsvps if r.status == "maybe")
     limit = f"/{event.capacity}" if event.capacity else ""
     return (

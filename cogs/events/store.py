@@ -142,6 +142,21 @@ class EventStore:
         )
         return [_rsvp(r) for r in rows]
 
+    async def rsvps_of(self, event_ids: list[int]) -> dict[int, list[Rsvp]]:
+        """The answers of many events in one query (event id -> answers in order)."""
+        found: dict[int, list[Rsvp]] = {event_id: [] for event_id in event_ids}
+        if not event_ids:
+            return found
+        marks = ", ".join("?" for _ in event_ids)
+        rows = await self.store.fetchall(
+            "SELECT event_id, user_id, status, seq, display_name FROM event_rsvps"
+            f" WHERE event_id IN ({marks}) ORDER BY seq",
+            tuple(event_ids),
+        )
+        for row in rows:
+            found[row["event_id"]].append(_rsvp(row))
+        return found
+
     async def answer(
         self, event_id: int, user_id: int, status: str, name: str, now: float
     ) -> RsvpOutcome:
