@@ -22,10 +22,14 @@ class NotAllowed(UserError):
     """The user lacks the role or standing to do this."""
 
 
+FEATURE_NAMES = {"checkins": "Check-ins"}
+
+
 class FeatureDisabled(UserError):
     def __init__(self, feature: str) -> None:
+        label = FEATURE_NAMES.get(feature, feature.capitalize())
         super().__init__(
-            f"{feature.capitalize()} are **off** on this server. An admin can turn them on with "
+            f"{label} are **off** on this server. An admin can turn them on with "
             f"`/config feature feature:{feature} enabled:True`."
         )
         self.feature = feature

@@ -337,6 +337,35 @@ async def test_manager_approves_groups(guild, bot):
     assert [x for x in guild.roles() if x["name"] == "Chess"], r.text
 
 
+async def test_admin_may_do_everything_a_manager_may(guild, bot):
+    await create(guild.alice, "Knitting")
+    r = await guild.admin.slash("group edit", group="Knitting", description="By the admin")
+    assert "By the admin" in (await guild.dave.slash("group info", group="Knitting")).text, r.text
+    await guild.alice.slash("poll create", question="Next book?", options="Dune;Emma")
+    await guild.admin.slash("poll close", poll="Next book?")
+    poll = next(m for m in reversed(guild.messages(guild.general)) if "Next book?" in all_text(m))
+    assert "closed" in all_text(guild.message(int(poll["id"]))).lower()
+    await guild.alice.slash("event create", title="Picnic", when="friday 7pm")
+    await guild.admin.slash("event cancel", event="picnic")
+    assert "**Cancelled**" in all_text(guild.message(int(event_message(guild)["id"])))
+
+
+async def test_settings_survive_a_restart(guild, bot, start_bot):
+    await use_manager_role(guild)
+    await guild.admin.slash("config feature", feature="polls", enabled=False)
+    await guild.admin.slash("config timezone", zone="Asia/Tokyo")
+    await bot.close()
+    await start_bot()
+    r = await guild.alice.slash("poll list")
+    assert r.ephemeral and "**off**" in r.text
+    r = await guild.alice.slash("event create", title="Later", when="2026-12-03 18:30")
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert f"<t:{epoch(2026, 12, 3, 18, 30, tz=tokyo)}:F>" in r.text, r.text
+    await create(guild.alice, "Knitting")
+    r = await guild.manager.slash("group edit", group="Knitting", description="Managed")
+    assert "Managed" in (await guild.dave.slash("group info", group="Knitting")).text, r.text
+
+
 # -- the audit channel ---------------------------------------------------------------------
 
 
@@ -541,6 +570,20 @@ async def test_user_text_never_pings_everyone_or_roles(emulator, guild, bot, clo
     )
     assert seen >= 1
     event = await bot.store.fetchval("SELECT id FROM events")
+    message = event_message(guild)
+    await guild.bob.click(message, button_ids(message)["Going"])
+    for _ in range(48):  # hour by hour to Friday 18:01, past the 1h reminder
+        await clock.advance(HOUR)
+    await emulator.settle()
+    await emulator.settle()
+    reminders = [
+        d for d in requests_with(emulator, guild.bob.mention) if "T @" in str(d.get("content"))
+    ]
+    assert reminders, "no reminder mentioning the Going member"
+    for data in reminders:
+        mentions = data["allowed_mentions"]
+        assert not mentions.get("parse") and not mentions.get("roles"), data
+        assert [str(u) for u in mentions.get("users", [])] == [str(guild.bob.id)], data
     await guild.alice.slash("event cancel", event=str(event))
     assert_no_mass_pings(emulator, "T @")
 
