@@ -10,7 +10,7 @@ from cogs.events import render, scheduled
 from cogs.events.models import Event
 from cogs.events.recurrence import next_occurrence, rule_for
 from core.errors import UserError
-from core.timeparse import parse_offsets, parse_when, to_local
+from core.timeparse import parse_when, to_local
 from core.ui import clip, when_text
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ async def edit_event(
         await service.tell_promoted(updated, promoted)
     await service.arm(updated)
     await service.refresh_message(updated)
-    notes = await service._sync_scheduled(interaction.guild, updated)  # type: ignore[arg-type]
+    notes = await service.sync_scheduled(interaction.guild, updated)  # type: ignore[arg-type]
     if fields.keys() & {"title", "start_at", "end_at", "location", "voice_channel_id"}:
         await service.tell_attendees(updated, _change_text(event, updated))
     return updated, notes
@@ -73,7 +73,7 @@ async def _changed_fields(
             raise UserError("`capacity` must be 1 or more (0 removes the limit).")
         fields["capacity"] = options["capacity"] or None
     if options.get("remind") is not None:
-        fields["remind"] = ",".join(str(o) for o in parse_offsets(options["remind"]))
+        fields["remind"] = await service.remind_offsets(event.guild_id, options["remind"])
     return fields
 
 
@@ -119,7 +119,7 @@ async def _skip_occurrence(
     moved = await service.events.move_occurrence(event.id, start, start + event.duration)
     await service.arm(moved)
     await service.refresh_message(moved)
-    notes = await service._sync_scheduled(interaction.guild, moved)  # type: ignore[arg-type]
+    notes = await service.sync_scheduled(interaction.guild, moved)  # type: ignore[arg-type]
     await service.bot.audit(
         event.guild_id,
         f"Event occurrence cancelled: **{event.title}** on {when_text(event.start_at)} by {who}",

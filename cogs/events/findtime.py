@@ -181,15 +181,7 @@ class FindTimeFlow:
                 log.warning("find-time %s button disable failed: %s", poll.id, exc)
 
     async def _require_organiser(self, interaction: discord.Interaction, poll: FindTime) -> None:
-        from core.checks import is_manager
-
-        if interaction.user.id == poll.created_by:
-            return
-        if poll.group_id and await groups.is_leader(
-            self.bot.store, poll.group_id, interaction.user.id
-        ):
-            return
-        if not await is_manager(interaction):
+        if not await self.service.may_organise(interaction, poll.created_by, poll.group_id):
             raise NotAllowed(
                 "Only the poll's creator, its group's leaders or a manager can create the event."
             )

@@ -71,7 +71,7 @@ async def roll_over(service: EventService, job: Job) -> None:
     await service.refresh_message(moved)
     guild = service.bot.get_guild(event.guild_id)
     if guild is not None:
-        await service._sync_scheduled(guild, moved)
+        await service.sync_scheduled(guild, moved)
     log.info("event %s rolled over to %s", event.id, start)
 
 

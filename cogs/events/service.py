@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -118,35 +118,13 @@ class EventService:
     # -- create ---------------------------------------------------------------------------
 
     async def create(
-        self,
-        interaction: discord.Interaction,
-        *,
-        title: str,
-        when: str,
-        duration: str | None,
-        group_text: str | None,
-        where: str | None,
-        description: str | None,
-        repeat: str,
-        remind: str | None,
-        capacity: int | None,
+        self, interaction: discord.Interaction, **options: Any
     ) -> tuple[Event, list[str]]:
+        """`/event create`: `options` are `_draft`'s keyword arguments."""
         guild = interaction.guild
         if guild is None:
             raise GuildOnly()
-        draft = await self._draft(
-            interaction,
-            guild,
-            title,
-            when,
-            duration,
-            group_text,
-            where,
-            description,
-            repeat,
-            remind,
-            capacity,
-        )
+        draft = await self._draft(interaction, guild, **options)
         return await self.publish(guild, draft)
 
     async def publish(self, guild: discord.Guild, draft: EventDraft) -> tuple[Event, list[str]]:
@@ -166,7 +144,7 @@ class EventService:
         event = await self.events.update(
             event.id, message_id=message.id, channel_id=message.channel.id
         )
-        notes = await self._sync_scheduled(guild, event, create=True)
+        notes = await self.sync_scheduled(guild, event, create=True)
         await self.arm(event)
         return event, notes
 
@@ -174,6 +152,7 @@ class EventService:
         self,
         interaction: discord.Interaction,
         guild: discord.Guild,
+        *,
         title: str,
         when: str,
         duration: str | None,
@@ -222,7 +201,7 @@ class EventService:
             raise UserError("An event can last at most a week (`7d`).")
         return seconds
 
-    async def _sync_scheduled(
+    async def sync_scheduled(
         self, guild: discord.Guild, event: Event, *, create: bool = False
     ) -> list[str]:
         if create:
@@ -340,14 +319,19 @@ class EventService:
 
     # -- permissions ----------------------------------------------------------------------
 
-    async def require_organiser(self, interaction: discord.Interaction, event: Event) -> None:
+    async def may_organise(
+        self, interaction: discord.Interaction, created_by: int, group_id: int | None
+    ) -> bool:
+        """The creator, the group's leaders, or managers."""
         user_id = interaction.user.id
-        if user_id == event.created_by:
-            return
-        if event.group_id and await groups.is_leader(self.bot.store, event.group_id, user_id):
-            return
-        if await is_manager(interaction):
-            return
-        raise NotAllowed(
-            "Only the event's creator, its group's leaders and community managers can do that."
-        )
+        if user_id == created_by:
+            return True
+        if group_id and await groups.is_leader(self.bot.store, group_id, user_id):
+            return True
+        return await is_manager(interaction)
+
+    async def require_organiser(self, interaction: discord.Interaction, event: Event) -> None:
+        if not await self.may_organise(interaction, event.created_by, event.group_id):
+            raise NotAllowed(
+                "Only the event's creator, its group's leaders and community managers can do that."
+            )
