@@ -19,7 +19,6 @@ from core.scheduler import Job
 from .commands import PollCommands
 from .engine import ReactionEvent
 from .service import CLOSE_KIND, PollService
-from .updater import DEFAULT_EDIT_INTERVAL
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -28,9 +27,9 @@ log = logging.getLogger(__name__)
 
 
 class PollsCog(commands.Cog, name="Polls"):
-    def __init__(self, bot: HuddleBot, edit_interval: float = DEFAULT_EDIT_INTERVAL) -> None:
+    def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
-        self.service = PollService(bot, edit_interval)
+        self.service = PollService(bot)
         self.poll_commands = PollCommands(bot, self.service)
 
     async def cog_load(self) -> None:
@@ -42,14 +41,6 @@ class PollsCog(commands.Cog, name="Polls"):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.poll_commands.name)
         await self.service.stop()
-
-    @property
-    def edit_interval(self) -> float:
-        return self.service.editor.interval
-
-    @edit_interval.setter
-    def edit_interval(self, seconds: float) -> None:
-        self.service.editor.interval = seconds
 
     async def _close_job(self, job: Job) -> None:
         """Due (or overdue after downtime): a poll always closes."""

@@ -206,8 +206,12 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         closed = await self._visible(interaction, closed)
         title = f"Polls of {ref.name}" if ref else "Polls"
         embed = discord.Embed(title=clip(title, 256), colour=EMBED_COLOUR)
-        embed.add_field(name="Open", value=_lines(open_polls, "No open polls."), inline=False)
-        embed.add_field(name="Recently closed", value=_lines(closed, "None yet."), inline=False)
+        embed.add_field(
+            name="Open", value=render.list_text(open_polls, "No open polls."), inline=False
+        )
+        embed.add_field(
+            name="Recently closed", value=render.list_text(closed, "None yet."), inline=False
+        )
         await reply(interaction, embed=embed)
 
     @list_polls.autocomplete("group")
@@ -272,15 +276,3 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             raise NotAllowed(
                 f"Only the poll's creator, its group's leaders or community managers can {verb} it."
             )
-
-
-def _lines(polls: list[Poll], empty: str) -> str:
-    if not polls:
-        return empty
-    text = ""
-    for poll in polls:
-        line = render.list_line(poll) + "\n"
-        if len(text) + len(line) > 1000:
-            return text + f"…and {len(polls) - text.count(chr(10))} more"
-        text += line
-    return text

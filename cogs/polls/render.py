@@ -104,3 +104,16 @@ def list_line(poll: Poll) -> str:
         state = "closed"
     link = f"[{clip(poll.question, 80)}]({poll.link()})"
     return f"#{poll.id} {link} {('— ' + state) if state else ''}".rstrip()
+
+
+def list_text(polls: list[Poll], empty: str) -> str:
+    """One `list_line` per poll, within an embed field's room (…and N more)."""
+    if not polls:
+        return empty
+    text = ""
+    for poll in polls:
+        line = list_line(poll) + "\n"
+        if len(text) + len(line) > 1000:
+            return text + f"…and {len(polls) - text.count(chr(10))} more"
+        text += line
+    return text

@@ -166,13 +166,8 @@ class PollStore:
         )
         return [_poll(r) for r in rows]
 
-    async def open_polls(self, guild_id: int | None = None) -> list[Poll]:
-        sql = "SELECT * FROM polls WHERE status = 'open'"
-        params: tuple = ()
-        if guild_id is not None:
-            sql += " AND guild_id = ?"
-            params = (guild_id,)
-        rows = await self.store.fetchall(sql + " ORDER BY id", params)
+    async def open_polls(self) -> list[Poll]:
+        rows = await self.store.fetchall("SELECT * FROM polls WHERE status = 'open' ORDER BY id")
         return [_poll(r) for r in rows]
 
     async def listing(
