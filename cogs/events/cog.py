@@ -18,7 +18,7 @@ from cogs.events.logic import REPEATS, STATUS_LABELS
 from cogs.events.service import REMIND, ROLLOVER, EventService
 from cogs.events.views import FindTimeCreateButton, RsvpButton
 from cogs.groups import api as groups
-from core.checks import FeatureGroup, is_manager
+from core.checks import FeatureGroup
 from core.config import SettingSpec, yes_no
 from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
@@ -34,6 +34,7 @@ SETTINGS = (
     SettingSpec("events", "reminders.maybe", "Remind members who answered Maybe", False, yes_no),
 )
 PER_PAGE = 10
+member_groups = groups.group_autocomplete("member")
 
 
 @app_commands.guild_only()
@@ -78,14 +79,6 @@ class EventsCog(commands.Cog):
             )
         return choices
 
-    async def group_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await groups.group_choices(
-            self.bot.store, interaction.guild_id or 0, interaction.user.id, current,
-            "member", manager=await is_manager(interaction),
-        )  # fmt: skip
-
     # -- commands -------------------------------------------------------------------------
 
     @event.command(name="create")
@@ -101,7 +94,7 @@ class EventsCog(commands.Cog):
         capacity="How many can go; extra Going answers join a waitlist",
     )
     @app_commands.choices(repeat=[app_commands.Choice(name=r, value=r) for r in REPEATS])
-    @app_commands.autocomplete(group=group_autocomplete)
+    @app_commands.autocomplete(group=member_groups)
     async def create(
         self,
         interaction: discord.Interaction,
@@ -129,7 +122,7 @@ class EventsCog(commands.Cog):
 
     @event.command(name="list")
     @app_commands.describe(group="Only this group's events")
-    @app_commands.autocomplete(group=group_autocomplete)
+    @app_commands.autocomplete(group=member_groups)
     async def list_(self, interaction: discord.Interaction, group: str | None = None) -> None:
         """Upcoming events with how many are going."""
         guild_id = interaction.guild_id or 0
@@ -227,7 +220,7 @@ class EventsCog(commands.Cog):
 
     @event.command(name="export")
     @app_commands.describe(group="Only this group's events")
-    @app_commands.autocomplete(group=group_autocomplete)
+    @app_commands.autocomplete(group=member_groups)
     async def export(self, interaction: discord.Interaction, group: str | None = None) -> None:
         """Download upcoming events as an .ics calendar file."""
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -252,7 +245,7 @@ class EventsCog(commands.Cog):
         group="Ask a group (posted in the group's channel)",
         closes="When the poll closes: `12h`, `2d` or a time (default 24h, or before the first slot)",
     )
-    @app_commands.autocomplete(group=group_autocomplete)
+    @app_commands.autocomplete(group=member_groups)
     async def findtime(
         self,
         interaction: discord.Interaction,

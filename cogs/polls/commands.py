@@ -10,7 +10,7 @@ from discord import app_commands
 
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
-from core.checks import FeatureGroup, any_member, is_manager
+from core.checks import FeatureGroup, any_member, is_manager, require_bot_permissions
 from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import parse_moment
 from core.ui import EMBED_COLOUR, clip, plural, reply
@@ -37,6 +37,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     # -- /poll create ---------------------------------------------------------------------
 
     @app_commands.command(name="create", description="Post a poll members answer by reacting")
+    @app_commands.autocomplete(group=groups.group_autocomplete("member"))
     @app_commands.describe(
         question="What are you asking?",
         options="2–20 options separated by ; (e.g. Dune; Emma; Ulysses)",
@@ -66,7 +67,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         ref = await self._poll_group(interaction, group)
         closes_at = await self._closes_at(interaction, closes)
         target = self._target_channel(interaction, ref, channel)
-        self.service.check_can_post(target)
+        require_bot_permissions(target, f"post a poll in {target.mention}")
         if not target.permissions_for(member).send_messages:
             raise NotAllowed(f"You can't post in {target.mention}, so I won't post a poll there.")
         await interaction.response.defer(ephemeral=True)
@@ -78,15 +79,6 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         poll = await self.service.create(new, target)
         closing = f" It closes {render.when_text(closes_at)}." if closes_at else ""
         await reply(interaction, f"Poll #{poll.id} posted: {poll.link()}.{closing}")
-
-    @create.autocomplete("group")
-    async def _create_group(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await groups.group_choices(
-            self.bot.store, interaction.guild_id or 0, interaction.user.id, current,
-            "member", manager=await is_manager(interaction),
-        )  # fmt: skip
 
     async def _poll_group(
         self, interaction: discord.Interaction, text: str | None
@@ -197,6 +189,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     # -- /poll list -------------------------------------------------------------------------
 
     @app_commands.command(name="list", description="Open polls and recently closed ones")
+    @app_commands.autocomplete(group=groups.group_autocomplete("all"))
     @app_commands.describe(group="Only this group's polls")
     async def list_polls(self, interaction: discord.Interaction, group: str | None = None) -> None:
         guild_id = interaction.guild_id or 0
@@ -213,14 +206,6 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             name="Recently closed", value=render.list_text(closed, "None yet."), inline=False
         )
         await reply(interaction, embed=embed)
-
-    @list_polls.autocomplete("group")
-    async def _list_group(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await groups.group_choices(
-            self.bot.store, interaction.guild_id or 0, interaction.user.id, current, "all"
-        )
 
     async def _visible(self, interaction: discord.Interaction, polls: list[Poll]) -> list[Poll]:
         """Group polls live in private channels: list them to members and managers only."""

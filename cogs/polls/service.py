@@ -30,15 +30,6 @@ log = logging.getLogger(__name__)
 CLOSE_KIND = "poll.close"
 PAGE = 100  # Discord's maximum page size for reaction users
 
-# (attribute of discord.Permissions, name as Discord shows it)
-POSTING_PERMISSIONS = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
-    ("read_message_history", "Read Message History"),
-    ("add_reactions", "Add Reactions"),
-)
-
 
 class PollService:
     def __init__(self, bot: HuddleBot, edit_interval: float = DEFAULT_EDIT_INTERVAL) -> None:
@@ -116,14 +107,6 @@ class PollService:
             self.startup_done.set()
 
     # -- creating -------------------------------------------------------------------------
-
-    @staticmethod
-    def check_can_post(channel: discord.abc.GuildChannel | discord.Thread) -> None:
-        me = channel.guild.me
-        perms = channel.permissions_for(me)
-        for attr, name in POSTING_PERMISSIONS:
-            if not getattr(perms, attr):
-                raise BotMissingPermission(name, f"post a poll in {channel.mention}")
 
     async def create(self, new: NewPoll, channel: discord.abc.Messageable) -> Poll:
         """Post the poll and add its reactions; on any failure nothing is left behind."""
