@@ -35,6 +35,9 @@ async def send_reminder(service: EventService, job: Job) -> None:
     if event is None or not should_send_reminder(event.start_at, event.end_at, now):
         log.info("reminder job %s dropped (event gone, moved or over)", job.id)
         return
+    if not await service.bot.config.feature_enabled(event.guild_id, "events"):
+        log.info("reminder job %s dropped: events are off in guild %s", job.id, event.guild_id)
+        return  # an admin turned events off: no pings (as check-ins stop their prompts)
     wanted = (
         {"going", "maybe"}
         if await service.bot.config.get(event.guild_id, "reminders.maybe", False)

@@ -47,3 +47,27 @@ async def test_feature_off_and_audit_line(emulator, guild, bot):
     await bot.config.set_feature(guild.id, "events", False)
     off = await guild.alice.slash("event list")
     assert off.ephemeral and "**off**" in off.text
+
+
+async def test_no_reminders_while_events_are_off(guild, bot, clock):
+    """Turning events off silences their pings too, as check-ins stop posting prompts."""
+    created = await guild.alice.slash(
+        "event create", title="Quiet meetup", when="in 3 hours", remind="1h"
+    )
+    assert "Quiet meetup" in created.text or created.ephemeral
+    event = next(m for m in reversed(guild.messages(guild.general)) if m.get("embeds"))
+    going = next(
+        c["custom_id"]
+        for row in event["components"]
+        for c in row["components"]
+        if c.get("label") == "Going"
+    )
+    await guild.bob.click(event, going)
+    await guild.admin.slash("config feature", feature="events", enabled=False)
+    before = len(guild.messages(guild.general))
+    await clock.advance(2 * 3600 + 60)
+    assert not [
+        m
+        for m in guild.messages(guild.general)[before:]
+        if f"<@{guild.bob.id}>" in (m.get("content") or "")
+    ]
