@@ -16,7 +16,7 @@ from cogs.events.models import Event
 from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft, EventStore
 from cogs.groups import api as groups
-from core.checks import ensure_feature, is_manager
+from core.checks import POSTING_PERMISSIONS, ensure_feature, is_manager, require_bot_permissions
 from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
 from core.timeparse import get_zone, parse_duration, parse_offsets, parse_when, to_local
 from core.ui import clip, when_text
@@ -129,6 +129,11 @@ class EventService:
 
     async def publish(self, guild: discord.Guild, draft: EventDraft) -> tuple[Event, list[str]]:
         """Store the event, post its message, mirror it as a scheduled event, arm its jobs."""
+        require_bot_permissions(  # View Channel, Send Messages, Embed Links, named as Discord does
+            self.bot.get_channel(draft.channel_id or 0),
+            "post the event in that channel",
+            POSTING_PERMISSIONS[:3],
+        )
         event = await self.events.create(draft, self.bot.clock.now())
         try:
             message = await self.bot.get_partial_messageable(draft.channel_id or 0).send(
