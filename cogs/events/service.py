@@ -78,17 +78,14 @@ class EventService:
     ) -> groups.GroupRef | None:
         if not text:
             return None
-        group = await groups.resolve_group(self.bot.store, interaction.guild_id or 0, text)
-        if group.archived:
-            raise UserError(f"**{group.name}** is archived; restore it before planning events.")
-        user_id = interaction.user.id
-        if not await groups.is_member(self.bot.store, group.id, user_id) and not await is_manager(
-            interaction
-        ):
-            raise NotAllowed(
-                f"Only members of **{group.name}** can plan its events. Join it first."
-            )
-        return group
+        return await groups.resolve_group_to_use(
+            self.bot.store,
+            interaction.guild_id or 0,
+            text,
+            interaction.user.id,
+            manager=await is_manager(interaction),
+            action="plan its events",
+        )
 
     def place_for(
         self, guild: discord.Guild, where: str | None, group: groups.GroupRef | None

@@ -14,7 +14,7 @@ from discord import app_commands
 
 from cogs.groups.logic import slugify
 from core.checks import huddle, is_manager
-from core.errors import NotFound
+from core.errors import NotAllowed, NotFound, UserError
 from core.store import Store
 
 Scope = Literal["member", "leader", "joinable", "all"]
@@ -103,6 +103,20 @@ async def resolve_group(store: Store, guild_id: int, text: str) -> GroupRef:
     group = await find_group(store, guild_id, text)
     if group is None or group.status == "pending":
         raise NotFound(f"There is no group called `{text}`. `/group list` shows them all.")
+    return group
+
+
+async def resolve_group_to_use(
+    store: Store, guild_id: int, text: str, user_id: int, *, manager: bool, action: str
+) -> GroupRef:
+    """The group another feature acts for (a group poll, a group event): it must exist, not
+    be archived, and the user must be a member or a manager. `action` completes the
+    sentences "restore it before …" and "Only members of X can …"."""
+    group = await resolve_group(store, guild_id, text)
+    if group.archived:
+        raise UserError(f"**{group.name}** is archived; restore it before you {action}.")
+    if not manager and not await is_member(store, group.id, user_id):
+        raise NotAllowed(f"Only members of **{group.name}** can {action}. Join it first.")
     return group
 
 

@@ -85,14 +85,14 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     ) -> GroupRef | None:
         if not text:
             return None
-        ref = await groups.resolve_group(self.bot.store, interaction.guild_id or 0, text)
-        if ref.archived:
-            raise UserError(f"**{ref.name}** is archived; restore it before polling its members.")
-        if not await groups.is_member(self.bot.store, ref.id, interaction.user.id) and not (
-            await is_manager(interaction)
-        ):
-            raise NotAllowed(f"Only members of **{ref.name}** can start a poll for it.")
-        return ref
+        return await groups.resolve_group_to_use(
+            self.bot.store,
+            interaction.guild_id or 0,
+            text,
+            interaction.user.id,
+            manager=await is_manager(interaction),
+            action="start a poll for it",
+        )
 
     async def _closes_at(self, interaction: discord.Interaction, text: str | None) -> float | None:
         if not text or not text.strip():
