@@ -17,8 +17,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from core.clock import Clock
+from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
-from core.errors import UserError
+from core.errors import FeatureUnavailable, UserError
 from core.scheduler import Scheduler
 from core.settings import Settings
 from core.store import Store
@@ -78,6 +79,7 @@ class HuddleBot(commands.AutoShardedBot):
         self.config = GuildConfig(self.store)
         self.prefs = UserPrefs(self.store)
         self.scheduler = Scheduler(self.store, self.clock)
+        self.components = ComponentRouter(self)
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
         self.synced_commands = False
 
@@ -85,6 +87,9 @@ class HuddleBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await self.store.open()
+        # One DynamicItem and one modal listener route every persistent component.
+        self.add_dynamic_items(RoutedButton)
+        self.add_listener(self.components.on_interaction, "on_interaction")
         for name in self.extensions_to_load:
             await self.load_extension(name)
         await self.sync_commands_if_changed()
@@ -166,6 +171,14 @@ class HuddleBot(commands.AutoShardedBot):
             log.warning("could not deliver an error reply to interaction %s", interaction.id)
 
     # -- helpers for features -----------------------------------------------------------
+
+    def feature_cog(self, feature: str) -> commands.Cog:
+        """The loaded cog of a feature. Every feature cog is named after its feature
+        (`name="Groups"`, `"Checkins"`, `"Polls"`, `"Events"`, …): the one lookup scheme."""
+        cog = self.get_cog(feature.capitalize())
+        if cog is None:
+            raise FeatureUnavailable(feature)
+        return cog
 
     async def audit(self, guild_id: int, text: str) -> None:
         """One line in the server's audit-log channel, if one is set. Never raises."""

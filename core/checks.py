@@ -20,6 +20,13 @@ def huddle(interaction: discord.Interaction) -> HuddleBot:
     return interaction.client  # type: ignore[return-value]
 
 
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The server an interaction happened in; refuses DMs. The one way features get it."""
+    if interaction.guild_id is None:
+        raise GuildOnly()
+    return interaction.guild_id
+
+
 def is_admin(member: discord.abc.User | discord.Member | None) -> bool:
     """Manage Server, Administrator, or the server owner."""
     if not isinstance(member, discord.Member):
@@ -126,6 +133,7 @@ __all__: list[Any] = [
     "any_member",
     "ensure_feature",
     "feature",
+    "guild_id_of",
     "huddle",
     "is_admin",
     "is_manager",

@@ -62,6 +62,11 @@ class GuildConfig:
     def register(self, spec: SettingSpec) -> None:
         self.specs[spec.key] = spec
 
+    def unregister(self, *specs: SettingSpec) -> None:
+        """Forget settings a feature registered (its cog is unloading); values stay stored."""
+        for spec in specs:
+            self.specs.pop(spec.key, None)
+
     async def get(self, guild_id: int, key: str, default: Any = None) -> Any:
         cache_key = (guild_id, key)
         if cache_key not in self._cache:

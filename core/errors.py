@@ -1,5 +1,7 @@
-"""Errors a user can cause. Raise them anywhere under a command; the central handler
-(`core.bot.HuddleBot.on_app_command_error`) answers them ephemerally in plain words."""
+"""Errors a user can cause. Raise them anywhere under a command, a button or a modal; the
+central handler (`core.bot.HuddleBot.handle_interaction_error`, reached from the command
+tree's `on_error` and from `core.components.ComponentRouter`) answers them ephemerally in
+plain words."""
 
 from __future__ import annotations
 
@@ -44,6 +46,14 @@ class BotMissingPermission(UserError):
             f"A server admin can grant it to my role in Server Settings → Roles."
         )
         self.permission = permission
+
+
+class FeatureUnavailable(UserError):
+    """A feature's extension is not loaded (being reloaded, or left out of the bot)."""
+
+    def __init__(self, feature: str) -> None:
+        super().__init__(f"{feature.capitalize()} aren't available right now. Try again shortly.")
+        self.feature = feature
 
 
 class GuildOnly(UserError):

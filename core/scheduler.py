@@ -58,6 +58,12 @@ class Scheduler:
     def register(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
 
+    def unregister(self, *kinds: str) -> None:
+        """Forget handlers (a cog unloading). Their jobs stay in the table and run once a
+        handler is registered again; until then a due one is retried like a failure."""
+        for kind in kinds:
+            self._handlers.pop(kind, None)
+
     async def schedule(
         self,
         kind: str,
