@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.clock import Clock
-from core.store import Store
+from core.store import Store, Tx
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,11 @@ class Scheduler:
         guild_id: int | None = None,
         *,
         key: str | None = None,
+        tx: Tx | None = None,
     ) -> int:
-        job_id = await self.store.insert(
+        """`tx`: insert inside that open transaction, so the job commits (or not) with the
+        caller's other writes."""
+        job_id = await (tx or self.store).insert(
             "INSERT INTO jobs (guild_id, kind, key, due_at, asked_for, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
