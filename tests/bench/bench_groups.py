@@ -26,9 +26,9 @@ from cogs.groups import render
 from cogs.groups.api import group_choices
 from cogs.groups.store import GroupStore
 from core.clock import FakeClock
-from tests.e2e.test_groups_support import create
 from tests.emulator import Emulator
 from tests.emulator.harness import start_bot, stop_bot
+from tests.support.groups import create
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback$"
 CREATED_BY_COMMAND = 20  # real roles/channels; the rest are rows (250 roles is Discord's cap)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.test_checkins_flow import (
+from tests.support.checkins import (
     DAY,
     HOUR,
     book_club,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_checkins_flow import (
+from tests.support.checkins import (
     DAY,
     HOUR,
     bot_messages,
@@ -15,7 +15,7 @@ from tests.e2e.test_checkins_flow import (
     prompts,
     summaries,
 )
-from tests.e2e.test_groups_support import create
+from tests.support.groups import create
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.checkins")
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.test_checkins_flow import button_id as checkin_button_id
-from tests.e2e.test_events_flow import button_ids, event_message
-from tests.e2e.test_groups_support import create
+from tests.support.checkins import button_id as checkin_button_id
+from tests.support.events import button_ids, event_message
+from tests.support.groups import create
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUR = 3600

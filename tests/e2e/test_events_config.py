@@ -3,7 +3,7 @@ capacity edits; the feature switched off; the audit line for a cancelled event."
 
 from __future__ import annotations
 
-from tests.e2e.test_events_flow import button_ids, embed_text, event_message, pinged
+from tests.support.events import button_ids, embed_text, event_message, pinged
 
 
 async def test_config_defaults_dm_and_maybe(emulator, guild, bot, clock):

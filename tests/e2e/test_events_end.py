@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.test_events_flow import button_ids, embed_text, event_message
+from tests.support.events import button_ids, embed_text, event_message
 
 
 def disabled(message: dict) -> list[bool]:

@@ -5,40 +5,7 @@ from __future__ import annotations
 
 import re
 
-
-def event_message(guild, channel=None) -> dict:
-    """The latest bot message with RSVP buttons."""
-    for message in reversed(guild.messages(channel or guild.general)):
-        if any("huddle:rsvp:" in str(row) for row in message.get("components") or []):
-            return message
-    raise AssertionError("no event message")
-
-
-def button_ids(message: dict) -> dict[str, str]:
-    ids = {}
-    for row in message["components"]:
-        for button in row["components"]:
-            ids[button["label"]] = button["custom_id"]
-    return ids
-
-
-def pinged(emulator, needle: str) -> list[list[str]]:
-    """allowed_mentions.users of each message the bot posted containing `needle`."""
-    bodies = [r.json for r in emulator.find_requests("POST", r"/channels/\d+/messages$")]
-    return [
-        [str(u) for u in (b.get("allowed_mentions") or {}).get("users", [])]
-        for b in bodies
-        if b and needle in (b.get("content") or "")
-    ]
-
-
-def embed_text(message: dict) -> str:
-    parts = [message.get("content") or ""]
-    for embed in message.get("embeds") or []:
-        parts += [embed.get("title") or "", embed.get("description") or ""]
-        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
-        parts.append((embed.get("footer") or {}).get("text") or "")
-    return "\n".join(parts)
+from tests.support.events import button_ids, embed_text, event_message, pinged
 
 
 async def test_create_rsvp_remind_edit_cancel(emulator, guild, bot, clock):

@@ -8,30 +8,14 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from tests.e2e.test_events_flow import button_ids, embed_text, event_message, pinged
-
-
-async def new_channel(emulator, guild, name: str, kind: int) -> int:
-    channel = emulator.new_channel(emulator.world.guilds[guild.id], name, kind)
-    await emulator.dispatch("CHANNEL_CREATE", channel)
-    await emulator.settle()
-    return int(channel["id"])
-
-
-async def make_group(
-    bot, guild, name: str, channel_id: int, voice_id: int | None, leader, members
-) -> int:
-    group_id = await bot.store.insert(
-        "INSERT INTO groups (guild_id, name, name_key, channel_id, voice_channel_id, created_by, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, 0)",
-        (guild.id, name, name.casefold(), channel_id, voice_id, leader.id),
-    )
-    for user in [leader, *members]:
-        await bot.store.execute(
-            "INSERT INTO group_members (guild_id, group_id, user_id, is_leader, joined_at) VALUES (?, ?, ?, ?, 0)",
-            (guild.id, group_id, user.id, int(user is leader)),
-        )
-    return group_id
+from tests.support.events import (
+    button_ids,
+    embed_text,
+    event_message,
+    make_group,
+    new_channel,
+    pinged,
+)
 
 
 async def test_capacity_waitlist_and_promotion_by_dm(emulator, guild, bot):

@@ -8,8 +8,14 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from tests.e2e.test_events_flow import button_ids, embed_text, event_message, pinged
-from tests.e2e.test_events_more import make_group, new_channel
+from tests.support.events import (
+    button_ids,
+    embed_text,
+    event_message,
+    make_group,
+    new_channel,
+    pinged,
+)
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # a Tuesday
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_groups_support import create, overwrite
 from tests.emulator import permissions as perms
+from tests.support.groups import create, overwrite
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_groups_support import create, group_id
+from tests.support.groups import create, group_id
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.e2e.polls_support import fast_edits
+from tests.support.polls import fast_edits
 
 
 def text_of(message: dict) -> str:

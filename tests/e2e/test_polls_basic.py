@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.polls_support import (
+from tests.support.polls import (
     A,
     B,
     C,

@@ -10,8 +10,8 @@ import random
 import pytest
 
 from cogs.polls import logic
-from tests.e2e.polls_support import fast_edits, last_poll, poll_text, quiet
 from tests.emulator.rest.reactions import add_reaction, remove_reaction
+from tests.support.polls import fast_edits, last_poll, poll_text, quiet
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.polls")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.polls_support import A, B, fast_edits, last_poll, poll_text, quiet
+from tests.support.polls import A, B, fast_edits, last_poll, poll_text, quiet
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.polls")
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from tests.e2e.polls_support import A, B, C, D, fast_edits, make_group, poll_count, quiet
 from tests.emulator import permissions as perms
 from tests.emulator.replies import flatten
+from tests.support.polls import A, B, C, D, fast_edits, make_group, poll_count, quiet
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.polls")
 

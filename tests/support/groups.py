@@ -1,4 +1,4 @@
-"""Helpers for the groups e2e tests (no tests here).
+"""Helpers for the groups tests.
 
 `UserHandle.slash(name, **options)` can't take an option called `name` (it clashes with
 its own first parameter), and `/group create` and `/group edit` have one; `slash` below

@@ -1,4 +1,4 @@
-"""Shared helpers for the polls e2e tests."""
+"""Helpers for the polls tests."""
 
 from __future__ import annotations
 
