@@ -11,9 +11,9 @@ from discord.ext import commands
 
 from cogs.admin import logic
 from cogs.admin.help import help_embed
-from core.checks import is_admin
+from core.checks import guild_id_of, is_admin
 from core.config import FEATURES
-from core.errors import GuildOnly, NotAllowed
+from core.errors import NotAllowed
 from core.timeparse import get_zone, suggest_zones
 from core.ui import EMBED_COLOUR, reply
 
@@ -59,15 +59,14 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         self.bot = bot
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.guild is None:
-            raise GuildOnly()
+        guild_id_of(interaction)  # refuses DMs
         if not is_admin(interaction.user):
             raise NotAllowed("Only admins (Manage Server) can change Huddle's configuration.")
         return True
 
     @app_commands.command(name="show", description="Show every Huddle setting for this server")
     async def show(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, embed=await self._settings_embed(interaction.guild_id or 0))
+        await reply(interaction, embed=await self._settings_embed(guild_id_of(interaction)))
 
     async def _settings_embed(self, guild_id: int) -> discord.Embed:
         values = await self.bot.config.all(guild_id)
@@ -88,14 +87,14 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
     async def feature(
         self, interaction: discord.Interaction, feature: app_commands.Choice[str], enabled: bool
     ) -> None:
-        await self.bot.config.set_feature(interaction.guild_id or 0, feature.value, enabled)
+        await self.bot.config.set_feature(guild_id_of(interaction), feature.value, enabled)
         state = "on" if enabled else "**off**"
         await reply(interaction, f"{logic.FEATURE_LABELS[feature.value]} are now {state} here.")
 
     @app_commands.command(name="manager-role", description="Set the community-manager role")
     @app_commands.describe(role="Members with this role guide and manage every group")
     async def manager_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        await self.bot.config.set(interaction.guild_id or 0, "manager_role", role.id)
+        await self.bot.config.set(guild_id_of(interaction), "manager_role", role.id)
         await reply(interaction, f"Community managers are now members with {role.mention}.")
 
     @app_commands.command(name="groups", description="Group settings: who creates, sizes, category")
@@ -118,7 +117,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         max_size: app_commands.Range[int, 2, 1000] | None = None,
         max_per_member: app_commands.Range[int, 1, 100] | None = None,
     ) -> None:
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         creation_value = creation.value if creation else None
         current_role = await self.bot.config.get(guild_id, "groups.creator_role")
         logic.validate_creation(
@@ -139,7 +138,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
     @app_commands.describe(zone="An IANA time zone such as Europe/Berlin")
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
         tz = get_zone(zone)
-        await self.bot.config.set(interaction.guild_id or 0, "timezone", tz.key)
+        await self.bot.config.set(guild_id_of(interaction), "timezone", tz.key)
         await reply(interaction, f"The server's time zone is now **{tz.key}**.")
 
     @timezone.autocomplete("zone")
@@ -155,7 +154,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         interaction: discord.Interaction,
         channel: app_commands.Transform[discord.abc.Snowflake, TextChannelOption],
     ) -> None:
-        await self.bot.config.set(interaction.guild_id or 0, "log_channel", channel.id)
+        await self.bot.config.set(guild_id_of(interaction), "log_channel", channel.id)
         await reply(interaction, f"Audit lines now go to <#{channel.id}>.")
 
     @app_commands.command(name="reminders", description="Default event reminders")
@@ -181,7 +180,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
 
     async def _apply(self, interaction: discord.Interaction, changes: dict[str, object]) -> None:
         """Store the options that were given; with none, show the current values."""
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         given = {k: v for k, v in changes.items() if v is not None}
         for key, value in given.items():
             await self.bot.config.set(guild_id, key, value)
@@ -198,7 +197,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         return f"**{spec.label}:** {spec.show(value)}"
 
 
-class AdminCog(commands.Cog):
+class AdminCog(commands.Cog, name="Admin"):
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
         self.config_commands = ConfigCommands(bot)

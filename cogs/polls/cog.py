@@ -1,5 +1,5 @@
 """The Discord adapter for polls: the `/poll` commands, the reaction listeners, the
-close job and start-up reconcile.
+close job (jobs.py) and start-up reconcile.
 
 Reactions on a closed poll are left alone (they stay as a record) and are not counted.
 """
@@ -14,11 +14,10 @@ import discord
 from discord.ext import commands
 from discord.message import convert_emoji_reaction
 
-from core.scheduler import Job
-
-from .commands import PollCommands
-from .engine import ReactionEvent
-from .service import CLOSE_KIND, PollService
+from cogs.polls.commands import PollCommands
+from cogs.polls.engine import ReactionEvent
+from cogs.polls.jobs import PollJobs
+from cogs.polls.service import PollService
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -31,21 +30,19 @@ class PollsCog(commands.Cog, name="Polls"):
         self.bot = bot
         self.service = PollService(bot)
         self.poll_commands = PollCommands(bot, self.service)
+        self.jobs = PollJobs(self.service)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.poll_commands)
-        self.bot.scheduler.register(CLOSE_KIND, self._close_job)
+        self.jobs.register()
         await self.service.load()
         self.service.spawn(self.service.startup(), name="huddle-poll-startup")
 
     async def cog_unload(self) -> None:
+        """Undo cog_load: the commands, the job handlers, the background work."""
         self.bot.tree.remove_command(self.poll_commands.name)
+        self.jobs.unregister()
         await self.service.stop()
-
-    async def _close_job(self, job: Job) -> None:
-        """Due (or overdue after downtime): a poll always closes."""
-        await self.service.startup_done.wait()
-        await self.service.close(int(job.payload["poll_id"]))
 
     # -- reactions ----------------------------------------------------------------------
 

@@ -10,18 +10,22 @@ from discord import app_commands
 
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
-from core.checks import FeatureGroup, any_member, is_manager, require_bot_permissions
+from cogs.polls import logic, render
+from cogs.polls.store import NewPoll, Poll
+from core.checks import (
+    FeatureGroup,
+    any_member,
+    guild_id_of,
+    is_manager,
+    require_bot_permissions,
+)
 from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import parse_moment
 from core.ui import EMBED_COLOUR, clip, plural, reply
 
-from . import logic, render
-from .store import NewPoll, Poll
-
 if TYPE_CHECKING:
+    from cogs.polls.service import PollService
     from core.bot import HuddleBot
-
-    from .service import PollService
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +91,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             return None
         return await groups.resolve_group_to_use(
             self.bot.store,
-            interaction.guild_id or 0,
+            guild_id_of(interaction),
             text,
             interaction.user.id,
             manager=await is_manager(interaction),
@@ -99,7 +103,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             return None
         now = self.bot.clock.now()
         zone = await self.bot.prefs.get(interaction.user.id, "timezone")
-        zone = zone or await self.bot.config.server_timezone(interaction.guild_id or 0)
+        zone = zone or await self.bot.config.server_timezone(guild_id_of(interaction))
         moment = parse_moment(text, zone, now)
         if moment <= now:
             raise UserError(
@@ -192,7 +196,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     @app_commands.autocomplete(group=groups.group_autocomplete("all"))
     @app_commands.describe(group="Only this group's polls")
     async def list_polls(self, interaction: discord.Interaction, group: str | None = None) -> None:
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
         open_polls, closed = await self.service.polls.listing(guild_id, ref.id if ref else None)
         open_polls = await self._visible(interaction, open_polls)
@@ -228,7 +232,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     async def _poll_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        polls = await self.service.polls.search(interaction.guild_id or 0, current)
+        polls = await self.service.polls.search(guild_id_of(interaction), current)
         return [
             app_commands.Choice(
                 name=clip(p.question + ("" if p.is_open else " (closed)"), 100), value=str(p.id)
@@ -237,7 +241,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         ]
 
     async def _resolve(self, interaction: discord.Interaction, text: str) -> Poll:
-        found = await self.service.polls.find(interaction.guild_id or 0, text)
+        found = await self.service.polls.find(guild_id_of(interaction), text)
         if found is None:
             raise NotFound(f"There is no poll `{clip(text, 80)}`. `/poll list` shows the polls.")
         return found

@@ -19,9 +19,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from . import logic
-from .logic import Outcome, Votes
-from .store import Poll, PollStore
+from cogs.polls import logic
+from cogs.polls.logic import Outcome, Votes
+from cogs.polls.store import Poll, PollStore
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.errors import UserError
 from core.letters import MAX_LETTERS, letter, letter_index, split_list
@@ -28,11 +29,16 @@ emoji_option = letter_index  # (emoji, option_count) -> the option, or None
 
 def parse_options(text: str) -> list[str]:
     """`A; B; C` -> ["A", "B", "C"]; raises UserError stating the rule when it isn't met."""
+    return check_options(split_list(text))
+
+
+def check_options(parts: list[str]) -> list[str]:
+    """Stripped option texts, 2–20, none empty, none twice, none too long."""
+    parts = [part.strip() for part in parts]
     rule = (
         f"Give {MIN_OPTIONS}–{MAX_OPTIONS} options separated by `;`, "
         "for example `options: Dune; Emma; Ulysses`."
     )
-    parts = split_list(text)
     if len(parts) < MIN_OPTIONS or len(parts) > MAX_OPTIONS:
         raise UserError(f"You gave {len(parts)} option(s). {rule}")
     if any(not p for p in parts):
@@ -183,6 +189,15 @@ def winners(counts: list[int]) -> list[int]:
     """Options with the most votes (several = a tie); empty when nobody voted."""
     best = max(counts, default=0)
     return [i for i, c in enumerate(counts) if c == best] if best > 0 else []
+
+
+def closing_report(options: list[str], counts: list[int]) -> dict[str, Any]:
+    """What a closed poll tells whoever waits for it: `tally` (option text -> votes) and
+    `winners` (option texts with the most votes; several = a tie, none = no votes)."""
+    return {
+        "tally": dict(zip(options, counts, strict=True)),
+        "winners": [options[i] for i in winners(counts)],
+    }
 
 
 def voters(votes: Mapping[int, Iterable[int]]) -> int:

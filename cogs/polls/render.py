@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import discord
 
+from cogs.polls import logic
+from cogs.polls.store import Poll
 from core.ui import EMBED_COLOUR, bar, clip, plural, when_text
-
-from . import logic
-from .store import Poll
 
 CLOSED_COLOUR = discord.Colour.dark_grey()
 # An open poll's message never uses the word "closed" (that word marks a closed poll).

@@ -14,20 +14,20 @@ import discord
 from discord.message import convert_emoji_reaction
 
 from cogs.groups import api as groups
+from cogs.polls import logic, render
+from cogs.polls.engine import PollRuntime, Removal, Snapshot, VoteEngine
+from cogs.polls.jobs import CLOSE_KIND
+from cogs.polls.store import NewPoll, Poll, PollStore
+from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 from core.errors import BotMissingPermission
+from core.store import Tx
 from core.ui import NO_PINGS
-
-from . import logic, render
-from .engine import PollRuntime, Removal, Snapshot, VoteEngine
-from .store import NewPoll, Poll, PollStore
-from .updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
 
 log = logging.getLogger(__name__)
 
-CLOSE_KIND = "poll.close"
 PAGE = 100  # Discord's maximum page size for reaction users
 
 
@@ -213,7 +213,7 @@ class PollService:
         async with runtime.lock:
             if not message_gone:
                 message_gone = await self._final_reconcile(runtime)
-            if not await self.polls.mark_closed(poll_id, self.bot.clock.now()):
+            if not await self._mark_closed(poll):
                 return None
             self.engine.untrack(poll_id)
         self.editor.forget(poll_id)
@@ -229,6 +229,21 @@ class PollService:
             f"{render.outcome_text(closed, counts)}",
         )
         return closed
+
+    async def _mark_closed(self, poll: Poll) -> bool:
+        """Closed state and, in the same transaction, the job another feature asked to
+        run at close (`on_close`), carrying the final tally. False if already closed."""
+        now = self.bot.clock.now()
+        if poll.on_close is None:
+            return await self.polls.mark_closed(poll.id, now)
+        kind, payload = poll.on_close
+        counts, _ = await self.summary(poll)
+        report = {"poll_id": poll.id, **logic.closing_report(poll.options, counts)}
+
+        async def schedule_on_close(tx: Tx) -> None:
+            await self.bot.scheduler.schedule(kind, now, payload | report, poll.guild_id, tx=tx)
+
+        return await self.polls.mark_closed(poll.id, now, also=schedule_on_close)
 
     async def _final_reconcile(self, runtime: PollRuntime) -> bool:
         """True if the message is gone."""

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from core.store import Store
+from cogs.polls.logic import Key, Rules, Votes
+from core.store import Store, Tx
 from core.ui import message_link
 
-from .logic import Key, Rules, Votes
+OnClose = tuple[str, dict[str, Any]]  # (scheduler job kind, payload) to run at close
 
 _POLL_NUMBER = re.compile(r"^(?:poll\s*)?#?\s*(\d+)$", re.IGNORECASE)
 
@@ -33,6 +35,7 @@ class Poll:
     closes_at: float | None
     created_at: float
     closed_at: float | None
+    on_close: OnClose | None = None
 
     @property
     def rules(self) -> Rules:
@@ -62,6 +65,21 @@ class NewPoll:
     max_choices: int | None
     hide_results: bool
     closes_at: float | None
+    on_close: OnClose | None = None
+
+
+def _on_close_json(on_close: OnClose | None) -> str | None:
+    if on_close is None:
+        return None
+    kind, payload = on_close
+    return json.dumps({"kind": kind, "payload": payload})
+
+
+def _on_close(text: str | None) -> OnClose | None:
+    if text is None:
+        return None
+    stored = json.loads(text)
+    return stored["kind"], stored["payload"]
 
 
 def _poll(row: sqlite3.Row) -> Poll:
@@ -81,6 +99,7 @@ def _poll(row: sqlite3.Row) -> Poll:
         closes_at=row["closes_at"],
         created_at=row["created_at"],
         closed_at=row["closed_at"],
+        on_close=_on_close(row["on_close"]),
     )
 
 
@@ -94,12 +113,12 @@ class PollStore:
         """A poll row before its message exists; `activate` or `discard` it next."""
         return await self.store.insert(
             "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
-            " multiple, max_choices, hide_results, closes_at, created_at, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            " multiple, max_choices, hide_results, closes_at, created_at, on_close, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
             (
                 new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
                 json.dumps(new.options), int(new.multiple), new.max_choices,
-                int(new.hide_results), new.closes_at, now,
+                int(new.hide_results), new.closes_at, now, _on_close_json(new.on_close),
             ),
         )  # fmt: skip
 
@@ -187,13 +206,21 @@ class PollStore:
         )
         return [_poll(r) for r in open_rows], [_poll(r) for r in closed_rows]
 
-    async def mark_closed(self, poll_id: int, now: float) -> bool:
-        """Open -> closed; False if it was already closed."""
-        changed = await self.store.execute(
-            "UPDATE polls SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-            (now, poll_id),
-        )
-        return changed > 0
+    async def mark_closed(
+        self, poll_id: int, now: float, also: Callable[[Tx], Awaitable[object]] | None = None
+    ) -> bool:
+        """Open -> closed; False if it was already closed. `also` runs in the same
+        transaction (the on_close job is scheduled there, so a crash can't lose it)."""
+        async with self.store.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE polls SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+                (now, poll_id),
+            )
+            if cursor.rowcount == 0:
+                return False
+            if also is not None:
+                await also(tx)
+        return True
 
     # -- votes ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from .engine import Removal
+from cogs.polls.engine import Removal
 
 if TYPE_CHECKING:
     from core.clock import Clock

@@ -1,0 +1,124 @@
+"""The polls feature's public face: the only polls module other features import.
+
+Another feature (cycles, say) creates a poll for a group, reads its result, or closes it.
+To hear when a poll closes, however it closes (its deadline, `/poll close`, its message
+deleted, `close_poll`), pass `on_close=(job_kind, payload)` when creating it: polls then
+schedules that job, due at once, with `payload | {"poll_id", "tally", "winners"}`, in the
+same transaction that marks the poll closed. The job is as durable as any other.
+
+Every function takes the bot and finds the polls service through `bot.feature_cog("polls")`
+(raises `FeatureUnavailable` while polls is not loaded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cogs.groups import api as groups
+from cogs.polls import logic
+from cogs.polls.store import NewPoll, Poll
+from core.errors import NotFound, UserError
+
+if TYPE_CHECKING:
+    from cogs.polls.service import PollService
+    from core.bot import HuddleBot
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """A poll as a reader sees it: counts per option (in option order), winners (the
+    options with the most votes; several = a tie, none = no votes yet)."""
+
+    poll_id: int
+    question: str
+    options: list[str]
+    counts: list[int]
+    winners: list[str]
+    closed: bool
+    link: str
+
+    @property
+    def tally(self) -> dict[str, int]:
+        return dict(zip(self.options, self.counts, strict=True))
+
+
+def _service(bot: HuddleBot) -> PollService:
+    return bot.feature_cog("polls").service  # type: ignore[attr-defined]
+
+
+async def create_poll(
+    bot: HuddleBot,
+    group_id: int,
+    question: str,
+    options: Sequence[str],
+    *,
+    creator_id: int,
+    channel_id: int | None = None,
+    multiple: bool = False,
+    max_choices: int | None = None,
+    closes_at: float | None = None,
+    hide_results: bool = False,
+    on_close: tuple[str, dict[str, Any]] | None = None,
+) -> PollResult:
+    """Post a poll only the group's members may vote in, in `channel_id` (default: the
+    group's channel). The same rules as `/poll create` apply (2–20 distinct options,
+    `max_choices` implies `multiple`); a broken rule raises `UserError`. `closes_at` is UTC
+    epoch seconds (None: closed by hand or `close_poll`)."""
+    group = await groups.get_group(bot.store, group_id)
+    if group is None:
+        raise NotFound(f"There is no group #{group_id}.")
+    channel_id = channel_id or _group_channel(group)
+    texts = logic.check_options(list(options))
+    rules = logic.check_choices(len(texts), multiple or None, max_choices)
+    new = NewPoll(
+        guild_id=group.guild_id, channel_id=channel_id, group_id=group.id,
+        creator_id=creator_id, question=logic.check_question(question),
+        options=texts, multiple=rules.multiple,
+        max_choices=rules.max_choices, hide_results=hide_results, closes_at=closes_at,
+        on_close=on_close,
+    )  # fmt: skip
+    channel = bot.get_partial_messageable(channel_id, guild_id=group.guild_id)
+    poll = await _service(bot).create(new, channel)
+    return await _result(_service(bot), poll)
+
+
+def _group_channel(group: groups.GroupRef) -> int:
+    if not group.channel_id or group.broken:
+        raise UserError(
+            f"**{group.name}** has no working channel; a leader can fix it with `/group repair`."
+        )
+    return group.channel_id
+
+
+async def poll_result(bot: HuddleBot, poll_id: int) -> PollResult | None:
+    """The poll's options, counts, winners and whether it is closed; None if there is no
+    such poll. Hidden results are not hidden here: the caller decides who sees them."""
+    service = _service(bot)
+    poll = await service.polls.get(poll_id)
+    if poll is None or poll.status == "pending":
+        return None
+    return await _result(service, poll)
+
+
+async def close_poll(bot: HuddleBot, poll_id: int) -> PollResult | None:
+    """Close the poll now, as `/poll close` does (final recount, closed message,
+    announcement, audit line, on_close job). None if there is no such poll; an already
+    closed poll is left as it is and its result returned."""
+    await _service(bot).close(poll_id)
+    return await poll_result(bot, poll_id)
+
+
+async def _result(service: PollService, poll: Poll) -> PollResult:
+    counts, _ = await service.summary(poll)
+    report = logic.closing_report(poll.options, counts)
+    return PollResult(
+        poll_id=poll.id,
+        question=poll.question,
+        options=list(poll.options),
+        counts=counts,
+        winners=report["winners"],
+        closed=not poll.is_open,
+        link=poll.link(),
+    )

@@ -1,0 +1,36 @@
+"""The polls feature's scheduler jobs.
+
+`poll.close` (key `poll:<id>`) fires at a poll's `closes_at`; overdue after downtime it
+still closes the poll (a poll always closes). Closing also schedules the poll's
+`on_close` job, if another feature asked for one (see `service.PollService.close`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.scheduler import Job
+
+if TYPE_CHECKING:
+    from cogs.polls.service import PollService
+
+CLOSE_KIND = "poll.close"
+
+
+class PollJobs:
+    kinds = (CLOSE_KIND,)
+
+    def __init__(self, service: PollService) -> None:
+        self.service = service
+        self.scheduler = service.bot.scheduler
+
+    def register(self) -> None:
+        self.scheduler.register(CLOSE_KIND, self.close_due_poll)
+
+    def unregister(self) -> None:
+        self.scheduler.unregister(*self.kinds)
+
+    async def close_due_poll(self, job: Job) -> None:
+        """Due (or overdue after downtime): a poll always closes."""
+        await self.service.startup_done.wait()
+        await self.service.close(int(job.payload["poll_id"]))
