@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import discord
-
 from cogs.events import render, scheduled
 from cogs.events.models import Event
 from cogs.events.recurrence import next_occurrence, rule_for
+from core.components import HuddleInteraction
 from core.errors import UserError
 from core.timeparse import parse_when, to_local
 from core.ui import clip, when_text
@@ -21,7 +20,7 @@ SCOPES = ("this occurrence", "series")
 
 async def edit_event(
     service: EventService,
-    interaction: discord.Interaction,
+    interaction: HuddleInteraction,
     event: Event,
     options: dict[str, Any],
 ) -> tuple[Event, list[str]]:
@@ -48,7 +47,7 @@ async def edit_event(
 
 
 async def _changed_fields(
-    service: EventService, interaction: discord.Interaction, event: Event, options: dict[str, Any]
+    service: EventService, interaction: HuddleInteraction, event: Event, options: dict[str, Any]
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if options.get("title"):
@@ -89,27 +88,34 @@ def _change_text(before: Event, after: Event) -> str:
 
 
 async def cancel_event(
-    service: EventService, interaction: discord.Interaction, event: Event, scope: str
+    service: EventService, interaction: HuddleInteraction, event: Event, scope: str
 ) -> tuple[str, list[str]]:
     await service.require_organiser(interaction, event)
     service.check_open(event)
     who = interaction.user.mention
     if scope == "this occurrence" and event.recurring:
         return await _skip_occurrence(service, interaction, event, who)
+    return await cancel_whole(service, event, who)
+
+
+async def cancel_whole(service: EventService, event: Event, who: str) -> tuple[str, list[str]]:
+    """Cancel an event (a whole series): attendees are told, its jobs dropped, its
+    message and scheduled event updated, the audit log names `who`."""
     await service.tell_attendees(
         event, f"❌ **{event.title}** ({when_text(event.start_at)}) is **cancelled**."
     )
     cancelled = await service.events.update(event.id, status="cancelled")
     await service.arm(cancelled)  # drops its reminders and roll-over
     await service.refresh_message(cancelled)
-    note = await scheduled.cancel(interaction.guild, cancelled)  # type: ignore[arg-type]
+    guild = service.bot.get_guild(event.guild_id)
+    note = await scheduled.cancel(guild, cancelled) if guild else None
     await service.bot.audit(event.guild_id, f"Event cancelled: **{event.title}** by {who}")
     series = " (the whole series)" if event.recurring else ""
     return f"Cancelled **{event.title}**{series}.", [note] if note else []
 
 
 async def _skip_occurrence(
-    service: EventService, interaction: discord.Interaction, event: Event, who: str
+    service: EventService, interaction: HuddleInteraction, event: Event, who: str
 ) -> tuple[str, list[str]]:
     start = next_occurrence(event.start_at, event.timezone, event.rrule or "")
     await service.tell_attendees(

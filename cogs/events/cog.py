@@ -12,13 +12,14 @@ from discord.ext import commands
 
 from cogs.events import ics, render
 from cogs.events.changes import SCOPES, cancel_event, edit_event
-from cogs.events.findtime import CLOSE, FindTimeFlow
-from cogs.events.jobs import roll_over, send_reminder
+from cogs.events.findtime import FindTimeFlow
+from cogs.events.jobs import register_jobs, unregister_jobs
 from cogs.events.logic import REPEATS, STATUS_LABELS
-from cogs.events.service import REMIND, ROLLOVER, EventService
-from cogs.events.views import FindTimeCreateButton, RsvpButton
+from cogs.events.service import EventService
+from cogs.events.views import FEATURE, EventButtons
 from cogs.groups import api as groups
-from core.checks import FeatureGroup
+from core.checks import FeatureGroup, guild_id_of
+from core.components import HuddleInteraction
 from core.config import SettingSpec, yes_no
 from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
@@ -44,7 +45,7 @@ class EventCommands(
     feature_name = "events"
 
 
-class EventsCog(commands.Cog):
+class EventsCog(commands.Cog, name="Events"):
     event = EventCommands()
 
     def __init__(self, bot: HuddleBot) -> None:
@@ -55,21 +56,21 @@ class EventsCog(commands.Cog):
     async def cog_load(self) -> None:
         for spec in SETTINGS:
             self.bot.config.register(spec)
-        self.bot.scheduler.register(REMIND, lambda job: send_reminder(self.service, job))
-        self.bot.scheduler.register(ROLLOVER, lambda job: roll_over(self.service, job))
-        self.bot.scheduler.register(CLOSE, self.findtime.close_job)
-        self.bot.add_dynamic_items(RsvpButton, FindTimeCreateButton)
+        register_jobs(self.service, self.findtime)
+        EventButtons(self.service, self.findtime).register(self.bot.components)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RsvpButton, FindTimeCreateButton)
+        self.bot.config.unregister(*SETTINGS)
+        unregister_jobs(self.bot)
+        self.bot.components.remove_feature(FEATURE)
 
     # -- autocomplete ---------------------------------------------------------------------
 
     async def event_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: HuddleInteraction, current: str
     ) -> list[app_commands.Choice[str]]:
         found = await self.service.events.search(
-            interaction.guild_id or 0, current, self.bot.clock.now()
+            guild_id_of(interaction), current, self.bot.clock.now()
         )
         choices = []
         for event in found:
@@ -97,7 +98,7 @@ class EventsCog(commands.Cog):
     @app_commands.autocomplete(group=member_groups)
     async def create(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         title: app_commands.Range[str, 1, 100],
         when: str,
         duration: str | None = None,
@@ -123,9 +124,9 @@ class EventsCog(commands.Cog):
     @event.command(name="list")
     @app_commands.describe(group="Only this group's events")
     @app_commands.autocomplete(group=member_groups)
-    async def list_(self, interaction: discord.Interaction, group: str | None = None) -> None:
+    async def list_(self, interaction: HuddleInteraction, group: str | None = None) -> None:
         """Upcoming events with how many are going."""
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
         found = await self.service.events.upcoming(
             guild_id, self.bot.clock.now(), group_ref.id if group_ref else None
@@ -145,9 +146,9 @@ class EventsCog(commands.Cog):
     @event.command(name="info")
     @app_commands.describe(event="The event (type to search)")
     @app_commands.autocomplete(event=event_autocomplete)
-    async def info(self, interaction: discord.Interaction, event: str) -> None:
+    async def info(self, interaction: HuddleInteraction, event: str) -> None:
         """Everything about one event, including who is going."""
-        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        found = await self.service.resolve_event(guild_id_of(interaction), event)
         embed = render.event_embed(found, await self.service.events.rsvps(found.id))
         embed.add_field(
             name="Message",
@@ -162,10 +163,10 @@ class EventsCog(commands.Cog):
         status=[app_commands.Choice(name=label, value=key) for key, label in STATUS_LABELS.items()]
     )
     @app_commands.autocomplete(event=event_autocomplete)
-    async def rsvp(self, interaction: discord.Interaction, event: str, status: str) -> None:
+    async def rsvp(self, interaction: HuddleInteraction, event: str, status: str) -> None:
         """Answer Going, Maybe or Can't (same as the buttons)."""
         await interaction.response.defer(ephemeral=True)
-        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        found = await self.service.resolve_event(guild_id_of(interaction), event)
         outcome = await self.service.answer(interaction, found, status)
         await self.service.refresh_message(found)
         await reply(interaction, self.service.answer_text(found, outcome))
@@ -184,7 +185,7 @@ class EventsCog(commands.Cog):
     @app_commands.autocomplete(event=event_autocomplete)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         event: str,
         title: app_commands.Range[str, 1, 100] | None = None,
         when: str | None = None,
@@ -196,7 +197,7 @@ class EventsCog(commands.Cog):
     ) -> None:
         """Change an event (creator, group leaders, managers); attendees are told."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        found = await self.service.resolve_event(guild_id_of(interaction), event)
         options = {"title": title, "when": when, "duration": duration, "where": where,
                    "description": description, "capacity": capacity, "remind": remind}  # fmt: skip
         updated, notes = await edit_event(self.service, interaction, found, options)
@@ -210,21 +211,21 @@ class EventsCog(commands.Cog):
     @app_commands.choices(scope=[app_commands.Choice(name=s, value=s) for s in SCOPES])
     @app_commands.autocomplete(event=event_autocomplete)
     async def cancel(
-        self, interaction: discord.Interaction, event: str, scope: str = "series"
+        self, interaction: HuddleInteraction, event: str, scope: str = "series"
     ) -> None:
         """Cancel an event or one occurrence of a series; attendees are told."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self.service.resolve_event(interaction.guild_id or 0, event)
+        found = await self.service.resolve_event(guild_id_of(interaction), event)
         text, notes = await cancel_event(self.service, interaction, found, scope)
         await reply(interaction, "\n".join([text, *notes]))
 
     @event.command(name="export")
     @app_commands.describe(group="Only this group's events")
     @app_commands.autocomplete(group=member_groups)
-    async def export(self, interaction: discord.Interaction, group: str | None = None) -> None:
+    async def export(self, interaction: HuddleInteraction, group: str | None = None) -> None:
         """Download upcoming events as an .ics calendar file."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
         now = self.bot.clock.now()
         found = await self.service.events.upcoming(
@@ -248,7 +249,7 @@ class EventsCog(commands.Cog):
     @app_commands.autocomplete(group=member_groups)
     async def findtime(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         title: app_commands.Range[str, 1, 100],
         options: str,
         group: str | None = None,

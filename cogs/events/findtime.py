@@ -17,7 +17,8 @@ from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft
 from cogs.events.views import findtime_view
 from cogs.groups import api as groups
-from core.checks import ensure_feature, require_bot_permissions
+from core.checks import guild_id_of, require_bot_permissions
+from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 from core.letters import letter, letter_index
 from core.scheduler import Job
@@ -41,13 +42,13 @@ class FindTimeFlow:
 
     async def start(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         title: str,
         options: str,
         group_text: str | None,
         closes: str | None,
     ) -> FindTime:
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         group = await self.service.group_for(interaction, group_text)
         zone = await self.service.zone_for(guild_id, interaction.user.id, group)
         now = self.bot.clock.now()
@@ -157,8 +158,8 @@ class FindTimeFlow:
 
     # -- turning the winner into an event -------------------------------------------------
 
-    async def create_from_button(self, interaction: discord.Interaction, poll_id: int) -> None:
-        await ensure_feature(interaction, "events")
+    async def create_from_button(self, interaction: HuddleInteraction, poll_id: int) -> None:
+        """The **Create event** button (the router has checked that events are on)."""
         poll = await self.events.get_findtime(poll_id)
         if poll is None or poll.best_slot is None:
             raise NotFound("This find-a-time poll is gone.")
@@ -180,13 +181,13 @@ class FindTimeFlow:
             except discord.HTTPException as exc:
                 log.warning("find-time %s button disable failed: %s", poll.id, exc)
 
-    async def _require_organiser(self, interaction: discord.Interaction, poll: FindTime) -> None:
+    async def _require_organiser(self, interaction: HuddleInteraction, poll: FindTime) -> None:
         if not await self.service.may_organise(interaction, poll.created_by, poll.group_id):
             raise NotAllowed(
                 "Only the poll's creator, its group's leaders or a manager can create the event."
             )
 
-    async def _create_event(self, interaction: discord.Interaction, poll: FindTime) -> Event:
+    async def _create_event(self, interaction: HuddleInteraction, poll: FindTime) -> Event:
         start = float(poll.best_slot or 0)
         group = await groups.get_group(self.bot.store, poll.group_id) if poll.group_id else None
         guild = interaction.guild

@@ -7,16 +7,35 @@ import logging
 from typing import TYPE_CHECKING
 
 from cogs.events import notify, render
+from cogs.events.findtime import CLOSE
 from cogs.events.logic import should_send_reminder
 from cogs.events.models import Event
 from cogs.events.recurrence import next_after
+from cogs.events.service import REMIND, ROLLOVER, OnEnd, on_end_of
 from core.scheduler import Job
 from core.ui import when_text
 
 if TYPE_CHECKING:
+    from cogs.events.findtime import FindTimeFlow
     from cogs.events.service import EventService
+    from core.bot import HuddleBot
 
 log = logging.getLogger(__name__)
+
+JOB_KINDS = (REMIND, ROLLOVER, CLOSE)
+
+
+def register_jobs(service: EventService, findtime: FindTimeFlow) -> None:
+    """Hand the scheduler a handler per events job kind (the cog's `cog_load`)."""
+    scheduler = service.bot.scheduler
+    scheduler.register(REMIND, lambda job: send_reminder(service, job))
+    scheduler.register(ROLLOVER, lambda job: roll_over(service, job))
+    scheduler.register(CLOSE, findtime.close_job)
+
+
+def unregister_jobs(bot: HuddleBot) -> None:
+    """Undo `register_jobs` (the cog's `cog_unload`); pending jobs stay stored."""
+    bot.scheduler.unregister(*JOB_KINDS)
 
 
 async def _current(service: EventService, job: Job) -> Event | None:
@@ -64,13 +83,15 @@ async def roll_over(service: EventService, job: Job) -> None:
     event = await _current(service, job)
     if event is None:
         return
+    on_end = on_end_of(job.payload)
     if not event.recurring:
-        await end_event(service, event)
+        await end_event(service, event, on_end)
         return
+    await service.tell_ended(event, on_end)  # before the answers reset for the next one
     now = service.bot.clock.now()
     start = next_after(event.start_at, event.duration, event.timezone, event.rrule, now)
     moved = await service.events.move_occurrence(event.id, start, start + event.duration)
-    await service.arm(moved)
+    await service.arm(moved, on_end)
     await service.refresh_message(moved)
     guild = service.bot.get_guild(event.guild_id)
     if guild is not None:
@@ -78,7 +99,7 @@ async def roll_over(service: EventService, job: Job) -> None:
     log.info("event %s rolled over to %s", event.id, start)
 
 
-async def end_event(service: EventService, event: Event) -> None:
+async def end_event(service: EventService, event: Event, on_end: OnEnd | None = None) -> None:
     """A one-off event is over: its message says **Ended**, keeps who went and the
     counts, and its RSVP buttons are disabled. However late (the bot was down), it
     still acts. The Discord scheduled event is left alone: Discord completes it."""
@@ -88,5 +109,6 @@ async def end_event(service: EventService, event: Event) -> None:
     ended = await service.events.mark_ended(event.id)
     if ended is None or ended.status != "ended":
         return
+    await service.tell_ended(ended, on_end)
     await service.refresh_message(ended)
     log.info("event %s ended", event.id)

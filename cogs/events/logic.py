@@ -10,6 +10,7 @@ from core.letters import MAX_LETTERS, split_list
 
 STATUSES: tuple[str, ...] = ("going", "maybe", "cant")
 STATUS_LABELS: dict[str, str] = {"going": "Going", "maybe": "Maybe", "cant": "Can't"}
+ATTENDANCE: tuple[str, ...] = ("going", "maybe", "cant", "waitlist")
 REPEATS: tuple[str, ...] = ("none", "daily", "weekly", "biweekly", "monthly")
 MAX_SLOTS = MAX_LETTERS  # one reaction (🇦 … 🇹) per slot
 
@@ -33,6 +34,14 @@ class RsvpOutcome:
 
 def going_count(rsvps: Iterable[Rsvp]) -> int:
     return sum(1 for r in rsvps if r.status == "going")
+
+
+def attendance(rsvps: Iterable[Rsvp]) -> dict[str, int]:
+    """How many answered each way: `going`, `maybe`, `cant` and `waitlist` (zeros kept)."""
+    counts = dict.fromkeys(ATTENDANCE, 0)
+    for rsvp in rsvps:
+        counts[rsvp.status] += 1
+    return counts
 
 
 def waitlist(rsvps: Iterable[Rsvp]) -> list[Rsvp]:

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 import discord
 
-from cogs.events.logic import STATUS_LABELS, Rsvp, format_offset, going_count
+from cogs.events.logic import Rsvp, format_offset, going_count
 from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import describe
-from cogs.events.views import RsvpButton
 from core.letters import letter
 from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
@@ -80,13 +79,6 @@ def _add_answers(embed: discord.Embed, event: Event, rsvps: Sequence[Rsvp]) -> N
         embed.add_field(
             name=f"Waitlist ({len(queue)})", value=_names(queue) if queue else "—", inline=False
         )
-
-
-def rsvp_view(event_id: int, *, disabled: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for status in STATUS_LABELS:
-        view.add_item(RsvpButton(event_id, status, disabled=disabled))
-    return view
 
 
 def message_content(event: Event) -> str | None:

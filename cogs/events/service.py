@@ -11,12 +11,20 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.events import notify, render, scheduled
-from cogs.events.logic import REPEATS, STATUS_LABELS, RsvpOutcome, reminder_times
+from cogs.events.logic import REPEATS, STATUS_LABELS, RsvpOutcome, attendance, reminder_times
 from cogs.events.models import Event
 from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft, EventStore
+from cogs.events.views import rsvp_view
 from cogs.groups import api as groups
-from core.checks import POSTING_PERMISSIONS, ensure_feature, is_manager, require_bot_permissions
+from core.checks import (
+    POSTING_PERMISSIONS,
+    ensure_feature,
+    guild_id_of,
+    is_manager,
+    require_bot_permissions,
+)
+from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
 from core.timeparse import get_zone, parse_duration, parse_offsets, parse_when, to_local
 from core.ui import clip, when_text
@@ -32,8 +40,24 @@ MAX_DURATION = 7 * 86400
 _CHANNEL_REF = re.compile(r"^(?:<#(\d+)>|(\d{15,20}))$")
 
 
+OnEnd = tuple[str, dict[str, Any]]
+
+
 def job_key(event_id: int) -> str:
     return f"event:{event_id}"
+
+
+def on_end_of(payload: dict[str, Any]) -> OnEnd | None:
+    """The `on_end` request stored in a ROLLOVER job's payload, if any."""
+    stored = payload.get("on_end")
+    return (str(stored[0]), dict(stored[1])) if stored else None
+
+
+def checked_length(seconds: float) -> float:
+    """An event's length in seconds, refused beyond a week."""
+    if seconds > MAX_DURATION:
+        raise UserError("An event can last at most a week (`7d`).")
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -74,13 +98,13 @@ class EventService:
         return event
 
     async def group_for(
-        self, interaction: discord.Interaction, text: str | None
+        self, interaction: HuddleInteraction, text: str | None
     ) -> groups.GroupRef | None:
         if not text:
             return None
         return await groups.resolve_group_to_use(
             self.bot.store,
-            interaction.guild_id or 0,
+            guild_id_of(interaction),
             text,
             interaction.user.id,
             manager=await is_manager(interaction),
@@ -115,7 +139,7 @@ class EventService:
     # -- create ---------------------------------------------------------------------------
 
     async def create(
-        self, interaction: discord.Interaction, **options: Any
+        self, interaction: HuddleInteraction, **options: Any
     ) -> tuple[Event, list[str]]:
         """`/event create`: `options` are `_draft`'s keyword arguments."""
         guild = interaction.guild
@@ -124,8 +148,11 @@ class EventService:
         draft = await self._draft(interaction, guild, **options)
         return await self.publish(guild, draft)
 
-    async def publish(self, guild: discord.Guild, draft: EventDraft) -> tuple[Event, list[str]]:
-        """Store the event, post its message, mirror it as a scheduled event, arm its jobs."""
+    async def publish(
+        self, guild: discord.Guild, draft: EventDraft, on_end: OnEnd | None = None
+    ) -> tuple[Event, list[str]]:
+        """Store the event, post its message, mirror it as a scheduled event, arm its jobs
+        (`on_end`: see `arm`)."""
         require_bot_permissions(  # View Channel, Send Messages, Embed Links, named as Discord does
             self.bot.get_channel(draft.channel_id or 0),
             "post the event in that channel",
@@ -134,7 +161,7 @@ class EventService:
         event = await self.events.create(draft, self.bot.clock.now())
         try:
             message = await self.bot.get_partial_messageable(draft.channel_id or 0).send(
-                embed=render.event_embed(event, []), view=render.rsvp_view(event.id)
+                embed=render.event_embed(event, []), view=rsvp_view(event.id)
             )
         except discord.HTTPException as exc:
             await self.events.delete(event.id)  # leave nothing half-made
@@ -147,12 +174,12 @@ class EventService:
             event.id, message_id=message.id, channel_id=message.channel.id
         )
         notes = await self.sync_scheduled(guild, event, create=True)
-        await self.arm(event)
+        await self.arm(event, on_end)
         return event, notes
 
     async def _draft(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         guild: discord.Guild,
         *,
         title: str,
@@ -198,10 +225,7 @@ class EventService:
     def length(duration: str | None) -> float:
         if not duration:
             return 3600.0
-        seconds = parse_duration(duration).total_seconds()
-        if seconds > MAX_DURATION:
-            raise UserError("An event can last at most a week (`7d`).")
-        return seconds
+        return checked_length(parse_duration(duration).total_seconds())
 
     async def sync_scheduled(
         self, guild: discord.Guild, event: Event, *, create: bool = False
@@ -216,10 +240,15 @@ class EventService:
 
     # -- jobs -----------------------------------------------------------------------------
 
-    async def arm(self, event: Event) -> None:
+    async def arm(self, event: Event, on_end: OnEnd | None = None) -> None:
         """(Re)schedule the reminders and the end-of-occurrence job (ROLLOVER, due at the
-        end: a series rolls over to its next occurrence, a one-off event is marked ended)."""
+        end: a series rolls over to its next occurrence, a one-off event is marked ended).
+
+        `on_end` (a job kind and payload another feature asked for, see `api.create_event`)
+        rides in the ROLLOVER job's payload: without one given, the pending job's is kept,
+        so an edit or a roll-over never loses it. A cancelled event drops it: it never ends."""
         key = job_key(event.id)
+        on_end = on_end or await self._pending_on_end(key)
         await self.bot.scheduler.cancel_key(key)
         if event.status != "scheduled":
             return
@@ -228,13 +257,32 @@ class EventService:
             (REMIND, due, {**payload, "offset": offset}, event.guild_id, key)
             for offset, due in reminder_times(event.start_at, event.offsets, self.bot.clock.now())
         ]
-        jobs.append((ROLLOVER, event.end_at, payload, event.guild_id, key))
+        end_payload = {**payload, "on_end": list(on_end)} if on_end else payload
+        jobs.append((ROLLOVER, event.end_at, end_payload, event.guild_id, key))
         await self.bot.scheduler.schedule_many(jobs)
+
+    async def _pending_on_end(self, key: str) -> OnEnd | None:
+        for job in await self.bot.scheduler.pending(ROLLOVER, key):
+            if job.payload.get("on_end"):
+                return on_end_of(job.payload)
+        return None
+
+    async def tell_ended(self, event: Event, on_end: OnEnd | None) -> None:
+        """The occurrence ended: schedule the `on_end` job another feature asked for, with
+        its payload plus `event_id`, `start_at` and the attendance counts."""
+        if on_end is None:
+            return
+        kind, extra = on_end
+        counts = attendance(await self.events.rsvps(event.id))
+        payload = {**extra, "event_id": event.id, "start_at": event.start_at, **counts}
+        await self.bot.scheduler.schedule(
+            kind, self.bot.clock.now(), payload, event.guild_id, key=f"event-ended:{event.id}"
+        )
 
     # -- RSVP -----------------------------------------------------------------------------
 
     async def answer(
-        self, interaction: discord.Interaction, event: Event, status: str
+        self, interaction: HuddleInteraction, event: Event, status: str
     ) -> RsvpOutcome:
         await ensure_feature(interaction, "events")
         self.check_open(event)
@@ -247,7 +295,7 @@ class EventService:
             await self.tell_promoted(event, outcome.promoted)
         return outcome
 
-    async def check_member(self, interaction: discord.Interaction, event: Event) -> None:
+    async def check_member(self, interaction: HuddleInteraction, event: Event) -> None:
         """A group's event takes answers from its members (and managers) only."""
         if event.group_id is None:
             return
@@ -276,9 +324,7 @@ class EventService:
             )
         return f"You answered **{STATUS_LABELS[outcome.final_status]}** for **{event.title}**."
 
-    async def rsvp_button(
-        self, interaction: discord.Interaction, event_id: int, status: str
-    ) -> None:
+    async def rsvp_button(self, interaction: HuddleInteraction, event_id: int, status: str) -> None:
         event = await self.events.get(event_id)
         if event is None:
             raise NotFound("This event no longer exists.")
@@ -286,7 +332,7 @@ class EventService:
         await interaction.response.edit_message(
             content=render.message_content(event),
             embed=render.event_embed(event, await self.events.rsvps(event.id)),
-            view=render.rsvp_view(event.id),
+            view=rsvp_view(event.id),
         )
         await interaction.followup.send(self.answer_text(event, outcome), ephemeral=True)
 
@@ -307,7 +353,7 @@ class EventService:
             await message.edit(
                 content=render.message_content(event),
                 embed=render.event_embed(event, await self.events.rsvps(event.id)),
-                view=render.rsvp_view(event.id, disabled=event.status != "scheduled"),
+                view=rsvp_view(event.id, disabled=event.status != "scheduled"),
             )
         except discord.HTTPException as exc:
             log.warning("event %s message edit failed: %s", event.id, exc)
@@ -322,7 +368,7 @@ class EventService:
     # -- permissions ----------------------------------------------------------------------
 
     async def may_organise(
-        self, interaction: discord.Interaction, created_by: int, group_id: int | None
+        self, interaction: HuddleInteraction, created_by: int, group_id: int | None
     ) -> bool:
         """The creator, the group's leaders, or managers."""
         user_id = interaction.user.id
@@ -332,7 +378,7 @@ class EventService:
             return True
         return await is_manager(interaction)
 
-    async def require_organiser(self, interaction: discord.Interaction, event: Event) -> None:
+    async def require_organiser(self, interaction: HuddleInteraction, event: Event) -> None:
         if not await self.may_organise(interaction, event.created_by, event.group_id):
             raise NotAllowed(
                 "Only the event's creator, its group's leaders and community managers can do that."

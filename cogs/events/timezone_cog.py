@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
+from core.components import HuddleInteraction
 from core.timeparse import get_zone, suggest_zones
 from core.ui import reply
 
@@ -24,21 +24,21 @@ class TimezoneCog(commands.Cog):
         self.bot = bot
 
     async def zone_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: HuddleInteraction, current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current)]
 
     @timezone.command(name="set")
     @app_commands.describe(zone="An IANA time zone, e.g. Europe/Berlin")
     @app_commands.autocomplete(zone=zone_autocomplete)
-    async def set_(self, interaction: discord.Interaction, zone: str) -> None:
+    async def set_(self, interaction: HuddleInteraction, zone: str) -> None:
         """Set your time zone (times you type are read in it)."""
         key = get_zone(zone).key
         await self.bot.prefs.set(interaction.user.id, "timezone", key)
         await reply(interaction, f"Your time zone is now **{key}**. Times you type are read in it.")
 
     @timezone.command(name="show")
-    async def show(self, interaction: discord.Interaction) -> None:
+    async def show(self, interaction: HuddleInteraction) -> None:
         """Show your time zone (or the one used when you have none)."""
         zone = await self.bot.prefs.get(interaction.user.id, "timezone")
         if zone:

@@ -1,0 +1,131 @@
+"""The public face of events: the only module other features import.
+
+Every function takes the bot and finds the events service through
+`bot.feature_cog("events")`, so it raises `FeatureUnavailable` while events are not loaded.
+Refusals a member should read (no channel to post in, a missing bot permission, a bad
+reminder offset) are `core.errors.UserError`s, as from the commands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cogs.events.changes import cancel_whole
+from cogs.events.logic import attendance
+from cogs.events.models import Event
+from cogs.events.recurrence import rule_for
+from cogs.events.service import EventService, checked_length
+from cogs.events.store import EventDraft
+from cogs.groups import api as groups
+from core.errors import NotFound, UserError
+from core.timeparse import to_local
+from core.ui import clip
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+DEFAULT_DURATION = 3600.0
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """An event as other features see it: its current occurrence and how many answered
+    each way (`going`, `maybe`, `cant`, `waitlist`)."""
+
+    id: int
+    guild_id: int
+    group_id: int | None
+    title: str
+    start_at: float
+    end_at: float
+    status: str  # scheduled, cancelled or ended
+    link: str
+    going: int
+    maybe: int
+    cant: int
+    waitlist: int
+
+
+def _service(bot: HuddleBot) -> EventService:
+    return bot.feature_cog("events").service  # type: ignore[attr-defined]
+
+
+async def create_event(
+    bot: HuddleBot,
+    group_id: int,
+    title: str,
+    start_at: float,
+    *,
+    created_by: int,
+    duration: float = DEFAULT_DURATION,
+    where: str = "",
+    description: str = "",
+    remind: str | None = None,
+    on_end: tuple[str, dict[str, Any]] | None = None,
+) -> EventSummary:
+    """Plan a one-off event for a group, posted in the group's channel with RSVP buttons,
+    mirrored as a Discord scheduled event, with reminders, exactly as `/event create`.
+
+    `start_at` is UTC epoch seconds; `duration` seconds; `where` a place, a link or a voice
+    channel mention (empty: the group's voice channel, if any); `remind` offsets like
+    `"1d,1h"` (None: the server's default, `"none"`: no reminders); `created_by` the member
+    shown as organiser. `on_end=(job_kind, payload)`: when the event ends, the scheduler runs
+    a `job_kind` job with `payload` plus `event_id`, `start_at` and the attendance counts
+    (`going`, `maybe`, `cant`, `waitlist`). It survives restarts and edits; a cancelled
+    event never ends, so it never fires. Returns the created event's summary."""
+    service = _service(bot)
+    group = await _group_with_channel(bot, group_id)
+    guild = bot.get_guild(group.guild_id)
+    if guild is None:
+        raise NotFound("The group's server is not available to the bot.")
+    place = service.place_for(guild, where, group)
+    zone = await service.zone_for(guild.id, created_by, group)
+    draft = EventDraft(
+        guild_id=guild.id, group_id=group.id, title=clip(title.strip(), 100),
+        description=clip(description.strip(), 1000), location=place.location,
+        voice_channel_id=place.voice_channel_id, start_at=start_at,
+        end_at=start_at + checked_length(duration), timezone=zone, repeat="none",
+        rrule=rule_for("none", to_local(start_at, zone)),
+        remind=await service.remind_offsets(guild.id, remind), capacity=None,
+        channel_id=group.channel_id, created_by=created_by,
+    )  # fmt: skip
+    event, _ = await service.publish(guild, draft, on_end)
+    return await _summary(service, event)
+
+
+async def _group_with_channel(bot: HuddleBot, group_id: int) -> groups.GroupRef:
+    group = await groups.get_group(bot.store, group_id)
+    if group is None:
+        raise NotFound("That group no longer exists.")
+    if group.channel_id is None:
+        raise UserError(f"**{group.name}** has no channel to post in. Repair the group first.")
+    return group
+
+
+async def cancel_event(bot: HuddleBot, event_id: int, *, by: str = "Huddle") -> bool:
+    """Cancel an event (a series entirely), as `/event cancel` does: attendees are told, the
+    message says **Cancelled**, reminders stop, the scheduled event is cancelled and the
+    audit log says it was cancelled by `by`. Returns False if the event was not on (gone,
+    already cancelled or ended)."""
+    service = _service(bot)
+    event = await service.events.get(event_id)
+    if event is None or event.status != "scheduled":
+        return False
+    await cancel_whole(service, event, by)
+    return True
+
+
+async def event_summary(bot: HuddleBot, event_id: int) -> EventSummary | None:
+    """An event's current state and attendance counts; None if there is no such event."""
+    service = _service(bot)
+    event = await service.events.get(event_id)
+    return None if event is None else await _summary(service, event)
+
+
+async def _summary(service: EventService, event: Event) -> EventSummary:
+    counts = attendance(await service.events.rsvps(event.id))
+    return EventSummary(
+        event.id, event.guild_id, event.group_id, event.title, event.start_at, event.end_at,
+        event.status, event.link(), **counts,
+    )  # fmt: skip
