@@ -20,6 +20,7 @@ from core.clock import Clock
 from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
 from core.errors import FeatureUnavailable, UserError
+from core.pacing import Pacer
 from core.scheduler import Scheduler
 from core.settings import Settings
 from core.store import Store
@@ -80,6 +81,7 @@ class HuddleBot(commands.AutoShardedBot):
         self.prefs = UserPrefs(self.store)
         self.scheduler = Scheduler(self.store, self.clock)
         self.components = ComponentRouter(self)
+        self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
         self.synced_commands = False
 

@@ -121,6 +121,17 @@ def require_bot_permissions(
             raise BotMissingPermission(name, action)
 
 
+def require_member_can_post(member: discord.Member, channel: object, what: str) -> None:
+    """Whoever asks the bot to post somewhere (a panel, a poll, an event) must be allowed
+    to view the channel and send messages there themselves (SPEC: People and permissions).
+    `what` names the post: "a poll", "the panel"."""
+    if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return
+    perms = channel.permissions_for(member)
+    if not (perms.view_channel and perms.send_messages):
+        raise NotAllowed(f"You can't post in {channel.mention}, so I won't post {what} there.")
+
+
 def any_member(interaction: discord.Interaction) -> discord.Member:
     if not isinstance(interaction.user, discord.Member):
         raise GuildOnly()
@@ -138,5 +149,6 @@ __all__: list[Any] = [
     "is_admin",
     "is_manager",
     "require_bot_permissions",
+    "require_member_can_post",
     "require_manager",
 ]
