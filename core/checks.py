@@ -149,6 +149,6 @@ __all__: list[Any] = [
     "is_admin",
     "is_manager",
     "require_bot_permissions",
-    "require_member_can_post",
     "require_manager",
+    "require_member_can_post",
 ]
