@@ -133,3 +133,25 @@ async def test_find_by_number_question_case_and_spacing(store):
     assert (await polls.find(1, "WHICH   BOOK?")).id == second
     assert await polls.find(1, "Which book") is None
     assert await polls.find(1, "#99") is None
+
+
+async def test_on_close_is_stored_and_commits_or_fails_with_the_close(store):
+    polls = PollStore(store)
+    poll_id = await open_poll(polls, on_close=("cycle.voted", {"cycle": 3}))
+    assert (await polls.get(poll_id)).on_close == ("cycle.voted", {"cycle": 3})
+
+    async def broken(tx) -> None:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('seen', '1')")
+        raise RuntimeError("crash mid-close")
+
+    with pytest.raises(RuntimeError):
+        await polls.mark_closed(poll_id, NOW + 5, also=broken)
+    assert (await polls.get(poll_id)).is_open  # nothing of the failed close is kept
+    assert await store.fetchval("SELECT value FROM meta WHERE key = 'seen'") is None
+
+    async def record(tx) -> None:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('seen', '1')")
+
+    assert await polls.mark_closed(poll_id, NOW + 6, also=record)
+    assert not (await polls.get(poll_id)).is_open
+    assert await store.fetchval("SELECT value FROM meta WHERE key = 'seen'") == "1"

@@ -239,3 +239,19 @@ def test_reconcile_counts_offline_votes_and_drops_withdrawn_ones():
     new, out = logic.reconcile(old, Rules(3), {0: {1, 3}, 1: set()}, lambda u: True)
     assert new == {1: [0], 3: [0]}
     assert out.touched == {(2, 1), (3, 0)}
+
+
+def test_closing_report_names_the_tally_and_the_winners():
+    assert logic.closing_report(["Dune", "Emma", "Ulysses"], [2, 2, 1]) == {
+        "tally": {"Dune": 2, "Emma": 2, "Ulysses": 1},
+        "winners": ["Dune", "Emma"],
+    }
+    assert logic.closing_report(["A", "B"], [0, 0])["winners"] == []
+
+
+def test_check_options_applies_the_same_rules_to_a_list():
+    assert logic.check_options([" Dune ", "Emma"]) == ["Dune", "Emma"]
+    with pytest.raises(UserError):
+        logic.check_options(["Only one"])
+    with pytest.raises(UserError):
+        logic.check_options(["Dune", "dune"])
