@@ -1,19 +1,21 @@
-"""What the persistent buttons do (join panel, waitlist, join requests, group approval),
-and the join path they share with `/group join`. Mixed into the cog."""
+"""What the groups feature's persistent buttons do: a panel's Join, the waitlist offer,
+Approve/Deny on join requests (leaders) and on new groups (managers).
+
+`bot.components` routes `huddle:groups:<action>:<id>` here, checks the feature switch and
+hands every error to the central handler. Messages posted before that format keep their
+old custom ids, so `LEGACY_IDS` maps each old format to its action."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
-import discord
-
-from cogs.groups import render
-from cogs.groups.api import GroupRef
-from cogs.groups.common import group_limit, guild_of, limits, tell
-from cogs.groups.views import manager_only, panel_view, settle_message
-from core.checks import ensure_feature, is_manager
-from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
+from cogs.groups.access import guild_of, require_manager_to_decide
+from cogs.groups.messages import settle_message, tell
+from cogs.groups.models import GroupRef
+from core.checks import guild_id_of, is_manager
+from core.errors import NotAllowed, NotFound
 from core.ui import reply
 
 if TYPE_CHECKING:
@@ -22,44 +24,67 @@ if TYPE_CHECKING:
     from cogs.groups.resources import Resources
     from cogs.groups.store import GroupStore
     from core.bot import HuddleBot
+    from core.components import ComponentRouter, HuddleInteraction, Press
 
 log = logging.getLogger(__name__)
 
+FEATURE = "groups"
+# Old custom id (on messages already posted) → action; `target` is the request/group id.
+LEGACY_IDS = (
+    (r"huddle:grpreq:(?P<target>\d+):(?P<decision>approve|deny)", "{decision}-join"),
+    (r"huddle:grpok:(?P<target>\d+):(?P<decision>approve|deny)", "{decision}-group"),
+    (r"huddle:grpjoin:(?P<target>\d+)", "join"),
+    (r"huddle:grpwait:(?P<target>\d+)", "waitlist"),
+)
 
-class ButtonHandlers:
-    bot: HuddleBot
-    store: GroupStore
-    life: Lifecycle
-    members: Membership
-    resources: Resources
 
-    async def join_group(self, interaction: discord.Interaction, group: GroupRef) -> None:
-        """No defer: one REST call (the role) then the answer, well inside 3 seconds."""
-        user = interaction.user
-        name = discord.utils.escape_markdown(user.display_name)
-        if user.name != user.display_name:
-            name = f"{name}, `@{user.name}`"
-        outcome = await self.members.join(guild_of(interaction), user.id, group, name)
-        await reply(interaction, outcome.text, view=outcome.view)
+class GroupButtons:
+    """Button handlers; `register` routes them, `bot.components.remove_feature` unroutes."""
 
-    async def _button_group(self, interaction: discord.Interaction, group_id: int) -> GroupRef:
-        await ensure_feature(interaction, "groups")
+    def __init__(
+        self,
+        bot: HuddleBot,
+        store: GroupStore,
+        life: Lifecycle,
+        members: Membership,
+        resources: Resources,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.life = life
+        self.members = members
+        self.resources = resources
+
+    def register(self, router: ComponentRouter) -> None:
+        router.add(FEATURE, "join", self.join)
+        router.add(FEATURE, "waitlist", self.wait)
+        router.add(FEATURE, "approve-join", partial(self.decide_join, approve=True))
+        router.add(FEATURE, "deny-join", partial(self.decide_join, approve=False))
+        router.add(FEATURE, "approve-group", partial(self.decide_group, approve=True))
+        router.add(FEATURE, "deny-group", partial(self.decide_group, approve=False))
+        for pattern, action in LEGACY_IDS:
+            router.alias(pattern, FEATURE, action)
+
+    async def _group(self, interaction: HuddleInteraction, group_id: int) -> GroupRef:
+        """The button's group, if it still exists on this server."""
         group = await self.store.get(group_id)
-        if group is None or group.status == "pending" or group.guild_id != interaction.guild_id:
+        if group is None or group.status == "pending" or group.guild_id != guild_id_of(interaction):
             raise NotFound("That group no longer exists. `/group list` shows the current ones.")
         return group
 
-    async def join_by_id(self, interaction: discord.Interaction, group_id: int) -> None:
-        await self.join_group(interaction, await self._button_group(interaction, group_id))
+    async def join(self, interaction: HuddleInteraction, press: Press) -> None:
+        group = await self._group(interaction, press.target)
+        outcome = await self.members.join(guild_of(interaction), interaction.user, group)
+        await reply(interaction, outcome.text, view=outcome.view)
 
-    async def wait_by_id(self, interaction: discord.Interaction, group_id: int) -> None:
-        group = await self._button_group(interaction, group_id)
+    async def wait(self, interaction: HuddleInteraction, press: Press) -> None:
+        group = await self._group(interaction, press.target)
         await reply(interaction, await self.members.wait(group, interaction.user.id))
 
     async def decide_join(
-        self, interaction: discord.Interaction, request_id: int, approve: bool
+        self, interaction: HuddleInteraction, press: Press, *, approve: bool
     ) -> None:
-        req = await self.store.get_request(request_id)
+        req = await self.store.requests.get(press.target)
         group = await self.store.get(req.group_id) if req else None
         if req is None or group is None:
             raise NotFound("That request is gone (the group may have been deleted).")
@@ -68,46 +93,21 @@ class ButtonHandlers:
             raise NotAllowed(f"Only leaders of **{group.name}** can answer join requests.")
         # No defer: a refusal must be the clicker's own ephemeral answer. One REST call
         # (the role) before answering; the requester's DM follows.
-        decided = await self.members.decide(
-            guild_of(interaction), request_id, approve, interaction.user.id
-        )
+        guild = guild_of(interaction)
+        decided = await self.members.decide(guild, press.target, approve, interaction.user.id)
         await settle_message(interaction, decided.text)
         await tell(self.bot, decided.user_id, decided.dm)
 
     async def decide_group(
-        self, interaction: discord.Interaction, request_id: int, approve: bool
+        self, interaction: HuddleInteraction, press: Press, *, approve: bool
     ) -> None:
-        await manager_only(interaction)
-        req = await self.store.get_request(request_id)
+        await require_manager_to_decide(interaction)
+        req = await self.store.requests.get(press.target)
         if req is None or req.status != "pending":
             raise NotFound("That group request was already settled.")
+        guild = guild_of(interaction)
         if approve:  # refuse before deferring, so the refusal is the manager's own
-            guild = guild_of(interaction)
             await self.resources.require(guild, "create the group", roles=True, channels=True)
         await interaction.response.defer()
-        text = await self.life.decide(
-            guild_of(interaction), request_id, approve, interaction.user.id
-        )
+        text = await self.life.decide(guild, press.target, approve, interaction.user.id)
         await settle_message(interaction, text)
-
-    async def post_panel(self, guild: discord.Guild, channel_id: int) -> int:
-        """One message per 25 open groups, each with an embed and Join buttons."""
-        groups = await self.store.open_groups(guild.id)
-        if not groups:
-            raise UserError("There are no open groups to show yet.")
-        lim = await limits(self.bot, guild.id)
-        sizes = {s.group.id: s.size for s in await self.store.summaries(guild.id)}
-        target = self.bot.get_partial_messageable(channel_id)
-        for start in range(0, len(groups), 25):
-            part = groups[start : start + 25]
-            rows = [
-                (g.name, g.description, f"{sizes.get(g.id, 0)}/{group_limit(g, lim)} members")
-                for g in part
-            ]
-            try:
-                await target.send(
-                    embed=render.panel_embed(rows), view=panel_view([(g.id, g.name) for g in part])
-                )
-            except discord.Forbidden as exc:
-                raise BotMissingPermission("Send Messages", "post the panel there") from exc
-        return len(groups)

@@ -11,18 +11,21 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.groups import render
-from cogs.groups.api import GroupRef, group_autocomplete, resolve_group
-from cogs.groups.buttons import ButtonHandlers
-from cogs.groups.common import guild_of, limits, require_leader, require_target
+from cogs.groups.access import guild_of, require_leader, require_target
+from cogs.groups.api import group_autocomplete, resolve_group
+from cogs.groups.buttons import FEATURE, GroupButtons
 from cogs.groups.lifecycle import Lifecycle, NewGroup
 from cogs.groups.membership import Membership
+from cogs.groups.models import GroupRef
+from cogs.groups.panel import post_panel
 from cogs.groups.resources import Resources
-from cogs.groups.settings import SETTINGS
+from cogs.groups.settings import SETTINGS, limits
 from cogs.groups.store import GroupStore
 from cogs.groups.upkeep import Upkeep
-from cogs.groups.views import DYNAMIC_ITEMS, DeleteConfirm
-from core.checks import FeatureGroup, any_member, is_manager
-from core.errors import NotAllowed, UserError
+from cogs.groups.views import DeleteConfirm
+from core.checks import FeatureGroup, any_member, guild_id_of, is_manager
+from core.components import HuddleInteraction
+from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import suggest_zones
 from core.ui import reply, send_pages
 
@@ -40,7 +43,7 @@ led_groups = group_autocomplete("leader")
 any_group = group_autocomplete("all")
 
 
-async def zones(interaction: discord.Interaction, current: str):
+async def zones(interaction: HuddleInteraction, current: str):
     return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current)[:25]]
 
 
@@ -49,7 +52,7 @@ class GroupCommands(FeatureGroup, name="group", description="Micro-community gro
     feature_name = "groups"
 
 
-class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
+class GroupsCog(commands.Cog, name="Groups"):
     group = GroupCommands()
 
     def __init__(self, bot: HuddleBot) -> None:
@@ -59,17 +62,19 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
         self.life = Lifecycle(bot, self.store, self.resources)
         self.members = Membership(bot, self.store, self.resources)
         self.upkeep = Upkeep(bot, self.store, self.resources)
+        self.buttons = GroupButtons(bot, self.store, self.life, self.members, self.resources)
 
     async def cog_load(self) -> None:
         for spec in SETTINGS:
             self.bot.config.register(spec)
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.buttons.register(self.bot.components)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.components.remove_feature(FEATURE)
+        self.bot.config.unregister(*SETTINGS)
 
-    async def resolve(self, interaction: discord.Interaction, text: str) -> GroupRef:
-        return await resolve_group(self.bot.store, guild_of(interaction).id, text)
+    async def resolve(self, interaction: HuddleInteraction, text: str) -> GroupRef:
+        return await resolve_group(self.bot.store, guild_id_of(interaction), text)
 
     # -- listeners: a role or channel deleted by hand breaks its group ---------------
 
@@ -87,7 +92,7 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
 
     @commands.Cog.listener()
     async def on_app_command_completion(
-        self, interaction: discord.Interaction, command: app_commands.Command
+        self, interaction: HuddleInteraction, command: app_commands.Command
     ) -> None:
         if command.qualified_name == "config manager-role" and interaction.guild is not None:
             await self.upkeep.manager_role_changed(interaction.guild)
@@ -106,7 +111,7 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @app_commands.autocomplete(timezone=zones)
     async def create(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         name: str,
         description: str,
         visibility: Visibility = "open",
@@ -135,19 +140,21 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @group.command(name="join", description="Join a group (or ask its leaders)")
     @app_commands.describe(group="The group to join")
     @app_commands.autocomplete(group=joinable_groups)
-    async def join(self, interaction: discord.Interaction, group: str) -> None:
-        await self.join_group(interaction, await self.resolve(interaction, group))
+    async def join(self, interaction: HuddleInteraction, group: str) -> None:
+        target = await self.resolve(interaction, group)
+        outcome = await self.members.join(guild_of(interaction), interaction.user, target)
+        await reply(interaction, outcome.text, view=outcome.view)
 
     @group.command(name="leave", description="Leave a group")
     @app_commands.describe(group="The group to leave")
     @app_commands.autocomplete(group=my_groups)
-    async def leave(self, interaction: discord.Interaction, group: str) -> None:
+    async def leave(self, interaction: HuddleInteraction, group: str) -> None:
         target = await self.resolve(interaction, group)
         text = await self.members.leave(guild_of(interaction), target, interaction.user.id)
         await reply(interaction, text)
 
     @group.command(name="list", description="Browse the server's groups")
-    async def list_(self, interaction: discord.Interaction) -> None:
+    async def list_(self, interaction: HuddleInteraction) -> None:
         guild = guild_of(interaction)
         lim = await limits(self.bot, guild.id)
         pages = render.list_pages(await self.store.summaries(guild.id), lim.max_size)
@@ -156,15 +163,17 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @group.command(name="info", description="A group's details, leaders and members")
     @app_commands.describe(group="The group")
     @app_commands.autocomplete(group=any_group)
-    async def info(self, interaction: discord.Interaction, group: str) -> None:
+    async def info(self, interaction: HuddleInteraction, group: str) -> None:
         target = await self.upkeep.check_group(
             guild_of(interaction), await self.resolve(interaction, group)
         )
         summary = await self.store.summary(target.id)
+        if summary is None:  # deleted while we looked
+            raise NotFound(f"There is no group called `{group}`. `/group list` shows them all.")
         lim = await limits(self.bot, target.guild_id)
         zone = await self.bot.config.server_timezone(target.guild_id)
         members = await self.store.members(target.id)
-        pages = render.info_pages(summary, members, lim.max_size, zone)  # type: ignore[arg-type]
+        pages = render.info_pages(summary, members, lim.max_size, zone)
         await send_pages(interaction, pages)
 
     # -- leaders (and community managers) --------------------------------------------
@@ -173,10 +182,10 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @app_commands.describe(group="Your group", member="Who to add")
     @app_commands.autocomplete(group=led_groups)
     async def invite(
-        self, interaction: discord.Interaction, group: str, member: discord.Member
+        self, interaction: HuddleInteraction, group: str, member: discord.Member
     ) -> None:
         target = await self.resolve(interaction, group)
-        await require_leader(self.bot, interaction, target, "invite members")
+        await require_leader(interaction, target, "invite members")
         require_target(member)
         await interaction.response.defer(ephemeral=True)
         text = await self.members.invite(guild_of(interaction), target, member, interaction.user.id)
@@ -186,10 +195,10 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @app_commands.describe(group="Your group", member="Who to remove")
     @app_commands.autocomplete(group=led_groups)
     async def kick(
-        self, interaction: discord.Interaction, group: str, member: discord.Member
+        self, interaction: HuddleInteraction, group: str, member: discord.Member
     ) -> None:
         target = await self.resolve(interaction, group)
-        manager = await require_leader(self.bot, interaction, target, "kick members")
+        manager = await require_leader(interaction, target, "kick members")
         guild = guild_of(interaction)
         text = await self.members.kick(guild, target, member, interaction.user.id, manager)
         await reply(interaction, text)
@@ -198,20 +207,20 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @app_commands.describe(group="Your group", member="The member to promote")
     @app_commands.autocomplete(group=led_groups)
     async def promote(
-        self, interaction: discord.Interaction, group: str, member: discord.Member
+        self, interaction: HuddleInteraction, group: str, member: discord.Member
     ) -> None:
         target = await self.resolve(interaction, group)
-        await require_leader(self.bot, interaction, target, "promote members")
+        await require_leader(interaction, target, "promote members")
         await reply(interaction, await self.members.promote(target, require_target(member)))
 
     @group.command(name="demote", description="Remove a co-leader (they stay a member)")
     @app_commands.describe(group="Your group", member="The leader to demote")
     @app_commands.autocomplete(group=led_groups)
     async def demote(
-        self, interaction: discord.Interaction, group: str, member: discord.Member
+        self, interaction: HuddleInteraction, group: str, member: discord.Member
     ) -> None:
         target = await self.resolve(interaction, group)
-        await require_leader(self.bot, interaction, target, "demote leaders")
+        await require_leader(interaction, target, "demote leaders")
         await reply(interaction, await self.members.demote(target, require_target(member)))
 
     @group.command(name="edit", description="Change a group's name, description or settings")
@@ -226,7 +235,7 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @app_commands.autocomplete(group=led_groups, timezone=zones)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         group: str,
         name: str | None = None,
         description: str | None = None,
@@ -235,7 +244,7 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
         timezone: str | None = None,
     ) -> None:
         target = await self.resolve(interaction, group)
-        await require_leader(self.bot, interaction, target, "edit the group")
+        await require_leader(interaction, target, "edit the group")
         changes = dict(
             name=name,
             description=description,
@@ -258,31 +267,31 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @group.command(name="archive", description="Make a group's channel read-only and archive it")
     @app_commands.describe(group="Your group")
     @app_commands.autocomplete(group=led_groups)
-    async def archive(self, interaction: discord.Interaction, group: str) -> None:
+    async def archive(self, interaction: HuddleInteraction, group: str) -> None:
         await self._set_archived(interaction, group, True)
 
     @group.command(name="restore", description="Bring an archived group back")
     @app_commands.describe(group="Your archived group")
     @app_commands.autocomplete(group=led_groups)
-    async def restore(self, interaction: discord.Interaction, group: str) -> None:
+    async def restore(self, interaction: HuddleInteraction, group: str) -> None:
         await self._set_archived(interaction, group, False)
 
-    async def _set_archived(self, interaction: discord.Interaction, text: str, on: bool) -> None:
+    async def _set_archived(self, interaction: HuddleInteraction, text: str, on: bool) -> None:
         target = await self.resolve(interaction, text)
-        await require_leader(self.bot, interaction, target, "archive or restore it")
+        await require_leader(interaction, target, "archive or restore it")
         await interaction.response.defer(ephemeral=True)
         await reply(interaction, await self.life.set_archived(guild_of(interaction), target, on))
 
     @group.command(name="delete", description="Delete a group, its role and its channels")
     @app_commands.describe(group="Your group")
     @app_commands.autocomplete(group=led_groups)
-    async def delete(self, interaction: discord.Interaction, group: str) -> None:
+    async def delete(self, interaction: HuddleInteraction, group: str) -> None:
         target = await self.resolve(interaction, group)
-        await require_leader(self.bot, interaction, target, "delete it")
+        await require_leader(interaction, target, "delete it")
         need = dict(roles=True, channels=True)
         await self.resources.require(guild_of(interaction), "delete the group", **need)
 
-        async def confirmed(click: discord.Interaction) -> None:
+        async def confirmed(click: HuddleInteraction) -> None:
             await self.resources.require(guild_of(click), "delete the group", **need)
             await click.response.edit_message(content=f"Deleting **{target.name}**…", view=None)
             fresh = await self.store.get(target.id)
@@ -301,9 +310,9 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     @group.command(name="repair", description="Recreate a group's missing role or channels")
     @app_commands.describe(group="The broken group")
     @app_commands.autocomplete(group=led_groups)
-    async def repair(self, interaction: discord.Interaction, group: str) -> None:
+    async def repair(self, interaction: HuddleInteraction, group: str) -> None:
         target = await self.resolve(interaction, group)
-        await require_leader(self.bot, interaction, target, "repair it")
+        await require_leader(interaction, target, "repair it")
         await self.resources.require(
             guild_of(interaction), "repair the group", roles=True, channels=True
         )
@@ -315,13 +324,13 @@ class GroupsCog(ButtonHandlers, commands.Cog, name="Groups"):
     )
     @app_commands.describe(channel="Where to post it (default: here)")
     async def panel(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: HuddleInteraction, channel: discord.TextChannel | None = None
     ) -> None:
         if not await is_manager(interaction) and not await self.store.leads_any(
-            guild_of(interaction).id, interaction.user.id
+            guild_id_of(interaction), interaction.user.id
         ):
             raise NotAllowed("Only group leaders and community managers can post a panel.")
         where = channel.id if channel else interaction.channel_id
         await interaction.response.defer(ephemeral=True)
-        count = await self.post_panel(guild_of(interaction), int(where or 0))
+        count = await post_panel(self.bot, self.store, guild_of(interaction), int(where or 0))
         await reply(interaction, f"Posted Join buttons for {count} open groups in <#{where}>.")

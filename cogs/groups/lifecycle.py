@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.groups import logic
-from cogs.groups.api import GroupRef
-from cogs.groups.common import limits, post, tell
+from cogs.groups.messages import post, tell
+from cogs.groups.models import GroupRef
 from cogs.groups.resources import TEXT, VOICE, Objects, Resources
+from cogs.groups.settings import limits
 from cogs.groups.store import GroupStore
+from cogs.groups.views import approval_view
 from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import get_zone
 
@@ -39,6 +41,8 @@ def duplicate(name: str) -> UserError:
 
 
 class Lifecycle:
+    """A group's objects: its row, role and channels, from proposal to deletion."""
+
     def __init__(self, bot: HuddleBot, store: GroupStore, resources: Resources) -> None:
         self.bot = bot
         self.store = store
@@ -122,10 +126,8 @@ class Lifecycle:
         self, guild: discord.Guild, spec: NewGroup, creator_id: int, channel_id: int | None
     ) -> str:
         """Approval needed: a pending row (it reserves the name) and a message for managers."""
-        from cogs.groups.views import approval_view
-
         group = await self._insert(guild.id, spec, creator_id, "pending", None)
-        request_id = await self.store.open_request(
+        request_id = await self.store.requests.open(
             group, creator_id, "create", self.bot.clock.now()
         )
         target = await self.bot.config.get(guild.id, "log_channel") or channel_id
@@ -142,18 +144,18 @@ class Lifecycle:
                 "I couldn't post the approval request for managers here. "
                 "Ask an admin to set `/config log-channel`."
             )
-        await self.store.set_request_message(request_id, message.channel.id, message.id)
+        await self.store.requests.set_message(request_id, message.channel.id, message.id)
         return (
             f"**{group.name}** needs a community manager's approval on this server; "
             "I've asked them. You'll hear back when they decide."
         )
 
     async def decide(self, guild: discord.Guild, request_id: int, approve: bool, actor: int) -> str:
-        req = await self.store.get_request(request_id)
+        req = await self.store.requests.get(request_id)
         group = await self.store.get(req.group_id) if req else None
         if req is None or group is None or group.status != "pending":
             raise NotFound("That group request was already settled.")
-        if not await self.store.decide_request(
+        if not await self.store.requests.decide(
             request_id, "approved" if approve else "denied", actor
         ):
             raise UserError("Someone already answered that request.")
@@ -166,7 +168,7 @@ class Lifecycle:
         try:
             await self._activate(guild, group, req.user_id)
         except BaseException:
-            await self.store.reopen_request(request_id)
+            await self.store.requests.reopen(request_id)
             raise
         await tell(self.bot, req.user_id, f"Your group **{group.name}** was approved; you lead it.")
         return f"The group **{group.name}** by <@{req.user_id}> was approved by <@{actor}>."

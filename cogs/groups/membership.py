@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.groups import logic
-from cogs.groups.api import GroupRef
-from cogs.groups.common import Limits, group_limit, limits, post, tell
+from cogs.groups.messages import post, tell
+from cogs.groups.models import GroupRef
 from cogs.groups.resources import Resources
+from cogs.groups.settings import Limits, group_limit, limits
 from cogs.groups.store import GroupStore
+from cogs.groups.views import request_view, waitlist_view
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 
 if TYPE_CHECKING:
@@ -41,7 +43,16 @@ class Decided:
     dm: str
 
 
+def requester_name(user: discord.User | discord.Member) -> str:
+    """How a join request names its member: the display name, and the username when it
+    differs (display names are not unique)."""
+    name = discord.utils.escape_markdown(user.display_name)
+    return name if user.name == user.display_name else f"{name}, `@{user.name}`"
+
+
 class Membership:
+    """A group's people: who joins, waits, asks, is invited, leaves or is kicked."""
+
     def __init__(self, bot: HuddleBot, store: GroupStore, resources: Resources) -> None:
         self.bot = bot
         self.store = store
@@ -50,18 +61,20 @@ class Membership:
     # -- join ------------------------------------------------------------------------
 
     async def join(
-        self, guild: discord.Guild, user_id: int, group: GroupRef, name: str = ""
+        self, guild: discord.Guild, user: discord.User | discord.Member, group: GroupRef
     ) -> Outcome:
+        """`/group join` and a panel's Join button. No defer: at most one REST call (the
+        role) before the answer, well inside Discord's 3 seconds."""
         lim = await limits(self.bot, guild.id)
-        verdict, size, limit = await self._verdict(group, user_id, lim)
+        verdict, size, limit = await self._verdict(group, user.id, lim)
         if verdict is logic.Verdict.JOIN:
-            await self.add(guild, group, user_id, limit, "joined")
+            await self.add(guild, group, user.id, limit, "joined")
             where = f" Say hi in <#{group.channel_id}>." if group.channel_id else ""
             return Outcome(f"You joined **{group.name}**.{where}")
         if verdict is logic.Verdict.REQUEST:
-            return Outcome(await self.request(group, user_id, name))
+            return Outcome(await self.request(group, user.id, requester_name(user)))
         if verdict is logic.Verdict.FULL:
-            return await self._full(group, user_id, size, limit)
+            return await self._full(group, user.id, size, limit)
         raise self._refusal(verdict, group, lim)
 
     async def _verdict(
@@ -96,10 +109,8 @@ class Membership:
         return UserError(f"**{group.name}** can't take you right now.")
 
     async def _full(self, group: GroupRef, user_id: int, size: int, limit: int) -> Outcome:
-        from cogs.groups.views import waitlist_view
-
         text = logic.full_text(group.name, size, limit)
-        if user_id in await self.store.waitlist(group.id):
+        if user_id in await self.store.waitlist.members(group.id):
             return Outcome(f"{text} You're on its waitlist; you'll hear when a place opens.")
         return Outcome(
             f"{text} Join the waitlist to get the next free place.", waitlist_view(group.id)
@@ -129,7 +140,7 @@ class Membership:
         member, _ = await self.store.role_of(group.id, user_id)
         if member:
             return f"You're already in **{group.name}**."
-        position = await self.store.wait(group, user_id, self.bot.clock.now())
+        position = await self.store.waitlist.add(group, user_id, self.bot.clock.now())
         return (
             f"You're on the waitlist for **{group.name}** (position {position}). "
             "When a place opens, the first in line gets it."
@@ -138,11 +149,9 @@ class Membership:
     # -- requests --------------------------------------------------------------------
 
     async def request(self, group: GroupRef, user_id: int, name: str = "") -> str:
-        from cogs.groups.views import request_view
-
-        if await self.store.pending_request(group.id, user_id, "join"):
+        if await self.store.requests.pending(group.id, user_id, "join"):
             return f"You already asked to join **{group.name}**; its leaders will decide."
-        request_id = await self.store.open_request(group, user_id, "join", self.bot.clock.now())
+        request_id = await self.store.requests.open(group, user_id, "join", self.bot.clock.now())
         message = await post(
             self.bot,
             group.channel_id,
@@ -150,12 +159,12 @@ class Membership:
             request_view(request_id),
         )
         if message is None:
-            await self.store.delete_request(request_id)
+            await self.store.requests.delete(request_id)
             raise UserError(
                 f"I couldn't reach the leaders of **{group.name}** (its channel is missing). "
                 "A leader can fix it with `/group repair`."
             )
-        await self.store.set_request_message(request_id, message.channel.id, message.id)
+        await self.store.requests.set_message(request_id, message.channel.id, message.id)
         return (
             f"Asked the leaders of **{group.name}**: your join request waits for their "
             "approval. You'll hear back when they decide."
@@ -166,11 +175,11 @@ class Membership:
     ) -> Decided:
         """A leader's Approve/Deny click: the request message's new text, and the DM
         for the requester (sent after the click is answered)."""
-        req = await self.store.get_request(request_id)
+        req = await self.store.requests.get(request_id)
         group = await self.store.get(req.group_id) if req else None
         if req is None or group is None:
             raise NotFound("That request is gone (the group may have been deleted).")
-        if not await self.store.decide_request(
+        if not await self.store.requests.decide(
             request_id, "approved" if approve else "denied", actor_id
         ):
             raise UserError("Someone already answered that request.")
@@ -183,7 +192,7 @@ class Membership:
         try:
             await self._admit(guild, group, req.user_id)
         except BaseException:
-            await self.store.reopen_request(request_id)
+            await self.store.requests.reopen(request_id)
             raise
         return Decided(
             f"<@{req.user_id}> joined **{group.name}** (approved by <@{actor_id}>).",
@@ -227,7 +236,7 @@ class Membership:
     async def leave(self, guild: discord.Guild, group: GroupRef, user_id: int) -> str:
         member, leader = await self.store.role_of(group.id, user_id)
         if not member:
-            if await self.store.unwait(group.id, user_id):
+            if await self.store.waitlist.remove(group.id, user_id):
                 return f"You left the waitlist of **{group.name}**."
             raise NotFound(f"You're not in **{group.name}**.")
         decision = logic.can_leave(
@@ -274,10 +283,10 @@ class Membership:
     async def fill_from_waitlist(self, guild: discord.Guild, group: GroupRef) -> None:
         """Places opened: the first waiting members are added (open groups) or told."""
         lim = await limits(self.bot, guild.id)
-        for user_id in await self.store.waitlist(group.id):
+        for user_id in await self.store.waitlist.members(group.id):
             if await self.store.size(group.id) >= group_limit(group, lim):
                 return
-            await self.store.unwait(group.id, user_id)
+            await self.store.waitlist.remove(group.id, user_id)
             if group.visibility == "open" and group.status == "active":
                 if await self._try_add(guild, group, user_id, lim):
                     continue

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.groups import logic
-from cogs.groups.api import GroupRef
+from cogs.groups.models import GroupRef
 from core.errors import BotMissingPermission, UserError
 
 if TYPE_CHECKING:

@@ -1,22 +1,27 @@
-"""The groups feature's SQL. Methods take and return plain values and dataclasses."""
+"""The groups feature's SQL. Methods take and return plain values and dataclasses;
+`cogs.groups.api` is a façade over the reads here."""
 
 from __future__ import annotations
 
 import functools
 import logging
+import re
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from cogs.groups.api import GroupRef, _ref, get_group
-from cogs.groups.store_requests import Request, RequestStore
+from cogs.groups.logic import slugify
+from cogs.groups.models import GroupRef, Request, Scope, group_from_row
+from cogs.groups.store_queues import RequestStore, WaitlistStore
 from core.store import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 __all__ = ["GroupStore", "GroupSummary", "Request"]
+
+_MENTION = re.compile(r"<(?:#|@&)(\d+)>")
 
 # Columns that may point at a Discord object deleted by hand.
 OBJECT_COLUMNS = ("role_id", "channel_id", "voice_channel_id")
@@ -43,7 +48,7 @@ _SUMMARY_SQL = (
 
 def _summary(row: sqlite3.Row) -> GroupSummary:
     leaders = [int(x) for x in (row["leader_list"] or "").split(",") if x]
-    return GroupSummary(group=_ref(row), size=row["size"], leaders=sorted(leaders))
+    return GroupSummary(group=group_from_row(row), size=row["size"], leaders=sorted(leaders))
 
 
 def _writes(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
@@ -61,12 +66,15 @@ def _writes(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
     return wrapper
 
 
-class GroupStore(RequestStore):
+class GroupStore:
     """Group SQL. `/group list` summaries are cached per server and dropped on every
-    write made through this class (the only writer of groups and memberships)."""
+    write made through this class (the only writer of groups and memberships). The
+    queues in front of a group are `requests` and `waitlist`."""
 
     def __init__(self, store: Store) -> None:
         self.db = store
+        self.requests = RequestStore(store)
+        self.waitlist = WaitlistStore(store)
         self._summaries: dict[int, list[GroupSummary]] = {}
         self._generation = 0
 
@@ -77,7 +85,49 @@ class GroupStore(RequestStore):
     # -- groups -----------------------------------------------------------------------
 
     async def get(self, group_id: int) -> GroupRef | None:
-        return await get_group(self.db, group_id)
+        row = await self.db.fetchone("SELECT * FROM groups WHERE id = ?", (group_id,))
+        return group_from_row(row) if row else None
+
+    async def find(self, guild_id: int, text: str) -> GroupRef | None:
+        """By id, by name in any case and spacing, by role or channel mention, or by
+        its channel's name (see `api.find_group`)."""
+        text = " ".join(text.split())
+        found = await self._by_id_text(guild_id, text) or await self._by_name(guild_id, text)
+        if found:
+            return found
+        mention = _MENTION.fullmatch(text)
+        if mention:
+            return await self._by_object(guild_id, int(mention[1]))
+        return await self._by_slug(guild_id, text.lstrip("#"))
+
+    async def _by_id_text(self, guild_id: int, text: str) -> GroupRef | None:
+        if not text.isdigit():
+            return None
+        row = await self.db.fetchone(
+            "SELECT * FROM groups WHERE id = ? AND guild_id = ?", (int(text), guild_id)
+        )
+        return group_from_row(row) if row else None
+
+    async def _by_name(self, guild_id: int, text: str) -> GroupRef | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM groups WHERE guild_id = ? AND name_key = ?", (guild_id, text.casefold())
+        )
+        return group_from_row(row) if row else None
+
+    async def _by_object(self, guild_id: int, object_id: int) -> GroupRef | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM groups WHERE guild_id = ? AND ? IN (role_id, channel_id)",
+            (guild_id, object_id),
+        )
+        return group_from_row(row) if row else None
+
+    async def _by_slug(self, guild_id: int, text: str) -> GroupRef | None:
+        """The channel name typed instead of the group name; only when it names one group."""
+        if not text or text != slugify(text):
+            return None
+        rows = await self.db.fetchall("SELECT * FROM groups WHERE guild_id = ?", (guild_id,))
+        found = [r for r in rows if slugify(r["name"]) == text]
+        return group_from_row(found[0]) if len(found) == 1 else None
 
     async def name_taken(self, guild_id: int, key: str, exclude_id: int | None = None) -> bool:
         found = await self.db.fetchval(
@@ -136,7 +186,7 @@ class GroupStore(RequestStore):
                 )
             row = await tx.fetchone("SELECT * FROM groups WHERE id = ?", (group_id,))
         assert row is not None
-        return _ref(row)
+        return group_from_row(row)
 
     @_writes
     async def activate(
@@ -211,7 +261,7 @@ class GroupStore(RequestStore):
                     )
                     fresh = await tx.fetchone("SELECT * FROM groups WHERE id = ?", (row["id"],))
                     if fresh:
-                        broken.append(_ref(fresh))
+                        broken.append(group_from_row(fresh))
         return broken
 
     @_writes
@@ -241,7 +291,7 @@ class GroupStore(RequestStore):
         rows = await self.db.fetchall(
             "SELECT * FROM groups WHERE guild_id = ? AND status != 'pending'", (guild_id,)
         )
-        return [_ref(r) for r in rows]
+        return [group_from_row(r) for r in rows]
 
     async def leads_any(self, guild_id: int, user_id: int) -> bool:
         return bool(
@@ -258,7 +308,7 @@ class GroupStore(RequestStore):
             " AND visibility = 'open' ORDER BY name_key",
             (guild_id,),
         )
-        return [_ref(r) for r in rows]
+        return [group_from_row(r) for r in rows]
 
     # -- members ----------------------------------------------------------------------
 
@@ -342,3 +392,52 @@ class GroupStore(RequestStore):
             (group_id,),
         )
         return [(r["user_id"], bool(r["is_leader"])) for r in rows]
+
+    async def member_ids(self, group_id: int, *, leaders_only: bool = False) -> list[int]:
+        """Members (or only leaders) in the order they joined."""
+        leader = " AND is_leader = 1" if leaders_only else ""
+        rows = await self.db.fetchall(
+            f"SELECT user_id FROM group_members WHERE group_id = ?{leader}"
+            " ORDER BY joined_at, user_id",
+            (group_id,),
+        )
+        return [r["user_id"] for r in rows]
+
+    async def groups_of_member(self, guild_id: int, user_id: int) -> list[GroupRef]:
+        rows = await self.db.fetchall(
+            "SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id"
+            " WHERE m.guild_id = ? AND m.user_id = ? AND g.status != 'pending'"
+            " ORDER BY g.name_key",
+            (guild_id, user_id),
+        )
+        return [group_from_row(r) for r in rows]
+
+    async def choices(
+        self, guild_id: int, user_id: int, current: str, scope: Scope, manager: bool
+    ) -> list[tuple[int, str]]:
+        """(id, name) of up to 25 groups for an autocomplete (see `api.group_choices`)."""
+        where, params = _choice_filter(scope, manager, user_id)
+        rows = await self.db.fetchall(
+            "SELECT g.id, g.name FROM groups g WHERE g.guild_id = ? AND g.name_key LIKE ?"
+            f"{where} ORDER BY g.name_key LIMIT 25",
+            [guild_id, f"%{current.strip().casefold()}%", *params],
+        )
+        return [(r["id"], r["name"]) for r in rows]
+
+
+def _choice_filter(scope: Scope, manager: bool, user_id: int) -> tuple[str, list[object]]:
+    """The WHERE clause that narrows autocomplete to a scope, and its parameters."""
+    if scope == "joinable":
+        return (
+            " AND g.status = 'active' AND g.visibility != 'invite' AND NOT EXISTS"
+            " (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.user_id = ?)",
+            [user_id],
+        )
+    if scope in ("member", "leader") and not manager:
+        leader = " AND m.is_leader = 1" if scope == "leader" else ""
+        return (
+            " AND g.status != 'pending' AND EXISTS (SELECT 1 FROM group_members m"
+            f" WHERE m.group_id = g.id AND m.user_id = ?{leader})",
+            [user_id],
+        )
+    return " AND g.status != 'pending'", []

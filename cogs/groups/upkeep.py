@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.groups.api import GroupRef
+from cogs.groups.models import GroupRef
 from cogs.groups.resources import TEXT, VOICE, Resources
 from cogs.groups.store import GroupStore
 
@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 
 class Upkeep:
+    """Keeps a group's row in step with its Discord objects."""
+
     def __init__(self, bot: HuddleBot, store: GroupStore, resources: Resources) -> None:
         self.bot = bot
         self.store = store

@@ -123,7 +123,7 @@ async def test_panel_join_buttons_survive_restart(guild, bot, start_bot):
     assert "Posted" in r.text
     panel = guild.messages(guild.general)[-1]
     ids = [c["custom_id"] for row in panel["components"] for c in row["components"]]
-    assert len(ids) == 1 and ids[0].startswith("huddle:grpjoin:")
+    assert len(ids) == 1 and ids[0].startswith("huddle:groups:join:")
     await bot.close()
     await start_bot()
     joined = await guild.bob.click(panel, ids[0])

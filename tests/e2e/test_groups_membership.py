@@ -49,7 +49,7 @@ async def test_full_group_refuses_and_offers_waitlist(guild, bot):
     await guild.bob.slash("group join", group="Duo")
     r = await guild.carol.slash("group join", group="Duo")
     assert r.ephemeral and "full" in r.text
-    assert "huddle:grpwait:" in r.custom_ids()[0]
+    assert "huddle:groups:waitlist:" in r.custom_ids()[0]
     w = await guild.carol.click(r, r.custom_ids()[0])
     assert "waitlist" in w.text and "position 1" in w.text
     await guild.bob.slash("group leave", group="Duo")

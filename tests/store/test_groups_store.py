@@ -102,26 +102,26 @@ async def test_summaries_count_members_and_leaders(store):
 async def test_waitlist_is_first_come_first_served_and_cleared_on_join(store):
     gs = GroupStore(store)
     group = await _make(gs, "Full")
-    assert await gs.wait(group, 5, 10.0) == 1
-    assert await gs.wait(group, 6, 11.0) == 2
-    assert await gs.wait(group, 5, 12.0) == 1  # idempotent
-    assert await gs.waitlist(group.id) == [5, 6]
+    assert await gs.waitlist.add(group, 5, 10.0) == 1
+    assert await gs.waitlist.add(group, 6, 11.0) == 2
+    assert await gs.waitlist.add(group, 5, 12.0) == 1  # idempotent
+    assert await gs.waitlist.members(group.id) == [5, 6]
     await gs.add_if_room(group, 5, 10, 13.0)
-    assert await gs.waitlist(group.id) == [6]
+    assert await gs.waitlist.members(group.id) == [6]
 
 
 async def test_requests_are_settled_once(store):
     gs = GroupStore(store)
     group = await _make(gs, "Req", visibility="request")
-    rid = await gs.open_request(group, 5, "join", 10.0)
-    assert (await gs.pending_request(group.id, 5, "join")).id == rid
-    await gs.set_request_message(rid, 77, 88)
-    assert (await gs.get_request(rid)).message_id == 88
-    assert await gs.decide_request(rid, "approved", 1)
-    assert not await gs.decide_request(rid, "denied", 2)
-    assert await gs.pending_request(group.id, 5, "join") is None
-    await gs.reopen_request(rid)
-    assert (await gs.get_request(rid)).status == "pending"
+    rid = await gs.requests.open(group, 5, "join", 10.0)
+    assert (await gs.requests.pending(group.id, 5, "join")).id == rid
+    await gs.requests.set_message(rid, 77, 88)
+    assert (await gs.requests.get(rid)).message_id == 88
+    assert await gs.requests.decide(rid, "approved", 1)
+    assert not await gs.requests.decide(rid, "denied", 2)
+    assert await gs.requests.pending(group.id, 5, "join") is None
+    await gs.requests.reopen(rid)
+    assert (await gs.requests.get(rid)).status == "pending"
 
 
 async def test_mark_broken_forgets_the_object(store):
@@ -139,8 +139,8 @@ async def test_mark_broken_forgets_the_object(store):
 async def test_delete_cascades(store):
     gs = GroupStore(store)
     group = await _make(gs, "Gone")
-    await gs.wait(group, 5, 1.0)
-    await gs.open_request(group, 6, "join", 1.0)
+    await gs.waitlist.add(group, 5, 1.0)
+    await gs.requests.open(group, 6, "join", 1.0)
     await gs.delete(group.id)
     assert await gs.get(group.id) is None
     assert await store.fetchval("SELECT COUNT(*) FROM group_members") == 0
