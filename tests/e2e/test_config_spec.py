@@ -414,10 +414,32 @@ async def test_audit_line_for_each_audited_action(emulator, guild, bot, clock):
         assert mentions is not None and not mentions.get("parse"), req.json
 
 
-async def test_no_audit_lines_without_a_log_channel(guild, bot):
-    before = len(guild.messages(guild.general))
-    await create(guild.alice, "Knitting")
-    assert not any("created" in m["content"] for m in guild.messages(guild.general)[before:])
+async def test_no_audit_lines_without_a_log_channel(emulator, guild, bot):
+    log = int(emulator.new_channel(emulator.world.guilds[guild.id], "huddle-log", 0)["id"])
+
+    def lines_naming(name: str) -> list[str]:
+        """Every message in every channel of the server naming the group, except in the
+        group's own channel (where its welcome lives)."""
+        own = name.lower()
+        return [
+            m["content"]
+            for c in guild.channels()
+            if c.get("type") == 0 and c["name"] != own
+            for m in guild.messages(int(c["id"]))
+            if name in (m.get("content") or "")
+        ]
+
+    # No log channel set: creating a group posts no audit line anywhere.
+    r = await create(guild.alice, "Knitting")
+    assert "Knitting" in r.text, r.text
+    assert lines_naming("Knitting") == []
+    # Positive control: the same look finds the audit line once a log channel is set.
+    await guild.admin.slash("config log-channel", channel=log)
+    r = await create(guild.alice, "Sewing")
+    assert "Sewing" in r.text, r.text
+    found = lines_naming("Sewing")
+    assert len(found) == 1 and "created" in found[0], found
+    assert [m["content"] for m in guild.messages(log)] == found
 
 
 # -- /config timezone --------------------------------------------------------------------------

@@ -221,15 +221,26 @@ async def test_missing_manage_events_named(emulator, guild, bot):
 async def test_reminder_for_ended_event_dropped_after_restart(
     emulator, guild, bot, clock, start_bot
 ):
+    def reminders(title: str) -> list[str]:
+        return [
+            m["content"]
+            for m in guild.messages(guild.general)
+            if "starts" in (m.get("content") or "") and title in m["content"]
+        ]
+
     await guild.alice.slash("event create", title="Gone", when="in 2 hours", remind="1h")
-    message = event_message(guild)
-    await guild.bob.click(message, button_ids(message)["Going"])
+    # Positive control: a reminder also missed while down, for an event still ahead.
+    await guild.alice.slash("event create", title="Later", when="in 5 hours", remind="2h")
+    for title in ("Gone", "Later"):
+        r = await guild.bob.slash("event rsvp", event=title, status="Going")
+        assert r.ephemeral and title in r.text, r.text
     await bot.close()
-    await clock.advance(4 * 3600)
+    await clock.advance(4 * 3600)  # Gone ended at 3h; Later's reminder was due at 3h
     await start_bot()
     await asyncio.sleep(0.2)
     await emulator.settle()
-    assert not [m for m in guild.messages(guild.general) if "starts" in (m.get("content") or "")]
+    assert len(reminders("Later")) == 1, guild.messages(guild.general)
+    assert reminders("Gone") == []
 
 
 async def test_ended_event_not_listed_and_rsvp_refused(emulator, guild, bot, clock):
