@@ -10,6 +10,6 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: HuddleBot) -> None:
-    from .cog import Checkins
+    from cogs.checkins.cog import Checkins
 
     await bot.add_cog(Checkins(bot))

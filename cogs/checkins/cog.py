@@ -11,18 +11,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.checkins import logic, render
+from cogs.checkins.jobs import CheckinJobs
+from cogs.checkins.service import CheckinService, checked_nudge_hours
+from cogs.checkins.store import Schedule
+from cogs.checkins.views import FEATURE, CheckinButtons, checked_in_text
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
-from core.checks import FeatureGroup, is_manager
+from core.checks import FeatureGroup, guild_id_of, is_manager
+from core.components import HuddleInteraction
 from core.errors import NotAllowed, UserError
 from core.timeparse import parse_clock
 from core.ui import clip, reply, ts
-
-from . import logic, render
-from .jobs import CheckinJobs
-from .service import CheckinService
-from .store import Schedule
-from .views import CheckinButton, checked_in_text, handle_modal_submit, modal_group_id
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -59,7 +59,7 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     return cleaned
 
 
-async def _weekdays(interaction: discord.Interaction, current: str) -> list:
+async def _weekdays(interaction: HuddleInteraction, current: str) -> list:
     typed = current.strip().lower()
     return [
         app_commands.Choice(name=day, value=day)
@@ -68,7 +68,7 @@ async def _weekdays(interaction: discord.Interaction, current: str) -> list:
     ]
 
 
-class Checkins(commands.Cog):
+class Checkins(commands.Cog, name="Checkins"):
     """Goals, scheduled check-in prompts, streaks and the board."""
 
     goal = GoalCommands()
@@ -81,23 +81,17 @@ class Checkins(commands.Cog):
         self.jobs = CheckinJobs(self.service)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(CheckinButton)
         self.jobs.register()
+        CheckinButtons(self.service).register(self.bot.components)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(CheckinButton)
+        self.jobs.unregister()
+        self.bot.components.remove_feature(FEATURE)
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Check-in modal submits, whether or not the bot restarted since it opened."""
-        group_id = modal_group_id(interaction)
-        if group_id is not None:
-            await handle_modal_submit(interaction, group_id)
+    async def _group(self, interaction: HuddleInteraction, text: str) -> GroupRef:
+        return await groups.resolve_group(self.bot.store, guild_id_of(interaction), text)
 
-    async def _group(self, interaction: discord.Interaction, text: str) -> GroupRef:
-        return await groups.resolve_group(self.bot.store, interaction.guild_id or 0, text)
-
-    async def _require_leader(self, interaction: discord.Interaction, group: GroupRef) -> None:
+    async def _require_leader(self, interaction: HuddleInteraction, group: GroupRef) -> None:
         if await groups.is_leader(self.bot.store, group.id, interaction.user.id):
             return
         if await is_manager(interaction):
@@ -111,7 +105,7 @@ class Checkins(commands.Cog):
     @goal.command(name="set", description="Set your goal within a group (shown on prompts)")
     @app_commands.describe(group="Your group", text="Your goal, in a sentence")
     @app_commands.autocomplete(group=_member_groups)
-    async def goal_set(self, interaction: discord.Interaction, group: str, text: str) -> None:
+    async def goal_set(self, interaction: HuddleInteraction, group: str, text: str) -> None:
         found = await self._group(interaction, group)
         await self.service.require_member(found, interaction.user.id)
         cleaned = text.strip()
@@ -124,10 +118,10 @@ class Checkins(commands.Cog):
     @goal.command(name="list", description="A member's goals across groups")
     @app_commands.describe(member="Whose goals (you, if left out)")
     async def goal_list(
-        self, interaction: discord.Interaction, member: discord.Member | None = None
+        self, interaction: HuddleInteraction, member: discord.Member | None = None
     ) -> None:
         user = member or interaction.user
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         goals = await self.store.goals_of_member(guild_id, user.id)
         current = {
             g.id: g for g in await groups.groups_of_member(self.bot.store, guild_id, user.id)
@@ -142,7 +136,7 @@ class Checkins(commands.Cog):
     @goal.command(name="clear", description="Remove your goal within a group")
     @app_commands.describe(group="Your group")
     @app_commands.autocomplete(group=_member_groups)
-    async def goal_clear(self, interaction: discord.Interaction, group: str) -> None:
+    async def goal_clear(self, interaction: HuddleInteraction, group: str) -> None:
         found = await self._group(interaction, group)
         if not await self.store.clear_goal(found.id, interaction.user.id):
             raise UserError(f"You have no goal in **{found.name}**. Set one with `/goal set`.")
@@ -163,7 +157,7 @@ class Checkins(commands.Cog):
     @app_commands.autocomplete(group=_led_groups, weekday=_weekdays)
     async def schedule(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         group: str,
         cadence: str,
         time: str,
@@ -174,21 +168,17 @@ class Checkins(commands.Cog):
         cadence = _choice(cadence, logic.CADENCES, "cadence")
         found = await self._group(interaction, group)
         await self._require_leader(interaction, found)
-        if found.archived:
-            raise UserError(f"**{found.name}** is archived; unarchive it to schedule check-ins.")
-        if found.channel_id is None:
-            raise UserError(f"**{found.name}** has no channel to post in. Repair the group first.")
+        self.service.require_schedulable(found)
         at = parse_clock(time)
         zone = await self.service.zone(found)
         day = self._weekday(cadence, weekday, zone)
-        hours = self._nudge_hours(cadence, nudge)
+        hours = checked_nudge_hours(cadence, nudge or 0)
         text = clip((prompt or "").strip(), PROMPT_MAX)
         schedule = Schedule(
             found.guild_id, found.id, cadence, at.hour, at.minute, day, text, hours,
             interaction.user.id, self.bot.clock.now(),
         )  # fmt: skip
-        await self.store.save_schedule(schedule)
-        upcoming = await self.jobs.arm(found, schedule)
+        upcoming = await self.jobs.start(found, schedule)
         text = render.scheduled_text(
             found.name, schedule.rule, zone.key, upcoming.start, hours, bool(weekday)
         )
@@ -207,23 +197,15 @@ class Checkins(commands.Cog):
                 ) from None
         return datetime.fromtimestamp(self.bot.clock.now(), tz=zone).weekday()
 
-    def _nudge_hours(self, cadence: str, nudge: int | None) -> int:
-        problem = logic.nudge_problem(cadence, nudge or 0)
-        if problem:
-            raise UserError(problem)
-        return nudge or 0
-
     @checkin.command(name="unschedule", description="Leaders: stop a group's check-in prompts")
     @app_commands.describe(group="The group")
     @app_commands.autocomplete(group=_led_groups)
-    async def unschedule(self, interaction: discord.Interaction, group: str) -> None:
+    async def unschedule(self, interaction: HuddleInteraction, group: str) -> None:
         found = await self._group(interaction, group)
         await self._require_leader(interaction, found)
-        schedule = await self.store.get_schedule(found.id)
-        if schedule is None or not await self.store.delete_schedule(found.id):
+        had_schedule, last = await self.jobs.stop(found)
+        if not had_schedule:
             raise UserError(f"**{found.name}** has no check-in schedule.")
-        await self.jobs.disarm(found.id)
-        last = await self.jobs.finish(found, schedule)
         tail = (
             f" The current period's summary still posts when it ends, {ts(last.period_end, 'F')}."
             if last
@@ -244,7 +226,7 @@ class Checkins(commands.Cog):
     @app_commands.autocomplete(group=_member_groups)
     async def log_checkin(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         group: str,
         note: str | None = None,
         status: str = "done",
@@ -258,12 +240,12 @@ class Checkins(commands.Cog):
     @app_commands.autocomplete(group=_member_groups)
     async def streak(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         member: discord.Member | None = None,
         group: str | None = None,
     ) -> None:
         user = member or interaction.user
-        guild_id = interaction.guild_id or 0
+        guild_id = guild_id_of(interaction)
         if group:
             chosen = [await self._group(interaction, group)]
         else:
@@ -279,7 +261,7 @@ class Checkins(commands.Cog):
     @app_commands.autocomplete(group=_member_groups)
     async def board(
         self,
-        interaction: discord.Interaction,
+        interaction: HuddleInteraction,
         group: str,
         period: str = "week",
     ) -> None:

@@ -24,16 +24,15 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.checkins import logic, render
+from cogs.checkins.logic import Period, Rule
+from cogs.checkins.service import CheckinService, indices_of
+from cogs.checkins.store import PeriodRecord, Schedule
+from cogs.checkins.views import prompt_view
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core.scheduler import Job
 from core.ui import NO_PINGS, ping_only
-
-from . import logic, render
-from .logic import Period, Rule
-from .service import CheckinService, indices_of
-from .store import PeriodRecord, Schedule
-from .views import prompt_view
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -57,9 +56,31 @@ class CheckinJobs:
         self.store = service.store
 
     def register(self) -> None:
+        """Hand the scheduler a handler per check-ins job kind (the cog's `cog_load`)."""
         self.bot.scheduler.register(PROMPT_KIND, self.on_prompt)
         self.bot.scheduler.register(NUDGE_KIND, self.on_nudge)
         self.bot.scheduler.register(FINAL_KIND, self.on_final)
+
+    def unregister(self) -> None:
+        """Undo `register` (the cog's `cog_unload`); pending jobs stay stored."""
+        self.bot.scheduler.unregister(PROMPT_KIND, NUDGE_KIND, FINAL_KIND)
+
+    # -- starting and stopping a schedule -------------------------------------------------
+
+    async def start(self, group: GroupRef, schedule: Schedule) -> Period:
+        """Save a group's schedule (replacing any) and arm it; returns the period the next
+        prompt opens."""
+        await self.store.save_schedule(schedule)
+        return await self.arm(group, schedule)
+
+    async def stop(self, group: GroupRef) -> tuple[bool, PeriodRecord | None]:
+        """Remove a group's schedule: whether it had one, and the prompted period that
+        still runs on to its end and gets its summary (None if there is none)."""
+        schedule = await self.store.get_schedule(group.id)
+        if schedule is None or not await self.store.delete_schedule(group.id):
+            return False, None
+        await self.disarm(group.id)
+        return True, await self.finish(group, schedule)
 
     # -- arming -------------------------------------------------------------------------
 

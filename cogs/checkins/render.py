@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cogs.checkins.logic import WEEKDAYS, BoardRow, Period, Rule, StreakStats, first_line
 from core.ui import clip, mention_list, plural, ts, when_text
-
-from .logic import WEEKDAYS, BoardRow, Period, Rule, StreakStats, first_line
 
 LIMIT = 2000  # Discord message content
 STATUS_MARK = {"done": "✅", "partial": "🟡", "blocked": "⛔"}

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from cogs.checkins import logic
+from cogs.checkins.logic import CALENDAR_DAYS, Period, Rule, StreakStats
+from cogs.checkins.store import CheckinStore, Schedule
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core.errors import NotAllowed, UserError
 from core.timeparse import get_zone
-
-from . import logic
-from .logic import CALENDAR_DAYS, Period, Rule, StreakStats
-from .store import CheckinStore, Schedule
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -50,6 +49,14 @@ class CheckinService:
         schedule = await self.store.get_schedule(group.id)
         rule = schedule.rule if schedule else CALENDAR_DAYS
         return rule, await self.zone(group), schedule
+
+    @staticmethod
+    def require_schedulable(group: GroupRef) -> None:
+        """Prompts need a live group with a channel to post in."""
+        if group.archived:
+            raise UserError(f"**{group.name}** is archived; unarchive it to schedule check-ins.")
+        if group.channel_id is None:
+            raise UserError(f"**{group.name}** has no channel to post in. Repair the group first.")
 
     async def require_member(self, group: GroupRef, user_id: int) -> None:
         if not await groups.is_member(self.bot.store, group.id, user_id):
@@ -115,6 +122,14 @@ class CheckinService:
             )
             for u in members
         }
+
+
+def checked_nudge_hours(cadence: str, hours: int) -> int:
+    """Nudge hours before a period closes (0 = off), refused when they don't fit the cadence."""
+    problem = logic.nudge_problem(cadence, hours)
+    if problem:
+        raise UserError(problem)
+    return hours
 
 
 def not_a_member(group: GroupRef) -> NotAllowed:

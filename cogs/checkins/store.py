@@ -7,9 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import time
 
+from cogs.checkins.logic import Period, Rule
 from core.store import Store
-
-from .logic import Period, Rule
 
 log = logging.getLogger(__name__)
 

@@ -1,85 +1,45 @@
-"""The persistent **Check in** button on prompts and the modal it opens.
-
-The button is a DynamicItem (`huddle:checkin:<group_id>`) registered in the cog's
-`cog_load`, so prompts posted before a restart keep working. The modal is restart-proof
-too: its custom_id `huddle:checkin-modal:<group_id>` carries the group, the Modal object
-is never kept in memory, and every submit is handled by `handle_modal_submit` (called
-from the cog's `on_interaction` listener) — so a modal left open across a restart still
-records the check-in, and nothing is handled twice."""
+"""The persistent **Check in** button on prompts and the modal it opens, routed by
+`bot.components`: the button is `huddle:checkins:checkin:<group>`, the modal
+`huddle:checkins:checkin-modal:<group>`. The router handles modal submits whether or not
+the bot restarted since the modal opened. Prompts posted with the older ids
+(`huddle:checkin:<group>`, modal `huddle:checkin-modal:<group>`) keep working through
+aliases."""
 
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.checkins.service import CheckinService, Recorded
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
-from core.checks import ensure_feature, huddle
+from core.components import HuddleInteraction, Press, RoutedModal, button, persistent_view
 from core.errors import NotFound
-from core.ui import clip, reply, ts
+from core.ui import reply, ts
 
 if TYPE_CHECKING:
-    from .service import CheckinService
+    from core.components import ComponentRouter
 
 log = logging.getLogger(__name__)
 
 FEATURE = "checkins"
+BUTTON = "checkin"
+MODAL = "checkin-modal"
+LEGACY_BUTTON = r"huddle:checkin:(?P<target>\d+)"
+LEGACY_MODAL = r"huddle:checkin-modal:(?P<target>\d+)"
 
 
-def _service(interaction: discord.Interaction) -> CheckinService:
-    cog = interaction.client.get_cog("Checkins")  # type: ignore[attr-defined]
-    return cog.service  # type: ignore[union-attr]
+def prompt_view(group_id: int) -> discord.ui.View:
+    check_in = button(
+        FEATURE, BUTTON, group_id, "Check in", discord.ButtonStyle.success, emoji="✅"
+    )
+    return persistent_view(check_in)
 
 
-async def _route_error(interaction: discord.Interaction, error: Exception) -> None:
-    await interaction.client.handle_interaction_error(interaction, error)  # type: ignore[attr-defined]
-
-
-async def _live_group(interaction: discord.Interaction, group_id: int) -> GroupRef:
-    """The group a button or modal acts on, while check-ins are on and it exists."""
-    await ensure_feature(interaction, FEATURE)
-    group = await groups.get_group(huddle(interaction).store, group_id)
-    if group is None:
-        raise NotFound("This group no longer exists.")
-    return group
-
-
-class CheckinButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"huddle:checkin:(?P<group_id>\d+)"
-):
-    def __init__(self, group_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Check in",
-                style=discord.ButtonStyle.success,
-                emoji="✅",
-                custom_id=f"huddle:checkin:{group_id}",
-            )
-        )
-        self.group_id = group_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> CheckinButton:
-        return cls(int(match["group_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        try:
-            group = await _live_group(interaction, self.group_id)
-            await _service(interaction).require_member(group, interaction.user.id)
-            modal = CheckinModal(group.id, group.name)
-            modal.stop()  # not kept in memory: the submit is handled by handle_modal_submit
-            await interaction.response.send_modal(modal)
-        except Exception as error:  # DynamicItem errors are otherwise only logged
-            await _route_error(interaction, error)
-
-
-class CheckinModal(discord.ui.Modal):
-    note: discord.ui.TextInput = discord.ui.TextInput(
+def checkin_modal(group: GroupRef) -> RoutedModal:
+    note = discord.ui.TextInput(
         label="What did you do?",
         custom_id="note",
         style=discord.TextStyle.paragraph,
@@ -87,7 +47,7 @@ class CheckinModal(discord.ui.Modal):
         max_length=1000,
         placeholder="A line or two about your progress",
     )
-    status: discord.ui.TextInput = discord.ui.TextInput(
+    status = discord.ui.TextInput(
         label="Status: done, partial or blocked",
         custom_id="status",
         required=False,
@@ -95,54 +55,10 @@ class CheckinModal(discord.ui.Modal):
         max_length=10,
         placeholder="done, partial or blocked",
     )
-
-    def __init__(self, group_id: int, group_name: str) -> None:
-        super().__init__(
-            title=clip(f"Check in — {group_name}", 45),
-            timeout=None,
-            custom_id=f"{MODAL_PREFIX}{group_id}",
-        )
-        self.group_id = group_id
+    return RoutedModal(FEATURE, MODAL, group.id, f"Check in — {group.name}", note, status)
 
 
-MODAL_PREFIX = "huddle:checkin-modal:"
-MODAL_ID = re.compile(r"^huddle:checkin-modal:(?P<group_id>\d+)$")
-
-
-def modal_group_id(interaction: discord.Interaction) -> int | None:
-    """The group of a check-in modal submit, or None for any other interaction."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return None
-    match = MODAL_ID.match(str((interaction.data or {}).get("custom_id", "")))
-    return int(match["group_id"]) if match else None
-
-
-def modal_values(components: list[dict[str, Any]]) -> dict[str, str]:
-    """Submitted text by field custom_id (action rows and Label components alike)."""
-    values: dict[str, str] = {}
-    for component in components:
-        for child in [*component.get("components", []), component.get("component")]:
-            if isinstance(child, dict):
-                values.update(modal_values([child]))
-        if "custom_id" in component and isinstance(component.get("value"), str):
-            values[component["custom_id"]] = component["value"]
-    return values
-
-
-async def handle_modal_submit(interaction: discord.Interaction, group_id: int) -> None:
-    """Record the check-in from a submitted modal; errors answer the member privately."""
-    try:
-        group = await _live_group(interaction, group_id)
-        values = modal_values(list((interaction.data or {}).get("components", [])))
-        result = await _service(interaction).record(
-            group, interaction.user.id, values.get("note", ""), values.get("status") or "done"
-        )
-        await reply(interaction, checked_in_text(group.name, result), ephemeral=True)
-    except Exception as error:
-        await _route_error(interaction, error)
-
-
-def checked_in_text(group_name: str, result: Any) -> str:
+def checked_in_text(group_name: str, result: Recorded) -> str:
     """The private confirmation after a check-in (from the modal or `/checkin log`)."""
     verb = "Checked in" if result.new else "Updated your check-in"
     stats = result.stats
@@ -152,7 +68,31 @@ def checked_in_text(group_name: str, result: Any) -> str:
     )
 
 
-def prompt_view(group_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(CheckinButton(group_id))
-    return view
+class CheckinButtons:
+    """The handlers behind the button and the modal; registered in the cog's `cog_load`."""
+
+    def __init__(self, service: CheckinService) -> None:
+        self.service = service
+
+    def register(self, router: ComponentRouter) -> None:
+        router.add(FEATURE, BUTTON, self.open_modal)
+        router.add(FEATURE, MODAL, self.record)
+        router.alias(LEGACY_BUTTON, FEATURE, BUTTON)
+        router.alias(LEGACY_MODAL, FEATURE, MODAL)
+
+    async def open_modal(self, interaction: HuddleInteraction, press: Press) -> None:
+        group = await self._group(press.target)
+        await self.service.require_member(group, interaction.user.id)
+        await interaction.response.send_modal(checkin_modal(group))
+
+    async def record(self, interaction: HuddleInteraction, press: Press) -> None:
+        group = await self._group(press.target)
+        note, status = press.values.get("note", ""), press.values.get("status") or "done"
+        result = await self.service.record(group, interaction.user.id, note, status)
+        await reply(interaction, checked_in_text(group.name, result), ephemeral=True)
+
+    async def _group(self, group_id: int) -> GroupRef:
+        group = await groups.get_group(self.service.bot.store, group_id)
+        if group is None:
+            raise NotFound("This group no longer exists.")
+        return group
