@@ -155,9 +155,9 @@ class GroupsCog(commands.Cog, name="Groups"):
 
     @group.command(name="list", description="Browse the server's groups")
     async def list_(self, interaction: HuddleInteraction) -> None:
-        guild = guild_of(interaction)
-        lim = await limits(self.bot, guild.id)
-        pages = render.list_pages(await self.store.summaries(guild.id), lim.max_size)
+        guild_id = guild_id_of(interaction)
+        lim = await limits(self.bot, guild_id)
+        pages = render.list_pages(await self.store.summaries(guild_id), lim.max_size)
         await send_pages(interaction, pages)
 
     @group.command(name="info", description="A group's details, leaders and members")
