@@ -70,8 +70,8 @@ def test_every_feature_is_an_extension():
 
 async def test_every_extension_loads_and_no_two_share_a_command_name(tmp_path):
     by_extension = await commands_by_extension(tmp_path)
-    for name, commands in by_extension.items():
-        assert commands, f"{name} adds no slash command"
+    assert {"config", "help"} <= by_extension["cogs.admin"]  # the loads really add commands
+    assert "poll" in by_extension["cogs.polls"]
     assert shared_names(by_extension) == {}
     async with offline_bot(tmp_path / "all.db") as bot:
         for name in feature_extensions():
