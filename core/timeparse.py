@@ -1,5 +1,5 @@
 """Time parsing shared by features: durations, clock times, IANA zones, natural-language
-moments (dateparser), read in a given zone and returned as UTC epoch seconds."""
+moments (read by `core.timeread`), read in a given zone and returned as UTC epoch seconds."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import re
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from core.errors import UserError
+
+if TYPE_CHECKING:
+    from core.timeread import Reading
 
 _DURATION = re.compile(r"(\d+)\s*(w|d|h|m|min|mins|minutes?|hours?|days?|weeks?)", re.I)
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
@@ -83,61 +87,41 @@ def suggest_zones(current: str, limit: int = 25) -> list[str]:
 
 def parse_moment(text: str, zone: str, now: float) -> float:
     """A moment written like `friday 7pm`, `2026-12-03 18:30`, `in 2 hours` or a duration
-    (`3d`), read in `zone`; returns UTC epoch seconds. Raises UserError showing what was
-    understood when the text can't be read."""
-    import dateparser  # heavy import: only when a time is parsed
+    (`3d`, read as from now), read in `zone` the way people mean it (see `core.timeread`);
+    returns UTC epoch seconds. Raises UserError showing what was understood when the text
+    can't be read."""
+    from core.timeread import read_time
 
-    if is_duration(text):
-        return now + parse_duration(text).total_seconds()
-    tz = get_zone(zone)
-    exact = _parse_iso_local(text, tz)
-    if exact is not None:
-        return exact
-    base = datetime.fromtimestamp(now, tz=UTC).astimezone(tz).replace(tzinfo=None)
-    parsed = dateparser.parse(
-        text,
-        languages=["en"],  # one language: ~20x faster than detecting it
-        settings={
-            "TIMEZONE": tz.key,
-            "RETURN_AS_TIMEZONE_AWARE": True,
-            "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": base,
-        },
-    )
-    if parsed is None:
+    return read_time(text, zone, now).start
+
+
+def read_when(text: str, zone: str, now: float) -> Reading:
+    """The full reading (start, optional end of a range, label, alternatives) of a moment
+    that must lie in the future."""
+    from core.timeread import read_time
+
+    reading = read_time(text, zone, now)
+    if reading.start <= now:
         raise UserError(
-            f"I couldn't read `{text}` as a time. Try `friday 7pm`, `2026-12-03 18:30` or "
-            f"`in 2 hours` (read in {tz.key})."
+            f"I read `{text}` as {reading.label}, <t:{int(reading.start)}:F>, which is in "
+            "the past. Give a future time, like `friday 7pm` or `in 2 hours`."
         )
-    return parsed.timestamp()
-
-
-_ISO_LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
-
-
-def _parse_iso_local(text: str, tz: zoneinfo.ZoneInfo) -> float | None:
-    """`2026-12-03 18:30` (or a bare date, read as midnight) without dateparser."""
-    match = _ISO_LOCAL.match(text.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
-    try:
-        naive = datetime(year, month, day, hour, minute)
-    except ValueError:
-        return None
-    return localize(naive, tz.key)
+    return reading
 
 
 def parse_when(text: str, zone: str, now: float) -> float:
     """Like `parse_moment`, but the moment must lie in the future. The error shows what
     was understood, so a misread is easy to correct."""
-    moment = parse_moment(text, zone, now)
-    if moment <= now:
-        raise UserError(
-            f"I read `{text}` as <t:{int(moment)}:F> ({zone}), which is in the past. "
-            "Give a future time, like `friday 7pm` or `in 2 hours`."
-        )
-    return moment
+    return read_when(text, zone, now).start
+
+
+def preview_choices(text: str, zone: str, now: float) -> list[tuple[str, str]]:
+    """Autocomplete for a `when` option: (how the text is read, e.g. `Fri 4 Dec 2026, 19:00
+    (Europe/Berlin)`, an ISO text like `2026-12-04 19:00` that reads back exactly).
+    Readings in the past are left out; empty while the text can't be read."""
+    from core.timeread import preview_choices as _preview
+
+    return _preview(text, zone, now, future_only=True)
 
 
 def parse_offsets(text: str) -> list[int]:

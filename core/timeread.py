@@ -979,7 +979,7 @@ def iso_value(start: float, end: float | None, zone: str) -> str:
         text += f"{sign}{abs(minutes) // 60:02}:{abs(minutes) % 60:02}"
     if end is not None:
         end_local = datetime.fromtimestamp(end, tz=UTC).astimezone(tz)
-        ranged = f"{text}-{end_local:%H:%M}"
+        ranged = f"{text} - {end_local:%H:%M}"
         if end - start < 86400 and not end_local.second:
             try:
                 back = read_time(ranged, zone, start)
@@ -992,7 +992,9 @@ def iso_value(start: float, end: float | None, zone: str) -> str:
     return text
 
 
-def preview_choices(text: str, zone: str, now: float, limit: int = 5) -> list[tuple[str, str]]:
+def preview_choices(
+    text: str, zone: str, now: float, limit: int = 5, future_only: bool = False
+) -> list[tuple[str, str]]:
     """Autocomplete choices for a `when` option: (how it is read, an ISO text that reads
     back exactly). Empty when the text can't be read yet."""
     if not text.strip():
@@ -1003,6 +1005,8 @@ def preview_choices(text: str, zone: str, now: float, limit: int = 5) -> list[tu
         return []
     out = []
     for r in (reading, *reading.alternatives)[:limit]:
+        if future_only and r.start <= now:
+            continue
         name = r.label if len(r.label) <= 100 else r.label[:99] + "…"
         value = iso_value(r.start, r.end, r.zone)
         if (name, value) not in out:
