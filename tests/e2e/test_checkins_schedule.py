@@ -126,7 +126,8 @@ async def test_modal_open_across_a_restart_still_checks_in(guild, bot, emulator,
     shown = await guild.bob.click(
         prompts(guild, channel)[-1], button_id(prompts(guild, channel)[-1])
     )
-    assert shown.modal is not None and shown.modal["custom_id"] == f"huddle:checkin-modal:{gid}"
+    assert shown.modal is not None
+    assert shown.modal["custom_id"] == f"huddle:checkins:checkin-modal:{gid}"
     # Nothing kept in memory to lose: the submit below reaches a freshly started bot.
     await bot.close()
     bot = await start_bot()

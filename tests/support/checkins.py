@@ -9,7 +9,7 @@ from tests.support.groups import create, group_id
 
 HOUR = 3600
 DAY = 86400
-BUTTON = re.compile(r"^huddle:checkin:\d+$")
+BUTTON = re.compile(r"^huddle:checkins:checkin:\d+$")
 
 
 async def book_club(guild, bot) -> tuple[int, int]:

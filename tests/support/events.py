@@ -7,7 +7,7 @@ from __future__ import annotations
 def event_message(guild, channel=None) -> dict:
     """The latest bot message with RSVP buttons."""
     for message in reversed(guild.messages(channel or guild.general)):
-        if any("huddle:rsvp:" in str(row) for row in message.get("components") or []):
+        if any("huddle:events:going:" in str(row) for row in message.get("components") or []):
             return message
     raise AssertionError("no event message")
 

@@ -1,0 +1,82 @@
+"""The public face of check-ins: the only module other features import.
+
+Every function takes the bot and finds the check-ins cog through
+`bot.feature_cog("checkins")`, so it raises `FeatureUnavailable` while check-ins are not
+loaded. Refusals a member should read (an archived group, no channel, a nudge that does
+not fit the cadence) are `core.errors.UserError`s, as from the commands.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import TYPE_CHECKING
+
+from cogs.checkins import logic
+from cogs.checkins.service import checked_nudge_hours
+from cogs.checkins.store import Schedule
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
+from core.errors import NotFound
+from core.ui import clip
+
+if TYPE_CHECKING:
+    from cogs.checkins.cog import Checkins
+    from core.bot import HuddleBot
+
+PROMPT_MAX = 500
+
+
+def _cog(bot: HuddleBot) -> Checkins:
+    return bot.feature_cog("checkins")  # type: ignore[return-value]
+
+
+async def _group(bot: HuddleBot, group_id: int) -> GroupRef:
+    group = await groups.get_group(bot.store, group_id)
+    if group is None:
+        raise NotFound("That group no longer exists.")
+    return group
+
+
+async def schedule_prompts(
+    bot: HuddleBot,
+    group_id: int,
+    cadence: str,
+    at: time,
+    *,
+    created_by: int,
+    weekday: int | None = None,
+    prompt: str = "",
+    nudge_hours: int = 0,
+) -> int:
+    """Post check-in prompts for a group on a schedule, as `/checkin schedule` does
+    (a group has one schedule: this replaces any earlier one).
+
+    `cadence` is `"daily"` or `"weekly"`; `at` the prompt's wall-clock time in the group's
+    time zone; `weekday` (0 = Monday) the day of a weekly prompt, required for weekly;
+    `prompt` the question shown on every prompt (clipped to 500 characters);
+    `nudge_hours` hours before a period closes to nudge who has not checked in (0 = off);
+    `created_by` the member recorded as the schedule's author. Returns the UTC epoch
+    seconds of the next prompt. Raises ValueError for a bad cadence or weekday."""
+    if cadence not in logic.CADENCES:
+        raise ValueError(f"cadence must be one of {logic.CADENCES}, not {cadence!r}")
+    if cadence == "weekly" and weekday not in range(7):
+        raise ValueError("a weekly schedule needs a weekday from 0 (Monday) to 6 (Sunday)")
+    cog = _cog(bot)
+    group = await _group(bot, group_id)
+    cog.service.require_schedulable(group)
+    schedule = Schedule(
+        group.guild_id, group.id, cadence, at.hour, at.minute,
+        weekday if cadence == "weekly" else None, clip(prompt.strip(), PROMPT_MAX),
+        checked_nudge_hours(cadence, nudge_hours), created_by, bot.clock.now(),
+    )  # fmt: skip
+    upcoming = await cog.jobs.start(group, schedule)
+    return upcoming.start
+
+
+async def stop_prompts(bot: HuddleBot, group_id: int) -> bool:
+    """Stop a group's check-in prompts, as `/checkin unschedule` does: no more prompts or
+    nudges; the period already prompted still gets its summary at its end. Returns False
+    if the group had no schedule."""
+    cog = _cog(bot)
+    had_schedule, _ = await cog.jobs.stop(await _group(bot, group_id))
+    return had_schedule
