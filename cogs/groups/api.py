@@ -5,19 +5,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import discord
 from discord import app_commands
 
 from cogs.groups.models import GroupRef, Scope
-from cogs.groups.store import GroupStore
-from core.checks import huddle, is_manager
+from cogs.groups.store import GroupStore, visible_groups_clause
+from core.checks import guild_id_of, huddle, is_manager
 from core.errors import NotAllowed, NotFound, UserError
 from core.store import Store
 
 __all__ = [
     "GroupRef",
     "Scope",
+    "Viewer",
+    "can_see_group",
     "find_group",
     "get_group",
     "group_autocomplete",
@@ -27,8 +30,11 @@ __all__ = [
     "is_member",
     "leader_ids",
     "member_ids",
+    "require_can_see",
     "resolve_group",
     "resolve_group_to_use",
+    "viewer_of",
+    "visible_sql",
 ]
 
 
@@ -135,3 +141,48 @@ def group_autocomplete(scope: Scope) -> Autocomplete:
         )
 
     return complete
+
+
+# -- privacy: the one filter ---------------------------------------------------------------
+# SPEC "A group is private": what belongs to a group (polls, events, check-ins, goals,
+# cycles, insights) is shown only to its members, leaders, managers and admins. Every read
+# path of every feature asks here: lists and searches AND `visible_sql` into their query;
+# a lookup by id asks `require_can_see`. Grep for `visible_sql` / `require_can_see`.
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a member of a server, and whether they see every group there
+    (community managers and admins do)."""
+
+    guild_id: int
+    user_id: int
+    sees_every_group: bool = False
+
+
+async def viewer_of(interaction: discord.Interaction) -> Viewer:
+    """The member behind an interaction, as a Viewer (refuses outside a server)."""
+    return Viewer(guild_id_of(interaction), interaction.user.id, await is_manager(interaction))
+
+
+def visible_sql(viewer: Viewer, column: str = "group_id") -> tuple[str, tuple[object, ...]]:
+    """The privacy filter as an SQL condition and its parameters, to AND into a query:
+    true for rows of no group (server-wide things) and for rows of a group the viewer may
+    see. `column` is the row's group-id column, e.g. `"p.group_id"`."""
+    return visible_groups_clause(column, viewer.user_id, viewer.sees_every_group)
+
+
+async def can_see_group(store: Store, viewer: Viewer, group_id: int | None) -> bool:
+    """Whether the viewer may see what belongs to this group (None: not a group's)."""
+    if group_id is None or viewer.sees_every_group:
+        return True
+    return await is_member(store, group_id, viewer.user_id)
+
+
+async def require_can_see(
+    store: Store, viewer: Viewer, group_id: int | None, not_found: str
+) -> None:
+    """Refuse with `not_found` — the very reply a missing thing gets, so an outsider can't
+    tell a private group's poll or event from one that doesn't exist."""
+    if not await can_see_group(store, viewer, group_id):
+        raise NotFound(not_found)

@@ -441,3 +441,22 @@ def _choice_filter(scope: Scope, manager: bool, user_id: int) -> tuple[str, list
             [user_id],
         )
     return " AND g.status != 'pending'", []
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def visible_groups_clause(
+    column: str, user_id: int, sees_every_group: bool
+) -> tuple[str, tuple[object, ...]]:
+    """The SQL behind `api.visible_sql` (the one privacy filter): rows of no group, or of a
+    group the user belongs to; everything for a manager or admin."""
+    if not _IDENTIFIER.fullmatch(column):
+        raise ValueError(f"not a column name: {column!r}")
+    if sees_every_group:
+        return "1 = 1", ()
+    return (
+        f"({column} IS NULL OR {column} IN"
+        " (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ?))",
+        (user_id,),
+    )
