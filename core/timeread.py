@@ -95,9 +95,9 @@ _PARTS = {
 
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
-_NUM_RE = r"\d+(?:\.\d+)?|" + "|".join(
+_NUM_RE = r"\d+(?:\.\d+)?|(?:" + "|".join(
     re.escape(w) for w in sorted(_NUMBER_WORDS, key=len, reverse=True)
-)
+) + r")(?![a-z])"
 _UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
 _B = r"(?![a-z0-9])"  # word end
 _AMOUNT_RE = rf"(?:(?:{_NUM_RE})\s*(?:{_UNIT_RE})(?![a-z])(?:\s+and\s+a\s+half)?)"
@@ -225,7 +225,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"(?:at|on|the|of|by|around|about|@|from|starting|between|and|,|this)" + _B),
     ),
 ]
-_AMOUNT_PART = re.compile(rf"(?P<n>{_NUM_RE})\s*(?P<u>{_UNIT_RE})(?P<half>\s*(?:and\s+)?a\s+half)?")
+_AMOUNT_PART = re.compile(rf"(?<![a-z])(?P<n>{_NUM_RE})\s*(?P<u>{_UNIT_RE})(?![a-z])(?P<half>\s*(?:and\s+)?a\s+half)?")
 
 
 @dataclass(frozen=True)
