@@ -9,7 +9,7 @@ not fit the cadence) are `core.errors.UserError`s, as from the commands.
 from __future__ import annotations
 
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from cogs.checkins import logic
 from cogs.checkins.service import checked_nudge_hours
@@ -27,7 +27,7 @@ PROMPT_MAX = 500
 
 
 def _cog(bot: HuddleBot) -> Checkins:
-    return bot.feature_cog("checkins")  # type: ignore[return-value]
+    return cast("Checkins", bot.feature_cog("checkins"))
 
 
 async def _group(bot: HuddleBot, group_id: int) -> GroupRef:

@@ -9,7 +9,7 @@ reminder offset) are `core.errors.UserError`s, as from the commands.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cogs.events.changes import cancel_whole
 from cogs.events.logic import attendance
@@ -23,6 +23,7 @@ from core.timeparse import to_local
 from core.ui import clip
 
 if TYPE_CHECKING:
+    from cogs.events.cog import EventsCog
     from core.bot import HuddleBot
 
 DEFAULT_DURATION = 3600.0
@@ -48,7 +49,7 @@ class EventSummary:
 
 
 def _service(bot: HuddleBot) -> EventService:
-    return bot.feature_cog("events").service  # type: ignore[attr-defined]
+    return cast("EventsCog", bot.feature_cog("events")).service
 
 
 async def create_event(

@@ -19,7 +19,6 @@ from cogs.events.views import rsvp_view
 from cogs.groups import api as groups
 from core.checks import (
     POSTING_PERMISSIONS,
-    ensure_feature,
     guild_id_of,
     is_manager,
     require_bot_permissions,
@@ -284,7 +283,6 @@ class EventService:
     async def answer(
         self, interaction: HuddleInteraction, event: Event, status: str
     ) -> RsvpOutcome:
-        await ensure_feature(interaction, "events")
         self.check_open(event)
         await self.check_member(interaction, event)
         name = getattr(interaction.user, "display_name", interaction.user.name)
