@@ -59,7 +59,9 @@ async def test_a_week_of_daily_prompts(guild, bot, emulator, clock):
     assert f"<@{guild.alice.id}>" in missed_part(posted[1])  # alice skipped day 1
     assert f"<@{guild.alice.id}>" not in missed_part(posted[2])
     # Named, but nobody is pinged by a summary.
-    for body in sent_bodies(emulator, "Check-in summary"):
+    bodies = sent_bodies(emulator, "Check-in summary")
+    assert len(bodies) == len(posted), bodies  # the loop below looks at every summary
+    for body in bodies:
         assert body["allowed_mentions"]["parse"] == []
         assert not body["allowed_mentions"].get("users")
     # Prompts stay at 18:00 Berlin (17:00 UTC in December).

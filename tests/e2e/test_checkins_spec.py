@@ -35,7 +35,7 @@ async def daily_at_18(guild, emulator, clock, **options) -> dict:
     r = await guild.alice.slash(
         "checkin schedule", group="Book Club", cadence="daily", time="18:00", **options
     )
-    assert not r.ephemeral or "scheduled" in r.text, r.text
+    assert not r.ephemeral and "scheduled" in r.text, r.text
     await clock.advance(6 * HOUR)
     await emulator.settle()
     return r

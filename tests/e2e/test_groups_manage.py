@@ -69,6 +69,8 @@ async def test_delete_asks_with_delete_button(emulator, guild, bot):
     await create(guild.alice, "Book Club", voice=True)
     r = await guild.bob.slash("group delete", group="Book Club")
     assert r.ephemeral and "leaders" in r.text
+    assert [x for x in guild.roles() if x["name"] == "Book Club"]
+    assert [c for c in guild.channels() if c["name"] in ("book-club", "Book Club")]
     r = await guild.alice.slash("group delete", group="Book Club")
     button = next(c for row in r.components for c in row["components"] if c["label"] == "Delete")
     done = await guild.alice.click(r, button["custom_id"])

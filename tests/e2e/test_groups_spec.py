@@ -50,7 +50,7 @@ async def make(user, name: str, **options):
 
 async def set_manager_role(guild):
     r = await guild.admin.slash("config manager-role", role=guild.manager_role_id)
-    assert not r.text.startswith("Only")
+    assert r.ephemeral and str(guild.manager_role_id) in r.text, r.text
 
 
 def all_messages(guild) -> list[dict]:
@@ -243,6 +243,7 @@ async def test_delete_asks_with_delete_button(guild, bot):
     r = await guild.alice.slash("group delete", group="book club")
     assert r.ephemeral and "Delete" in reply_buttons(r)
     assert guild.role("Book Club")
+    assert [c for c in guild.channels() if c["name"] in ("book-club", "Book Club")]
     await guild.alice.click(r, reply_buttons(r)["Delete"])
     assert not [x for x in guild.roles() if x["name"] == "Book Club"]
     assert not [c for c in guild.channels() if c["name"] in ("book-club", "Book Club")]
