@@ -10,7 +10,7 @@ from typing import Any
 
 from core.store import Store
 
-FEATURES: tuple[str, ...] = ("groups", "checkins", "polls", "events")
+FEATURES: tuple[str, ...] = ("groups", "checkins", "polls", "events", "cycles", "insights")
 
 
 def _plain(value: Any) -> str:

@@ -15,6 +15,8 @@ FEATURE_LABELS = {
     "checkins": "Check-ins",
     "polls": "Polls",
     "events": "Events",
+    "cycles": "Club cycles",
+    "insights": "Insights",
 }
 MAX_GROUP_SIZE_LIMIT = 1000
 
