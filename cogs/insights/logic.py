@@ -118,12 +118,19 @@ class GroupFigures:
     group_id: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "checkins", tuple(sorted(
-            _as(PeriodCompletion, self.checkins), key=lambda p: p.start)))
-        object.__setattr__(self, "events", tuple(sorted(
-            _as(EventAttendance, self.events), key=lambda e: e.start)))
-        object.__setattr__(self, "polls", tuple(sorted(
-            _as(PollParticipation, self.polls), key=lambda p: p.created or 0)))
+        object.__setattr__(
+            self,
+            "checkins",
+            tuple(sorted(_as(PeriodCompletion, self.checkins), key=lambda p: p.start)),
+        )
+        object.__setattr__(
+            self, "events", tuple(sorted(_as(EventAttendance, self.events), key=lambda e: e.start))
+        )
+        object.__setattr__(
+            self,
+            "polls",
+            tuple(sorted(_as(PollParticipation, self.polls), key=lambda p: p.created or 0)),
+        )
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -207,7 +214,8 @@ def _sum_completion(periods: Iterable[PeriodCompletion]) -> tuple[int, int]:
 def window_completion(fig: GroupFigures, since: int, until: int, now: int) -> tuple[int, int]:
     """(checked_in, expected) of the finished periods that started in [since, until)."""
     return _sum_completion(
-        p for p in fig.checkins
+        p
+        for p in fig.checkins
         if since <= p.start < until and not (p.end is not None and p.end > now)
     )
 
@@ -229,7 +237,10 @@ class Attention:
 
 
 def attention_of(
-    fig: GroupFigures, now: int, *, quiet_days: int = QUIET_DAYS,
+    fig: GroupFigures,
+    now: int,
+    *,
+    quiet_days: int = QUIET_DAYS,
     compare_weeks: int = COMPARE_WEEKS,
 ) -> Attention | None:
     """Why `fig` needs attention, or None."""
@@ -258,8 +269,8 @@ def attention_of(
         if recent * 2 <= previous:
             drop = 1 - recent / previous
             reasons.append(
-                f"check-ins halved: {pct(recent)} in the last {compare_weeks} weeks, "
-                f"{pct(previous)} before"
+                f"check-ins fell from {pct(previous)} to {pct(recent)} "
+                f"in the last {compare_weeks} weeks"
             )
     if not quiet and drop is None:
         return None
@@ -270,8 +281,13 @@ def _urgency(a: Attention) -> tuple:
     quiet = a.quiet_days is not None or a.never_active
     # never active (no creation known) sorts as the longest quiet
     days = a.quiet_days if a.quiet_days is not None else 10**9
-    return (not quiet, -days if quiet else 0, -(a.drop or 0.0),
-            -a.figures.members, a.figures.name.casefold())
+    return (
+        not quiet,
+        -days if quiet else 0,
+        -(a.drop or 0.0),
+        -a.figures.members,
+        a.figures.name.casefold(),
+    )
 
 
 def needing_attention(groups: Iterable[GroupFigures], now: int, **kw) -> list[Attention]:
@@ -357,8 +373,9 @@ class ServerRow:
         return self.attention is not None
 
 
-def server_rows(groups: Iterable[GroupFigures], now: int,
-                weeks: int = DEFAULT_WEEKS) -> list[ServerRow]:
+def server_rows(
+    groups: Iterable[GroupFigures], now: int, weeks: int = DEFAULT_WEEKS
+) -> list[ServerRow]:
     """Every group, those needing attention first (most urgent first), then the rest by
     recent activity, size and name."""
     groups = list(groups)
@@ -367,8 +384,11 @@ def server_rows(groups: Iterable[GroupFigures], now: int,
     rows = []
     for g in groups:
         act = tuple(activity_by_week(g, now, weeks))
-        rows.append(ServerRow(g.name, g.members, act, trend_of(act), g.last_activity,
-                              by_id.get(id(g)), g.group_id))
+        rows.append(
+            ServerRow(
+                g.name, g.members, act, trend_of(act), g.last_activity, by_id.get(id(g)), g.group_id
+            )
+        )
     order = {id(a.figures): i for i, a in enumerate(urgent)}
     rank = {id(r): order.get(id(g), len(order)) for r, g in zip(rows, groups, strict=True)}
     rows.sort(key=lambda r: (rank[id(r)], -r.trend.recent, -r.members, r.name.casefold()))
@@ -400,11 +420,14 @@ def in_window(fig: GroupFigures, now: int, weeks: int) -> GroupFigures:
     """The figures restricted to the last `weeks` weeks (events up to now)."""
     since = now - weeks * WEEK
     return GroupFigures(
-        fig.name, fig.members,
+        fig.name,
+        fig.members,
         tuple(p for p in fig.checkins if since <= p.start < now),
         tuple(e for e in fig.events if since <= e.start < now),
         tuple(q for q in fig.polls if q.created is None or since <= q.created < now),
-        fig.last_activity, fig.created, fig.group_id,
+        fig.last_activity,
+        fig.created,
+        fig.group_id,
     )
 
 
@@ -424,6 +447,53 @@ def headline(fig: GroupFigures) -> Headline:
     return Headline(fig.members, ratio(c, e), att, part)
 
 
+MAX_BARS = 100  # bars per panel of the group picture (its text lists the same items)
+
+
+@dataclass(frozen=True)
+class GroupPicture:
+    """What the group picture shows (and its text lists): the chart code draws only this."""
+
+    name: str
+    weeks: int
+    headline: Headline
+    completion: tuple[tuple[str, int, int], ...]  # (label, checked_in, expected)
+    events: tuple[EventAttendance, ...]  # the latest MAX_BARS, oldest first
+    events_hidden: int
+    polls: tuple[PollParticipation, ...]  # the latest MAX_BARS, oldest first
+    polls_hidden: int
+    last_activity: str  # "3 days ago"
+    attention: Attention | None
+    tz: tzinfo = UTC
+
+
+def group_picture(
+    fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS, tz: tzinfo = UTC
+) -> GroupPicture:
+    w = in_window(fig, now, weeks)
+    return GroupPicture(
+        fig.name,
+        weeks,
+        headline(w),
+        tuple(completion_series(w.checkins, tz, MAX_BARS)),
+        tuple(w.events[-MAX_BARS:]),
+        max(0, len(w.events) - MAX_BARS),
+        tuple(w.polls[-MAX_BARS:]),
+        max(0, len(w.polls) - MAX_BARS),
+        ago_text(fig.last_activity, now),
+        attention_of(fig, now),
+        tz,
+    )
+
+
+def page_of(rows: Sequence, page: int, per_page: int) -> tuple[list, int, int]:
+    """(the rows of `page` (0-based, clamped), the page count, the rows after this page)."""
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(0, page), pages - 1)
+    chunk = list(rows[page * per_page : (page + 1) * per_page])
+    return chunk, pages, max(0, len(rows) - (page + 1) * per_page)
+
+
 @dataclass(frozen=True)
 class Summary:
     """The text beside a picture, shaped like an embed (every part within its limit)."""
@@ -433,8 +503,9 @@ class Summary:
     fields: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def total(self) -> int:
-        return len(self.title) + len(self.description) + sum(
-            len(n) + len(v) for n, v in self.fields)
+        return (
+            len(self.title) + len(self.description) + sum(len(n) + len(v) for n, v in self.fields)
+        )
 
     def as_text(self, limit: int = CONTENT_LIMIT) -> str:
         """The same figures as one plain message (content, at most 2,000 characters)."""
@@ -460,58 +531,67 @@ def _fit(title: str, description: str, fields: list[tuple[str, list[str]]]) -> S
     return Summary(title, description, tuple(out))
 
 
-def group_summary(fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS,
-                  tz: tzinfo = UTC) -> Summary:
+def group_summary(
+    fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS, tz: tzinfo = UTC
+) -> Summary:
     """The figures of the group picture as text, newest first within each section."""
-    w = in_window(fig, now, weeks)
-    h = headline(w)
+    pic = group_picture(fig, now, weeks, tz)
+    h = pic.headline
     desc = [
         f"Members: {h.members}",
         f"Check-in completion: {pct(h.completion)}",
         f"Event attendance: {pct(h.attendance)}",
         f"Poll participation: {pct(h.participation)}",
-        f"Last activity: {ago_text(fig.last_activity, now)}",
+        f"Last activity: {pic.last_activity}",
     ]
-    att = attention_of(fig, now)
-    if att:
-        desc.append(f"Needs attention: {att.reason}")
-    periods = [f"{label}: {c}/{e} ({pct(ratio(c, e))})"
-               for label, c, e in reversed(completion_series(w.checkins, tz))]
+    if pic.attention:
+        desc.append(f"Needs attention: {pic.attention.reason}")
+    periods = [f"{label}: {c}/{e} ({pct(ratio(c, e))})" for label, c, e in reversed(pic.completion)]
     events = [
         f"{date_text(e.start, tz)} {one_line(e.title, 60)}: {e.going} going"
         + (f", {e.attended} attended ({pct(e.rate)})" if e.attended is not None else "")
-        for e in reversed(w.events)
+        for e in reversed(pic.events)
     ]
-    polls = [f"{one_line(q.question, 60)}: {q.voters}/{q.members} voted ({pct(q.rate)})"
-             for q in reversed(w.polls)]
+    polls = [
+        f"{one_line(q.question, 60)}: {q.voters}/{q.members} voted ({pct(q.rate)})"
+        for q in reversed(pic.polls)
+    ]
+    if pic.events_hidden:
+        events.append(f"(and {pic.events_hidden} earlier events, in the CSV export)")
+    if pic.polls_hidden:
+        polls.append(f"(and {pic.polls_hidden} earlier polls, in the CSV export)")
     return _fit(
         f"{one_line(fig.name, 100)} · last {weeks} weeks",
         "\n".join(desc),
-        [("Check-in completion per period", periods or ["no check-ins"]),
-         ("Attendance per event", events or ["no events"]),
-         ("Poll participation", polls or ["no polls"])],
+        [
+            ("Check-in completion per period", periods or ["no check-ins"]),
+            ("Attendance per event", events or ["no events"]),
+            ("Poll participation", polls or ["no polls"]),
+        ],
     )
 
 
 def row_text(r: ServerRow, now: int) -> str:
-    s = (f"{one_line(r.name, 60)}: {r.members} members, activity {r.trend.text} "
-         f"({r.trend.recent} in {COMPARE_WEEKS} weeks), last {ago_text(r.last_activity, now)}")
+    s = (
+        f"{one_line(r.name, 60)}: {r.members} members, activity {r.trend.text} "
+        f"({r.trend.recent} in {COMPARE_WEEKS} weeks), last {ago_text(r.last_activity, now)}"
+    )
     if r.attention:
         s = "⚠ " + s + f" — {r.attention.reason}"
     return s
 
 
-def server_summary(rows: Sequence[ServerRow], now: int,
-                   weeks: int = DEFAULT_WEEKS) -> Summary:
+def server_summary(rows: Sequence[ServerRow], now: int, weeks: int = DEFAULT_WEEKS) -> Summary:
     """The figures of the server picture as text (attention first, then every group)."""
     urgent = [r for r in rows if r.attention]
-    desc = (f"{len(rows)} groups, {sum(r.members for r in rows)} memberships; "
-            f"{len(urgent)} need attention.")
+    desc = (
+        f"{len(rows)} groups, {sum(r.members for r in rows)} memberships; "
+        f"{len(urgent)} need attention."
+    )
     fields: list[tuple[str, list[str]]] = []
     if urgent:
         fields.append(("Needing attention", [row_text(r, now) for r in urgent]))
-    fields.append(("Groups", [row_text(r, now) for r in rows if not r.attention]
-                   or ["none"]))
+    fields.append(("Groups", [row_text(r, now) for r in rows if not r.attention] or ["none"]))
     return _fit(f"Server insights · last {weeks} weeks", desc, fields)
 
 
@@ -545,22 +625,49 @@ def _pc(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.1f}"
 
 
-def csv_rows(fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS,
-             tz: tzinfo = UTC) -> list[tuple[str, ...]]:
+def csv_rows(
+    fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS, tz: tzinfo = UTC
+) -> list[tuple[str, ...]]:
     """One group's figures (the same as its picture and text) as CSV rows."""
     w = in_window(fig, now, weeks)
     name = _cell(fig.name)
     rows: list[tuple[str, ...]] = [(name, "members", "", "", str(fig.members), "", "")]
     for p in w.checkins:
-        rows.append((name, "checkin_period", "", _iso(p.start, tz), str(p.checked_in),
-                     str(p.expected), _pc(p.rate)))
+        rows.append(
+            (
+                name,
+                "checkin_period",
+                "",
+                _iso(p.start, tz),
+                str(p.checked_in),
+                str(p.expected),
+                _pc(p.rate),
+            )
+        )
     for e in w.events:
-        rows.append((name, "event", _cell(e.title), _iso(e.start, tz),
-                     "" if e.attended is None else str(e.attended), str(e.going),
-                     _pc(e.rate)))
+        rows.append(
+            (
+                name,
+                "event",
+                _cell(e.title),
+                _iso(e.start, tz),
+                "" if e.attended is None else str(e.attended),
+                str(e.going),
+                _pc(e.rate),
+            )
+        )
     for q in w.polls:
-        rows.append((name, "poll", _cell(q.question), _iso(q.created, tz), str(q.voters),
-                     str(q.members), _pc(q.rate)))
+        rows.append(
+            (
+                name,
+                "poll",
+                _cell(q.question),
+                _iso(q.created, tz),
+                str(q.voters),
+                str(q.members),
+                _pc(q.rate),
+            )
+        )
     week0 = now - weeks * WEEK
     for i, n in enumerate(activity_by_week(fig, now, weeks)):
         rows.append((name, "activity_week", "", _iso(week0 + i * WEEK, tz), str(n), "", ""))
@@ -572,8 +679,9 @@ def csv_rows(fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS,
     return rows
 
 
-def export_csv(groups: Iterable[GroupFigures], now: int, weeks: int = DEFAULT_WEEKS,
-               tz: tzinfo = UTC) -> str:
+def export_csv(
+    groups: Iterable[GroupFigures], now: int, weeks: int = DEFAULT_WEEKS, tz: tzinfo = UTC
+) -> str:
     """`/insights export`: every group's figures as one CSV text (header first)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -611,14 +719,17 @@ class Heatmap:
         return [sum(week[d] or 0 for week in self.counts) for d in range(7)]
 
 
-def heatmap_grid(epochs: Iterable[int], tz: tzinfo, now: int,
-                 weeks: int = HEATMAP_WEEKS) -> Heatmap:
+def heatmap_grid(
+    epochs: Iterable[int], tz: tzinfo, now: int, weeks: int = HEATMAP_WEEKS
+) -> Heatmap:
     """The last `weeks` local weeks (Monday to Sunday, the last one holding today) of
     check-ins at `epochs`, counted per local day in `tz`."""
     today = local_date(now, tz)
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    grid = [[0 if first + timedelta(days=w * 7 + d) <= today else None for d in range(7)]
-            for w in range(weeks)]
+    grid = [
+        [0 if first + timedelta(days=w * 7 + d) <= today else None for d in range(7)]
+        for w in range(weeks)
+    ]
     for e in epochs:
         d = local_date(int(e), tz)
         if first <= d <= today:
@@ -635,5 +746,7 @@ def heatmap_text(hm: Heatmap) -> str:
         return f"No check-ins in the last {weeks} weeks."
     per = hm.per_weekday()
     best = max(range(7), key=lambda d: per[d])
-    return (f"{hm.total} check-ins on {hm.active_days} days in the last {weeks} weeks "
-            f"(since {hm.mondays[0].isoformat()}); most on {WEEKDAYS[best]} ({per[best]}).")
+    return (
+        f"{hm.total} check-ins on {hm.active_days} days in the last {weeks} weeks "
+        f"(since {hm.mondays[0].isoformat()}); most on {WEEKDAYS[best]} ({per[best]})."
+    )

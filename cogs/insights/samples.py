@@ -7,21 +7,50 @@ import random
 from .logic import DAY, WEEK, EventAttendance, GroupFigures, PeriodCompletion, PollParticipation
 
 NAMES = (
-    "Morning Runners", "Book Club", "Rust Learners", "Design Critique", "Spanish B1",
-    "Weekend Hikers", "Indie Game Jam", "Data Science Study", "Climbing Crew", "Chess Night",
-    "Writers' Room", "Photography Walks", "Open Source Fridays", "Meditation Circle",
-    "Board Games", "Sourdough Bakers", "JavaScript Juniors", "Yoga at Lunch", "Film Society",
+    "Morning Runners",
+    "Book Club",
+    "Rust Learners",
+    "Design Critique",
+    "Spanish B1",
+    "Weekend Hikers",
+    "Indie Game Jam",
+    "Data Science Study",
+    "Climbing Crew",
+    "Chess Night",
+    "Writers' Room",
+    "Photography Walks",
+    "Open Source Fridays",
+    "Meditation Circle",
+    "Board Games",
+    "Sourdough Bakers",
+    "JavaScript Juniors",
+    "Yoga at Lunch",
+    "Film Society",
     "Startup Founders",
 )
 TITLES = ("Weekly sync", "Long run", "Q&A", "Workshop", "Demo day", "Social", "Retro")
-QUESTIONS = ("Which day suits you?", "Next book?", "Pizza or tacos?", "Move the meeting?",
-             "Favourite topic?", "Try a new venue?")
+QUESTIONS = (
+    "Which day suits you?",
+    "Next book?",
+    "Pizza or tacos?",
+    "Move the meeting?",
+    "Favourite topic?",
+    "Try a new venue?",
+)
 
 
 def sample_group(
-    now: int, *, seed: int = 1, name: str = "Morning Runners", members: int = 1000,
-    weeks: int = 12, events: int = 50, polls: int = 100, decline: float = 0.0,
-    quiet_days: int = 0, daily: bool = False,
+    now: int,
+    *,
+    seed: int = 1,
+    name: str = "Morning Runners",
+    members: int = 1000,
+    weeks: int = 12,
+    events: int = 50,
+    polls: int = 100,
+    decline: float = 0.0,
+    quiet_days: int = 0,
+    daily: bool = False,
 ) -> GroupFigures:
     """A group with weekly (or daily) check-ins over `weeks` weeks, `events` events and
     `polls` polls spread over them; `decline` lowers the completion of the last 4 weeks."""
@@ -41,13 +70,22 @@ def sample_group(
     for i in range(events):
         start = end - span + int((i + 0.5) * span / max(1, events))
         going = max(0, round(members * rnd.uniform(0.02, 0.15)))
-        evs.append(EventAttendance(f"{rnd.choice(TITLES)} #{i + 1}", start, going,
-                                   round(going * rnd.uniform(0.5, 0.95))))
+        evs.append(
+            EventAttendance(
+                f"{rnd.choice(TITLES)} #{i + 1}",
+                start,
+                going,
+                round(going * rnd.uniform(0.5, 0.95)),
+            )
+        )
     ps = []
     for i in range(polls):
         created = end - span + int((i + 0.5) * span / max(1, polls))
-        ps.append(PollParticipation(rnd.choice(QUESTIONS), round(members * rnd.uniform(0.1, 0.7)),
-                                    members, created))
+        ps.append(
+            PollParticipation(
+                rnd.choice(QUESTIONS), round(members * rnd.uniform(0.1, 0.7)), members, created
+            )
+        )
     last = end - rnd.randint(0, DAY) if (checkins or evs or ps) else None
     return GroupFigures(name, members, checkins, evs, ps, last, now - 400 * DAY, seed)
 
@@ -61,7 +99,16 @@ def sample_server(now: int, groups: int = 20, seed: int = 7) -> list[GroupFigure
         members = rnd.choice((3, 8, 12, 25, 40, 80, 150, 400, 1000))
         quiet = 20 + rnd.randint(0, 30) if i % 7 == 3 else 0
         decline = 0.4 if i % 5 == 1 else 0.0
-        out.append(sample_group(now, seed=seed * 1000 + i, name=name, members=members,
-                                events=rnd.randint(0, 12), polls=rnd.randint(0, 20),
-                                decline=decline, quiet_days=quiet))
+        out.append(
+            sample_group(
+                now,
+                seed=seed * 1000 + i,
+                name=name,
+                members=members,
+                events=rnd.randint(0, 12),
+                polls=rnd.randint(0, 20),
+                decline=decline,
+                quiet_days=quiet,
+            )
+        )
     return out
