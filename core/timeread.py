@@ -95,9 +95,11 @@ _PARTS = {
 
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
-_NUM_RE = r"\d+(?:\.\d+)?|(?:" + "|".join(
-    re.escape(w) for w in sorted(_NUMBER_WORDS, key=len, reverse=True)
-) + r")(?![a-z])"
+_NUM_RE = (
+    r"\d+(?:\.\d+)?|(?:"
+    + "|".join(re.escape(w) for w in sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")(?![a-z])"
+)
 _UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
 _B = r"(?![a-z0-9])"  # word end
 _AMOUNT_RE = rf"(?:(?:{_NUM_RE})\s*(?:{_UNIT_RE})(?![a-z])(?:\s+and\s+a\s+half)?)"
@@ -122,6 +124,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
             r"(?:(?:t|\s+)(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
             r"(?P<off>z|[+-]\d{2}:?\d{2})?)?" + _B
+        ),
+    ),
+    (
+        "dayrange",
+        re.compile(
+            rf"(?:(?P<mon1>{_MONTH_RE})\.?\s*)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{_RANGE_SEP}"
+            rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?(mon1)|\s*(?:of\s+)?(?P<mon2>{_MONTH_RE})\.?)"
+            r"(?:\s*,?\s*(?P<y>\d{4}))?" + _B
         ),
     ),
     ("slash", re.compile(r"(?P<a>\d{1,4})/(?P<b>\d{1,2})(?:/(?P<c>\d{2,4}))?" + _B)),
@@ -161,8 +171,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "day",
         re.compile(
             r"(?P<w>now|right\s+now|today|tonite|tonight|tomorrow|tmrw|tmr|tomorow|"
-            r"yesterday|(?:the\s+)?day\s+after\s+tomorrow|(?:the\s+)?day\s+before\s+yesterday)"
-            + _B
+            r"yesterday|(?:the\s+)?day\s+after\s+tomorrow|(?:the\s+)?day\s+before\s+yesterday)" + _B
         ),
     ),
     (
@@ -197,7 +206,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            _clock("a")
+            rf"(?!\d{{1,2}}(?:st|nd|rd|th)?\s*(?:{_RANGE_SEP}\s*\d{{1,2}}(?:st|nd|rd|th)?\s*)?"
+            rf"(?:of\s+)?(?:{_MONTH_RE}){_B})"
+            + _clock("a")
             + r"(?:\s*(?P<oclock>o'?\s*clock))?"
             + r"(?:"
             + _RANGE_SEP
@@ -225,7 +236,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"(?:at|on|the|of|by|around|about|@|from|starting|between|and|,|this)" + _B),
     ),
 ]
-_AMOUNT_PART = re.compile(rf"(?<![a-z])(?P<n>{_NUM_RE})\s*(?P<u>{_UNIT_RE})(?![a-z])(?P<half>\s*(?:and\s+)?a\s+half)?")
+_AMOUNT_PART = re.compile(
+    rf"(?<![a-z])(?P<n>{_NUM_RE})\s*(?P<u>{_UNIT_RE})(?![a-z])(?P<half>\s*(?:and\s+)?a\s+half)?"
+)
 
 
 @dataclass(frozen=True)
@@ -276,6 +289,7 @@ class _Parts:
     midnight: bool = False
     exact_iso: bool = False
     month_first: bool = True
+    end_days: int = 0  # a range of days: `10 - 22 August`
 
 
 def _refuse(text: str, parts: _Parts | None, rest: str, zone: str) -> UserError:
@@ -392,7 +406,7 @@ def _scan(text: str, zone: str, month_first: bool = True) -> _Parts:
 def _set_date(parts: _Parts, value: tuple[int | None, int, int]) -> bool:
     if parts.date is not None:
         return False
-    year, month, day = value
+    _year, month, day = value
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return False
     parts.date = value
@@ -403,7 +417,11 @@ def _set_clock(parts: _Parts, clock: _Clock) -> bool:
     if parts.clock is not None and not parts.clock.soft:
         return False
     if clock.meridiem and not 1 <= clock.hour <= 12:
-        return clock.hour == 0 and clock.meridiem == "am" and _set_clock(parts, _Clock(12, clock.minute, clock.second, "am"))
+        return (
+            clock.hour == 0
+            and clock.meridiem == "am"
+            and _set_clock(parts, _Clock(12, clock.minute, clock.second, "am"))
+        )
     if clock.hour > 24 or (clock.hour == 24 and (clock.minute or clock.second)):
         return False
     if parts.clock is not None and parts.clock.soft and clock.meridiem is None:
@@ -412,7 +430,7 @@ def _set_clock(parts: _Parts, clock: _Clock) -> bool:
     return True
 
 
-def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> bool:  # noqa: C901, PLR0911, PLR0912
+def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> bool:
     if kind == "filler" or kind == "range":
         return True
     if kind == "iso":
@@ -442,6 +460,13 @@ def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> b
         if c is not None:
             year = int(c) + (2000 if len(c) == 2 else 0)
         return _set_slash(parts, a, b, year)
+    if kind == "dayrange":
+        year = int(m["y"]) if m["y"] else None
+        d1, d2 = int(m["d1"]), int(m["d2"])
+        if d2 <= d1 or not _set_date(parts, (year, _MONTHS[m["mon1"] or m["mon2"]], d1)):
+            return False
+        parts.end_days = d2 - d1
+        return True
     if kind in ("monthday", "daymonth"):
         year = int(m["y"]) if m["y"] else None
         return _set_date(parts, (year, _MONTHS[m["mon"]], int(m["d"])))
@@ -474,7 +499,7 @@ def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> b
                 return False
             parts.weekend = sign
             return True
-        if unit == "week" and parts.weekday is not None or unit == "week" and sign == 0:
+        if (unit == "week" and parts.weekday is not None) or (unit == "week" and sign == 0):
             parts.week_shift += sign
             if parts.weekday is not None and parts.weekday_mod is None:
                 parts.weekday_mod = "week"
@@ -615,7 +640,7 @@ def _soft_part(parts: _Parts, part: str) -> bool:
         parts.clock = _Clock(_PARTS[part], 0, 0, meridiem, soft=True)
     elif parts.clock.meridiem is None:
         parts.clock.meridiem = meridiem
-        if part in ("night", "tonight") and parts.clock.hour in (12,) :
+        if part in ("night", "tonight") and parts.clock.hour in (12,):
             parts.midnight = True
             parts.clock = _Clock(0, parts.clock.minute, 0, None)
         elif part in ("night", "tonight") and 1 <= parts.clock.hour <= 4:
@@ -703,7 +728,9 @@ class _Resolver:
         clock = self.parts.clock
         assert clock is not None
         if clock.meridiem is None and 1 <= clock.hour <= 12 and not clock.literal:
-            first = dtime(clock.hour % 12 if clock.hour == 12 else clock.hour, clock.minute, clock.second)
+            first = dtime(
+                clock.hour % 12 if clock.hour == 12 else clock.hour, clock.minute, clock.second
+            )
             if clock.hour == 12:
                 first = dtime(12, clock.minute, clock.second)
                 second = dtime(0, clock.minute, clock.second)
@@ -717,11 +744,13 @@ class _Resolver:
     def after(self, day: date, clock: dtime) -> bool:
         return _to_epoch(day, clock, self.wall_tz) > self.now
 
-    def resolve(self) -> list[tuple[float, float | None]]:  # noqa: C901, PLR0912
+    def resolve(self) -> list[tuple[float, float | None]]:
         p = self.parts
-        has_day = any(
-            x is not None for x in (p.date, p.weekday, p.day_shift, p.weekend)
-        ) or bool(p.calendar) or p.week_shift != 0
+        has_day = (
+            any(x is not None for x in (p.date, p.weekday, p.day_shift, p.weekend))
+            or bool(p.calendar)
+            or p.week_shift != 0
+        )
         if p.is_now and not (has_day or p.clock or p.seconds):
             return [(self.now, None)]
         if not has_day and p.clock is None:
@@ -745,7 +774,7 @@ class _Resolver:
                 seen.append(r)
         return seen
 
-    def days(self) -> list[tuple[str, date | None]]:  # noqa: C901, PLR0912
+    def days(self) -> list[tuple[str, date | None]]:
         """Candidate days: ("fixed", day) is that day; ("next", day) means the first day
         on or after `day` whose time is ahead (a date without a year uses "yearly")."""
         p = self.parts
@@ -822,20 +851,22 @@ class _Resolver:
             return [("fixed", base + timedelta(days=p.part_day_shift or 0))]
         return [("daily", today)]
 
-    def with_clock(self, choice: tuple[str, date | None]) -> list[tuple[date, dtime, bool]]:  # noqa: C901
+    def with_clock(self, choice: tuple[str, date | None]) -> list[tuple[date, dtime, bool]]:
         kind, day = choice
         assert day is not None
         p = self.parts
-        relative_day = p.day_shift is not None or bool(p.calendar) or (
-            p.weekday_mod == "week-pending"
+        relative_day = (
+            p.day_shift is not None or bool(p.calendar) or (p.weekday_mod == "week-pending")
         )
         if p.clock is None:
             if relative_day and p.date is None and p.weekday is None and p.weekend is None:
                 wall = self.local_now.time().replace(microsecond=0, tzinfo=None)
                 if kind == "fixed":
-                    return [(day, wall, True)] if day == self.today and not p.calendar else [
-                        (day, wall, False)
-                    ]
+                    return (
+                        [(day, wall, True)]
+                        if day == self.today and not p.calendar
+                        else [(day, wall, False)]
+                    )
             candidates = [dtime(DEFAULT_DAY_HOUR)]
         else:
             candidates = self.clock_candidates()
@@ -888,6 +919,8 @@ class _Resolver:
         p = self.parts
         if p.duration is not None:
             return start + p.duration
+        if p.end_days and day is not None and clock is not None:
+            return _to_epoch(day + timedelta(days=p.end_days), clock, self.wall_tz)
         if p.end_clock is None or day is None or clock is None:
             return None
         end = p.end_clock
@@ -950,8 +983,7 @@ def read_time(text: str, zone: str, now: float) -> Reading:
     if not results:
         raise _refuse(text, parts, "", tz.key)
     readings = [
-        Reading(start=s, end=e, zone=tz.key, label=_label(s, e, tz), text=text)
-        for s, e in results
+        Reading(start=s, end=e, zone=tz.key, label=_label(s, e, tz), text=text) for s, e in results
     ]
     first = readings[0]
     return Reading(

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import UserError
@@ -118,8 +118,21 @@ def test_in_n_hours_is_exact(now: float, zone: str, n: int) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(moments, zones, st.sampled_from(["friday 7-9pm", "at 8", "3/4 10am", "next friday",
-                                        "tomorrow 23:00-01:00", "in 2 hours", "Dec 3 7pm"]))
+@given(
+    moments,
+    zones,
+    st.sampled_from(
+        [
+            "friday 7-9pm",
+            "at 8",
+            "3/4 10am",
+            "next friday",
+            "tomorrow 23:00-01:00",
+            "in 2 hours",
+            "Dec 3 7pm",
+        ]
+    ),
+)
 def test_previews_read_back_exactly(now: float, zone: str, text: str) -> None:
     choices = preview_choices(text, zone, now)
     assert choices
