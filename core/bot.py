@@ -21,7 +21,7 @@ from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
 from core.errors import FeatureUnavailable, UserError
 from core.pacing import Pacer
-from core.scheduler import Scheduler
+from core.scheduler import Job, Scheduler
 from core.settings import Settings
 from core.store import Store
 from core.ui import NO_PINGS, reply
@@ -80,6 +80,7 @@ class HuddleBot(commands.AutoShardedBot):
         self.config = GuildConfig(self.store)
         self.prefs = UserPrefs(self.store)
         self.scheduler = Scheduler(self.store, self.clock)
+        self.scheduler.on_dead = self._job_gave_up
         self.components = ComponentRouter(self)
         self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
@@ -181,6 +182,16 @@ class HuddleBot(commands.AutoShardedBot):
         if cog is None:
             raise FeatureUnavailable(feature)
         return cog
+
+    async def _job_gave_up(self, job: Job, error: str) -> None:
+        """Scheduled work that failed for good surfaces in the audit channel (SPEC §5)."""
+        if job.guild_id is None:
+            return
+        await self.audit(
+            job.guild_id,
+            f"Scheduled work failed for good: `{job.kind}` (job {job.id}) gave up after"
+            f" {job.attempts} attempts. Last error: {error[:300]}",
+        )
 
     async def audit(self, guild_id: int, text: str) -> None:
         """One line in the server's audit-log channel, if one is set. Never raises."""

@@ -3,12 +3,20 @@
 Features `register(kind, handler)` and `schedule(kind, due_at, payload)`. Overdue jobs
 run at start (the handler decides whether a very late job still acts: compare
 `job.due_at` with `clock.now()`). A failing handler is retried with backoff and logged;
-after MAX_ATTEMPTS the job is marked dead, kept in the table and logged as an error.
+after MAX_ATTEMPTS the job is marked dead, kept in the table, logged as an error and
+handed to `on_dead` (the bot posts it to the server's audit channel).
+
+Due jobs run concurrently, at most `concurrency` handlers at once, so one slow job (a
+reminder DMing 2,000 members) never holds up another server's prompt. Jobs sharing a
+`key` (one poll, one event, one group's schedule) run one at a time in due order. A
+claimed job (in `_running`) is never started twice. On stop, running jobs get
+`stop_grace` seconds; a job cut off keeps its row and runs again at the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -22,6 +30,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BATCH = 200
+CONCURRENCY = 16  # handlers running at once; jobs of one key never run side by side
+PAGES_PER_PASS = 5  # rows a pass reads past key-blocked ones before waiting for a slot
+STOP_GRACE = 5.0  # seconds running jobs get to finish at shutdown
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,7 @@ class Job:
 
 
 Handler = Callable[[Job], Awaitable[None]]
+DeadHook = Callable[[Job, str], Awaitable[None]]
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -45,13 +57,28 @@ def backoff_seconds(attempts: int) -> float:
 
 
 class Scheduler:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        concurrency: int = CONCURRENCY,
+        stop_grace: float = STOP_GRACE,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.concurrency = concurrency
+        self.stop_grace = stop_grace
+        # Called once when a job gives up for good (the bot posts it to the audit channel).
+        self.on_dead: DeadHook | None = None
         self._handlers: dict[str, Handler] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._run_lock = asyncio.Lock()
+        self._dispatch_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._running: set[int] = set()  # claimed job ids: never run twice at once
+        self._busy_keys: set[str] = set()
+        self._ended: set[int] = set()  # ended during the current pass
         self._stopping = False
         clock.subscribe(self.run_due)
 
@@ -133,14 +160,16 @@ class Scheduler:
     # -- running ------------------------------------------------------------------------
 
     def start(self, gate: Callable[[], Awaitable[Any]] | None = None) -> None:
-        """Start the timer task: it waits for `gate` (e.g. the bot being ready), runs
-        every overdue job, then sleeps until the next one is due."""
+        """Start the timer task: it waits for `gate` (e.g. the bot being ready), starts
+        every overdue job, then sleeps until the next one is due (or a running job ends)."""
         if self._stopping:
             self.clock.subscribe(self.run_due)
         self._stopping = False
         self._task = asyncio.create_task(self._timer(gate), name="huddle-scheduler")
 
     async def stop(self) -> None:
+        """Stop starting jobs; give running ones `stop_grace` seconds to finish, then cancel
+        them. A cancelled job keeps its row, so it runs again at the next start."""
         self._stopping = True
         self.clock.unsubscribe(self.run_due)
         if self._task is not None:
@@ -150,54 +179,134 @@ class Scheduler:
             except asyncio.CancelledError:
                 pass
             self._task = None
-        # Let a job that is running finish its REST call rather than cut it in half.
-        async with self._run_lock:
-            pass
+        running = set(self._tasks)
+        if not running:
+            return
+        _, late = await asyncio.wait(running, timeout=self.stop_grace)
+        for task in late:
+            log.warning("job cut off at shutdown (it stays scheduled): %s", task.get_name())
+            task.cancel()
+        if late:
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def _timer(self, gate: Callable[[], Awaitable[Any]] | None) -> None:
         if gate is not None:
             await gate()
-        await self._run_due_logged()
         while not self._stopping:
-            self._wake.clear()
+            self._wake.clear()  # before dispatching: a wake-up during it is not lost
+            started = await self._dispatch_logged()
             delay = await self._seconds_until_next()
             if delay is None or (self.clock.virtual and delay > 0):
-                # Virtual clocks call run_due on advance; real ones have nothing due.
+                # Virtual clocks call run_due on advance; a running job's end wakes us.
                 await self._wake.wait()
                 continue
-            if delay > 0:
+            if delay > 0 or not started:
+                # Not due yet, or due but every slot (or its key) is busy: a job ending, a
+                # new job, or the due time wakes us.
+                timeout = min(delay, 3600) if delay > 0 else 1.0
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=min(delay, 3600))
+                    await asyncio.wait_for(self._wake.wait(), timeout=timeout)
                 except TimeoutError:
                     pass
-                continue
-            await self._run_due_logged()
 
-    async def _run_due_logged(self) -> None:
+    async def _dispatch_logged(self) -> int:
         try:
-            await self.run_due()
-        except Exception:  # the timer must survive anything a job does
+            return await self._dispatch()
+        except Exception:  # the timer must survive anything
             log.exception("scheduler pass failed")
             await asyncio.sleep(1)
+            return 0
+
+    def _exclusions(self) -> tuple[str, list[Any]]:
+        """SQL that skips jobs already running and keys busy (both at most `concurrency`)."""
+        sql, params = "", []
+        if self._running:
+            sql += f" AND id NOT IN ({','.join('?' * len(self._running))})"
+            params.extend(self._running)
+        if self._busy_keys:
+            sql += f" AND (key IS NULL OR key NOT IN ({','.join('?' * len(self._busy_keys))}))"
+            params.extend(self._busy_keys)
+        return sql, params
 
     async def _seconds_until_next(self) -> float | None:
-        due = await self.store.fetchval("SELECT MIN(due_at) FROM jobs WHERE dead = 0")
+        """Seconds until the earliest job that is neither running nor behind a busy key."""
+        extra, params = self._exclusions()
+        due = await self.store.fetchval(
+            f"SELECT due_at FROM jobs WHERE dead = 0{extra} ORDER BY due_at LIMIT 1", params
+        )
         return None if due is None else max(0.0, float(due) - self.clock.now())
 
-    async def run_due(self) -> int:
-        """Run every job that is due now; returns how many ran. Safe to call any time."""
-        ran = 0
-        async with self._run_lock:
-            while not self._stopping:
+    async def _dispatch(self) -> int:
+        """Claim and start due jobs while slots are free: in due order, at most one per key
+        at a time. Returns how many started. Never waits for a job."""
+        started = 0
+        async with self._dispatch_lock:
+            # Jobs that ended before this pass's first SELECT can't show up in it; only those
+            # ending during it (their row already read, their claim gone) must be skipped.
+            self._ended.clear()
+            cursor: tuple[float, int] | None = None
+            for _ in range(PAGES_PER_PASS):
+                free = self.concurrency - len(self._tasks)
+                if free <= 0 or self._stopping:
+                    break
+                extra, params = self._exclusions()
+                sql = f"SELECT * FROM jobs WHERE dead = 0 AND due_at <= ?{extra}"
+                args: list[Any] = [self.clock.now(), *params]
+                if cursor is not None:
+                    sql += " AND (due_at > ? OR (due_at = ? AND id > ?))"
+                    args.extend((cursor[0], cursor[0], cursor[1]))
                 rows = await self.store.fetchall(
-                    "SELECT * FROM jobs WHERE dead = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-                    (self.clock.now(), BATCH),
+                    sql + " ORDER BY due_at, id LIMIT ?", (*args, BATCH)
                 )
                 if not rows:
                     break
                 for row in rows:
-                    await self._run_one(_row_to_job(row))
-                    ran += 1
+                    if len(self._tasks) >= self.concurrency or self._stopping:
+                        break
+                    job = _row_to_job(row)
+                    if job.id in self._running or job.id in self._ended:
+                        continue
+                    if job.key is not None and job.key in self._busy_keys:
+                        continue  # an earlier job of this key runs; this one waits its turn
+                    self._claim(job)
+                    started += 1
+                cursor = (float(rows[-1]["due_at"]), int(rows[-1]["id"]))
+                if len(rows) < BATCH:
+                    break
+        return started
+
+    def _claim(self, job: Job) -> None:
+        self._running.add(job.id)
+        if job.key is not None:
+            self._busy_keys.add(job.key)
+        task = asyncio.create_task(self._run_claimed(job), name=f"huddle-job-{job.id}-{job.kind}")
+        self._tasks.add(task)
+
+    async def _run_claimed(self, job: Job) -> None:
+        try:
+            await self._run_one(job)
+        except Exception:  # recording the outcome failed (the store); it runs again later
+            log.exception("job %s (%s): could not record its outcome", job.id, job.kind)
+        finally:
+            self._running.discard(job.id)
+            self._ended.add(job.id)
+            if job.key is not None:
+                self._busy_keys.discard(job.key)
+            task = asyncio.current_task()
+            if task is not None:
+                self._tasks.discard(task)
+            self._wake.set()  # a slot (and maybe a key) is free
+
+    async def run_due(self) -> int:
+        """Run every job that is due now, concurrently up to the bound, and wait until they
+        (and any job they schedule for now or earlier) have finished; returns how many this
+        call started. Safe to call any time (the virtual clock calls it on advance)."""
+        ran = 0
+        while not self._stopping:
+            ran += await self._dispatch()
+            if not self._tasks:
+                break
+            await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
         return ran
 
     async def _run_one(self, job: Job) -> None:
@@ -223,6 +332,11 @@ class Scheduler:
                 "UPDATE jobs SET attempts = ?, last_error = ?, dead = 1 WHERE id = ?",
                 (attempts, error, job.id),
             )
+            if self.on_dead is not None:
+                try:
+                    await self.on_dead(dataclasses.replace(job, attempts=attempts), error)
+                except Exception:
+                    log.exception("on_dead for job %s failed", job.id)
             return
         await self.store.execute(
             "UPDATE jobs SET attempts = ?, last_error = ?, due_at = ? WHERE id = ?",
