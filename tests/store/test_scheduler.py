@@ -150,3 +150,212 @@ async def test_handler_that_cancels_its_own_key_and_reschedules_keeps_the_new_jo
     assert len(await scheduler.pending(key="k")) == 1
     await fake_clock.advance(60)
     assert runs == 2
+
+
+# -- concurrency, keys, claims, shutdown, dead jobs ------------------------------------------
+
+
+async def settled(condition, rounds: int = 2000) -> bool:
+    """Let the loop (and SQLite's thread) work, a millisecond at a time, until `condition()`
+    holds; False if it never does."""
+    for _ in range(rounds):
+        if condition():
+            return True
+        await asyncio.sleep(0.001)
+    return condition()
+
+
+async def test_a_slow_job_does_not_hold_up_a_job_of_another_key(store, fake_clock):
+    scheduler = Scheduler(store, fake_clock)
+    release_a = asyncio.Event()
+    a_started, b_ran = asyncio.Event(), asyncio.Event()
+
+    async def slow(job):
+        a_started.set()
+        await release_a.wait()  # a reminder DMing 2,000 members
+
+    async def quick(job):
+        b_ran.set()
+
+    scheduler.register("test.slow", slow)
+    scheduler.register("test.quick", quick)
+    now = fake_clock.now()
+    await scheduler.schedule("test.slow", now + 10, {}, key="event:A")
+    await scheduler.schedule("test.quick", now + 11, {}, key="group:B")
+    advancing = asyncio.create_task(fake_clock.advance(60))
+    await asyncio.wait_for(a_started.wait(), 5)
+    # B is due after A, yet runs while A is still busy.
+    await asyncio.wait_for(b_ran.wait(), 5)
+    assert not release_a.is_set() and not advancing.done()
+    release_a.set()
+    await advancing  # advance still waits for every job it started
+    assert await scheduler.pending() == []
+
+
+async def test_jobs_of_one_key_never_overlap_and_run_in_due_order(store, fake_clock):
+    scheduler = Scheduler(store, fake_clock)
+    log: list[tuple[str, int]] = []
+    active: set[str] = set()
+    overlaps: list[str] = []
+
+    async def step(job):
+        key = job.key
+        if key in active:
+            overlaps.append(key)
+        active.add(key)
+        log.append((key, job.payload["n"]))
+        for _ in range(3):
+            await asyncio.sleep(0)  # let anything else that could run, run
+        active.discard(key)
+
+    scheduler.register("test.step", step)
+    now = fake_clock.now()
+    # Inserted out of order, some at the same instant (then id order decides).
+    for n, offset in [(3, 30), (1, 10), (2, 20), (4, 30), (0, 5)]:
+        await scheduler.schedule("test.step", now + offset, {"n": n}, key="poll:1")
+    for n in range(5):
+        await scheduler.schedule("test.step", now + 5, {"n": n}, key=f"other:{n}")
+    await fake_clock.advance(60)
+    assert overlaps == []
+    assert [n for key, n in log if key == "poll:1"] == [0, 1, 2, 3, 4]
+    assert len(log) == 10
+
+
+async def test_the_concurrency_bound_is_respected(store, fake_clock):
+    scheduler = Scheduler(store, fake_clock, concurrency=3)
+    gate = asyncio.Event()
+    active = 0
+    peak = 0
+    done = 0
+
+    async def blocking(job):
+        nonlocal active, peak, done
+        active += 1
+        peak = max(peak, active)
+        await gate.wait()
+        active -= 1
+        done += 1
+
+    scheduler.register("test.block", blocking)
+    for n in range(10):
+        await scheduler.schedule("test.block", fake_clock.now(), {"n": n})
+    advancing = asyncio.create_task(fake_clock.advance(1))
+    assert await settled(lambda: active == 3)
+    await settled(lambda: active > 3, rounds=50)  # give a wrong bound the chance to show
+    assert active == 3 and done == 0
+    gate.set()
+    await advancing
+    assert peak == 3 and done == 10
+    assert await scheduler.pending() == []
+
+
+async def test_a_claimed_job_never_runs_twice_at_once(store, fake_clock):
+    scheduler = Scheduler(store, fake_clock)
+    runs = 0
+
+    async def once(job):
+        nonlocal runs
+        runs += 1
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+    scheduler.register("test.once", once)
+    await scheduler.schedule("test.once", fake_clock.now(), {})
+    scheduler.start()  # the timer, plus two callers racing it
+    await asyncio.gather(scheduler.run_due(), scheduler.run_due(), fake_clock.advance(0))
+    await settled(lambda: runs > 1, rounds=50)
+    await scheduler.stop()
+    assert runs == 1
+    assert await scheduler.pending() == []
+
+
+async def test_stop_lets_a_running_job_finish_within_the_grace(store, fake_clock):
+    scheduler = Scheduler(store, fake_clock, stop_grace=5.0)
+    started, release = asyncio.Event(), asyncio.Event()
+    finished: list[int] = []
+
+    async def sending(job):
+        started.set()
+        await release.wait()  # a REST call in flight
+        finished.append(job.id)
+
+    scheduler.register("test.send", sending)
+    job_id = await scheduler.schedule("test.send", fake_clock.now(), {})
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    stopping = asyncio.create_task(scheduler.stop())
+    await settled(lambda: stopping.done(), rounds=20)
+    assert not stopping.done()  # stop waits for the job …
+    release.set()
+    await stopping
+    assert finished == [job_id]  # … which finished rather than being cut in half
+    assert await scheduler.pending() == []
+
+
+async def test_stop_cuts_a_job_after_the_grace_and_it_runs_again_at_start(store, fake_clock):
+    scheduler = Scheduler(store, fake_clock, stop_grace=0.02)
+    started = asyncio.Event()
+    finished: list[int] = []
+
+    async def stuck(job):
+        started.set()
+        await asyncio.Event().wait()  # never ends
+
+    scheduler.register("test.stuck", stuck)
+    job_id = await scheduler.schedule("test.stuck", fake_clock.now(), {"n": 1})
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await scheduler.stop()
+    [left] = await scheduler.pending()
+    assert left.id == job_id and left.attempts == 0  # cut off, not counted as a failure
+
+    again = Scheduler(store, fake_clock)
+
+    async def quick(job):
+        finished.append(job.id)
+
+    again.register("test.stuck", quick)
+    again.start()
+    assert await settled(lambda: bool(finished))
+    await again.stop()
+    assert finished == [job_id]
+    assert await again.pending() == []
+
+
+async def test_a_dead_job_is_reported_once_to_on_dead(store, fake_clock):
+    scheduler = Scheduler(store, fake_clock)
+    reports: list[tuple[int, str, int, int | None]] = []
+
+    async def broken(job):
+        raise RuntimeError("channel is gone")
+
+    async def on_dead(job, error):
+        reports.append((job.id, error, job.attempts, job.guild_id))
+
+    scheduler.on_dead = on_dead
+    scheduler.register("test.broken", broken)
+    job_id = await scheduler.schedule("test.broken", fake_clock.now(), {}, guild_id=42)
+    await scheduler.run_due()
+    for _ in range(MAX_ATTEMPTS + 3):
+        await fake_clock.advance(3600)
+    assert reports == [(job_id, "RuntimeError: channel is gone", MAX_ATTEMPTS, 42)]
+
+
+async def test_many_due_jobs_all_run_and_a_job_scheduled_for_now_runs_in_the_same_advance(
+    store, fake_clock
+):
+    scheduler = Scheduler(store, fake_clock, concurrency=8)
+    ran: list[int] = []
+
+    async def fan(job):
+        ran.append(job.payload["n"])
+        if job.payload["n"] == 0:  # schedules follow-up work for "now"
+            await scheduler.schedule("test.fan", fake_clock.now(), {"n": -1})
+
+    scheduler.register("test.fan", fan)
+    await scheduler.schedule_many(
+        [("test.fan", fake_clock.now() + 1, {"n": n}, 1, None) for n in range(500)]
+    )
+    await fake_clock.advance(1)
+    assert sorted(ran) == list(range(-1, 500))
+    assert await scheduler.pending() == []
