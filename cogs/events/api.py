@@ -15,7 +15,7 @@ from cogs.events.changes import cancel_whole
 from cogs.events.logic import attendance
 from cogs.events.models import Event
 from cogs.events.recurrence import rule_for
-from cogs.events.service import EventService, checked_length
+from cogs.events.service import ROLLOVER, EventService, checked_length
 from cogs.events.store import EventDraft
 from cogs.groups import api as groups
 from core.errors import NotFound, UserError
@@ -115,6 +115,19 @@ async def cancel_event(bot: HuddleBot, event_id: int, *, by: str = "Huddle") -> 
         return False
     await cancel_whole(service, event, by)
     return True
+
+
+async def find_event_by_on_end(bot: HuddleBot, kind: str, **match: Any) -> int | None:
+    """The scheduled event whose pending `on_end` request is `kind` with a payload holding
+    every `match` item, or None. A caller that died right after `create_event` (before
+    noting the event's id) finds the event it made this way instead of making a second."""
+    for job in await bot.scheduler.pending(ROLLOVER):
+        on_end = job.payload.get("on_end")
+        if not on_end or on_end[0] != kind:
+            continue
+        if all((on_end[1] or {}).get(k) == v for k, v in match.items()):
+            return int(job.payload["event_id"])
+    return None
 
 
 async def event_summary(bot: HuddleBot, event_id: int) -> EventSummary | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cogs.events import render, scheduled
+from cogs.events.logic import check_capacity
 from cogs.events.models import Event
 from cogs.events.recurrence import next_occurrence, rule_for
+from cogs.events.service import checked_length, read_as_text
 from core.components import HuddleInteraction
 from core.errors import UserError
-from core.timeparse import parse_when, to_local
+from core.timeparse import read_when, to_local
 from core.ui import clip, when_text
 
 if TYPE_CHECKING:
@@ -27,7 +29,8 @@ async def edit_event(
     """Apply the given options; returns the updated event and notes for the editor."""
     await service.require_organiser(interaction, event)
     service.check_open(event)
-    fields = await _changed_fields(service, interaction, event, options)
+    notes: list[str] = []
+    fields = await _changed_fields(service, interaction, event, options, notes)
     if not fields:
         raise UserError("Nothing to change: give at least one option to edit.")
     updated = await service.events.update(event.id, **fields)
@@ -40,15 +43,21 @@ async def edit_event(
         await service.tell_promoted(updated, promoted)
     await service.arm(updated)
     await service.refresh_message(updated)
-    notes = await service.sync_scheduled(interaction.guild, updated)  # type: ignore[arg-type]
+    notes += await service.sync_scheduled(interaction.guild, updated)  # type: ignore[arg-type]
     if fields.keys() & {"title", "start_at", "end_at", "location", "voice_channel_id"}:
         await service.tell_attendees(updated, _change_text(event, updated))
     return updated, notes
 
 
 async def _changed_fields(
-    service: EventService, interaction: HuddleInteraction, event: Event, options: dict[str, Any]
+    service: EventService,
+    interaction: HuddleInteraction,
+    event: Event,
+    options: dict[str, Any],
+    notes: list[str],
 ) -> dict[str, Any]:
+    """The columns to change; every option is checked before anything is written."""
+    check_capacity(options.get("capacity"), zero_allowed=True)
     fields: dict[str, Any] = {}
     if options.get("title"):
         fields["title"] = clip(options["title"].strip(), 100)
@@ -58,18 +67,20 @@ async def _changed_fields(
         place = service.place_for(interaction.guild, options["where"], None)  # type: ignore[arg-type]
         fields.update(location=place.location, voice_channel_id=place.voice_channel_id)
     start, length = event.start_at, event.duration
-    if options.get("when"):
-        zone = await service.edit_zone(event, interaction.user.id)
-        start = parse_when(options["when"], zone, service.bot.clock.now())
     if options.get("duration"):
         length = service.length(options["duration"])
+    if options.get("when"):
+        zone = await service.edit_zone(event, interaction.user.id)
+        reading = read_when(options["when"], zone, service.bot.clock.now())
+        start = reading.start
+        if reading.duration and not options.get("duration"):  # a range sets the length
+            length = checked_length(reading.duration)
+        notes.append(read_as_text(options["when"], reading.label))
     if (start, length) != (event.start_at, event.duration):
         fields.update(start_at=start, end_at=start + length)
         if event.recurring:
             fields["rrule"] = rule_for(event.repeat, to_local(start, event.timezone))
     if options.get("capacity") is not None:
-        if options["capacity"] < 0:
-            raise UserError("`capacity` must be 1 or more (0 removes the limit).")
         fields["capacity"] = options["capacity"] or None
     if options.get("remind") is not None:
         fields["remind"] = await service.remind_offsets(event.guild_id, options["remind"])

@@ -13,15 +13,16 @@ from discord.ext import commands
 from cogs.events import ics, render
 from cogs.events.changes import SCOPES, cancel_event, edit_event
 from cogs.events.findtime import FindTimeFlow
-from cogs.events.jobs import register_jobs, unregister_jobs
-from cogs.events.logic import REPEATS, STATUS_LABELS
+from cogs.events.jobs import register_jobs, schedule_cleanup_once, unregister_jobs
+from cogs.events.logic import REPEATS, STATUS_LABELS, option_prefix
 from cogs.events.service import EventService
 from cogs.events.views import FEATURE, EventButtons
 from cogs.groups import api as groups
 from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
 from core.config import SettingSpec, yes_no
-from core.timeparse import to_local
+from core.fit import fit_embed, lines_fitting
+from core.timeparse import preview_choices, to_local
 from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class EventsCog(commands.Cog, name="Events"):
             self.bot.config.register(spec)
         register_jobs(self.service, self.findtime)
         EventButtons(self.service, self.findtime).register(self.bot.components)
+        await schedule_cleanup_once(self.service)
 
     async def cog_unload(self) -> None:
         self.bot.config.unregister(*SETTINGS)
@@ -69,8 +71,13 @@ class EventsCog(commands.Cog, name="Events"):
     async def event_autocomplete(
         self, interaction: HuddleInteraction, current: str
     ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
         found = await self.service.events.search(
-            guild_id_of(interaction), current, self.bot.clock.now()
+            interaction.guild_id,
+            current,
+            self.bot.clock.now(),
+            viewer=await groups.viewer_of(interaction),
         )
         choices = []
         for event in found:
@@ -78,6 +85,55 @@ class EventsCog(commands.Cog, name="Events"):
             choices.append(
                 app_commands.Choice(name=clip(f"{event.title} — {local}", 100), value=str(event.id))
             )
+        return choices
+
+    async def reader_zone(self, interaction: HuddleInteraction) -> str:
+        """The zone a `when` being typed is read in: the member's, else the group's (the
+        `group` option typed so far, for `/event create`/`findtime`), else the server's;
+        for `/event edit`, else the event's."""
+        guild_id = interaction.guild_id or 0
+        group_text = getattr(interaction.namespace, "group", None)
+        group = None
+        if group_text:
+            group = await groups.find_group(self.bot.store, guild_id, str(group_text))
+        event_text = getattr(interaction.namespace, "event", None)
+        if event_text and group is None:
+            event = await self.service.events.find(
+                guild_id, str(event_text), self.bot.clock.now(), await groups.viewer_of(interaction)
+            )
+            if event is not None:
+                return await self.service.edit_zone(event, interaction.user.id)
+        return await self.service.zone_for(guild_id, interaction.user.id, group)
+
+    async def when_autocomplete(
+        self, interaction: HuddleInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """How `when` will be read, e.g. `Fri 4 Dec 2026, 19:00 (Europe/Berlin)`, plus the
+        other readings when ambiguous; a choice's value reads back exactly."""
+        if interaction.guild_id is None or not current.strip():
+            return []
+        zone = await self.reader_zone(interaction)
+        return [
+            app_commands.Choice(name=name, value=value)
+            for name, value in preview_choices(current, zone, self.bot.clock.now())
+        ]
+
+    async def options_autocomplete(
+        self, interaction: HuddleInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """`/event findtime options`: the option being typed (after the last `;`) is read
+        like `when`; the value keeps the options before it."""
+        if interaction.guild_id is None:
+            return []
+        done, last = option_prefix(current)
+        if not last:
+            return []
+        zone = await self.reader_zone(interaction)
+        choices = []
+        for name, value in preview_choices(last, zone, self.bot.clock.now()):
+            full = done + value
+            if len(full) <= 100:
+                choices.append(app_commands.Choice(name=clip(name, 100), value=full))
         return choices
 
     # -- commands -------------------------------------------------------------------------
@@ -95,7 +151,7 @@ class EventsCog(commands.Cog, name="Events"):
         capacity="How many can go; extra Going answers join a waitlist",
     )
     @app_commands.choices(repeat=[app_commands.Choice(name=r, value=r) for r in REPEATS])
-    @app_commands.autocomplete(group=member_groups)
+    @app_commands.autocomplete(group=member_groups, when=when_autocomplete)
     async def create(
         self,
         interaction: HuddleInteraction,
@@ -116,8 +172,8 @@ class EventsCog(commands.Cog, name="Events"):
             description=description, repeat=repeat, remind=remind, capacity=capacity,
         )  # fmt: skip
         text = (
-            f"Created **{discord.utils.escape_markdown(event.title)}** for {when_text(event.start_at)}: "
-            f"{event.link()}"
+            f"Created **{discord.utils.escape_markdown(event.title)}** for "
+            f"{when_text(event.start_at)} ({event.timezone}): {event.link()}"
         )
         await reply(interaction, "\n".join([text, *notes]))
 
@@ -127,18 +183,26 @@ class EventsCog(commands.Cog, name="Events"):
     async def list_(self, interaction: HuddleInteraction, group: str | None = None) -> None:
         """Upcoming events with how many are going."""
         guild_id = guild_id_of(interaction)
+        viewer = await groups.viewer_of(interaction)
         group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
-        found = await self.service.events.upcoming(
-            guild_id, self.bot.clock.now(), group_ref.id if group_ref else None
-        )
+        now = self.bot.clock.now()
+        group_id = group_ref.id if group_ref else None
+        found = await self.service.events.upcoming(guild_id, now, group_id, viewer=viewer)
         if not found:
             await reply(interaction, "No upcoming events. Plan one with `/event create`.")
             return
+        total = await self.service.events.count_upcoming(guild_id, now, group_id, viewer)
         answers = await self.service.events.rsvps_of([e.id for e in found])
-        lines = [render.summary_line(e, answers[e.id]) for e in found]
-        title = f"Upcoming events — {group_ref.name}" if group_ref else "Upcoming events"
+        lines = [clip(render.summary_line(e, answers[e.id]), 400) for e in found]
+        if total > len(found):
+            lines.append(f"+{total - len(found)} more")
+        title = clip(f"Upcoming events — {group_ref.name}" if group_ref else "Upcoming events", 256)
         pages = [
-            discord.Embed(title=title, description="\n".join(page), colour=EMBED_COLOUR)
+            fit_embed(
+                discord.Embed(
+                    title=title, description=lines_fitting(page, 4096), colour=EMBED_COLOUR
+                )
+            )
             for page in chunk(lines, PER_PAGE)
         ]
         await send_pages(interaction, pages)
@@ -148,14 +212,10 @@ class EventsCog(commands.Cog, name="Events"):
     @app_commands.autocomplete(event=event_autocomplete)
     async def info(self, interaction: HuddleInteraction, event: str) -> None:
         """Everything about one event, including who is going."""
-        found = await self.service.resolve_event(guild_id_of(interaction), event)
+        found = await self.service.event_for(interaction, event)
         embed = render.event_embed(found, await self.service.events.rsvps(found.id))
-        embed.add_field(
-            name="Message",
-            value=found.link(),
-            inline=False,
-        )
-        await reply(interaction, render.message_content(found), embed=embed)
+        embed.add_field(name="Message", value=found.link(), inline=False)
+        await reply(interaction, render.message_content(found), embed=fit_embed(embed))
 
     @event.command(name="rsvp")
     @app_commands.describe(event="The event (type to search)", status="Your answer")
@@ -166,7 +226,7 @@ class EventsCog(commands.Cog, name="Events"):
     async def rsvp(self, interaction: HuddleInteraction, event: str, status: str) -> None:
         """Answer Going, Maybe or Can't (same as the buttons)."""
         await interaction.response.defer(ephemeral=True)
-        found = await self.service.resolve_event(guild_id_of(interaction), event)
+        found = await self.service.event_for(interaction, event)
         outcome = await self.service.answer(interaction, found, status)
         await self.service.refresh_message(found)
         await reply(interaction, self.service.answer_text(found, outcome))
@@ -182,7 +242,7 @@ class EventsCog(commands.Cog, name="Events"):
         capacity="New capacity (0 removes the limit)",
         remind="New reminder offsets, e.g. `1d,1h` (`none` for no reminders)",
     )
-    @app_commands.autocomplete(event=event_autocomplete)
+    @app_commands.autocomplete(event=event_autocomplete, when=when_autocomplete)
     async def edit(
         self,
         interaction: HuddleInteraction,
@@ -197,11 +257,14 @@ class EventsCog(commands.Cog, name="Events"):
     ) -> None:
         """Change an event (creator, group leaders, managers); attendees are told."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self.service.resolve_event(guild_id_of(interaction), event)
+        found = await self.service.event_for(interaction, event)
         options = {"title": title, "when": when, "duration": duration, "where": where,
                    "description": description, "capacity": capacity, "remind": remind}  # fmt: skip
         updated, notes = await edit_event(self.service, interaction, found, options)
-        text = f"Updated **{discord.utils.escape_markdown(updated.title)}** ({when_text(updated.start_at)})."
+        text = (
+            f"Updated **{discord.utils.escape_markdown(updated.title)}** "
+            f"({when_text(updated.start_at)}, {updated.timezone})."
+        )
         await reply(interaction, "\n".join([text, *notes]))
 
     @event.command(name="cancel")
@@ -215,7 +278,7 @@ class EventsCog(commands.Cog, name="Events"):
     ) -> None:
         """Cancel an event or one occurrence of a series; attendees are told."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self.service.resolve_event(guild_id_of(interaction), event)
+        found = await self.service.event_for(interaction, event)
         text, notes = await cancel_event(self.service, interaction, found, scope)
         await reply(interaction, "\n".join([text, *notes]))
 
@@ -229,7 +292,11 @@ class EventsCog(commands.Cog, name="Events"):
         group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
         now = self.bot.clock.now()
         found = await self.service.events.upcoming(
-            guild_id, now, group_ref.id if group_ref else None, limit=1000
+            guild_id,
+            now,
+            group_ref.id if group_ref else None,
+            limit=1000,
+            viewer=await groups.viewer_of(interaction),
         )
         data = ics.build_calendar(
             found, now, name=f"{group_ref.name} events" if group_ref else "Huddle events"
@@ -246,7 +313,7 @@ class EventsCog(commands.Cog, name="Events"):
         group="Ask a group (posted in the group's channel)",
         closes="When the poll closes: `12h`, `2d` or a time (default 24h, or before the first slot)",
     )
-    @app_commands.autocomplete(group=member_groups)
+    @app_commands.autocomplete(group=member_groups, options=options_autocomplete)
     async def findtime(
         self,
         interaction: HuddleInteraction,

@@ -6,12 +6,23 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from cogs.events import notify, render
+import discord
+
+from cogs.events import notify, render, scheduled
 from cogs.events.findtime import CLOSE
-from cogs.events.logic import should_send_reminder
+from cogs.events.logic import DMS_PER_JOB, MENTIONS_PER_JOB, batches, should_send_reminder
 from cogs.events.models import Event
 from cogs.events.recurrence import next_after
-from cogs.events.service import REMIND, ROLLOVER, OnEnd, on_end_of
+from cogs.events.service import (
+    PROMOTED,
+    REMIND,
+    REMIND_BATCH,
+    ROLLOVER,
+    OnEnd,
+    job_key,
+    on_end_of,
+)
+from core.fit import mention_batches
 from core.scheduler import Job
 from core.ui import when_text
 
@@ -22,15 +33,35 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOB_KINDS = (REMIND, ROLLOVER, CLOSE)
+CLEANUP = "event.cleanup_scheduled"  # once after the upgrade: see `cleanup_scheduled`
+CLEANUP_FLAG = "events.cleanup_external_scheduled:v1"
+JOB_KINDS = (REMIND, REMIND_BATCH, PROMOTED, ROLLOVER, CLOSE, CLEANUP)
 
 
 def register_jobs(service: EventService, findtime: FindTimeFlow) -> None:
     """Hand the scheduler a handler per events job kind (the cog's `cog_load`)."""
     scheduler = service.bot.scheduler
     scheduler.register(REMIND, lambda job: send_reminder(service, job))
+    scheduler.register(REMIND_BATCH, lambda job: send_reminder_batch(service, job))
+    scheduler.register(PROMOTED, lambda job: tell_promoted(service, job))
     scheduler.register(ROLLOVER, lambda job: roll_over(service, job))
     scheduler.register(CLOSE, findtime.close_job)
+    scheduler.register(CLEANUP, lambda job: cleanup_scheduled(service, job))
+
+
+async def schedule_cleanup_once(service: EventService) -> bool:
+    """Schedule the one-off clean-up job unless it ever was (a flag in `meta`, written in
+    the same transaction as the job). True when it was scheduled now."""
+    bot = service.bot
+    async with bot.store.transaction() as tx:
+        flagged = await tx.fetchone("SELECT 1 FROM meta WHERE key = ?", (CLEANUP_FLAG,))
+        if flagged:
+            return False
+        await tx.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (CLEANUP_FLAG,))
+        await bot.scheduler.schedule(
+            CLEANUP, bot.clock.now(), {}, None, key="events:cleanup-scheduled", tx=tx
+        )
+    return True
 
 
 def unregister_jobs(bot: HuddleBot) -> None:
@@ -49,6 +80,10 @@ async def _current(service: EventService, job: Job) -> Event | None:
 
 
 async def send_reminder(service: EventService, job: Job) -> None:
+    """A reminder is due: it fans out into small jobs (one message of ≤100 mentions each,
+    ≤25 DMs each) under their own key, so they run in order among themselves and a big
+    event's reminder never holds up another job. The batch jobs are stored and this job
+    removed in one transaction: a re-run after a cut adds no second set."""
     event = await _current(service, job)
     now = service.bot.clock.now()
     if event is None or not should_send_reminder(event.start_at, event.end_at, now):
@@ -65,11 +100,68 @@ async def send_reminder(service: EventService, job: Job) -> None:
     people = [r.user_id for r in await service.events.rsvps(event.id) if r.status in wanted]
     if not people:
         return
-    await notify.mention(service.bot, event.channel_id, render.reminder_text(event), people)
+    base = {"event_id": event.id, "start_at": event.start_at}
+    key = f"event-remind:{event.id}:{job.payload.get('offset', 0)}"
+    parts: list[dict] = [
+        {**base, "content": content, "user_ids": ids}
+        for content, ids in mention_batches(
+            people, render.reminder_text(event) + "\n", MENTIONS_PER_JOB
+        )
+    ]
     if await service.bot.config.get(event.guild_id, "reminders.dm", False):
+        parts += [{**base, "dm": ids} for ids in batches(people, DMS_PER_JOB)]
+    scheduler = service.bot.scheduler
+    async with service.bot.store.transaction() as tx:
+        for payload in parts:
+            await scheduler.schedule(REMIND_BATCH, now, payload, event.guild_id, key=key, tx=tx)
+        await tx.execute("DELETE FROM jobs WHERE id = ?", (job.id,))  # done: this job
+    log.info(
+        "reminder for event %s: %s batch jobs for %s members", event.id, len(parts), len(people)
+    )
+
+
+async def send_reminder_batch(service: EventService, job: Job) -> None:
+    """One slice of a reminder: a message mentioning ≤100 members, or ≤25 paced DMs. A DM
+    that fails (DMs closed, member left) is skipped, not retried."""
+    event = await _current(service, job)
+    if event is None or not should_send_reminder(
+        event.start_at, event.end_at, service.bot.clock.now()
+    ):
+        return
+    if not await service.bot.config.feature_enabled(event.guild_id, "events"):
+        return
+    if "dm" in job.payload:
         text = f"⏰ Reminder: **{event.title}** starts {when_text(event.start_at)}."
-        for user_id in people:
-            await notify.dm(service.bot, user_id, text)
+        skipped = [u for u in job.payload["dm"] if not await notify.dm(service.bot, int(u), text)]
+        if skipped:
+            log.info("event %s reminder DMs skipped for %s members", event.id, len(skipped))
+        return
+    ids = [int(u) for u in job.payload["user_ids"]]
+    if event.channel_id is None:
+        return
+    try:
+        await service.bot.get_partial_messageable(event.channel_id).send(
+            str(job.payload["content"]),
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False, roles=False, users=[discord.Object(u) for u in ids]
+            ),
+        )
+    except discord.Forbidden as exc:  # the channel is closed to the bot: retrying won't help
+        log.warning("event %s reminder post refused: %s", event.id, exc)
+
+
+async def tell_promoted(service: EventService, job: Job) -> None:
+    """Waitlisted members who moved up to Going: a paced DM each; those whose DMs are
+    closed are named in one message in the event's channel instead."""
+    event = await service.events.get(int(job.payload["event_id"]))
+    if event is None or event.status != "scheduled":
+        return
+    text = (
+        f"A seat freed up: you're now **Going** to **{event.title}** ({when_text(event.start_at)})."
+    )
+    closed = [u for u in job.payload["user_ids"] if not await notify.dm(service.bot, int(u), text)]
+    if closed:
+        await notify.mention(service.bot, event.channel_id, text, [int(u) for u in closed])
 
 
 async def roll_over(service: EventService, job: Job) -> None:
@@ -80,10 +172,14 @@ async def roll_over(service: EventService, job: Job) -> None:
     if event is not None and not event.recurring and event.status == "ended":
         await service.refresh_message(event)  # a retried job: the edit is idempotent
         return
+    on_end = on_end_of(job.payload)
+    if event is not None and event.recurring and event.status == "scheduled":
+        if event.start_at > float(job.payload["start_at"]) + 1:
+            await _rearm_if_cut(service, event, on_end)
+            return
     event = await _current(service, job)
     if event is None:
         return
-    on_end = on_end_of(job.payload)
     if not event.recurring:
         await end_event(service, event, on_end)
         return
@@ -97,6 +193,47 @@ async def roll_over(service: EventService, job: Job) -> None:
     if guild is not None:
         await service.sync_scheduled(guild, moved)
     log.info("event %s rolled over to %s", event.id, start)
+
+
+async def _rearm_if_cut(service: EventService, event: Event, on_end: OnEnd | None) -> None:
+    """A roll-over re-run after the series had moved on: when the run was cut between
+    moving the occurrence and re-arming (no end job for the new occurrence), arm it now."""
+    for pending in await service.bot.scheduler.pending(ROLLOVER, job_key(event.id)):
+        if abs(float(pending.payload.get("start_at", 0)) - event.start_at) <= 1:
+            return  # armed (by the roll-over itself or an edit)
+    log.info("event %s: finishing a cut roll-over (re-arming %s)", event.id, event.start_at)
+    await service.arm(event, on_end)
+    await service.refresh_message(event)
+    guild = service.bot.get_guild(event.guild_id)
+    if guild is not None:
+        await service.sync_scheduled(guild, event)
+
+
+async def cleanup_scheduled(service: EventService, job: Job) -> None:
+    """Once after the upgrade: group events' server-wide (external) scheduled events are
+    deleted (SPEC "A group is private"); an upcoming one gets its scheduled event in the
+    group's voice channel instead, if the group has one. Progress is each event's
+    `scheduled_event_id` cleared as soon as its scheduled event is gone, so a run cut
+    midway finishes on the next run (the job stays until it completes)."""
+    bot = service.bot
+    seen: dict[int, dict[int, discord.ScheduledEvent]] = {}
+    removed = 0
+    for event in await service.events.group_events_with_scheduled():
+        guild = bot.get_guild(event.guild_id)
+        if guild is None:
+            continue  # the bot left that server: nothing of ours to remove there
+        if guild.id not in seen:
+            seen[guild.id] = await scheduled.fetch_all(guild)
+        found = seen[guild.id].get(event.scheduled_event_id or 0)
+        if found is not None and found.entity_type != discord.EntityType.external:
+            continue  # a voice event in a channel: only those who see it see it
+        if found is not None and not await scheduled.remove(guild, found.id):
+            raise RuntimeError(f"no Manage Events in guild {guild.id} to remove {found.id}")
+        updated = await service.events.update(event.id, scheduled_event_id=None)
+        removed += 1
+        if updated.status == "scheduled" and updated.start_at > bot.clock.now():
+            await service.sync_scheduled(guild, updated, create=True)
+    log.info("removed %s server-wide scheduled events of group events", removed)
 
 
 async def end_event(service: EventService, event: Event, on_end: OnEnd | None = None) -> None:

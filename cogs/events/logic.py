@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from core.errors import UserError
 from core.letters import MAX_LETTERS, split_list
+from core.timeparse import parse_duration
 
 STATUSES: tuple[str, ...] = ("going", "maybe", "cant")
 STATUS_LABELS: dict[str, str] = {"going": "Going", "maybe": "Maybe", "cant": "Can't"}
@@ -132,3 +134,81 @@ def format_offset(seconds: int) -> str:
 def parse_offset_list(stored: str) -> list[int]:
     """The stored form `86400,3600` → [86400, 3600]."""
     return [int(part) for part in stored.split(",") if part.strip()]
+
+
+# -- ranges of the number and duration options (SPEC: "A number or duration out of range is
+# refused with the allowed range") ---------------------------------------------------------
+
+MIN_DURATION = 60  # 1m
+MAX_DURATION = 7 * 86400  # 7d
+MAX_REMINDERS = 5  # like `/config reminders`
+MIN_OFFSET = 60  # 1m
+MAX_OFFSET = 4 * 604800  # 4w
+MAX_CAPACITY = 10000
+DURATION_RANGE = "from `1m` to `7d`"
+OFFSET_RANGE = "each from `1m` to `4w`"
+CAPACITY_RANGE = f"from 1 to {MAX_CAPACITY:,}"
+
+
+def bounded_duration(text: str, option: str, low: int, high: int, allowed: str) -> int:
+    """A duration option (`90m`, `2h`) in seconds, refused with the allowed range when it
+    is out of it, however absurd (`99999999999999d` does not overflow)."""
+    try:
+        seconds = parse_duration(text).total_seconds()
+    except OverflowError:
+        seconds = float("inf")
+    except UserError as exc:
+        raise UserError(f"`{option}`: {exc.message} Allowed: {allowed}.") from None
+    if not low <= seconds <= high:
+        raise UserError(f"`{option}` `{text.strip()[:40]}` is out of range. Allowed: {allowed}.")
+    return int(seconds)
+
+
+def event_length(text: str) -> int:
+    """`duration`: an event lasts from a minute to a week."""
+    return bounded_duration(text, "duration", MIN_DURATION, MAX_DURATION, DURATION_RANGE)
+
+
+def reminder_offsets(text: str) -> list[int]:
+    """`remind`: `1d,1h` → seconds, largest first, no duplicates; at most five, each from a
+    minute to four weeks. `none`/`off`/`0` means no reminders."""
+    cleaned = text.strip().lower()
+    if cleaned in ("", "none", "off", "0", "no"):
+        return []
+    parts = [p.strip() for p in cleaned.split(",") if p.strip()]
+    if len(parts) > MAX_REMINDERS:
+        raise UserError(
+            f"`remind` takes at most {MAX_REMINDERS} offsets (you gave {len(parts)}), like `1d,1h`."
+        )
+    seconds = {bounded_duration(p, "remind", MIN_OFFSET, MAX_OFFSET, OFFSET_RANGE) for p in parts}
+    return sorted(seconds, reverse=True)
+
+
+def check_capacity(capacity: int | None, *, zero_allowed: bool = False) -> None:
+    """`capacity`: 1–10,000 (`/event edit` also takes 0: no limit)."""
+    if capacity is None or (zero_allowed and capacity == 0):
+        return
+    if not 1 <= capacity <= MAX_CAPACITY:
+        extra = " (0 removes the limit)" if zero_allowed else ""
+        raise UserError(f"`capacity` must be {CAPACITY_RANGE}{extra}.")
+
+
+# -- fan-out: a reminder to many members is split into small jobs --------------------------
+
+MENTIONS_PER_JOB = 100
+DMS_PER_JOB = 25
+
+
+def batches(items: Sequence[int], size: int) -> list[list[int]]:
+    """`items` in order, cut into lists of at most `size`."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def option_prefix(text: str) -> tuple[str, str]:
+    """For autocompleting `;`-separated options: (what was typed before the last part,
+    including its `; `, the last part being typed)."""
+    head, sep, last = text.rpartition(";")
+    if not sep:
+        return "", text.strip()
+    done = [p.strip() for p in head.split(";") if p.strip()]
+    return "; ".join(done) + "; " if done else "", last.strip()

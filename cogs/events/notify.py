@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from core import fit
+from core.fit import mention_batches
 from core.ui import NO_PINGS, ping_only
 
 if TYPE_CHECKING:
@@ -16,15 +18,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MENTIONS_PER_MESSAGE = 80  # 80 mentions of ~22 chars stay under the 2,000-char limit
-
 
 async def post(bot: HuddleBot, channel_id: int | None, text: str) -> bool:
     """A plain message that pings nobody."""
     if channel_id is None:
         return False
     try:
-        await bot.get_partial_messageable(channel_id).send(text, allowed_mentions=NO_PINGS)
+        await bot.get_partial_messageable(channel_id).send(
+            fit.clip(text, fit.CONTENT), allowed_mentions=NO_PINGS
+        )
     except discord.HTTPException as exc:
         log.warning("message to channel %s failed: %s", channel_id, exc)
         return False
@@ -33,26 +35,36 @@ async def post(bot: HuddleBot, channel_id: int | None, text: str) -> bool:
 
 async def mention(
     bot: HuddleBot, channel_id: int | None, text: str, user_ids: Sequence[int]
-) -> None:
-    """`text` followed by mentions of `user_ids`, pinging only them (split if very many)."""
+) -> bool:
+    """`text`, then mentions of `user_ids` pinging only them, in messages of at most 100
+    mentions and 2,000 characters (`core.fit.mention_batches`). False when a post failed."""
     if channel_id is None or not user_ids:
-        return
+        return True
     channel = bot.get_partial_messageable(channel_id)
-    for start in range(0, len(user_ids), MENTIONS_PER_MESSAGE):
-        chunk = list(user_ids[start : start + MENTIONS_PER_MESSAGE])
-        body = (text + "\n" if start == 0 else "") + " ".join(f"<@{u}>" for u in chunk)
+    head = fit.clip(text, fit.CONTENT - 30) + "\n" if text else ""
+    for index, (body, ids) in enumerate(mention_batches(user_ids)):
+        content = head + body if index == 0 and len(head) + len(body) <= fit.CONTENT else body
+        if index == 0 and content == body and head:
+            try:
+                await channel.send(head.rstrip("\n"), allowed_mentions=NO_PINGS)
+            except discord.HTTPException as exc:
+                log.warning("message to channel %s failed: %s", channel_id, exc)
+                return False
         try:
-            await channel.send(body[:2000], allowed_mentions=ping_only(chunk))
+            await channel.send(content, allowed_mentions=ping_only(ids))
         except discord.HTTPException as exc:
             log.warning("mention message to channel %s failed: %s", channel_id, exc)
-            return
+            return False
+    return True
 
 
 async def dm(bot: HuddleBot, user_id: int, text: str) -> bool:
-    """True when the DM was delivered (False: DMs closed or the user is gone)."""
+    """True when the DM was delivered (False: DMs closed or the user is gone: skipped,
+    never retried). Paced with every other bulk DM (`bot.dm_pacer`)."""
     try:
-        channel = await bot.create_dm(discord.Object(user_id))
-        await channel.send(text, allowed_mentions=NO_PINGS)
+        async with bot.dm_pacer:
+            channel = await bot.create_dm(discord.Object(user_id))
+            await channel.send(fit.clip(text, fit.CONTENT), allowed_mentions=NO_PINGS)
     except discord.HTTPException:
         return False
     return True

@@ -1,5 +1,9 @@
 """Keeps a Discord Scheduled Event in step with each Huddle event. Lacking Manage Events
-never blocks the Huddle event itself: the caller is told it was skipped."""
+never blocks the Huddle event itself: the caller is told it was skipped.
+
+A group's event is private (SPEC "A group is private"): it gets a scheduled event only in
+the group's own voice channel (Discord shows it only to those who can see that channel),
+never a server-wide external one; elsewhere its own message says where it is."""
 
 from __future__ import annotations
 
@@ -37,9 +41,21 @@ class _ChannelRef:
     id: str
 
 
-def _place(guild: discord.Guild, event: Event) -> dict:
-    """Voice channel events happen in the channel; everything else is 'external'."""
+def _place(guild: discord.Guild, event: Event, group_voice_id: int | None) -> dict | None:
+    """Voice channel events happen in the channel; a server event elsewhere is 'external';
+    a group event outside the group's own voice channel gets none (None)."""
     channel = guild.get_channel(event.voice_channel_id) if event.voice_channel_id else None
+    if event.group_id is not None:
+        if (
+            isinstance(channel, discord.VoiceChannel)
+            and group_voice_id is not None
+            and channel.id == group_voice_id
+        ):
+            return {
+                "entity_type": discord.EntityType.voice,
+                "channel": _ChannelRef(str(channel.id)),
+            }
+        return None
     if isinstance(channel, (discord.VoiceChannel, discord.StageChannel)):
         kind = (
             discord.EntityType.voice
@@ -53,23 +69,32 @@ def _place(guild: discord.Guild, event: Event) -> dict:
     }
 
 
-def _fields(guild: discord.Guild, event: Event) -> dict:
+def _fields(guild: discord.Guild, event: Event, group_voice_id: int | None) -> dict | None:
+    place = _place(guild, event, group_voice_id)
+    if place is None:
+        return None
     return {
         "name": clip(event.title, 100),
         "description": clip(event.description, 1000),
         "start_time": _dt(event.start_at),
         "end_time": _dt(event.end_at),
         "privacy_level": discord.PrivacyLevel.guild_only,
-        **_place(guild, event),
+        **place,
     }
 
 
-async def create(guild: discord.Guild, event: Event) -> tuple[int | None, str | None]:
-    """(scheduled event id, note for the member) — the note says why it was skipped."""
+async def create(
+    guild: discord.Guild, event: Event, group_voice_id: int | None = None
+) -> tuple[int | None, str | None]:
+    """(scheduled event id, note for the member) — the note says why it was skipped.
+    `group_voice_id`: the voice channel of the event's group (see the module doc)."""
+    fields = _fields(guild, event, group_voice_id)
+    if fields is None:
+        return None, None
     if not can_manage_events(guild):
         return None, SKIPPED
     try:
-        created = await guild.create_scheduled_event(**_fields(guild, event))
+        created = await guild.create_scheduled_event(**fields)
     except discord.Forbidden:
         return None, SKIPPED
     except discord.HTTPException as exc:
@@ -88,15 +113,23 @@ async def _fetch(guild: discord.Guild, scheduled_id: int) -> discord.ScheduledEv
         return None
 
 
-async def update(guild: discord.Guild, event: Event) -> tuple[int | None, str | None]:
+async def update(
+    guild: discord.Guild, event: Event, group_voice_id: int | None = None
+) -> tuple[int | None, str | None]:
     """Edit the scheduled event to match; make a new one when the old one is gone or
-    already started/finished (a recurring event's next occurrence)."""
+    already started/finished (a recurring event's next occurrence); remove it when the
+    event should have none (a group event moved out of the group's voice channel)."""
     if event.scheduled_event_id is None:
-        return await create(guild, event)
+        return await create(guild, event, group_voice_id)
+    fields = _fields(guild, event, group_voice_id)
+    if fields is None:
+        if await remove(guild, event.scheduled_event_id):
+            return None, None
+        return event.scheduled_event_id, SKIPPED.replace("was skipped", "could not be removed")
     try:
         current = await _fetch(guild, event.scheduled_event_id)
         if current is not None and current.status == discord.EventStatus.scheduled:
-            await current.edit(**_fields(guild, event))
+            await current.edit(**fields)
             return current.id, None
         if current is not None:
             await _close(current)
@@ -104,7 +137,24 @@ async def update(guild: discord.Guild, event: Event) -> tuple[int | None, str | 
         return event.scheduled_event_id, SKIPPED
     except discord.HTTPException as exc:
         log.warning("updating scheduled event %s failed: %s", event.scheduled_event_id, exc)
-    return await create(guild, event)
+    return await create(guild, event, group_voice_id)
+
+
+async def remove(guild: discord.Guild, scheduled_id: int) -> bool:
+    """Delete a scheduled event; True when it is gone (also when it already was)."""
+    try:
+        # discord.py deletes through a ScheduledEvent object; we may only have the id.
+        await guild._state.http.delete_scheduled_event(guild.id, scheduled_id)
+    except discord.NotFound:
+        return True
+    except discord.Forbidden:
+        return False
+    return True
+
+
+async def fetch_all(guild: discord.Guild) -> dict[int, discord.ScheduledEvent]:
+    """Every scheduled event of the server, by id (one request)."""
+    return {e.id: e for e in await guild.fetch_scheduled_events(with_counts=False)}
 
 
 async def _close(current: discord.ScheduledEvent) -> None:

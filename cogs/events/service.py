@@ -11,7 +11,19 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.events import notify, render, scheduled
-from cogs.events.logic import REPEATS, STATUS_LABELS, RsvpOutcome, attendance, reminder_times
+from cogs.events.logic import (
+    DMS_PER_JOB,
+    MAX_DURATION,
+    REPEATS,
+    STATUS_LABELS,
+    RsvpOutcome,
+    attendance,
+    batches,
+    check_capacity,
+    event_length,
+    reminder_offsets,
+    reminder_times,
+)
 from cogs.events.models import Event
 from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft, EventStore
@@ -22,11 +34,12 @@ from core.checks import (
     guild_id_of,
     is_manager,
     require_bot_permissions,
+    require_member_can_post,
 )
 from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
-from core.timeparse import get_zone, parse_duration, parse_offsets, parse_when, to_local
-from core.ui import clip, when_text
+from core.timeparse import get_zone, parse_offsets, read_when, to_local
+from core.ui import clip
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -34,8 +47,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REMIND = "event.remind"
+REMIND_BATCH = "event.remind_batch"  # one slice of a reminder's mentions or DMs
+PROMOTED = "event.promoted"  # telling waitlisted members they moved up (paced DMs)
 ROLLOVER = "event.rollover"
-MAX_DURATION = 7 * 86400
 _CHANNEL_REF = re.compile(r"^(?:<#(\d+)>|(\d{15,20}))$")
 
 
@@ -54,9 +68,12 @@ def on_end_of(payload: dict[str, Any]) -> OnEnd | None:
 
 def checked_length(seconds: float) -> float:
     """An event's length in seconds, refused beyond a week."""
-    if seconds > MAX_DURATION:
-        raise UserError("An event can last at most a week (`7d`).")
+    if not 0 < seconds <= MAX_DURATION:
+        raise UserError("An event lasts from `1m` to `7d`.")
     return seconds
+
+
+NOT_FOUND = "There is no event called `{}`. `/event list` shows upcoming events."
 
 
 @dataclass(frozen=True)
@@ -88,13 +105,31 @@ class EventService:
             zone = group.timezone if group else None
         return get_zone(zone or event.timezone).key
 
-    async def resolve_event(self, guild_id: int, text: str) -> Event:
-        event = await self.events.find(guild_id, text, self.bot.clock.now())
+    async def resolve_event(
+        self, guild_id: int, text: str, viewer: groups.Viewer | None = None
+    ) -> Event:
+        """The event named (id or title) that `viewer` may see: an outsider naming a
+        group's event gets the very reply a missing one gets."""
+        event = await self.events.find(guild_id, text, self.bot.clock.now(), viewer)
         if event is None:
-            raise NotFound(
-                f"There is no event called `{text}`. `/event list` shows upcoming events."
-            )
+            raise NotFound(NOT_FOUND.format(clip(text, 100)))
         return event
+
+    async def event_for(self, interaction: HuddleInteraction, text: str) -> Event:
+        """`event:` option → the event, as the invoking member may see it."""
+        return await self.resolve_event(
+            guild_id_of(interaction), text, await groups.viewer_of(interaction)
+        )
+
+    async def require_may_see(self, interaction: HuddleInteraction, event: Event) -> None:
+        """A button on an event's message: the press comes from the event's server and
+        from someone who may see its group; otherwise it answers like a missing event."""
+        if interaction.guild_id != event.guild_id:
+            raise NotFound("This event no longer exists.")
+        viewer = await groups.viewer_of(interaction)
+        await groups.require_can_see(
+            self.bot.store, viewer, event.group_id, "This event no longer exists."
+        )
 
     async def group_for(
         self, interaction: HuddleInteraction, text: str | None
@@ -128,12 +163,12 @@ class EventService:
         return Place(clip(text, 200), None)
 
     async def remind_offsets(self, guild_id: int, remind: str | None) -> str:
-        text = (
-            remind
-            if remind is not None
-            else str(await self.bot.config.get(guild_id, "reminders.defaults", "1h"))
-        )
-        return ",".join(str(o) for o in parse_offsets(text))
+        """The stored form of `remind` (at most 5 offsets, each 1m–4w), else the server's
+        default (validated by `/config reminders`)."""
+        if remind is not None:
+            return ",".join(str(o) for o in reminder_offsets(remind))
+        default = str(await self.bot.config.get(guild_id, "reminders.defaults", "1h"))
+        return ",".join(str(o) for o in parse_offsets(default))
 
     # -- create ---------------------------------------------------------------------------
 
@@ -144,8 +179,9 @@ class EventService:
         guild = interaction.guild
         if guild is None:
             raise GuildOnly()
-        draft = await self._draft(interaction, guild, **options)
-        return await self.publish(guild, draft)
+        draft, read_as = await self._draft(interaction, guild, **options)
+        event, notes = await self.publish(guild, draft)
+        return event, [read_as, *notes]
 
     async def publish(
         self, guild: discord.Guild, draft: EventDraft, on_end: OnEnd | None = None
@@ -190,19 +226,28 @@ class EventService:
         repeat: str,
         remind: str | None,
         capacity: int | None,
-    ) -> EventDraft:
+    ) -> tuple[EventDraft, str]:
+        """The event to publish, and a line saying how `when` was read (in which zone)."""
         if not title.strip():
             raise UserError("Give the event a title.")
         if repeat not in REPEATS:
             raise UserError(f"`repeat` must be one of: {', '.join(REPEATS)}.")
-        if capacity is not None and capacity < 1:
-            raise UserError("`capacity` must be at least 1 (leave it out for no limit).")
+        check_capacity(capacity)
+        length = self.length(duration) if duration else None
+        offsets = await self.remind_offsets(guild.id, remind)
         group = await self.group_for(interaction, group_text)
+        channel_id = group.channel_id if group and group.channel_id else interaction.channel_id
+        if isinstance(interaction.user, discord.Member):
+            require_member_can_post(
+                interaction.user, self.bot.get_channel(channel_id or 0), "an event"
+            )
         zone = await self.zone_for(guild.id, interaction.user.id, group)
-        start = parse_when(when, zone, self.bot.clock.now())
-        length = self.length(duration)
+        reading = read_when(when, zone, self.bot.clock.now())
+        start = reading.start
+        if length is None:  # a range (`friday 7-9pm`) sets the length too
+            length = checked_length(reading.duration) if reading.duration else 3600.0
         place = self.place_for(guild, where, group)
-        return EventDraft(
+        draft = EventDraft(
             guild_id=guild.id,
             group_id=group.id if group else None,
             title=clip(title.strip(), 100),
@@ -214,28 +259,37 @@ class EventService:
             timezone=zone,
             repeat=repeat,
             rrule=rule_for(repeat, to_local(start, zone)),
-            remind=await self.remind_offsets(guild.id, remind),
+            remind=offsets,
             capacity=capacity,
-            channel_id=(group.channel_id if group and group.channel_id else interaction.channel_id),
+            channel_id=channel_id,
             created_by=interaction.user.id,
         )
+        return draft, read_as_text(when, reading.label)
 
     @staticmethod
     def length(duration: str | None) -> float:
+        """`duration` in seconds (1m–7d, refused with the range); 1h when not given."""
         if not duration:
             return 3600.0
-        return checked_length(parse_duration(duration).total_seconds())
+        return float(event_length(duration))
 
     async def sync_scheduled(
         self, guild: discord.Guild, event: Event, *, create: bool = False
     ) -> list[str]:
+        group_voice = await self.group_voice_id(event)
         if create:
-            scheduled_id, note = await scheduled.create(guild, event)
+            scheduled_id, note = await scheduled.create(guild, event, group_voice)
         else:
-            scheduled_id, note = await scheduled.update(guild, event)
+            scheduled_id, note = await scheduled.update(guild, event, group_voice)
         if scheduled_id != event.scheduled_event_id:
             await self.events.update(event.id, scheduled_event_id=scheduled_id)
         return [note] if note else []
+
+    async def group_voice_id(self, event: Event) -> int | None:
+        if event.group_id is None:
+            return None
+        group = await groups.get_group(self.bot.store, event.group_id)
+        return group.voice_channel_id if group else None
 
     # -- jobs -----------------------------------------------------------------------------
 
@@ -326,6 +380,7 @@ class EventService:
         event = await self.events.get(event_id)
         if event is None:
             raise NotFound("This event no longer exists.")
+        await self.require_may_see(interaction, event)
         outcome = await self.answer(interaction, event, status)
         await interaction.response.edit_message(
             content=render.message_content(event),
@@ -335,9 +390,20 @@ class EventService:
         await interaction.followup.send(self.answer_text(event, outcome), ephemeral=True)
 
     async def tell_promoted(self, event: Event, user_ids: list[int]) -> None:
-        text = f"A seat freed up: you're now **Going** to **{event.title}** ({when_text(event.start_at)})."
-        for user_id in user_ids:
-            await notify.dm_or_mention(self.bot, user_id, text, event.channel_id)
+        """Waitlisted members moved up: told by small paced jobs (≤25 DMs each, in order
+        under the event's promotion key), not inside the button press."""
+        jobs: list[tuple[str, float, dict, int | None, str | None]] = [
+            (
+                PROMOTED,
+                self.bot.clock.now(),
+                {"event_id": event.id, "start_at": event.start_at, "user_ids": chunk},
+                event.guild_id,
+                f"event-promoted:{event.id}",
+            )
+            for chunk in batches(user_ids, DMS_PER_JOB)
+        ]
+        if jobs:
+            await self.bot.scheduler.schedule_many(jobs)
 
     # -- the event message ----------------------------------------------------------------
 
@@ -357,7 +423,8 @@ class EventService:
             log.warning("event %s message edit failed: %s", event.id, exc)
 
     async def tell_attendees(self, event: Event, text: str) -> None:
-        """One message in the event's channel mentioning those who answered Going/Maybe."""
+        """A message in the event's channel mentioning those who answered Going/Maybe
+        (split in messages of ≤100 mentions)."""
         people = [
             r.user_id for r in await self.events.rsvps(event.id) if r.status in ("going", "maybe")
         ]
@@ -381,3 +448,8 @@ class EventService:
             raise NotAllowed(
                 "Only the event's creator, its group's leaders and community managers can do that."
             )
+
+
+def read_as_text(text: str, label: str) -> str:
+    """The confirmation's line naming how a time was read, in which zone."""
+    return f"Read `{clip(text, 60)}` as **{label}**."

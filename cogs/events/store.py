@@ -8,6 +8,7 @@ from typing import Any
 
 from cogs.events.logic import Rsvp, RsvpOutcome, apply_rsvp, promotions
 from cogs.events.models import Event, FindTime
+from cogs.groups import api as groups
 from core.store import Store, Tx
 
 EDITABLE = frozenset(
@@ -61,40 +62,86 @@ class EventStore:
     async def delete(self, event_id: int) -> None:
         await self.store.execute("DELETE FROM events WHERE id = ?", (event_id,))
 
-    async def find(self, guild_id: int, text: str, now: float = 0.0) -> Event | None:
+    async def find(
+        self, guild_id: int, text: str, now: float = 0.0, viewer: groups.Viewer | None = None
+    ) -> Event | None:
         """By id (an autocomplete value) or exact title (case-insensitive), preferring a
-        scheduled event that has not ended (the soonest), then the latest past one."""
+        scheduled event that has not ended (the soonest), then the latest past one.
+        `viewer`: only events they may see (SPEC "A group is private"), filtered in SQL."""
         text = text.strip()
+        seen, seen_params = _visible(viewer)
         if text.isdigit():
             row = await self.store.fetchone(
-                "SELECT * FROM events WHERE id = ? AND guild_id = ?", (int(text), guild_id)
+                f"SELECT * FROM events WHERE id = ? AND guild_id = ? AND {seen}",
+                (int(text), guild_id, *seen_params),
             )
             if row:
                 return Event.from_row(row)
         row = await self.store.fetchone(
             "SELECT * FROM events WHERE guild_id = ? AND title = ? COLLATE NOCASE"
+            f" AND {seen}"
             " ORDER BY status != 'scheduled', end_at <= ?,"
             " CASE WHEN end_at > ? THEN start_at ELSE -start_at END LIMIT 1",
-            (guild_id, text, now, now),
+            (guild_id, text, *seen_params, now, now),
         )
         return Event.from_row(row) if row else None
 
     async def upcoming(
-        self, guild_id: int, now: float, group_id: int | None = None, limit: int = 100
+        self,
+        guild_id: int,
+        now: float,
+        group_id: int | None = None,
+        limit: int = 100,
+        viewer: groups.Viewer | None = None,
     ) -> list[Event]:
-        sql = "SELECT * FROM events WHERE guild_id = ? AND status = 'scheduled' AND end_at > ?"
-        params: list[Any] = [guild_id, now]
+        seen, seen_params = _visible(viewer)
+        sql = (
+            "SELECT * FROM events WHERE guild_id = ? AND status = 'scheduled' AND end_at > ?"
+            f" AND {seen}"
+        )
+        params: list[Any] = [guild_id, now, *seen_params]
         if group_id is not None:
             sql += " AND group_id = ?"
             params.append(group_id)
         rows = await self.store.fetchall(sql + " ORDER BY start_at, id LIMIT ?", (*params, limit))
         return [Event.from_row(r) for r in rows]
 
-    async def search(self, guild_id: int, current: str, now: float, limit: int = 25) -> list[Event]:
+    async def count_upcoming(
+        self, guild_id: int, now: float, group_id: int | None, viewer: groups.Viewer | None
+    ) -> int:
+        seen, seen_params = _visible(viewer)
+        sql = (
+            "SELECT COUNT(*) FROM events WHERE guild_id = ? AND status = 'scheduled'"
+            f" AND end_at > ? AND {seen}"
+        )
+        params: list[Any] = [guild_id, now, *seen_params]
+        if group_id is not None:
+            sql += " AND group_id = ?"
+            params.append(group_id)
+        return int(await self.store.fetchval(sql, params) or 0)
+
+    async def search(
+        self,
+        guild_id: int,
+        current: str,
+        now: float,
+        limit: int = 25,
+        viewer: groups.Viewer | None = None,
+    ) -> list[Event]:
+        seen, seen_params = _visible(viewer)
         rows = await self.store.fetchall(
             "SELECT * FROM events WHERE guild_id = ? AND status = 'scheduled' AND end_at > ?"
-            " AND title LIKE ? ORDER BY start_at, id LIMIT ?",
-            (guild_id, now, f"%{current.strip()}%", limit),
+            f" AND title LIKE ? AND {seen} ORDER BY start_at, id LIMIT ?",
+            (guild_id, now, f"%{current.strip()}%", *seen_params, limit),
+        )
+        return [Event.from_row(r) for r in rows]
+
+    async def group_events_with_scheduled(self) -> list[Event]:
+        """Group events that have a Discord scheduled event (the one-off clean-up of
+        server-wide scheduled events of group events), by id."""
+        rows = await self.store.fetchall(
+            "SELECT * FROM events WHERE group_id IS NOT NULL AND scheduled_event_id IS NOT NULL"
+            " ORDER BY guild_id, id"
         )
         return [Event.from_row(r) for r in rows]
 
@@ -210,6 +257,27 @@ class EventStore:
     async def delete_findtime(self, poll_id: int) -> None:
         await self.store.execute("DELETE FROM findtime_polls WHERE id = ?", (poll_id,))
 
+    async def findtime_by_message(self, message_id: int) -> FindTime | None:
+        row = await self.store.fetchone(
+            "SELECT * FROM findtime_polls WHERE message_id = ? AND status = 'open'", (message_id,)
+        )
+        return FindTime.from_row(row) if row else None
+
+    async def mark_findtime_announced(self, poll_id: int) -> bool:
+        """The close's result post went out: True the first time (a retried close job
+        posts it once)."""
+        inserted = await self.store.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')",
+            (f"events.findtime_announced:{poll_id}",),
+        )
+        return inserted > 0
+
+    async def findtime_announced(self, poll_id: int) -> bool:
+        value = await self.store.fetchval(
+            "SELECT value FROM meta WHERE key = ?", (f"events.findtime_announced:{poll_id}",)
+        )
+        return value is not None
+
     async def set_findtime_message(self, poll_id: int, message_id: int) -> None:
         await self.store.execute(
             "UPDATE findtime_polls SET message_id = ? WHERE id = ?", (message_id, poll_id)
@@ -238,6 +306,13 @@ class EventStore:
             "UPDATE findtime_polls SET status = ?, event_id = ? WHERE id = ?",
             (status, event_id, poll_id),
         )
+
+
+def _visible(viewer: groups.Viewer | None) -> tuple[str, tuple[object, ...]]:
+    """The one privacy filter (groups.api.visible_sql) for a viewer; none for the bot."""
+    if viewer is None:
+        return "1 = 1", ()
+    return groups.visible_sql(viewer, "group_id")
 
 
 def _rsvp(row: Any) -> Rsvp:

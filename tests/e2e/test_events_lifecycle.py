@@ -23,7 +23,7 @@ def state(bot) -> tuple[set, set, set]:
 async def test_unload_undoes_load(bot):
     loaded = state(bot)
     assert ("events", "going") in loaded[0] and ("checkins", "checkin-modal") in loaded[0]
-    assert len(loaded[1]) == 6 and len(loaded[2]) == len(SETTINGS)
+    assert len(loaded[1]) == len(JOB_KINDS) + 3 and len(loaded[2]) == len(SETTINGS)
     assert bot.feature_cog("events") and bot.feature_cog("checkins")
     await bot.unload_extension("cogs.events")
     await bot.unload_extension("cogs.checkins")

@@ -310,9 +310,12 @@ async def test_group_event_through_group_commands(emulator, guild, bot, clock):
     message = event_message(guild, int(channel["id"]))
     going = await guild.bob.click(message, button_ids(message)["Going"])
     assert not going.ephemeral or "Going" in going.text
+    # A group is private: an outsider is answered as if the event did not exist.
     outsider = await guild.carol.slash("event rsvp", event="Chapter 1", status="Going")
-    assert outsider.ephemeral and "Book club" in outsider.text
-    listed = await guild.carol.slash("event list", group="Book club")
+    assert outsider.ephemeral and "There is no event called `Chapter 1`" in outsider.text
+    hidden = await guild.carol.slash("event list", group="Book club")
+    assert "Chapter 1" not in hidden.text
+    listed = await guild.bob.slash("event list", group="Book club")
     assert "Chapter 1" in listed.text and "1 going" in listed.text
     # A leader moves it; the new time is read in the group's zone too.
     await guild.alice.slash("event edit", event="Chapter 1", when="2026-12-04 18:30")
