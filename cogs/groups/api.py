@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -14,7 +15,11 @@ from cogs.groups.models import GroupRef, Scope
 from cogs.groups.store import GroupStore, visible_groups_clause
 from core.checks import guild_id_of, huddle, is_manager
 from core.errors import NotAllowed, NotFound, UserError
+from core.fit import clip
 from core.store import Store
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
 
 __all__ = [
     "GroupRef",
@@ -30,6 +35,8 @@ __all__ = [
     "is_member",
     "leader_ids",
     "member_ids",
+    "not_found",
+    "present_member_ids",
     "require_can_see",
     "resolve_group",
     "resolve_group_to_use",
@@ -58,8 +65,15 @@ async def resolve_group(store: Store, guild_id: int, text: str) -> GroupRef:
     """Like `find_group`, but a missing (or still pending) group is a user error."""
     group = await find_group(store, guild_id, text)
     if group is None or group.status == "pending":
-        raise NotFound(f"There is no group called `{text}`. `/group list` shows them all.")
+        raise not_found(text)
     return group
+
+
+def not_found(text: str) -> NotFound:
+    """The reply for a group that doesn't exist (or that the user may not see): the
+    typed text is clipped and can't break out of its code span."""
+    shown = clip(" ".join(text.split()).replace("`", "'"), 100)
+    return NotFound(f"There is no group called `{shown}`. `/group list` shows them all.")
 
 
 async def resolve_group_to_use(
@@ -79,6 +93,18 @@ async def resolve_group_to_use(
 async def member_ids(store: Store, group_id: int) -> list[int]:
     """Every member's user id (leaders included), in the order they joined."""
     return await _groups(store).member_ids(group_id)
+
+
+async def present_member_ids(bot: HuddleBot, group: GroupRef) -> list[int]:
+    """The group's members still on the server, in the order they joined: members who
+    left it are found (a gateway query by id) and their membership ends, freeing their
+    seat. Falls back to every member when the groups cog or the server isn't at hand."""
+    guild = bot.get_guild(group.guild_id)
+    cog = bot.get_cog("Groups")
+    members = getattr(cog, "members", None)
+    if guild is None or members is None:
+        return await member_ids(bot.store, group.id)
+    return await members.members_present(guild, group)
 
 
 async def leader_ids(store: Store, group_id: int) -> list[int]:

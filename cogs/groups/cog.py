@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from cogs.groups import render
 from cogs.groups.access import guild_of, require_leader, require_target
-from cogs.groups.api import group_autocomplete, resolve_group
+from cogs.groups.api import group_autocomplete, not_found, resolve_group
 from cogs.groups.buttons import FEATURE, GroupButtons
 from cogs.groups.lifecycle import Lifecycle, NewGroup
 from cogs.groups.membership import Membership
@@ -23,9 +23,15 @@ from cogs.groups.settings import SETTINGS, limits
 from cogs.groups.store import GroupStore
 from cogs.groups.upkeep import Upkeep
 from cogs.groups.views import DeleteConfirm
-from core.checks import FeatureGroup, any_member, guild_id_of, is_manager
+from core.checks import (
+    FeatureGroup,
+    any_member,
+    guild_id_of,
+    is_manager,
+    require_member_can_post,
+)
 from core.components import HuddleInteraction
-from core.errors import NotAllowed, NotFound, UserError
+from core.errors import NotAllowed, UserError
 from core.timeparse import suggest_zones
 from core.ui import reply, send_pages
 
@@ -150,6 +156,7 @@ class GroupsCog(commands.Cog, name="Groups"):
     @app_commands.autocomplete(group=my_groups)
     async def leave(self, interaction: HuddleInteraction, group: str) -> None:
         target = await self.resolve(interaction, group)
+        await interaction.response.defer(ephemeral=True)  # role, then the waitlist moving up
         text = await self.members.leave(guild_of(interaction), target, interaction.user.id)
         await reply(interaction, text)
 
@@ -169,7 +176,7 @@ class GroupsCog(commands.Cog, name="Groups"):
         )
         summary = await self.store.summary(target.id)
         if summary is None:  # deleted while we looked
-            raise NotFound(f"There is no group called `{group}`. `/group list` shows them all.")
+            raise not_found(group)
         lim = await limits(self.bot, target.guild_id)
         zone = await self.bot.config.server_timezone(target.guild_id)
         members = await self.store.members(target.id)
@@ -192,14 +199,16 @@ class GroupsCog(commands.Cog, name="Groups"):
         await reply(interaction, text)
 
     @group.command(name="kick", description="Remove a member from a group you lead")
-    @app_commands.describe(group="Your group", member="Who to remove")
+    @app_commands.describe(group="Your group", member="Who to remove (also someone who left)")
     @app_commands.autocomplete(group=led_groups)
-    async def kick(
-        self, interaction: HuddleInteraction, group: str, member: discord.Member
-    ) -> None:
+    async def kick(self, interaction: HuddleInteraction, group: str, member: discord.User) -> None:
+        # A User option: it also names someone who left the server but still holds a seat.
         target = await self.resolve(interaction, group)
         manager = await require_leader(interaction, target, "kick members")
+        if member.bot:
+            raise NotAllowed("Bots can't be group members.")
         guild = guild_of(interaction)
+        await interaction.response.defer(ephemeral=True)  # role, then the waitlist moving up
         text = await self.members.kick(guild, target, member, interaction.user.id, manager)
         await reply(interaction, text)
 
@@ -220,8 +229,11 @@ class GroupsCog(commands.Cog, name="Groups"):
         self, interaction: HuddleInteraction, group: str, member: discord.Member
     ) -> None:
         target = await self.resolve(interaction, group)
-        await require_leader(interaction, target, "demote leaders")
-        await reply(interaction, await self.members.demote(target, require_target(member)))
+        manager = await require_leader(interaction, target, "demote leaders")
+        text = await self.members.demote(
+            target, require_target(member), interaction.user.id, manager
+        )
+        await reply(interaction, text)
 
     @group.command(name="edit", description="Change a group's name, description or settings")
     @app_commands.describe(
@@ -254,7 +266,9 @@ class GroupsCog(commands.Cog, name="Groups"):
         )
         if all(v is None for v in changes.values()):
             raise UserError("Nothing to change: give at least one option.")
-        if name is not None:
+        if name is not None or max_members is not None:
+            # Renames and a larger group (the waitlist moves up: roles and DMs) take
+            # several REST calls: answer Discord first.
             await interaction.response.defer(ephemeral=True)
         done = await self.life.edit(guild_of(interaction), target, changes)
         fresh = await self.store.get(target.id)
@@ -331,6 +345,8 @@ class GroupsCog(commands.Cog, name="Groups"):
         ):
             raise NotAllowed("Only group leaders and community managers can post a panel.")
         where = channel.id if channel else interaction.channel_id
+        target = channel or interaction.channel
+        require_member_can_post(any_member(interaction), target, "the panel")
         await interaction.response.defer(ephemeral=True)
         count = await post_panel(self.bot, self.store, guild_of(interaction), int(where or 0))
         await reply(interaction, f"Posted Join buttons for {count} open groups in <#{where}>.")

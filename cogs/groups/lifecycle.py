@@ -262,9 +262,31 @@ class Lifecycle:
         return f"**{group.name}** is active again."
 
     async def delete(self, guild: discord.Guild, group: GroupRef, actor_id: int) -> str:
+        """The channels and the role first; the group's record goes only once they are all
+        gone, so a refusal leaves a group that `/group delete` again can finish."""
         await self.resources.require(guild, "delete the group", roles=True, channels=True)
-        channels = [c for c in (group.channel_id, group.voice_channel_id) if c]
+        left = await self.resources.remove_each(
+            guild,
+            [
+                ("text channel", group.channel_id, False),
+                ("voice channel", group.voice_channel_id, False),
+                ("role", group.role_id, True),
+            ],
+        )
+        if left:
+            kept = {object_id for _, object_id in left}
+            await self.store.set_objects(
+                group.id,
+                group.role_id if group.role_id in kept else None,
+                group.channel_id if group.channel_id in kept else None,
+                group.voice_channel_id if group.voice_channel_id in kept else None,
+            )
+            what = " and ".join(label for label, _ in left)
+            return (
+                f"**{group.name}** is not fully deleted: Discord refused to delete its {what},"
+                " so the group is kept. Check my permissions (Manage Roles, Manage Channels),"
+                " then run `/group delete` again to finish."
+            )
         await self.store.delete(group.id)
-        await self.resources.remove(guild, group.role_id, channels)
         await self.bot.audit(guild.id, f"Group **{group.name}** deleted by <@{actor_id}>.")
         return f"Deleted the group **{group.name}**, its role and its channels."

@@ -82,10 +82,11 @@ def max_members_problem(requested: int | None, max_size: int, current_size: int 
     """Why a requested max_members can't be used, or None."""
     if requested is None:
         return None
-    if requested < 2:
-        return "`max_members` counts everyone, the creator included: it must be at least 2."
-    if requested > max_size:
-        return f"`max_members` can be at most {max_size} on this server."
+    if requested < 2 or requested > max_size:
+        return (
+            "`max_members` counts everyone, the creator included: it must be at least 2"
+            f" and at most {max_size} on this server."
+        )
     if requested < current_size:
         return (
             f"The group already has {current_size} members; `max_members` can't be lower than that."
@@ -169,9 +170,26 @@ def can_leave(*, is_leader: bool, leaders: int, status: str) -> Decision:
     return Decision(True)
 
 
-def can_demote(*, target_is_leader: bool, leaders: int) -> Decision:
+CREATOR_PROTECTED = (
+    "{who} created this group: co-leaders can't demote or remove its creator."
+    " A community manager or an admin can."
+)
+
+
+def can_demote(
+    *,
+    target_is_leader: bool,
+    leaders: int,
+    target_is_creator: bool = False,
+    actor_manager: bool = False,
+    actor_is_target: bool = False,
+) -> Decision:
+    """A co-leader can't demote the group's creator (managers and admins can; the creator
+    may step down)."""
     if not target_is_leader:
         return Decision(False, "That member isn't a leader of this group.")
+    if target_is_creator and not actor_manager and not actor_is_target:
+        return Decision(False, CREATOR_PROTECTED.format(who="They"))
     if leaders <= 1:
         return Decision(
             False, "A group needs at least one leader: promote someone else before demoting."
@@ -179,9 +197,17 @@ def can_demote(*, target_is_leader: bool, leaders: int) -> Decision:
     return Decision(True)
 
 
-def can_kick(*, target_is_member: bool, target_is_leader: bool, actor_manager: bool) -> Decision:
+def can_kick(
+    *,
+    target_is_member: bool,
+    target_is_leader: bool,
+    actor_manager: bool,
+    target_is_creator: bool = False,
+) -> Decision:
     if not target_is_member:
         return Decision(False, "That member isn't in this group.")
+    if target_is_creator and not actor_manager:
+        return Decision(False, CREATOR_PROTECTED.format(who="They"))
     if target_is_leader and not actor_manager:
         return Decision(
             False, "Leaders can't kick other leaders; demote them first with `/group demote`."

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_MEMBER = 10007  # Discord's answer for a user who is not (or no longer) on the server
+QUERY_BATCH = 100  # user ids per gateway member query
+
 
 @dataclass
 class Outcome:
@@ -129,6 +132,8 @@ class Membership:
             await self.store.remove_member(group.id, user_id)
             if isinstance(exc, discord.Forbidden):
                 raise BotMissingPermission("Manage Roles", "give out the group's role") from exc
+            if isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_MEMBER:
+                raise NotFound(f"<@{user_id}> isn't on this server any more.") from exc
             if isinstance(exc, discord.NotFound):
                 raise NotFound(
                     f"<@{user_id}> isn't on this server any more, or the group's role is "
@@ -251,13 +256,17 @@ class Membership:
         self,
         guild: discord.Guild,
         group: GroupRef,
-        target: discord.Member,
+        target: discord.Member | discord.User,
         actor_id: int,
         manager: bool,
     ) -> str:
+        """`target` may be a user who already left the server (they still hold a seat)."""
         member, leader = await self.store.role_of(group.id, target.id)
         decision = logic.can_kick(
-            target_is_member=member, target_is_leader=leader, actor_manager=manager
+            target_is_member=member,
+            target_is_leader=leader,
+            actor_manager=manager,
+            target_is_creator=await self.store.creator_of(group.id) == target.id,
         )
         if not decision.allowed:
             raise NotAllowed(decision.reason)
@@ -328,12 +337,55 @@ class Membership:
         await self.store.set_leader(group.id, target.id, True)
         return f"{target.mention} is now a leader of **{group.name}**."
 
-    async def demote(self, group: GroupRef, target: discord.Member) -> str:
+    async def demote(
+        self, group: GroupRef, target: discord.Member, actor_id: int, manager: bool
+    ) -> str:
         _, leader = await self.store.role_of(group.id, target.id)
         decision = logic.can_demote(
-            target_is_leader=leader, leaders=await self.store.leader_count(group.id)
+            target_is_leader=leader,
+            leaders=await self.store.leader_count(group.id),
+            target_is_creator=await self.store.creator_of(group.id) == target.id,
+            actor_manager=manager,
+            actor_is_target=actor_id == target.id,
         )
         if not decision.allowed:
             raise UserError(decision.reason)
         await self.store.set_leader(group.id, target.id, False)
         return f"{target.mention} is no longer a leader of **{group.name}**."
+
+    # -- members who left the server ---------------------------------------------------
+
+    async def members_present(self, guild: discord.Guild, group: GroupRef) -> list[int]:
+        """The group's members still on the server, in the order they joined. Without the
+        Members intent the bot asks the gateway by id (`query_members(user_ids=…)`, 100
+        at a time); whoever is not found left the server: their membership ends (see
+        `drop_departed`). When Discord can't be asked, nobody is dropped."""
+        ids = await self.store.member_ids(group.id)
+        found: set[int] = set()
+        for start in range(0, len(ids), QUERY_BATCH):
+            part = ids[start : start + QUERY_BATCH]
+            try:
+                members = await guild.query_members(user_ids=part, limit=len(part), cache=False)
+            except (TimeoutError, discord.ClientException, RuntimeError) as exc:
+                log.warning("member query for group %s failed: %s", group.id, exc)
+                return ids
+            found.update(m.id for m in members)
+        gone = [u for u in ids if u not in found]
+        if gone:
+            await self.drop_departed(guild, group, gone)
+        return [u for u in ids if u in found]
+
+    async def drop_departed(
+        self, guild: discord.Guild, group: GroupRef, user_ids: list[int]
+    ) -> list[int]:
+        """End the membership of members who left the server (kept as departures), then
+        let the waitlist move up into the freed seats."""
+        ended = await self.store.mark_departed(group.id, user_ids, self.bot.clock.now())
+        if ended:
+            names = ", ".join(f"<@{u}>" for u in ended[:20])
+            more = f" and {len(ended) - 20} more" if len(ended) > 20 else ""
+            await self.bot.audit(
+                guild.id, f"Left the server, so no longer in **{group.name}**: {names}{more}."
+            )
+            await self.fill_from_waitlist(guild, group)
+        return ended

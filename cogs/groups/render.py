@@ -6,7 +6,8 @@ import discord
 
 from cogs.groups import logic
 from cogs.groups.store import GroupSummary
-from core.ui import EMBED_COLOUR, chunk, clip, mention_list
+from core.fit import FIELD_VALUE, clip, fit_embed, join_fitting
+from core.ui import EMBED_COLOUR, chunk, mention_list
 
 LIST_PAGE = 8
 MEMBERS_PAGE = 30
@@ -34,7 +35,7 @@ def _line(summary: GroupSummary, max_size: int) -> str:
     if g.broken:
         parts.append("broken: `/group repair`")
     head = " · ".join(parts)
-    leaders = mention_list(summary.leaders[:5], empty="none")
+    leaders = join_fitting([f"<@{u}>" for u in summary.leaders], 200) or "none"
     return f"{clip(g.description or 'No description.', 200)}\n{head}\nLeaders: {leaders}"
 
 
@@ -57,7 +58,7 @@ def list_pages(summaries: list[GroupSummary], max_size: int) -> list[discord.Emb
             embed.add_field(
                 name=clip(summary.group.name, 256), value=_line(summary, max_size), inline=False
             )
-        pages.append(embed)
+        pages.append(fit_embed(embed))
     return pages
 
 
@@ -73,17 +74,18 @@ def info_pages(
     first.add_field(name="Size", value=size_text(summary, max_size))
     first.add_field(name="Visibility", value=VISIBILITY_TEXT.get(g.visibility, g.visibility))
     first.add_field(name="Status", value="archived" if g.archived else "active")
-    first.add_field(name="Leaders", value=mention_list(summary.leaders, empty="none"), inline=False)
+    leaders = join_fitting([f"<@{u}>" for u in summary.leaders], FIELD_VALUE) or "none"
+    first.add_field(name="Leaders", value=leaders, inline=False)
     first.add_field(name="Time zone", value=g.timezone or f"{zone} (server)")
     if g.channel_id:
         first.add_field(name="Channel", value=f"<#{g.channel_id}>")
-    pages = [first]
+    pages = [fit_embed(first)]
     ids = [uid for uid, _ in members]
     for part in chunk(ids, MEMBERS_PAGE) if len(ids) > 0 else []:
         page = discord.Embed(
             title=f"{g.name}: members", description=mention_list(part), colour=EMBED_COLOUR
         )
-        pages.append(page)
+        pages.append(fit_embed(page))
     return pages
 
 
@@ -96,4 +98,4 @@ def panel_embed(names: list[tuple[str, str, str]]) -> discord.Embed:
     )
     for name, description, size in names[:25]:
         embed.add_field(name=clip(name, 256), value=f"{clip(description or '—', 150)}\n{size}")
-    return embed
+    return fit_embed(embed)

@@ -227,6 +227,27 @@ class Resources:
         if role_id:
             await self._quietly(self.bot.http.delete_role(guild.id, role_id, reason="Huddle group"))
 
+    async def remove_each(
+        self, guild: discord.Guild, objects: list[tuple[str, int | None, bool]]
+    ) -> list[tuple[str, int]]:
+        """Delete each (label, id, is_role); one already gone (404) counts as removed.
+        Returns the (label, id) of those Discord refused to delete: they are left."""
+        left: list[tuple[str, int]] = []
+        for label, object_id, is_role in objects:
+            if not object_id:
+                continue
+            try:
+                if is_role:
+                    await self.bot.http.delete_role(guild.id, object_id, reason="Huddle group")
+                else:
+                    await self.bot.http.delete_channel(object_id, reason="Huddle group")
+            except discord.NotFound:
+                continue
+            except discord.HTTPException as exc:
+                log.warning("could not delete %s %s: %s", label, object_id, exc)
+                left.append((label, object_id))
+        return left
+
     async def _quietly(self, call: Any) -> None:
         try:
             await call

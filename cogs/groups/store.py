@@ -215,6 +215,9 @@ class GroupStore:
     async def id_by_role(self, role_id: int) -> int | None:
         return await self.db.fetchval("SELECT id FROM groups WHERE role_id = ?", (role_id,))
 
+    async def creator_of(self, group_id: int) -> int | None:
+        return await self.db.fetchval("SELECT created_by FROM groups WHERE id = ?", (group_id,))
+
     async def wants_voice(self, group_id: int) -> bool:
         return bool(await self.db.fetchval("SELECT voice FROM groups WHERE id = ?", (group_id,)))
 
@@ -374,6 +377,42 @@ class GroupStore:
             )
             == 1
         )
+
+    @_writes
+    async def mark_departed(self, group_id: int, user_ids: list[int], now: float) -> list[int]:
+        """Members who left the server: their membership ends (the seat is free, they are
+        no longer counted, listed or nudged) and the departure is kept in
+        `group_departures`. Returns those whose membership ended here."""
+        ended: list[int] = []
+        async with self.db.transaction() as tx:
+            for user_id in user_ids:
+                row = await tx.fetchone(
+                    "SELECT * FROM group_members WHERE group_id = ? AND user_id = ?",
+                    (group_id, user_id),
+                )
+                if row is None:
+                    continue
+                await tx.execute(
+                    "INSERT OR REPLACE INTO group_departures (guild_id, group_id, user_id,"
+                    " was_leader, joined_at, departed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (row["guild_id"], group_id, user_id, row["is_leader"], row["joined_at"], now),
+                )
+                await tx.execute(
+                    "DELETE FROM group_members WHERE group_id = ? AND user_id = ?",
+                    (group_id, user_id),
+                )
+                ended.append(user_id)
+        return ended
+
+    async def departed(self, group_id: int) -> list[int]:
+        """Who left the server while in the group (and has not rejoined it), oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT d.user_id FROM group_departures d WHERE d.group_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM group_members m WHERE m.group_id = d.group_id"
+            " AND m.user_id = d.user_id) ORDER BY d.departed_at, d.user_id",
+            (group_id,),
+        )
+        return [r["user_id"] for r in rows]
 
     @_writes
     async def set_leader(self, group_id: int, user_id: int, leader: bool) -> bool:

@@ -148,7 +148,10 @@ async def test_promote_demote(guild, bot):
     await guild.alice.slash("group promote", group="Book Club", member=guild.bob)
     info = await guild.dave.slash("group info", group="Book Club")
     assert guild.bob.mention in info.text
+    # A co-leader can't demote the creator (issue 11); the creator may step down.
     r = await guild.bob.slash("group demote", group="Book Club", member=guild.alice)
+    assert r.ephemeral and "created this group" in r.text, r.text
+    r = await guild.alice.slash("group demote", group="Book Club", member=guild.alice)
     assert "no longer a leader" in r.text
     r = await guild.bob.slash("group demote", group="Book Club", member=guild.bob)
     assert r.ephemeral and "at least one leader" in r.text

@@ -105,7 +105,9 @@ class Gateway:
                     session = await self._identify(ws, payload["d"])
                 elif op == RESUME:
                     session = await self._resume(ws, payload["d"])
-                elif op in (3, 4, 8):  # presence / voice state / request members: ignored
+                elif op == 8 and session is not None and (payload.get("d") or {}).get("user_ids"):
+                    await self._members_by_id(session, payload["d"])
+                elif op in (3, 4, 8):  # presence / voice state / member search: ignored
                     continue
                 else:
                     log.warning("unexpected gateway op %s", op)
@@ -155,6 +157,22 @@ class Gateway:
             await self._dispatch_to(session, "GUILD_CREATE", emu.guild_create_payload(guild))
         self.identified.set()
         return session
+
+    async def _members_by_id(self, session: Session, data: dict) -> None:
+        """REQUEST_GUILD_MEMBERS with `user_ids` (allowed without the Members intent): one
+        GUILD_MEMBERS_CHUNK with those still on the server, the others in `not_found`."""
+        guild = self.emulator.world.guilds.get(int(data.get("guild_id") or 0))
+        ids = [int(u) for u in data.get("user_ids") or []]
+        present = [u for u in ids if guild is not None and u in guild.members]
+        chunk = {
+            "guild_id": str(data.get("guild_id")),
+            "members": [dict(guild.members[u]) for u in present] if guild else [],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [str(u) for u in ids if u not in present],
+            "nonce": data.get("nonce"),
+        }
+        await self._dispatch_to(session, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _dispatch_to(self, session: Session, event: str, data: dict) -> None:
         session.seq += 1

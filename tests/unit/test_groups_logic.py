@@ -53,8 +53,11 @@ def test_capacity_is_capped_by_server_maximum():
 def test_max_members_rules():
     assert logic.max_members_problem(None, 25) is None
     assert logic.max_members_problem(2, 25) is None
-    assert "at least 2" in logic.max_members_problem(1, 25)
-    assert "at most 25" in logic.max_members_problem(26, 25)
+    assert "at least 2 and at most 25" in logic.max_members_problem(1, 25)
+    assert "at least 2 and at most 25" in logic.max_members_problem(26, 25)
+    # Absurd numbers are refused with the allowed range, not stored.
+    assert "at least 2 and at most 25" in logic.max_members_problem(-(2**53), 25)
+    assert "at least 2 and at most 25" in logic.max_members_problem(2**53, 25)
     assert "already has 5" in logic.max_members_problem(4, 25, current_size=5)
 
 
@@ -151,3 +154,14 @@ def test_groups_text_and_request_text():
     text = logic.request_text("<@5>", "Bob", "Quiet")
     assert text.startswith("<@5> (Bob) asks to join **Quiet**")
     assert logic.request_text("<@5>", "", "Quiet").startswith("<@5> asks")
+
+
+def test_a_co_leader_cannot_demote_or_kick_the_creator():
+    creator = {"target_is_leader": True, "leaders": 2, "target_is_creator": True}
+    refused = logic.can_demote(**creator)
+    assert not refused.allowed and "created this group" in refused.reason
+    assert logic.can_demote(**creator, actor_manager=True).allowed
+    assert logic.can_demote(**creator, actor_is_target=True).allowed  # stepping down
+    kick = {"target_is_member": True, "target_is_leader": False, "target_is_creator": True}
+    assert not logic.can_kick(**kick, actor_manager=False).allowed
+    assert logic.can_kick(**kick, actor_manager=True).allowed
