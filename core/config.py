@@ -55,7 +55,10 @@ class GuildConfig:
         self.specs: dict[str, SettingSpec] = {}
         # Read on hot paths (every command's feature check, time zones); this process is the
         # database's only writer, so a write-through cache stays exact.
+        # A read that overlaps a write must not cache what it read: `set` bumps the
+        # generation before and after writing, and `get` caches only if it didn't move.
         self._cache: dict[tuple[int, str], Any] = {}
+        self._generation = 0
         for spec in CORE_SETTINGS:
             self.register(spec)
 
@@ -69,29 +72,40 @@ class GuildConfig:
 
     async def get(self, guild_id: int, key: str, default: Any = None) -> Any:
         cache_key = (guild_id, key)
-        if cache_key not in self._cache:
+        if cache_key in self._cache:
+            stored = self._cache[cache_key]
+        else:
+            generation = self._generation
             raw = await self.store.fetchval(
                 "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
             )
-            self._cache[cache_key] = None if raw is None else json.loads(raw)
-        stored = self._cache[cache_key]
+            stored = None if raw is None else json.loads(raw)
+            if self._generation == generation:  # no write started or ended meanwhile
+                self._cache[cache_key] = stored
         if stored is not None:
             return stored
         spec = self.specs.get(key)
         return spec.default if default is None and spec is not None else default
 
-    async def set(self, guild_id: int, key: str, value: Any) -> None:
+    def _forget(self, guild_id: int, key: str) -> None:
+        self._generation += 1
         self._cache.pop((guild_id, key), None)
-        if value is None:
-            await self.store.execute(
-                "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
-            )
-            return
-        await self.store.execute(
-            "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
-            " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
-            (guild_id, key, json.dumps(value)),
-        )
+
+    async def set(self, guild_id: int, key: str, value: Any) -> None:
+        self._forget(guild_id, key)
+        try:
+            if value is None:
+                await self.store.execute(
+                    "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+                )
+            else:
+                await self.store.execute(
+                    "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                    (guild_id, key, json.dumps(value)),
+                )
+        finally:
+            self._forget(guild_id, key)
 
     async def all(self, guild_id: int) -> dict[str, Any]:
         rows = await self.store.fetchall(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
 
+from core.config import GuildConfig
 from core.store import MigrationError, Store, available_migrations
 
 
@@ -75,3 +77,20 @@ async def test_guild_config_defaults_and_overrides(store):
     assert (await config.all(1))["timezone"] == "Europe/Berlin"
     await config.set(1, "timezone", None)
     assert await config.server_timezone(1) == "UTC"
+
+
+async def test_config_read_overlapping_a_write_is_not_cached_for_good(store):
+    """A read that started before a write, and returns after the write began, may answer
+    the old value, but must not cache it: the next read sees the write."""
+    config = GuildConfig(store)
+    await config.set(1, "timezone", "Asia/Tokyo")
+    reading = asyncio.create_task(config.get(1, "timezone"))
+    await asyncio.sleep(0)  # the read now holds the store's lock, its SELECT in flight
+    writing = asyncio.create_task(config.set(1, "timezone", "Europe/Paris"))
+    assert await reading == "Asia/Tokyo"  # it read before the write landed
+    await writing
+    assert await config.get(1, "timezone") == "Europe/Paris"
+    # and the cache still works for ordinary reads: a second read answers the same
+    assert await config.get(1, "timezone") == "Europe/Paris"
+    await config.set(1, "timezone", None)
+    assert await config.get(1, "timezone") == "UTC"  # the registered default again
