@@ -12,6 +12,7 @@ Every function takes the bot and finds the polls service through `bot.feature_co
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -100,6 +101,22 @@ async def poll_result(bot: HuddleBot, poll_id: int) -> PollResult | None:
     if poll is None or poll.status == "pending":
         return None
     return await _result(service, poll)
+
+
+async def find_poll_by_on_close(bot: HuddleBot, kind: str, **match: Any) -> int | None:
+    """The newest posted poll whose `on_close` request is `kind` with a payload holding every
+    `match` item, or None. A caller that died right after `create_poll` (before noting the
+    poll's id) finds the poll it made this way instead of posting a second one."""
+    rows = await bot.store.fetchall(
+        "SELECT id, on_close FROM polls WHERE status != 'pending' AND on_close IS NOT NULL"
+        " AND json_extract(on_close, '$.kind') = ? ORDER BY id DESC",
+        (kind,),
+    )
+    for row in rows:
+        payload = json.loads(row["on_close"]).get("payload") or {}
+        if all(payload.get(k) == v for k, v in match.items()):
+            return int(row["id"])
+    return None
 
 
 async def close_poll(bot: HuddleBot, poll_id: int) -> PollResult | None:

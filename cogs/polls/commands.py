@@ -18,10 +18,12 @@ from core.checks import (
     guild_id_of,
     is_manager,
     require_bot_permissions,
+    require_member_can_post,
 )
 from core.errors import NotAllowed, NotFound, UserError
-from core.timeparse import parse_moment
-from core.ui import EMBED_COLOUR, clip, plural, reply
+from core.fit import CHOICE_NAME, CONTENT, clip, fit_embed
+from core.timeparse import is_duration, preview_choices, read_when
+from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
     from cogs.polls.service import PollService
@@ -69,11 +71,11 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         texts = logic.parse_options(options)
         rules = logic.check_choices(len(texts), multiple, max_choices)
         ref = await self._poll_group(interaction, group)
-        closes_at = await self._closes_at(interaction, closes)
+        closing = await self._closes_at(interaction, closes, ref)
+        closes_at = closing[0] if closing else None
         target = self._target_channel(interaction, ref, channel)
+        require_member_can_post(member, target, "a poll")
         require_bot_permissions(target, f"post a poll in {target.mention}")
-        if not target.permissions_for(member).send_messages:
-            raise NotAllowed(f"You can't post in {target.mention}, so I won't post a poll there.")
         await interaction.response.defer(ephemeral=True)
         new = NewPoll(
             guild_id=target.guild.id, channel_id=target.id, group_id=ref.id if ref else None,
@@ -81,8 +83,10 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             max_choices=rules.max_choices, hide_results=hide_results, closes_at=closes_at,
         )  # fmt: skip
         poll = await self.service.create(new, target)
-        closing = f" It closes {render.when_text(closes_at)}." if closes_at else ""
-        await reply(interaction, f"Poll #{poll.id} posted: {poll.link()}.{closing}")
+        said = ""
+        if closing:
+            said = f" It closes {render.when_text(closing[0])} (read in {closing[1]})."
+        await reply(interaction, f"Poll #{poll.id} posted: {poll.link()}.{said}")
 
     async def _poll_group(
         self, interaction: discord.Interaction, text: str | None
@@ -98,19 +102,29 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             action="start a poll for it",
         )
 
-    async def _closes_at(self, interaction: discord.Interaction, text: str | None) -> float | None:
+    async def _reader_zone(self, interaction: discord.Interaction, ref: GroupRef | None) -> str:
+        """The zone a time is read in: the member's, else the group's, else the server's."""
+        zone = await self.bot.prefs.get(interaction.user.id, "timezone")
+        if not zone and ref is not None:
+            zone = ref.timezone
+        return str(zone or await self.bot.config.server_timezone(guild_id_of(interaction)))
+
+    async def _closes_at(
+        self, interaction: discord.Interaction, text: str | None, ref: GroupRef | None
+    ) -> tuple[float, str] | None:
+        """(the close moment, the zone it was read in), or None without a deadline."""
         if not text or not text.strip():
             return None
         now = self.bot.clock.now()
-        zone = await self.bot.prefs.get(interaction.user.id, "timezone")
-        zone = zone or await self.bot.config.server_timezone(guild_id_of(interaction))
-        moment = parse_moment(text, zone, now)
-        if moment <= now:
-            raise UserError(
-                f"`{text}` is in the past ({render.when_text(moment)}). Give a future time or a "
-                "duration like `3d` or `12h`."
-            )
-        return moment
+        zone = await self._reader_zone(interaction, ref)
+        try:
+            reading = read_when(text, zone, now)
+        except (OverflowError, ValueError, OSError):  # `99999999999999d`: beyond any calendar
+            raise UserError(logic.closes_range_text(text)) from None
+        problem = logic.closes_problem(text, reading.start, now)
+        if problem:
+            raise UserError(problem)
+        return reading.start, reading.zone
 
     def _target_channel(
         self,
@@ -136,6 +150,28 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             raise UserError("Polls can only be posted in a text channel; pick one with `channel`.")
         return target  # type: ignore[return-value]
 
+    @create.autocomplete("closes")
+    async def _closes_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """How the typed text will be read (`Fri 4 Dec 2026, 19:00 (Europe/Berlin)`); the
+        value is an unambiguous text that reads back exactly. Durations stay as typed."""
+        if interaction.guild_id is None or not current.strip():
+            return []
+        now = self.bot.clock.now()
+        zone = await self._reader_zone(interaction, None)
+        choices = []
+        try:
+            for label, value in preview_choices(current, zone, now):
+                start = read_when(value, zone, now).start
+                if logic.closes_problem(value, start, now) is None:
+                    # a duration stays a duration: it is read from the moment it's sent
+                    kept = current.strip() if is_duration(current) else value
+                    choices.append(app_commands.Choice(name=clip(label, CHOICE_NAME), value=kept))
+        except (OverflowError, ValueError, OSError, UserError):
+            return []
+        return choices[:25]
+
     # -- /poll close, results, recount ------------------------------------------------------
 
     @app_commands.command(name="close", description="Close a poll now and announce the result")
@@ -152,7 +188,8 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         if closed is None:
             raise UserError(f"Poll #{found.id} is already closed.")
         counts, _ = await self.service.summary(closed)
-        await reply(interaction, f"Closed poll #{closed.id}. {render.outcome_text(closed, counts)}")
+        said = f"Closed poll #{closed.id}. {render.outcome_text(closed, counts)}"
+        await reply(interaction, clip(said, CONTENT))
 
     @app_commands.command(name="results", description="See a poll's results")
     @app_commands.describe(poll="The poll (type part of its question)")
@@ -168,8 +205,9 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     @app_commands.command(name="recount", description="Re-read the reactions and rebuild the tally")
     @app_commands.describe(poll="The poll (type part of its question)")
     async def recount(self, interaction: discord.Interaction, poll: str) -> None:
-        """Anyone may ask: it only makes the tally match the message's real reactions."""
+        """Creator, the group's leaders, managers and admins (SPEC §3)."""
         found = await self._resolve(interaction, poll)
+        await self._require_runner(interaction, found, "recount")
         if not found.is_open:
             raise UserError(
                 f"Poll #{found.id} is closed; its final counts are kept as they are. "
@@ -188,7 +226,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             text += "\n" + render.option_lines(found, counts, show=True)
         else:
             text += " Its results stay hidden until it closes."
-        await reply(interaction, text)
+        await reply(interaction, clip(text, CONTENT))
 
     # -- /poll list -------------------------------------------------------------------------
 
@@ -198,9 +236,10 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     async def list_polls(self, interaction: discord.Interaction, group: str | None = None) -> None:
         guild_id = guild_id_of(interaction)
         ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
-        open_polls, closed = await self.service.polls.listing(guild_id, ref.id if ref else None)
-        open_polls = await self._visible(interaction, open_polls)
-        closed = await self._visible(interaction, closed)
+        viewer = await groups.viewer_of(interaction)
+        open_polls, closed = await self.service.polls.listing(
+            guild_id, ref.id if ref else None, groups.visible_sql(viewer, "group_id")
+        )
         title = f"Polls of {ref.name}" if ref else "Polls"
         embed = discord.Embed(title=clip(title, 256), colour=EMBED_COLOUR)
         embed.add_field(
@@ -209,20 +248,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         embed.add_field(
             name="Recently closed", value=render.list_text(closed, "None yet."), inline=False
         )
-        await reply(interaction, embed=embed)
-
-    async def _visible(self, interaction: discord.Interaction, polls: list[Poll]) -> list[Poll]:
-        """Group polls live in private channels: list them to members and managers only."""
-        manager = await is_manager(interaction)
-        shown = []
-        for poll in polls:
-            if (
-                poll.group_id is None
-                or manager
-                or await groups.is_member(self.bot.store, poll.group_id, interaction.user.id)
-            ):
-                shown.append(poll)
-        return shown
+        await reply(interaction, embed=fit_embed(embed))
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -232,16 +258,27 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     async def _poll_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        polls = await self.service.polls.search(guild_id_of(interaction), current)
+        if interaction.guild_id is None:
+            return []
+        viewer = await groups.viewer_of(interaction)
+        polls = await self.service.polls.search(
+            viewer.guild_id, current, groups.visible_sql(viewer, "group_id")
+        )
         return [
             app_commands.Choice(
-                name=clip(p.question + ("" if p.is_open else " (closed)"), 100), value=str(p.id)
+                name=clip(p.question + ("" if p.is_open else " (closed)"), CHOICE_NAME),
+                value=str(p.id),
             )
             for p in polls
         ]
 
     async def _resolve(self, interaction: discord.Interaction, text: str) -> Poll:
-        found = await self.service.polls.find(guild_id_of(interaction), text)
+        """The poll named by `text` among those the member may see: a group poll named by an
+        outsider gets the very reply a poll that doesn't exist gets."""
+        viewer = await groups.viewer_of(interaction)
+        found = await self.service.polls.find(
+            viewer.guild_id, text, groups.visible_sql(viewer, "group_id")
+        )
         if found is None:
             raise NotFound(f"There is no poll `{clip(text, 80)}`. `/poll list` shows the polls.")
         return found

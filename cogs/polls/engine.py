@@ -91,7 +91,10 @@ class VoteEngine:
         self.dirty = dirty
         self.resync = resync  # asks for a reconcile after a failed write
         self.on_commit: CommitHook | None = None  # benchmarks measure latency with it
-        self.bot_user_id: int | None = None
+        # The bot's own user id, asked at each use: the adapter answers from READY (bot.user
+        # is set when READY is parsed, before guilds stream in and long before on_ready),
+        # so the bot's reactions never count, also in its first seconds.
+        self.own_id: Callable[[], int | None] = lambda: None
         self._by_message: dict[int, PollRuntime] = {}
         self._by_id: dict[int, PollRuntime] = {}
 
@@ -111,6 +114,18 @@ class VoteEngine:
         runtime = self._by_id.pop(poll_id, None)
         if runtime and runtime.poll.message_id is not None:
             self._by_message.pop(runtime.poll.message_id, None)
+
+    @property
+    def bot_user_id(self) -> int | None:
+        return self.own_id()
+
+    @bot_user_id.setter
+    def bot_user_id(self, user_id: int | None) -> None:
+        self.own_id = lambda: user_id
+
+    def is_tracked(self, runtime: PollRuntime) -> bool:
+        """Whether `runtime` is still the live state of an open poll (not closed since)."""
+        return self._by_id.get(runtime.poll.id) is runtime
 
     def runtime(self, poll_id: int) -> PollRuntime | None:
         return self._by_id.get(poll_id)
@@ -145,7 +160,7 @@ class VoteEngine:
     def submit(self, event: ReactionEvent) -> bool:
         """Queue a raw reaction event; False if the message is not an open poll."""
         runtime = self._by_message.get(event.message_id)
-        if runtime is None or event.user_id == self.bot_user_id:
+        if runtime is None or event.user_id == self.own_id():
             return False
         runtime.queue.append(event)
         if runtime.worker is None or runtime.worker.done():
@@ -240,9 +255,9 @@ class VoteEngine:
         members: set[int] | None = None
         if poll.group_id is not None:
             members = await self.members_of(poll.group_id)
+        own_id = self.own_id()
         by_option = {
-            o: {u for u in users if u != self.bot_user_id}
-            for o, users in snapshot.by_option.items()
+            o: {u for u in users if u != own_id} for o, users in snapshot.by_option.items()
         }
         new, outcome = logic.reconcile(
             votes, poll.rules, by_option, lambda u: members is None or u in members

@@ -15,10 +15,13 @@ if TYPE_CHECKING:
     from cogs.polls.service import PollService
 
 CLOSE_KIND = "poll.close"
+# A closed poll's final edit and announcement, retried (with the scheduler's backoff)
+# until both went through; cancelled when closing did them at once.
+PUBLISH_KIND = "poll.publish"
 
 
 class PollJobs:
-    kinds = (CLOSE_KIND,)
+    kinds = (CLOSE_KIND, PUBLISH_KIND)
 
     def __init__(self, service: PollService) -> None:
         self.service = service
@@ -26,11 +29,16 @@ class PollJobs:
 
     def register(self) -> None:
         self.scheduler.register(CLOSE_KIND, self.close_due_poll)
+        self.scheduler.register(PUBLISH_KIND, self.publish_closed_poll)
 
     def unregister(self) -> None:
         self.scheduler.unregister(*self.kinds)
 
     async def close_due_poll(self, job: Job) -> None:
-        """Due (or overdue after downtime): a poll always closes."""
-        await self.service.startup_done.wait()
+        """Due (or overdue after downtime): a poll always closes. The close reconciles this
+        poll itself; it never waits for the start-up pass over every open poll."""
         await self.service.close(int(job.payload["poll_id"]))
+
+    async def publish_closed_poll(self, job: Job) -> None:
+        """A failure raises: the scheduler tries again with backoff."""
+        await self.service.publish_due(int(job.payload["poll_id"]))

@@ -19,6 +19,9 @@ MIN_OPTIONS = 2
 MAX_OPTIONS = MAX_LETTERS  # Discord allows 20 distinct reactions per message
 MAX_OPTION_LENGTH = 100
 MAX_QUESTION_LENGTH = 250
+MIN_CLOSE_SECONDS = 60  # `closes` lies between 1 minute and 1 year from now
+MAX_CLOSE_SECONDS = 365 * 86400
+CLOSES_RANGE = "between 1 minute and 1 year from now (`1m` … `365d`)"
 
 Votes = dict[int, list[int]]
 Key = tuple[int, int]  # (user_id, option)
@@ -51,6 +54,19 @@ def check_options(parts: list[str]) -> list[str]:
         if len(part) > MAX_OPTION_LENGTH:
             raise UserError(f"Options can be at most {MAX_OPTION_LENGTH} characters long.")
     return parts
+
+
+def closes_range_text(text: str) -> str:
+    """The refusal for a `closes` outside the allowed range (or beyond any calendar)."""
+    shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
+    return f"`{shown}` is out of range: a poll closes {CLOSES_RANGE}."
+
+
+def closes_problem(text: str, start: float, now: float) -> str | None:
+    """Why a `closes` read as `start` (UTC epoch) is refused at `now`, or None."""
+    if start - now < MIN_CLOSE_SECONDS or start - now > MAX_CLOSE_SECONDS:
+        return closes_range_text(text)
+    return None
 
 
 def check_question(text: str) -> str:

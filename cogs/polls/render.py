@@ -6,7 +6,8 @@ import discord
 
 from cogs.polls import logic
 from cogs.polls.store import Poll
-from core.ui import EMBED_COLOUR, bar, clip, plural, when_text
+from core.fit import CONTENT, FIELD_VALUE, clip, fit_embed, join_fitting, lines_fitting
+from core.ui import EMBED_COLOUR, bar, plural, when_text
 
 CLOSED_COLOUR = discord.Colour.dark_grey()
 # An open poll's message never uses the word "closed" (that word marks a closed poll).
@@ -71,30 +72,41 @@ def poll_embed(
             embed.add_field(name="Results", value="Hidden until the poll closes.", inline=False)
         embed.add_field(name="How to vote", value=how_to_vote(poll), inline=False)
     embed.set_footer(text=f"Poll #{poll.id}")
-    return embed
+    return fit_embed(embed)
 
 
 def status_closed(poll: Poll, counts: list[int]) -> str:
+    """The closed poll's Status field, within an embed field's 1,024 characters however
+    many long options tie."""
     when = when_text(poll.closed_at) if poll.closed_at else ""
-    return f"This poll is **closed** {when}. {outcome_text(poll, counts)}".strip()
+    head = f"This poll is **closed** {when}. "
+    return clip(head + outcome_text(poll, counts, FIELD_VALUE - len(head)), FIELD_VALUE)
 
 
-def outcome_text(poll: Poll, counts: list[int]) -> str:
+def outcome_text(poll: Poll, counts: list[int], limit: int = 900) -> str:
+    """`Winner: X (🇦) with 3 votes.` or the tie, within `limit` characters: a long tie
+    names as many options as fit and ends `+N more`."""
     best = logic.winners(counts)
     if not best:
         return "No votes were cast."
     names = [f"{clip(poll.options[i], 100)} ({logic.option_emoji(i)})" for i in best]
     if len(best) == 1:
-        return f"Winner: {names[0]} with {votes_text(counts[best[0]])}."
-    joined = ", ".join(names[:-1]) + f" and {names[-1]}"
-    return f"It's a tie between {joined} with {votes_text(counts[best[0]])} each."
+        return clip(f"Winner: {names[0]} with {votes_text(counts[best[0]])}.", limit)
+    head, tail = "It's a tie between ", f" with {votes_text(counts[best[0]])} each."
+    room = max(limit - len(head) - len(tail), 20)
+    if sum(len(n) + 2 for n in names) + 3 <= room:
+        joined = ", ".join(names[:-1]) + f" and {names[-1]}"
+    else:
+        joined = join_fitting(names, room)
+    return clip(head + joined + tail, limit)
 
 
 def announcement(poll: Poll, counts: list[int]) -> str:
-    """The message posted in the channel when a poll closes."""
+    """The message posted in the channel when a poll closes (within 2,000 characters)."""
     question = clip(poll.question, 200)
     where = f" ({poll.link()})" if poll.message_id else ""
-    return f"📊 The poll **{question}** is closed{where}. {outcome_text(poll, counts)}"
+    head = f"📊 The poll **{question}** is closed{where}. "
+    return clip(head + outcome_text(poll, counts, CONTENT - len(head)), CONTENT)
 
 
 def list_line(poll: Poll) -> str:
@@ -106,13 +118,7 @@ def list_line(poll: Poll) -> str:
 
 
 def list_text(polls: list[Poll], empty: str) -> str:
-    """One `list_line` per poll, within an embed field's room (…and N more)."""
+    """One `list_line` per poll, within an embed field's room (`+N more`)."""
     if not polls:
         return empty
-    text = ""
-    for poll in polls:
-        line = list_line(poll) + "\n"
-        if len(text) + len(line) > 1000:
-            return text + f"…and {len(polls) - text.count(chr(10))} more"
-        text += line
-    return text
+    return lines_fitting([list_line(poll) for poll in polls], FIELD_VALUE)

@@ -16,10 +16,11 @@ from discord.message import convert_emoji_reaction
 from cogs.groups import api as groups
 from cogs.polls import logic, render
 from cogs.polls.engine import PollRuntime, Removal, Snapshot, VoteEngine
-from cogs.polls.jobs import CLOSE_KIND
+from cogs.polls.jobs import CLOSE_KIND, PUBLISH_KIND
 from cogs.polls.store import NewPoll, Poll, PollStore
 from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 from core.errors import BotMissingPermission
+from core.fit import clip
 from core.store import Tx
 from core.ui import NO_PINGS
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAGE = 100  # Discord's maximum page size for reaction users
+STARTUP_CONCURRENCY = 4  # polls reconciled at once after a start
+PUBLISH_RETRY = 30.0  # seconds before a failed final edit/announcement is tried again
 
 
 class PollService:
@@ -46,6 +49,7 @@ class PollService:
             dirty=self.editor.touch,
             resync=self._resync_later,
         )
+        self.engine.own_id = lambda: bot.user.id if bot.user else None  # known from READY
         self.startup_done = asyncio.Event()
         self._tasks: set[asyncio.Task[object]] = set()
 
@@ -94,15 +98,25 @@ class PollService:
 
     async def startup(self) -> None:
         """After ready: every open poll is reconciled with its message's real reactions,
-        so votes cast (or withdrawn) while the bot was down count."""
+        so votes cast (or withdrawn) while the bot was down count. Each poll is its own
+        background task (a few at a time), so the pass never holds up a close, a job or
+        another poll; a poll's close reconciles that poll itself."""
         try:
             await self.bot.wait_until_ready()
-            self.engine.bot_user_id = self.bot.user.id if self.bot.user else None
-            for poll in await self.polls.open_polls():
-                try:
-                    await self.sync(poll.id)
-                except Exception:
-                    log.exception("poll %s: startup reconcile failed", poll.id)
+            gate = asyncio.Semaphore(STARTUP_CONCURRENCY)
+
+            async def one(poll_id: int) -> None:
+                async with gate:
+                    try:
+                        await self.sync(poll_id)
+                    except Exception:
+                        log.exception("poll %s: startup reconcile failed", poll_id)
+
+            tasks = [
+                self.spawn(one(poll.id), name=f"huddle-poll-startup-{poll.id}")
+                for poll in await self.polls.open_polls()
+            ]
+            await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             self.startup_done.set()
 
@@ -185,6 +199,8 @@ class PollService:
             return None
         runtime = self.engine.runtime(poll_id) or self.engine.track(poll)
         async with runtime.lock:
+            if not self.engine.is_tracked(runtime):
+                return None  # closed while we waited: its close did the final reconcile
             try:
                 snapshot = await self.read_snapshot(poll)
             except discord.NotFound:
@@ -213,7 +229,7 @@ class PollService:
         async with runtime.lock:
             if not message_gone:
                 message_gone = await self._final_reconcile(runtime)
-            if not await self._mark_closed(poll):
+            if not await self._mark_closed(poll, publish=not message_gone):
                 return None
             self.engine.untrack(poll_id)
         self.editor.forget(poll_id)
@@ -221,29 +237,44 @@ class PollService:
         closed = await self._get(poll_id)
         counts, _ = await self.summary(closed)
         if not message_gone:
-            await self._publish_close(closed, counts)
+            try:
+                await self.publish_close(closed)
+            except Exception as exc:  # the poll.publish job tries again
+                log.warning(
+                    "poll %s: final edit/announcement failed (%r); will retry", poll_id, exc
+                )
+            else:
+                await self.bot.scheduler.cancel_key(poll.job_key, kind=PUBLISH_KIND)
         note = " (its message was deleted)" if message_gone else ""
         await self.bot.audit(
             closed.guild_id,
-            f"📊 poll closed: #{closed.id} “{closed.question}”{note} — "
+            f"📊 poll closed: #{closed.id} “{clip(closed.question, 200)}”{note} — "
             f"{render.outcome_text(closed, counts)}",
         )
         return closed
 
-    async def _mark_closed(self, poll: Poll) -> bool:
-        """Closed state and, in the same transaction, the job another feature asked to
-        run at close (`on_close`), carrying the final tally. False if already closed."""
+    async def _mark_closed(self, poll: Poll, *, publish: bool) -> bool:
+        """Closed state and, in the same transaction, the retry of the final edit and
+        announcement (`poll.publish`, cancelled once they are done) and the job another
+        feature asked to run at close (`on_close`), carrying the final tally. A crash
+        loses none of them. False if already closed."""
         now = self.bot.clock.now()
-        if poll.on_close is None:
-            return await self.polls.mark_closed(poll.id, now)
-        kind, payload = poll.on_close
-        counts, _ = await self.summary(poll)
-        report = {"poll_id": poll.id, **logic.closing_report(poll.options, counts)}
+        report: dict[str, object] = {}
+        if poll.on_close is not None:
+            counts, _ = await self.summary(poll)
+            report = {"poll_id": poll.id, **logic.closing_report(poll.options, counts)}
 
-        async def schedule_on_close(tx: Tx) -> None:
-            await self.bot.scheduler.schedule(kind, now, payload | report, poll.guild_id, tx=tx)
+        async def also(tx: Tx) -> None:
+            if publish:
+                await self.bot.scheduler.schedule(
+                    PUBLISH_KIND, now + PUBLISH_RETRY, {"poll_id": poll.id}, poll.guild_id,
+                    key=poll.job_key, tx=tx,
+                )  # fmt: skip
+            if poll.on_close is not None:
+                kind, payload = poll.on_close
+                await self.bot.scheduler.schedule(kind, now, payload | report, poll.guild_id, tx=tx)
 
-        return await self.polls.mark_closed(poll.id, now, also=schedule_on_close)
+        return await self.polls.mark_closed(poll.id, now, also=also)
 
     async def _final_reconcile(self, runtime: PollRuntime) -> bool:
         """True if the message is gone."""
@@ -257,16 +288,26 @@ class PollService:
         await self.engine.reconcile(runtime, snapshot, notify=False)
         return False
 
-    async def _publish_close(self, poll: Poll, counts: list[int]) -> None:
+    async def publish_close(self, poll: Poll) -> None:
+        """The closed poll's final message edit, then the winner announcement. Raises
+        discord.HTTPException when either fails; the `poll.publish` job runs this again
+        until it is done. Safe to re-run: the edit is idempotent and the announcement is
+        only sent once the edit went through, as the last step."""
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         try:
             await self._edit_message(poll)
-        except discord.HTTPException as exc:
-            log.warning("poll %s: final edit failed: %s", poll.id, exc)
-        try:
-            await channel.send(render.announcement(poll, counts), allowed_mentions=NO_PINGS)
-        except discord.HTTPException as exc:
-            log.warning("poll %s: close announcement failed: %s", poll.id, exc)
+        except discord.NotFound:
+            log.info("poll %s: message gone before its final edit; not announcing", poll.id)
+            return
+        counts, _ = await self.summary(poll)
+        await channel.send(render.announcement(poll, counts), allowed_mentions=NO_PINGS)
+
+    async def publish_due(self, poll_id: int) -> None:
+        """The `poll.publish` job: a closed poll's final edit and announcement, again."""
+        poll = await self.polls.get(poll_id)
+        if poll is None or poll.is_open or poll.message_id is None:
+            return
+        await self.publish_close(poll)
 
     # -- rendering ------------------------------------------------------------------------
 

@@ -14,6 +14,9 @@ from core.store import Store, Tx
 from core.ui import message_link
 
 OnClose = tuple[str, dict[str, Any]]  # (scheduler job kind, payload) to run at close
+# The privacy filter (groups.api.visible_sql on `group_id`): an SQL condition and its
+# parameters, ANDed into every query that shows polls to someone (SPEC "A group is private").
+Visible = tuple[str, tuple[object, ...]]
 
 _POLL_NUMBER = re.compile(r"^(?:poll\s*)?#?\s*(\d+)$", re.IGNORECASE)
 
@@ -103,6 +106,11 @@ def _poll(row: sqlite3.Row) -> Poll:
     )
 
 
+def _like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern (escape `\\`, `%`, `_`)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class PollStore:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -142,46 +150,54 @@ class PollStore:
         row = await self.store.fetchone("SELECT * FROM polls WHERE message_id = ?", (message_id,))
         return _poll(row) if row else None
 
-    async def find(self, guild_id: int, text: str) -> Poll | None:
+    async def find(self, guild_id: int, text: str, visible: Visible) -> Poll | None:
         """By id (an autocomplete value, or `#3` / `Poll #3` as the message's footer shows
-        it) or exact question (case-insensitive, newest first, open polls
-        before closed ones)."""
+        it) or exact question (case-insensitive, newest first, open polls before closed
+        ones), among the polls `visible` lets the viewer see."""
+        cond, cond_params = visible
         text = text.strip()
         number = _POLL_NUMBER.match(text)
         if number:
             row = await self.store.fetchone(
-                "SELECT * FROM polls WHERE id = ? AND guild_id = ? AND status != 'pending'",
-                (int(number.group(1)), guild_id),
+                "SELECT * FROM polls WHERE id = ? AND guild_id = ? AND status != 'pending'"
+                f" AND {cond}",
+                (int(number.group(1)), guild_id, *cond_params),
             )
             if row:
                 return _poll(row)
         row = await self.store.fetchone(
             "SELECT * FROM polls WHERE guild_id = ? AND status != 'pending'"
-            " AND question = ? COLLATE NOCASE ORDER BY status = 'open' DESC, id DESC LIMIT 1",
-            (guild_id, text),
+            f" AND question = ? COLLATE NOCASE AND {cond}"
+            " ORDER BY status = 'open' DESC, id DESC LIMIT 1",
+            (guild_id, text, *cond_params),
         )
         if row:
             return _poll(row)
-        return await self._find_casefolded(guild_id, text)
+        return await self._find_casefolded(guild_id, text, visible)
 
-    async def _find_casefolded(self, guild_id: int, text: str) -> Poll | None:
+    async def _find_casefolded(self, guild_id: int, text: str, visible: Visible) -> Poll | None:
         """Non-ASCII case (`ÉTÉ?` for `été?`) and spacing, which SQLite's NOCASE ignores."""
+        cond, cond_params = visible
         wanted = " ".join(text.casefold().split())
         rows = await self.store.fetchall(
-            "SELECT * FROM polls WHERE guild_id = ? AND status != 'pending'"
+            f"SELECT * FROM polls WHERE guild_id = ? AND status != 'pending' AND {cond}"
             " ORDER BY status = 'open' DESC, id DESC LIMIT 1000",
-            (guild_id,),
+            (guild_id, *cond_params),
         )
         for row in rows:
             if " ".join(row["question"].casefold().split()) == wanted:
                 return _poll(row)
         return None
 
-    async def search(self, guild_id: int, current: str, limit: int = 25) -> list[Poll]:
+    async def search(
+        self, guild_id: int, current: str, visible: Visible, limit: int = 25
+    ) -> list[Poll]:
+        cond, cond_params = visible
         rows = await self.store.fetchall(
             "SELECT * FROM polls WHERE guild_id = ? AND status != 'pending'"
-            " AND question LIKE ? ORDER BY status = 'open' DESC, id DESC LIMIT ?",
-            (guild_id, f"%{current.strip()}%", limit),
+            f" AND question LIKE ? ESCAPE '\\' AND {cond}"
+            " ORDER BY status = 'open' DESC, id DESC LIMIT ?",
+            (guild_id, f"%{_like(current.strip())}%", *cond_params, limit),
         )
         return [_poll(r) for r in rows]
 
@@ -190,11 +206,15 @@ class PollStore:
         return [_poll(r) for r in rows]
 
     async def listing(
-        self, guild_id: int, group_id: int | None, closed_limit: int = 10
+        self, guild_id: int, group_id: int | None, visible: Visible, closed_limit: int = 10
     ) -> tuple[list[Poll], list[Poll]]:
-        """Open polls and the most recently closed ones (optionally of one group)."""
+        """Open polls and the most recently closed ones (optionally of one group), among
+        those `visible` lets the viewer see."""
+        cond, cond_params = visible
         where = "guild_id = ?" + (" AND group_id = ?" if group_id is not None else "")
+        where += f" AND {cond}"
         params: list[object] = [guild_id] + ([group_id] if group_id is not None else [])
+        params += cond_params
         open_rows = await self.store.fetchall(
             f"SELECT * FROM polls WHERE {where} AND status = 'open' ORDER BY id DESC LIMIT 50",
             params,

@@ -6,7 +6,10 @@ import sqlite3
 
 import pytest
 
+from cogs.groups.api import Viewer, visible_sql
 from cogs.polls.store import NewPoll, PollStore
+
+ALL = visible_sql(Viewer(1, 0, sees_every_group=True))  # a manager sees every poll
 
 NOW = 1_800_000_000.0
 
@@ -30,7 +33,7 @@ async def open_poll(polls: PollStore, message_id: int = 500, **kw) -> int:
 async def test_pending_poll_is_invisible_until_activated(store):
     polls = PollStore(store)
     poll_id = await polls.create_pending(new_poll(), NOW)
-    assert await polls.find(1, str(poll_id)) is None
+    assert await polls.find(1, str(poll_id), ALL) is None
     assert await polls.open_polls() == []
     await polls.activate(poll_id, 555)
     poll = await polls.by_message(555)
@@ -91,11 +94,11 @@ async def test_find_by_id_or_exact_question(store):
     polls = PollStore(store)
     first = await open_poll(polls, message_id=1, question="Which book?")
     second = await open_poll(polls, message_id=2, question="Which day?")
-    assert (await polls.find(1, str(second))).id == second
-    assert (await polls.find(1, "which BOOK?")).id == first
-    assert await polls.find(1, "Which") is None
-    assert await polls.find(2, str(first)) is None  # another server's poll
-    assert [p.id for p in await polls.search(1, "day")] == [second]
+    assert (await polls.find(1, str(second), ALL)).id == second
+    assert (await polls.find(1, "which BOOK?", ALL)).id == first
+    assert await polls.find(1, "Which", ALL) is None
+    assert await polls.find(2, str(first), ALL) is None  # another server's poll
+    assert [p.id for p in await polls.search(1, "day", ALL)] == [second]
 
 
 async def test_close_once_and_listing(store):
@@ -104,7 +107,7 @@ async def test_close_once_and_listing(store):
     b = await open_poll(polls, message_id=2)
     assert await polls.mark_closed(a, NOW + 5)
     assert not await polls.mark_closed(a, NOW + 6)
-    open_polls, closed = await polls.listing(1, None)
+    open_polls, closed = await polls.listing(1, None, ALL)
     assert [p.id for p in open_polls] == [b]
     assert [p.id for p in closed] == [a]
     assert closed[0].closed_at == NOW + 5
@@ -117,7 +120,7 @@ async def test_group_polls_cascade_with_the_group(store):
     )
     polls = PollStore(store)
     poll_id = await open_poll(polls, group_id=gid)
-    open_polls, _ = await polls.listing(1, gid)
+    open_polls, _ = await polls.listing(1, gid, ALL)
     assert [p.id for p in open_polls] == [poll_id]
     await store.execute("DELETE FROM groups WHERE id = ?", (gid,))
     assert await polls.get(poll_id) is None
@@ -128,11 +131,11 @@ async def test_find_by_number_question_case_and_spacing(store):
     first = await open_poll(polls, 501, question="Été ou hiver ?")
     second = await open_poll(polls, 502, question="Which  book?")
     for typed in (str(first), f"#{first}", f"Poll #{first}", "été OU HIVER ?", " ÉTÉ ou hiver ? "):
-        assert (await polls.find(1, typed)).id == first, typed
-    assert (await polls.find(1, "which book?")).id == second
-    assert (await polls.find(1, "WHICH   BOOK?")).id == second
-    assert await polls.find(1, "Which book") is None
-    assert await polls.find(1, "#99") is None
+        assert (await polls.find(1, typed, ALL)).id == first, typed
+    assert (await polls.find(1, "which book?", ALL)).id == second
+    assert (await polls.find(1, "WHICH   BOOK?", ALL)).id == second
+    assert await polls.find(1, "Which book", ALL) is None
+    assert await polls.find(1, "#99", ALL) is None
 
 
 async def test_on_close_is_stored_and_commits_or_fails_with_the_close(store):
@@ -155,3 +158,40 @@ async def test_on_close_is_stored_and_commits_or_fails_with_the_close(store):
     assert await polls.mark_closed(poll_id, NOW + 6, also=record)
     assert not (await polls.get(poll_id)).is_open
     assert await store.fetchval("SELECT value FROM meta WHERE key = 'seen'") == "1"
+
+
+async def test_privacy_filter_is_applied_in_sql(store):
+    """SPEC "A group is private": find, search and listing only return a group's poll to
+    its members (and to whoever sees every group); an outsider gets nothing at all."""
+    gid = await store.insert(
+        "INSERT INTO groups (guild_id, name, name_key, created_by, created_at)"
+        " VALUES (1, 'Books', 'books', 100, 0)"
+    )
+    await store.execute(
+        "INSERT INTO group_members (guild_id, group_id, user_id, is_leader, joined_at)"
+        " VALUES (1, ?, 100, 1, 0)",
+        (gid,),
+    )
+    polls = PollStore(store)
+    public = await open_poll(polls, message_id=1, question="Open day?")
+    private = await open_poll(polls, message_id=2, question="Secret day?", group_id=gid)
+    member = visible_sql(Viewer(1, 100))
+    outsider = visible_sql(Viewer(1, 200))
+    assert (await polls.find(1, str(private), member)).id == private
+    assert await polls.find(1, str(private), outsider) is None
+    assert await polls.find(1, "Secret day?", outsider) is None
+    assert await polls.find(1, "SECRET   DAY?", outsider) is None  # the casefolded path too
+    assert [p.id for p in await polls.search(1, "day", outsider)] == [public]
+    assert [p.id for p in await polls.search(1, "day", member)] == [private, public]
+    assert [p.id for p in (await polls.listing(1, None, outsider))[0]] == [public]
+    assert [p.id for p in (await polls.listing(1, gid, outsider))[0]] == []
+    assert [p.id for p in (await polls.listing(1, None, ALL))[0]] == [private, public]
+
+
+async def test_search_treats_like_wildcards_as_text(store):
+    polls = PollStore(store)
+    plain = await open_poll(polls, message_id=1, question="Best book?")
+    percent = await open_poll(polls, message_id=2, question="100% sure?")
+    assert [p.id for p in await polls.search(1, "%", ALL)] == [percent]
+    assert [p.id for p in await polls.search(1, "_", ALL)] == []
+    assert plain != percent
