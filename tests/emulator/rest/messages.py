@@ -71,7 +71,16 @@ async def create_in_channel(
 
 @route("POST", "/channels/{channel_id}/messages")
 async def create(emu: Emulator, req: Req) -> dict:
-    return await create_in_channel(emu, req.int("channel_id"), req.json or {}, req.files)
+    body = req.json or {}
+    nonce = body.get("nonce")
+    if nonce is None:
+        return await create_in_channel(emu, req.int("channel_id"), body, req.files)
+    if body.get("enforce_nonce"):  # Discord: the same author + nonce returns the earlier message
+        for message_id in reversed(emu.world.channel_messages.get(req.int("channel_id"), [])):
+            earlier = emu.world.messages.get(message_id)
+            if earlier and earlier.get("nonce") == str(nonce):
+                return earlier
+    return await create_in_channel(emu, req.int("channel_id"), body, req.files, nonce=str(nonce))
 
 
 @route("GET", "/channels/{channel_id}/messages")

@@ -1,0 +1,331 @@
+"""The Discord adapter for club cycles (SPEC §6): `/cycle start|nominate|status|advance|
+stop|history`, the **Nominate** button and its modal. Rules live in logic.py, the phase
+machine in jobs.py, SQL in store.py."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.cycles import logic, render
+from cogs.cycles.jobs import CycleEngine
+from cogs.cycles.store import Cycle, NewCycle, Period
+from cogs.groups import api as groups
+from core.checks import FeatureGroup, guild_id_of, is_manager, require_bot_permissions
+from core.components import Press, RoutedModal
+from core.errors import NotAllowed, NotFound, UserError
+from core.timeparse import parse_duration
+from core.ui import clip, plural, reply
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+FEATURE = "cycles"
+
+
+def _missing(text: str) -> str:
+    """The very reply a missing group gets (groups.resolve_group), for outsiders too."""
+    return f"There is no group called `{text}`. `/group list` shows them all."
+
+
+def _seconds(option: str, text: str | None, default: float, bounds: tuple[int, int]) -> float:
+    if text is None or not text.strip():
+        return default
+    return logic.check_range(option, parse_duration(text).total_seconds(), bounds)
+
+
+class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nominate, vote, meet"):
+    feature_name = FEATURE
+
+    def __init__(self, bot: HuddleBot, engine: CycleEngine) -> None:
+        super().__init__(guild_only=True)
+        self.bot = bot
+        self.engine = engine
+
+    # -- shared ------------------------------------------------------------------------------
+
+    async def _group(self, interaction: discord.Interaction, text: str) -> groups.GroupRef:
+        """A group the member may see; an outsider is told it does not exist."""
+        guild_id = guild_id_of(interaction)
+        group = await groups.find_group(self.bot.store, guild_id, text)
+        if group is None or group.status == "pending":
+            raise NotFound(_missing(text))
+        viewer = await groups.viewer_of(interaction)
+        await groups.require_can_see(self.bot.store, viewer, group.id, _missing(text))
+        return group
+
+    async def _require_leader(
+        self, interaction: discord.Interaction, group: groups.GroupRef
+    ) -> None:
+        if await is_manager(interaction):
+            return
+        if not await groups.is_leader(self.bot.store, group.id, interaction.user.id):
+            raise NotAllowed(f"Only leaders of **{group.name}** can do that.")
+
+    async def _active(self, group: groups.GroupRef) -> Cycle:
+        cycle = await self.engine.cycles.active_cycle(group.id)
+        if cycle is None:
+            raise UserError(
+                f"**{group.name}** runs no cycle. A leader starts one with `/cycle start`."
+            )
+        return cycle
+
+    # -- /cycle start ------------------------------------------------------------------------
+
+    @app_commands.command(name="start", description="Leaders: run a club cycle for a group")
+    @app_commands.autocomplete(group=groups.group_autocomplete("leader"))
+    @app_commands.describe(
+        group="The group",
+        name="What the cycle is called, like Book of the month",
+        meet="The meeting slot: last thursday 19:00 (monthly) or thursday 19:00 (weekly)",
+        cadence="How often: monthly (default), biweekly or weekly",
+        nominate="How long nominations stay open (default 5d, weekly 2d)",
+        vote="How long the vote runs (default 2d, weekly 1d)",
+        checkins="Weekly reading check-ins until the meeting (default on)",
+        per_member="Nominations per member (default 1)",
+    )
+    @app_commands.choices(cadence=[app_commands.Choice(name=c, value=c) for c in logic.CADENCES])
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        group: str,
+        name: str,
+        meet: str,
+        cadence: str | None = None,
+        nominate: str | None = None,
+        vote: str | None = None,
+        checkins: bool = True,
+        per_member: int = 1,
+    ) -> None:
+        ref = await self._group(interaction, group)
+        await self._require_leader(interaction, ref)
+        if ref.archived:
+            raise UserError(f"**{ref.name}** is archived; restore it before you start a cycle.")
+        title = " ".join(name.split())
+        if not title:
+            raise UserError("Give the cycle a `name`, like `Book of the month`.")
+        if len(title) > logic.NAME_MAX:
+            raise UserError(f"`name` can be at most {logic.NAME_MAX} characters long.")
+        slot = logic.parse_meet(meet)
+        chosen = cadence or ("monthly" if slot.ordinal is not None else None)
+        if chosen is None:
+            raise UserError(
+                f"`{meet}` is a weekly slot, but the cadence is monthly by default: choose "
+                f"cadence `weekly` or `biweekly`, or write `meet` like `last {slot.text}`."
+            )
+        logic.check_slot_cadence(slot, chosen)
+        default_nominate, default_vote = logic.DEFAULTS[chosen]
+        nominate_s = _seconds("nominate", nominate, default_nominate, logic.NOMINATE_RANGE)
+        vote_s = _seconds("vote", vote, default_vote, logic.VOTE_RANGE)
+        logic.check_per_member(per_member)
+        logic.check_fits_cadence(chosen, nominate_s, vote_s)
+        if await self.engine.cycles.active_cycle(ref.id) is not None:
+            raise UserError(
+                f"**{ref.name}** already runs a cycle. `/cycle status` shows it; "
+                "`/cycle stop` ends it before you start another."
+            )
+        if not ref.channel_id or ref.broken:
+            raise UserError(f"**{ref.name}** has no working channel; `/group repair` fixes it.")
+        if interaction.guild is not None:
+            require_bot_permissions(
+                interaction.guild.get_channel(ref.channel_id),
+                "post the cycle in the group's channel",
+            )
+        zone = ref.timezone or await self.bot.config.server_timezone(ref.guild_id)
+        now = self.bot.clock.now()
+        first = logic.first_meeting(slot, chosen, zone, now, nominate_s, vote_s)
+        anchor = logic.local_iso(first, zone)
+        squeezed = logic.squeezed_slot(slot, chosen, zone, first, nominate_s, vote_s, anchor)
+        if squeezed is not None:
+            meeting, window_end = squeezed
+            raise UserError(
+                f"The meeting {render.when(meeting)} would fall inside the nomination or vote "
+                f"window: after the meeting before it, nominations "
+                f"({logic.duration_text(nominate_s)}) and the vote "
+                f"({logic.duration_text(vote_s)}) run until {render.when(window_end)}. "
+                "Shorten `nominate` or `vote`."
+            )
+        await interaction.response.defer(ephemeral=True)
+        new = NewCycle(
+            guild_id=ref.guild_id, group_id=ref.id, name=title, meet=slot.text, cadence=chosen,
+            nominate_s=int(nominate_s), vote_s=int(vote_s), checkins=checkins,
+            per_member=per_member, timezone=zone, anchor=anchor,
+            created_by=interaction.user.id, created_at=now,
+        )  # fmt: skip
+        _, period = await self.engine.start(new)
+        await reply(
+            interaction,
+            f"Started **{clip(title, 80)}** for **{ref.name}** ({chosen}, meeting {slot.text}, "
+            f"{zone}). Nominations are open until {render.when(period.nominate_until)}; the "
+            f"first meeting is {render.when(period.meet_at)}.",
+        )
+
+    # -- /cycle nominate ---------------------------------------------------------------------
+
+    @app_commands.command(name="nominate", description="Members: nominate what the club takes up")
+    @app_commands.autocomplete(group=groups.group_autocomplete("member"))
+    @app_commands.describe(
+        group="The group", pick="The title you nominate", note="Optional: an author or a link"
+    )
+    async def nominate(
+        self, interaction: discord.Interaction, group: str, pick: str, note: str | None = None
+    ) -> None:
+        ref = await self._group(interaction, group)
+        cycle = await self._active(ref)
+        period = await self.engine.cycles.current_period(cycle.id)
+        await submit_nomination(self.bot, self.engine, interaction, ref, cycle, period, pick, note)
+
+    # -- /cycle status, history --------------------------------------------------------------
+
+    @app_commands.command(name="status", description="The cycle's phase, deadlines and nominations")
+    @app_commands.autocomplete(group=groups.group_autocomplete("member"))
+    @app_commands.describe(group="The group")
+    async def status(self, interaction: discord.Interaction, group: str) -> None:
+        ref = await self._group(interaction, group)
+        cycle = await self.engine.cycles.latest_cycle(ref.id)
+        if cycle is None:
+            raise UserError(
+                f"**{ref.name}** runs no cycle. A leader starts one with `/cycle start`."
+            )
+        period = await self.engine.cycles.current_period(cycle.id)
+        nominees = await self.engine.cycles.nominees(period.id) if period else []
+        await reply(interaction, embed=render.status(cycle, period, nominees, ref.name))
+
+    @app_commands.command(name="history", description="Past picks with dates, votes, attendance")
+    @app_commands.autocomplete(group=groups.group_autocomplete("member"))
+    @app_commands.describe(group="The group")
+    async def history(self, interaction: discord.Interaction, group: str) -> None:
+        ref = await self._group(interaction, group)
+        shelf = await self.engine.cycles.shelf(ref.id)
+        await reply(interaction, embed=render.history(ref.name, shelf, self.bot.clock.now()))
+
+    # -- /cycle advance, stop ----------------------------------------------------------------
+
+    @app_commands.command(name="advance", description="Leaders: end the current phase now")
+    @app_commands.autocomplete(group=groups.group_autocomplete("leader"))
+    @app_commands.describe(group="The group")
+    async def advance(self, interaction: discord.Interaction, group: str) -> None:
+        ref = await self._group(interaction, group)
+        await self._require_leader(interaction, ref)
+        cycle = await self._active(ref)
+        await interaction.response.defer(ephemeral=True)
+        await reply(interaction, await self.engine.advance(cycle))
+
+    @app_commands.command(name="stop", description="Leaders: end the cycle")
+    @app_commands.autocomplete(group=groups.group_autocomplete("leader"))
+    @app_commands.describe(group="The group")
+    async def stop(self, interaction: discord.Interaction, group: str) -> None:
+        ref = await self._group(interaction, group)
+        await self._require_leader(interaction, ref)
+        cycle = await self._active(ref)
+        await interaction.response.defer(ephemeral=True)
+        done = await self.engine.stop(cycle)
+        extra = f" I {', '.join(done)}." if done else ""
+        await reply(interaction, f"Stopped **{clip(cycle.name, 80)}** for **{ref.name}**.{extra}")
+
+
+async def submit_nomination(
+    bot: HuddleBot,
+    engine: CycleEngine,
+    interaction: discord.Interaction,
+    group: groups.GroupRef,
+    cycle: Cycle,
+    period: Period | None,
+    pick: str,
+    note: str | None,
+) -> None:
+    if not await groups.is_member(bot.store, group.id, interaction.user.id):
+        raise NotAllowed(f"Only members of **{group.name}** can nominate. Join it first.")
+    if cycle.status != "active" or period is None or period.phase != "nominating":
+        when = ""
+        if period is not None and cycle.status == "active":
+            when = f" The next nominations open after the meeting {render.when(period.meet_at)}."
+        raise UserError(f"Nominations for **{clip(cycle.name, 80)}** are closed.{when}")
+    title = logic.clean_title(pick)
+    text = logic.clean_note(note)
+    outcome, others = await engine.cycles.nominate(
+        period.id, interaction.user.id, title, logic.title_key(title), text,
+        bot.clock.now(), cycle.per_member,
+    )  # fmt: skip
+    if outcome == "full":
+        listed = ", ".join(f"**{clip(t, 60)}**" for t in others)
+        raise UserError(
+            f"You already made {plural(cycle.per_member, 'nomination')} ({listed}), the most "
+            "this cycle allows. Nominate one of them again to edit its note."
+        )
+    nominees = await engine.cycles.nominees(period.id)
+    mine = next(n for n in nominees if n.key == logic.title_key(title))
+    seconded = f" It has {plural(mine.seconders, 'seconder')}." if mine.seconders else ""
+    if outcome == "updated":
+        message = f"Your nomination **{clip(mine.title, 100)}** is updated.{seconded}"
+    elif outcome == "replaced":
+        message = (
+            f"Your nomination is now **{clip(mine.title, 100)}** (it replaces "
+            f"**{clip(others[0], 60)}**).{seconded}"
+        )
+    elif mine.nominators[0] != interaction.user.id:
+        message = f"You seconded **{clip(mine.title, 100)}**.{seconded}"
+    else:
+        message = f"You nominated **{clip(mine.title, 100)}**."
+    message += f" Nominations close {render.when(period.nominate_until)}."
+    await reply(interaction, message)
+
+
+class Cycles(commands.Cog, name="Cycles"):
+    def __init__(self, bot: HuddleBot) -> None:
+        self.bot = bot
+        self.engine = CycleEngine(bot)
+        self.commands_group = CycleCommands(bot, self.engine)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.commands_group)
+        self.engine.register()
+        self.bot.components.add(FEATURE, "nominate", self.on_nominate_button)
+        self.bot.components.add(FEATURE, "nominate-submit", self.on_nominate_submit)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.commands_group.name)
+        self.engine.unregister()
+        self.bot.components.remove_feature(FEATURE)
+
+    async def _period_and_group(self, period_id: int) -> tuple[Cycle, Period, groups.GroupRef]:
+        period = await self.engine.cycles.period(period_id)
+        cycle = await self.engine.cycles.cycle(period.cycle_id) if period else None
+        group = await groups.get_group(self.bot.store, cycle.group_id) if cycle else None
+        if period is None or cycle is None or group is None:
+            raise NotFound("This cycle no longer exists.")
+        return cycle, period, group
+
+    async def on_nominate_button(self, interaction: discord.Interaction, press: Press) -> None:
+        cycle, period, group = await self._period_and_group(press.target)
+        if not await groups.is_member(self.bot.store, group.id, interaction.user.id):
+            raise NotAllowed(f"Only members of **{group.name}** can nominate. Join it first.")
+        if cycle.status != "active" or period.phase != "nominating":
+            raise UserError(f"Nominations for **{clip(cycle.name, 80)}** are closed.")
+        modal = RoutedModal(
+            FEATURE,
+            "nominate-submit",
+            period.id,
+            f"Nominate for {cycle.name}",
+            discord.ui.TextInput(
+                label="Title", custom_id="pick", max_length=logic.TITLE_MAX, required=True
+            ),
+            discord.ui.TextInput(
+                label="Note (author, link)",
+                custom_id="note",
+                required=False,
+                max_length=logic.NOTE_MAX,
+                style=discord.TextStyle.paragraph,
+            ),
+        )
+        await interaction.response.send_modal(modal)
+
+    async def on_nominate_submit(self, interaction: discord.Interaction, press: Press) -> None:
+        cycle, period, group = await self._period_and_group(press.target)
+        await submit_nomination(
+            self.bot, self.engine, interaction, group, cycle, period,
+            press.values.get("pick", ""), press.values.get("note"),
+        )  # fmt: skip

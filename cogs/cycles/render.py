@@ -1,0 +1,181 @@
+"""What members see of a cycle: announcements, status, history, all fitted to Discord's
+limits (core.fit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from cogs.cycles import logic
+from cogs.cycles.logic import Nominee
+from cogs.cycles.store import Cycle, Period
+from core.components import button, persistent_view
+from core.fit import EMBED_DESCRIPTION, FIELD_VALUE, clip, fit_embed, lines_fitting
+from core.ui import EMBED_COLOUR, plural, ts
+
+FEATURE = "cycles"
+
+PHASES = {
+    "nominating": "Nominations open",
+    "voting": "Voting",
+    "runoff": "Runoff vote (tie)",
+    "picked": "Pick chosen",
+    "reading": "Reading until the meeting",
+    "empty": "No nominations this period; waiting for the next",
+    "done": "Met",
+    "skipped": "Skipped (no nominations)",
+    "stopped": "Stopped",
+}
+
+
+def when(epoch: float) -> str:
+    return f"{ts(epoch, 'F')} ({ts(epoch, 'R')})"
+
+
+def nominate_view(period_id: int) -> discord.ui.View:
+    return persistent_view(
+        button(FEATURE, "nominate", period_id, "Nominate", discord.ButtonStyle.primary)
+    )
+
+
+def announcement(cycle: Cycle, period: Period) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"{cycle.name}: nominations are open", 256),
+        colour=EMBED_COLOUR,
+        description=(
+            f"Nominate what we take up next: press **Nominate**, or use `/cycle nominate`.\n"
+            f"Nominations close {when(period.nominate_until)}; then we vote for "
+            f"{logic.duration_text(cycle.vote_s)}.\n"
+            f"We meet {when(period.meet_at)}."
+        ),
+    )
+    per = "one nomination" if cycle.per_member == 1 else f"up to {cycle.per_member} nominations"
+    embed.set_footer(text=f"Cycle period {period.number} · {per} per member")
+    return fit_embed(embed)
+
+
+def no_nominations(cycle: Cycle, period: Period) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"{cycle.name}: no nominations this time", 256),
+        colour=EMBED_COLOUR,
+        description=(
+            f"Nobody nominated anything, so there is no vote and no meeting this period. "
+            f"The next period's nominations open {when(period.meet_at)}."
+        ),
+    )
+    return fit_embed(embed)
+
+
+def poll_question(cycle: Cycle, period: Period) -> str:
+    return clip(f"{cycle.name}: what do we pick? (meeting {ts(period.meet_at, 'D')})", 250)
+
+
+def runoff_question(cycle: Cycle, tied: Sequence[str]) -> str:
+    return clip(f"{cycle.name}: runoff between the tied picks (24 hours)", 250)
+
+
+def pick_announcement(cycle: Cycle, period: Period, nominees: Sequence[Nominee]) -> discord.Embed:
+    pick = period.pick or "?"
+    votes = "" if period.pick_votes is None else f" with {plural(period.pick_votes, 'vote')}"
+    how = "the only nomination" if period.poll_id is None else f"chosen{votes}"
+    note = next((n.note for n in nominees if n.key == logic.title_key(pick) and n.note), "")
+    lines = [f"**{clip(pick, 200)}** ({how})."]
+    if note:
+        lines.append(clip(note, 400))
+    lines.append(f"We meet {when(period.meet_at)}; RSVP on the event below.")
+    if cycle.checkins:
+        lines.append("Weekly reading check-ins run until then.")
+    embed = discord.Embed(
+        title=clip(f"{cycle.name}: the pick", 256),
+        colour=EMBED_COLOUR,
+        description="\n".join(lines),
+    )
+    return fit_embed(embed)
+
+
+def event_title(cycle: Cycle, period: Period) -> str:
+    return clip(f"{cycle.name}: {period.pick}", 100)
+
+
+def event_description(cycle: Cycle, period: Period) -> str:
+    return clip(f"The {cycle.name} meeting about {period.pick}.", 1000)
+
+
+def reading_prompt(cycle: Cycle, period: Period) -> str:
+    return clip(f"{cycle.name}: how far are you into {period.pick}?", 500)
+
+
+def advanced_text(period: Period) -> str:
+    if period.phase == "empty":
+        return "Closed nominations: there were none, so this period has no vote or meeting."
+    if period.phase == "voting":
+        return f"Closed nominations; the vote runs until {when(period.vote_until)}."
+    return f"Closed nominations; the pick is **{clip(period.pick or '', 100)}**."
+
+
+def status(
+    cycle: Cycle, period: Period | None, nominees: Sequence[Nominee], group_name: str
+) -> discord.Embed:
+    embed = discord.Embed(title=clip(f"{cycle.name} · {group_name}", 256), colour=EMBED_COLOUR)
+    if cycle.status != "active":
+        embed.description = (
+            "This cycle is stopped. A leader can start a new one with `/cycle start`."
+        )
+    elif period is not None:
+        embed.description = f"Phase: **{PHASES.get(period.phase, period.phase)}**"
+    embed.add_field(
+        name="Rhythm",
+        value=clip(
+            f"{cycle.cadence}, meeting {cycle.meet} ({cycle.timezone}); nominations "
+            f"{logic.duration_text(cycle.nominate_s)}, vote {logic.duration_text(cycle.vote_s)}",
+            FIELD_VALUE,
+        ),
+        inline=False,
+    )
+    if period is not None and cycle.status == "active":
+        deadlines = []
+        if period.phase == "nominating":
+            deadlines.append(f"Nominations close {when(period.nominate_until)}")
+        if period.phase in ("nominating", "voting"):
+            deadlines.append(f"Vote closes {when(period.vote_until)}")
+        deadlines.append(f"Next meeting {when(period.meet_at)}")
+        embed.add_field(name="Deadlines", value="\n".join(deadlines), inline=False)
+        if period.pick:
+            embed.add_field(name="Current pick", value=clip(period.pick, FIELD_VALUE), inline=False)
+        lines = [
+            f"{clip(n.title, 100)}"
+            + (f" — {clip(n.note, 80)}" if n.note else "")
+            + (f" (+{plural(n.seconders, 'seconder')})" if n.seconders else "")
+            for n in logic.ballot(nominees, limit=len(nominees))
+        ]
+        embed.add_field(
+            name=f"Nominations ({len(nominees)})",
+            value=lines_fitting(lines, FIELD_VALUE) if lines else "none yet",
+            inline=False,
+        )
+    return fit_embed(embed)
+
+
+def history(group_name: str, shelf: Sequence[tuple[Cycle, Period]], now: float) -> discord.Embed:
+    lines = []
+    for cycle, period in shelf:
+        votes = (
+            "only nomination" if period.pick_votes is None else plural(period.pick_votes, "vote")
+        )
+        if period.going is not None:
+            went = f"{period.going} went"
+        elif period.meet_at > now:
+            went = "upcoming"
+        else:
+            went = "attendance unknown"
+        lines.append(
+            f"{ts(period.meet_at, 'D')} · **{clip(period.pick or '', 100)}** "
+            f"({clip(cycle.name, 60)}) · {votes} · {went}"
+        )
+    embed = discord.Embed(
+        title=clip(f"{group_name}: the shelf", 256),
+        colour=EMBED_COLOUR,
+        description=lines_fitting(lines, EMBED_DESCRIPTION) if lines else "No picks yet.",
+    )
+    return fit_embed(embed)
