@@ -5,15 +5,20 @@ end of the previous period: it posts the summaries of closed, prompted periods, 
 prompt of the period that opens now, then schedules itself for the next prompt (and the
 nudge). What was posted is recorded per (group, period) before the job finishes, so a
 retry or a restart never posts twice. A prompt whose period closed while the bot was
-down is not posted late (its summary still is); the schedule goes on from the next
-future prompt.
+down is not posted late (its summary still is); the period running when the bot comes
+back gets its prompt then (SPEC: "periods that passed entirely while it was down are
+not prompted"), and the schedule goes on from the next prompt.
 
 `checkin.final` (same key) fires at the end of the period that was open when the schedule
 was removed (`/checkin unschedule`): that period runs on to its end as announced and
 then gets its summary like any other; no prompt or nudge follows.
 
-`checkin.nudge` fires `nudge` hours before a period closes: a DM to each member who has
-not checked in, or, when their DMs are closed, one mention in the group channel.
+`checkin.nudge` fires `nudge` hours before a period closes. It checks who is still on
+the server (members who left end their membership) and splits those who have not checked
+in into `checkin.nudge_batch` jobs of `NUDGE_BATCH` members, each under its own key, so a
+1,000-member group's nudge never holds up another group's prompt. A batch claims its
+members (never nudged twice), DMs each one paced by `bot.dm_pacer`, and mentions those
+whose DMs are closed in the group channel, at most 100 per message (`mention_batches`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from cogs.checkins.store import PeriodRecord, Schedule
 from cogs.checkins.views import prompt_view
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
+from core.fit import mention_batches
 from core.scheduler import Job
 from core.ui import NO_PINGS, ping_only
 
@@ -41,12 +47,19 @@ log = logging.getLogger(__name__)
 
 PROMPT_KIND = "checkin.prompt"
 NUDGE_KIND = "checkin.nudge"
+NUDGE_BATCH_KIND = "checkin.nudge_batch"
+NUDGE_BATCH = 25  # members per nudge batch job
 FINAL_KIND = "checkin.final"
 DM_CLOSED = 50007
 
 
 def job_key(group_id: int) -> str:
     return f"checkin:{group_id}"
+
+
+def nudge_batch_key(group_id: int, period_key: str, index: int) -> str:
+    """Each nudge batch has its own key: batches run beside other jobs, not behind them."""
+    return f"checkin-nudge:{group_id}:{period_key}:{index}"
 
 
 class CheckinJobs:
@@ -60,10 +73,11 @@ class CheckinJobs:
         self.bot.scheduler.register(PROMPT_KIND, self.on_prompt)
         self.bot.scheduler.register(NUDGE_KIND, self.on_nudge)
         self.bot.scheduler.register(FINAL_KIND, self.on_final)
+        self.bot.scheduler.register(NUDGE_BATCH_KIND, self.on_nudge_batch)
 
     def unregister(self) -> None:
         """Undo `register` (the cog's `cog_unload`); pending jobs stay stored."""
-        self.bot.scheduler.unregister(PROMPT_KIND, NUDGE_KIND, FINAL_KIND)
+        self.bot.scheduler.unregister(PROMPT_KIND, NUDGE_KIND, FINAL_KIND, NUDGE_BATCH_KIND)
 
     # -- starting and stopping a schedule -------------------------------------------------
 
@@ -168,8 +182,11 @@ class CheckinJobs:
                 await self.post_summary(group, rule, zone, record)
         current = logic.period_at(rule, zone, now)
         if current.key != due.key:
-            log.info("check-in prompt %s of group %s skipped: its period closed", due.key, group.id)
-        elif active and await self.post_prompt(group, schedule, current):
+            # Down past the whole period: that prompt is not posted late, but the period
+            # running now had no prompt yet (its own job is not due before it ends).
+            log.info("check-in prompt %s of group %s skipped: its period closed; prompting %s",
+                     due.key, group.id, current.key)  # fmt: skip
+        if active and await self.post_prompt(group, schedule, current):
             await self._schedule_nudge(group, schedule, current)
         await self._replace_prompt_job(group, current.end)
 
@@ -217,7 +234,7 @@ class CheckinJobs:
             record.period_end,
             logic.index_of(rule, zone, record.period_start),
         )
-        members = await groups.member_ids(self.bot.store, group.id)
+        members = await groups.present_member_ids(self.bot, group)  # who left is not Missed
         checkins = await self.store.checkins_for_period(group.id, period.key)
         entries = [render.SummaryEntry(c.user_id, c.status, c.note) for c in checkins]
         milestones = await self._milestones(
@@ -280,15 +297,50 @@ class CheckinJobs:
         now = self.bot.clock.now()
         if period.key != job.payload["period_key"] or now >= period.end:
             return  # the schedule changed, or the period closed while we were down
-        members = await groups.member_ids(self.bot.store, group.id)
+        members = await groups.present_member_ids(self.bot, group)  # who left is not nudged
         done = await self.store.checked_in_users(group.id, period.key)
         pending = [u for u in members if u not in done]
-        claimed = await self.store.claim_nudges(group.guild_id, group.id, period.key, pending, now)
-        fallback = [u for u in claimed if not await self._dm_nudge(group, period, u)]
+        base = {"group_id": group.id, "period_key": period.key, "start": period.start}
+        batches = [
+            (
+                NUDGE_BATCH_KIND,
+                now,
+                {**base, "user_ids": pending[i : i + NUDGE_BATCH]},
+                group.guild_id,
+                nudge_batch_key(group.id, period.key, i // NUDGE_BATCH),
+            )
+            for i in range(0, len(pending), NUDGE_BATCH)
+        ]
+        if batches:  # a retry may schedule them again: the claims keep nudges single
+            await self.bot.scheduler.schedule_many(batches)
+
+    async def on_nudge_batch(self, job: Job) -> None:
+        """Nudge up to `NUDGE_BATCH` members: DM each (paced), mention in the channel those
+        whose DMs are closed."""
+        group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
+        schedule = await self.store.get_schedule(group.id) if group else None
+        if group is None or schedule is None or group.archived:
+            return
+        zone = await self.service.zone(group)
+        period = logic.period_at(schedule.rule, zone, float(job.payload["start"]))
+        now = self.bot.clock.now()
+        if period.key != job.payload["period_key"] or now >= period.end:
+            return
+        done = await self.store.checked_in_users(group.id, period.key)
+        current = set(await groups.member_ids(self.bot.store, group.id))
+        wanted = [int(u) for u in job.payload["user_ids"] if u in current and u not in done]
+        claimed = await self.store.claim_nudges(group.guild_id, group.id, period.key, wanted, now)
+        fallback = []
+        for user_id in claimed:
+            async with self.bot.dm_pacer:
+                if not await self._dm_nudge(group, period, user_id):
+                    fallback.append(user_id)
         if fallback:
             await self.store.set_nudge_method(group.id, period.key, fallback, "channel")
-            mentions = ping_only(fallback)
-            await self._send(group, render.nudge_channel_text(fallback, period), mentions=mentions)
+            prefix = render.nudge_channel_prefix(period)
+            for text, ids in mention_batches(fallback, prefix):
+                async with self.bot.dm_pacer:
+                    await self._send(group, text, mentions=ping_only(ids))
 
     async def _dm_nudge(self, group: GroupRef, period: Period, user_id: int) -> bool:
         """True if the DM went out (or failed for a reason a channel mention won't fix)."""

@@ -118,12 +118,10 @@ def nudge_dm_text(group_name: str, channel_id: int | None, period: Period) -> st
     )
 
 
-def nudge_channel_text(user_ids: Sequence[int], period: Period) -> str:
-    names = " ".join(f"<@{u}>" for u in user_ids)
-    return clip(
-        f"👋 {names} — you haven't checked in yet; this period closes {ts(period.end, 'R')}.",
-        LIMIT,
-    )
+def nudge_channel_prefix(period: Period) -> str:
+    """The start of each channel nudge; `core.fit.mention_batches` adds the mentions
+    (at most 100 members and 2,000 characters per message)."""
+    return f"👋 Nudge: you haven't checked in yet; this period closes {ts(period.end, 'R')}: "
 
 
 def streak_line(group_name: str, stats: StreakStats) -> str:

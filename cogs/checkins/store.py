@@ -88,8 +88,15 @@ def _period(row: sqlite3.Row) -> PeriodRecord:
 class CheckinStore:
     def __init__(self, store: Store) -> None:
         self.db = store
-        # Schedules are read on every check-in and written only here: cache them.
+        # Schedules are read on every check-in and written only here: cache them. A read
+        # caches only if no write started or ended while it awaited (the generation), so
+        # a read overlapping a write can't keep the old value for good.
         self._schedules: dict[int, Schedule | None] = {}
+        self._generation = 0
+
+    def _forget_schedule(self, group_id: int) -> None:
+        self._generation += 1
+        self._schedules.pop(group_id, None)
 
     # -- goals ----------------------------------------------------------------------------
 
@@ -126,7 +133,13 @@ class CheckinStore:
     # -- schedules ------------------------------------------------------------------------
 
     async def save_schedule(self, s: Schedule) -> None:
-        self._schedules.pop(s.group_id, None)
+        self._forget_schedule(s.group_id)
+        try:
+            await self._save_schedule(s)
+        finally:
+            self._forget_schedule(s.group_id)
+
+    async def _save_schedule(self, s: Schedule) -> None:
         await self.db.execute(
             "INSERT INTO checkin_schedules (guild_id, group_id, cadence, hour, minute, weekday,"
             " prompt, nudge_hours, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -140,19 +153,26 @@ class CheckinStore:
         )  # fmt: skip
 
     async def get_schedule(self, group_id: int) -> Schedule | None:
-        if group_id not in self._schedules:
-            row = await self.db.fetchone(
-                "SELECT * FROM checkin_schedules WHERE group_id = ?", (group_id,)
-            )
-            self._schedules[group_id] = _schedule(row) if row else None
-        return self._schedules[group_id]
+        if group_id in self._schedules:
+            return self._schedules[group_id]
+        generation = self._generation
+        row = await self.db.fetchone(
+            "SELECT * FROM checkin_schedules WHERE group_id = ?", (group_id,)
+        )
+        found = _schedule(row) if row else None
+        if self._generation == generation:  # no write started or ended meanwhile
+            self._schedules[group_id] = found
+        return found
 
     async def delete_schedule(self, group_id: int) -> bool:
-        self._schedules.pop(group_id, None)
-        return (
-            await self.db.execute("DELETE FROM checkin_schedules WHERE group_id = ?", (group_id,))
-            > 0
-        )
+        self._forget_schedule(group_id)
+        try:
+            deleted = await self.db.execute(
+                "DELETE FROM checkin_schedules WHERE group_id = ?", (group_id,)
+            )
+        finally:
+            self._forget_schedule(group_id)
+        return deleted > 0
 
     # -- check-ins ------------------------------------------------------------------------
 

@@ -189,6 +189,9 @@ async def test_restart_between_prompt_and_summary_loses_nothing(
 async def test_prompts_missed_while_down_are_not_posted_late(
     guild, bot, emulator, clock, start_bot
 ):
+    """SPEC: a bot that comes back during a period that had no prompt yet posts that
+    period's prompt then; periods that passed entirely while it was down are not prompted
+    (issue 12: the overdue job saw its own period closed and skipped the running one)."""
     _, channel = await book_club(guild, bot)
     await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
     await clock.advance(5 * HOUR)  # day 1 prompt
@@ -199,16 +202,24 @@ async def test_prompts_missed_while_down_are_not_posted_late(
     bot = await start_bot()
     await clock.advance(0)
     await emulator.settle()
-    assert len(prompts(guild, channel)) == 1  # the missed ones are not posted late
+    shown = prompts(guild, channel)
+    # Day 1's prompt, then the running day-3 period's, posted on coming back; day 2's never.
+    assert len(shown) == 2, [m["content"][:60] for m in shown]
+    running_from = datetime(2026, 12, 3, 17, 0, tzinfo=UTC).timestamp()  # 18:00 Berlin
+    assert f"<t:{int(running_from + DAY)}" in shown[1]["content"]  # "before" day 4, 18:00
     posted = summaries(guild, channel)
     assert len(posted) == 1 and f"<@{guild.carol.id}>" in missed_part(posted[0])
+    # The running period is the one a check-in counts for, and it is nudged/summarised.
+    await guild.carol.slash("checkin log", group="Book Club")
     await clock.advance(22 * HOUR)  # day 4, 18:00: the schedule goes on
     await emulator.settle()
-    assert len(prompts(guild, channel)) == 2
-    assert len(summaries(guild, channel)) == 1  # the unprompted period has no summary
+    assert len(prompts(guild, channel)) == 3
+    posted = summaries(guild, channel)
+    assert len(posted) == 2  # day 2 (no prompt) has no summary; day 3's has Carol's
+    assert f"<@{guild.carol.id}>" not in missed_part(posted[1])
     await clock.advance(DAY)
     await emulator.settle()
-    assert len(summaries(guild, channel)) == 2
+    assert len(summaries(guild, channel)) == 3
 
 
 async def test_goals_are_listed_across_groups(guild, bot):
