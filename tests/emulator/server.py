@@ -20,6 +20,7 @@ from tests.emulator.builders import Builders
 from tests.emulator.errors import ApiError
 from tests.emulator.gateway import Gateway
 from tests.emulator.ids import Snowflakes
+from tests.emulator.ratelimit import RateLimiter
 from tests.emulator.router import Req, match
 from tests.emulator.state import World
 
@@ -36,6 +37,7 @@ class RecordedRequest:
     time: float
     status: int = 0
     template: str | None = None
+    rate_headers: dict[str, str] | None = None  # the limiter's, when rate limits are on
 
 
 @dataclass
@@ -81,6 +83,8 @@ class Emulator(Builders):
         self.violations: list[Violation] = []
         self.injections: list[Injection] = []
         self.inflight = 0
+        # Discord-like rate limits: None (off, the default) or a RateLimiter (benchmarks).
+        self.rate_limiter: RateLimiter | None = None
         self.last_activity = time.monotonic()
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -149,6 +153,11 @@ class Emulator(Builders):
         inj = Injection(method.upper(), re.compile(path_regex), status, times, body)
         self.injections.append(inj)
         return inj
+
+    def enable_rate_limits(self, limiter: RateLimiter | None = None) -> RateLimiter:
+        """Answer like Discord does over its limits (per-route buckets, 50/s global)."""
+        self.rate_limiter = limiter or RateLimiter()
+        return self.rate_limiter
 
     async def drop_gateway(self) -> None:
         await self.gateway.drop()
@@ -229,6 +238,14 @@ class Emulator(Builders):
 
         if op is None:
             return self._respond(record, 404, {"message": "404: Not Found", "code": 0})
+        if self.rate_limiter is not None:
+            verdict = self.rate_limiter.check(method, path, record.template)
+            record.rate_headers = verdict.headers
+            if verdict.limited:
+                record.status = 429
+                return json_response(
+                    verdict.body(), 429, {**self._headers(record), **verdict.headers}
+                )
         if problems:
             return self._respond(
                 record,
@@ -292,6 +309,8 @@ class Emulator(Builders):
             return raw.decode(errors="replace"), [], problems
 
     def _headers(self, record: RecordedRequest) -> dict[str, str]:
+        if record.rate_headers:
+            return {**record.rate_headers, "Via": "1.1 google"}
         bucket = f"{abs(hash(record.template or record.path)):x}"[:16]
         return {
             "X-RateLimit-Limit": "50",
