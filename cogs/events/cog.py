@@ -66,6 +66,10 @@ class EventsCog(commands.Cog, name="Events"):
         unregister_jobs(self.bot)
         self.bot.components.remove_feature(FEATURE)
 
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.findtime.on_reaction(payload)
+
     # -- autocomplete ---------------------------------------------------------------------
 
     async def event_autocomplete(

@@ -17,7 +17,7 @@ from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft
 from cogs.events.views import findtime_view
 from cogs.groups import api as groups
-from core.checks import guild_id_of, require_bot_permissions
+from core.checks import guild_id_of, require_bot_permissions, require_member_can_post
 from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 from core.letters import letter, letter_index
@@ -55,6 +55,10 @@ class FindTimeFlow:
         slots = self.read_slots(options, zone, now)
         closes_at = self.closing_time(closes, zone, now, slots[0])
         channel_id = group.channel_id if group and group.channel_id else interaction.channel_id or 0
+        if isinstance(interaction.user, discord.Member):
+            require_member_can_post(
+                interaction.user, self.bot.get_channel(channel_id), "a find-a-time poll"
+            )
         action = "post the find-a-time poll there"
         require_bot_permissions(self.bot.get_channel(channel_id), action)
         poll = await self.events.create_findtime(
@@ -113,16 +117,22 @@ class FindTimeFlow:
     # -- closing --------------------------------------------------------------------------
 
     async def close_job(self, job: Job) -> None:
+        """Close the poll: name the best slot on its message and post the result with the
+        **Create event** button. Idempotent: a re-run after a failed post (or a cut)
+        posts the result then, and once only."""
         poll = await self.events.get_findtime(int(job.payload["poll_id"]))
-        if poll is None or poll.status != "open" or poll.message_id is None:
+        if poll is None or poll.message_id is None:
+            return
+        if poll.status != "open" and await self.events.findtime_announced(poll.id):
             return
         voters = await self.read_voters(poll)
-        index = best_slot(poll.slots, voters)
-        best = poll.slots[index] if index is not None else None
-        if not await self.events.close_findtime(
-            poll.id, best, len(voters[index]) if index is not None else 0
-        ):
-            return
+        if poll.status == "open":
+            index = best_slot(poll.slots, voters)
+            best = poll.slots[index] if index is not None else None
+            votes = len(voters[index]) if index is not None else 0
+            await self.events.close_findtime(poll.id, best, votes)
+            poll = await self.events.get_findtime(poll.id) or poll
+        index = poll.slots.index(poll.best_slot) if poll.best_slot in poll.slots else None
         counts = [len(v) for v in voters]
         text = render.findtime_result(poll, index, counts)
         message = self.bot.get_partial_messageable(poll.channel_id).get_partial_message(
@@ -132,11 +142,31 @@ class FindTimeFlow:
             await message.edit(embed=render.findtime_embed(poll, closed_text="**Closed.** " + text))
         except discord.HTTPException as exc:
             log.warning("find-time %s message edit failed: %s", poll.id, exc)
-        view = findtime_view(poll.id) if index is not None else None
+        view = findtime_view(poll.id, disabled=poll.status == "used") if index is not None else None
         suffix = (
             "\nThe creator, group leaders or a manager can turn it into an event:" if view else ""
         )
+        # A failure raises: the job is retried and posts it then.
         await self.bot.get_partial_messageable(poll.channel_id).send(text + suffix, view=view)  # type: ignore[arg-type]
+        await self.events.mark_findtime_announced(poll.id)
+
+    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        """In a group's find-a-time poll, a reaction by someone outside the group is removed
+        (and never counted: `read_voters` reads members only)."""
+        if payload.guild_id is None or payload.user_id == getattr(self.bot.user, "id", None):
+            return
+        poll = await self.events.findtime_by_message(payload.guild_id, payload.message_id)
+        if poll is None or poll.group_id is None:
+            return
+        if await groups.is_member(self.bot.store, poll.group_id, payload.user_id):
+            return
+        message = self.bot.get_partial_messageable(payload.channel_id).get_partial_message(
+            payload.message_id
+        )
+        try:
+            await message.remove_reaction(payload.emoji, discord.Object(payload.user_id))
+        except discord.HTTPException as exc:
+            log.info("find-time %s: could not remove an outsider's reaction: %s", poll.id, exc)
 
     async def read_voters(self, poll: FindTime) -> list[set[int]]:
         """Who reacted with each slot's emoji, read from Discord (bots and, in a group poll,
@@ -161,8 +191,11 @@ class FindTimeFlow:
     async def create_from_button(self, interaction: HuddleInteraction, poll_id: int) -> None:
         """The **Create event** button (the router has checked that events are on)."""
         poll = await self.events.get_findtime(poll_id)
-        if poll is None or poll.best_slot is None:
-            raise NotFound("This find-a-time poll is gone.")
+        gone = "This find-a-time poll is gone."
+        if poll is None or poll.best_slot is None or interaction.guild_id != poll.guild_id:
+            raise NotFound(gone)
+        viewer = await groups.viewer_of(interaction)
+        await groups.require_can_see(self.bot.store, viewer, poll.group_id, gone)
         await self._require_organiser(interaction, poll)
         if poll.best_slot <= self.bot.clock.now():
             raise UserError("That time has already passed; use `/event create` with a new time.")

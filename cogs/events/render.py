@@ -9,27 +9,26 @@ import discord
 from cogs.events.logic import Rsvp, format_offset, going_count
 from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import describe
+from core.fit import FIELD_VALUE, fit_embed, join_fitting, lines_fitting
 from core.letters import letter
 from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
 
-NAMES_SHOWN = 40
 OVER_COLOUR = discord.Colour.dark_grey()  # cancelled or ended
 
 
 def _person(row: Rsvp) -> str:
-    """The name as it was when they answered, plus a mention (shows their current name;
-    mentions in embeds never ping)."""
+    """The name as it was when they answered (at most 40 characters), plus a mention
+    (shows their current name; mentions in embeds never ping)."""
     if not row.display_name:
         return f"<@{row.user_id}>"
-    return f"{discord.utils.escape_markdown(row.display_name)} (<@{row.user_id}>)"
+    name = discord.utils.escape_markdown(clip(row.display_name, 40))
+    return f"{name} (<@{row.user_id}>)"
 
 
 def _names(rows: Sequence[Rsvp]) -> str:
-    names = [_person(r) for r in rows]
-    shown = ", ".join(names[:NAMES_SHOWN])
-    more = len(names) - NAMES_SHOWN
-    return clip(shown + (f" and {more} more" if more > 0 else ""), 1000) or "—"
+    """Names that fit a field; the rest as `+N more`."""
+    return join_fitting([_person(r) for r in rows], FIELD_VALUE) or "—"
 
 
 def place_text(event: Event) -> str:
@@ -62,7 +61,7 @@ def event_embed(event: Event, rsvps: Sequence[Rsvp]) -> discord.Embed:
         embed.set_footer(
             text="Reminders " + ", ".join(format_offset(o) for o in event.offsets) + " before"
         )
-    return embed
+    return fit_embed(embed)
 
 
 def _add_answers(embed: discord.Embed, event: Event, rsvps: Sequence[Rsvp]) -> None:
@@ -93,7 +92,7 @@ def message_content(event: Event) -> str | None:
 def reminder_text(event: Event) -> str:
     """The reminder line; the caller appends the mentions of those it reminds."""
     start = event.start_at
-    title = discord.utils.escape_markdown(event.title)
+    title = discord.utils.escape_markdown(clip(event.title, 100))
     return f"⏰ **{title}** starts {ts(start, 'R')} ({ts(start, 'F')})."
 
 
@@ -114,10 +113,12 @@ def findtime_embed(poll: FindTime, closed_text: str | None = None) -> discord.Em
         if closed_text is None
         else closed_text
     )
-    return discord.Embed(
-        title=clip(f"When can we meet? {poll.title}", 256),
-        description=intro + "\n\n" + "\n".join(lines),
-        colour=EMBED_COLOUR,
+    return fit_embed(
+        discord.Embed(
+            title=clip(f"When can we meet? {poll.title}", 256),
+            description=clip(intro, 1000) + "\n\n" + lines_fitting(lines, 3000),
+            colour=EMBED_COLOUR,
+        )
     )
 
 

@@ -257,9 +257,12 @@ class EventStore:
     async def delete_findtime(self, poll_id: int) -> None:
         await self.store.execute("DELETE FROM findtime_polls WHERE id = ?", (poll_id,))
 
-    async def findtime_by_message(self, message_id: int) -> FindTime | None:
+    async def findtime_by_message(self, guild_id: int, message_id: int) -> FindTime | None:
+        """The open find-a-time poll posted as this message (index: guild, status)."""
         row = await self.store.fetchone(
-            "SELECT * FROM findtime_polls WHERE message_id = ? AND status = 'open'", (message_id,)
+            "SELECT * FROM findtime_polls WHERE guild_id = ? AND status = 'open'"
+            " AND message_id = ?",
+            (guild_id, message_id),
         )
         return FindTime.from_row(row) if row else None
 
