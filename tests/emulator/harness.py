@@ -33,11 +33,20 @@ async def start_bot(
     db_path: Path,
     clock: Any = None,
     extensions: list[str] | None = None,
+    *,
+    guild_ready_timeout: float | None = 0.05,
+    until_ready: bool = True,
     **settings_overrides: Any,
 ) -> HuddleBot:
-    """A started HuddleBot that finished setup_hook, is READY and has its guilds cached."""
+    """A started HuddleBot that finished setup_hook, is READY and has its guilds cached.
+
+    Tests shorten discord.py's `guild_ready_timeout` (2 s after the last guild before
+    on_ready) for speed; `guild_ready_timeout=None` keeps discord.py's real default, and
+    `until_ready=False` returns as soon as READY is parsed and the guilds are cached, while
+    on_ready is still held back (events and interactions already flow then)."""
     settings = settings_for(emulator, db_path, **settings_overrides)
-    bot = HuddleBot(settings, clock=clock, extensions=extensions, guild_ready_timeout=0.05)
+    timeout = {} if guild_ready_timeout is None else {"guild_ready_timeout": guild_ready_timeout}
+    bot = HuddleBot(settings, clock=clock, extensions=extensions, **timeout)
 
     async def no_identify_delay(shard_id: int | None, *, initial: bool = False) -> None:
         """discord.py sleeps 5 s before every non-initial IDENTIFY; tests need no pause."""
@@ -45,7 +54,7 @@ async def start_bot(
     bot.before_identify_hook = no_identify_delay  # type: ignore[method-assign]
     task = asyncio.create_task(bot.start(settings.token), name="huddle-bot")
     bot._emulator_task = task  # type: ignore[attr-defined]
-    ready = asyncio.create_task(bot.wait_until_ready())
+    ready = asyncio.create_task(bot.wait_until_ready() if until_ready else _guilds_cached(bot))
     done, _ = await asyncio.wait(
         {task, ready}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
     )
@@ -58,6 +67,12 @@ async def start_bot(
         raise AssertionError(f"the bot did not become ready within {READY_TIMEOUT}s")
     await emulator.settle()
     return bot
+
+
+async def _guilds_cached(bot: HuddleBot) -> None:
+    # discord.py dispatches nothing when READY is parsed and guilds cached (before on_ready)
+    while bot.user is None or not bot.guilds:  # noqa: ASYNC110
+        await asyncio.sleep(0.005)
 
 
 async def stop_bot(bot: HuddleBot) -> None:
