@@ -374,7 +374,7 @@ class CycleEngine:
             slot = logic.parse_meet(cycle.meet)
             await checkins.schedule_prompts(
                 self.bot, cycle.group_id, "weekly", slot.at, created_by=cycle.created_by,
-                weekday=slot.weekday, prompt=render.reading_prompt(cycle, period),
+                weekday=(slot.weekday - logic.PROMPT_DAYS_BEFORE) % 7, prompt=render.reading_prompt(cycle, period),
             )  # fmt: skip
             async with self.bot.store.transaction() as tx:
                 await self.cycles.record(period.id, tx, checkins_set=1)

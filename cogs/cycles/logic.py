@@ -30,6 +30,7 @@ VOTE_RANGE = (1 * HOUR, 14 * DAY)
 PER_MEMBER_RANGE = (1, 5)
 RUNOFF = 24 * HOUR
 MEETING_LENGTH = HOUR
+PROMPT_DAYS_BEFORE = 3  # reading check-ins: weekly, 3 days before the meeting's weekday
 MAX_POLL_OPTIONS = 20
 TITLE_MAX = 100
 NOTE_MAX = 300

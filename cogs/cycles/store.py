@@ -261,6 +261,12 @@ class CycleStore:
                     (period_id, user_id),
                 )
                 replaced = [r["title"] for r in mine]
+            first = await tx.fetchone(  # a seconder takes the title as first written
+                "SELECT title FROM cycle_nominations WHERE period_id = ? AND title_key = ?"
+                " ORDER BY created_at, id LIMIT 1",
+                (period_id, key),
+            )
+            title = first["title"] if first is not None else title
             await tx.execute(
                 "INSERT INTO cycle_nominations (period_id, user_id, title, title_key, note,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
