@@ -8,15 +8,17 @@ not fit the cadence) are `core.errors.UserError`s, as from the commands.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING, cast
 
 from cogs.checkins import logic
 from cogs.checkins.service import checked_nudge_hours
-from cogs.checkins.store import Schedule
+from cogs.checkins.store import Schedule, completion_rows, last_checkins, member_checkin_times
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core.errors import NotFound
+from core.store import Store
 from core.ui import clip
 
 if TYPE_CHECKING:
@@ -80,3 +82,36 @@ async def stop_prompts(bot: HuddleBot, group_id: int) -> bool:
     cog = _cog(bot)
     had_schedule, _ = await cog.jobs.stop(await _group(bot, group_id))
     return had_schedule
+
+
+@dataclass(frozen=True)
+class PeriodCompletion:
+    """One prompted check-in period of a group: check-ins of members expected (members
+    who had joined before the period ended)."""
+
+    group_id: int
+    start: int
+    end: int
+    checked_in: int
+    expected: int
+
+
+async def completion_by_period(
+    store: Store, guild_id: int, since: float, until: float
+) -> list[PeriodCompletion]:
+    """Completion of every prompted period that started in [since, until), for every group
+    of a server, oldest first per group; one query. (Insights.)"""
+    rows = await completion_rows(store, guild_id, since, until)
+    return [PeriodCompletion(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+async def last_checkin_by_group(store: Store, guild_id: int) -> dict[int, float]:
+    """The time of the latest check-in of each group of a server; one query."""
+    return await last_checkins(store, guild_id)
+
+
+async def checkin_times(
+    store: Store, guild_id: int, user_id: int, group_ids: list[int], since: float
+) -> list[float]:
+    """When a member checked in (UTC epochs) since `since`, in these groups only."""
+    return await member_checkin_times(store, guild_id, user_id, group_ids, since)

@@ -16,9 +16,10 @@ from cogs.events.logic import attendance
 from cogs.events.models import Event
 from cogs.events.recurrence import rule_for
 from cogs.events.service import ROLLOVER, EventService, checked_length
-from cogs.events.store import EventDraft
+from cogs.events.store import EventDraft, attendance_rows, last_answers
 from cogs.groups import api as groups
 from core.errors import NotFound, UserError
+from core.store import Store
 from core.timeparse import to_local
 from core.ui import clip
 
@@ -143,3 +144,28 @@ async def _summary(service: EventService, event: Event) -> EventSummary:
         event.id, event.guild_id, event.group_id, event.title, event.start_at, event.end_at,
         event.status, event.link(), **counts,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EventAttendance:
+    """A group event's current occurrence and how many answered, and answered Going."""
+
+    group_id: int
+    title: str
+    start_at: float
+    going: int
+    answered: int
+
+
+async def attendance_by_event(
+    store: Store, guild_id: int, since: float, until: float
+) -> list[EventAttendance]:
+    """Going / answered of every group event of a server (not cancelled) starting in
+    [since, until), oldest first; one query. (Insights.)"""
+    rows = await attendance_rows(store, guild_id, since, until)
+    return [EventAttendance(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in rows]
+
+
+async def last_answer_by_group(store: Store, guild_id: int) -> dict[int, float]:
+    """The time of the latest RSVP answer to each group's events; one query."""
+    return await last_answers(store, guild_id)

@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from cogs.groups.models import GroupRef, Scope
-from cogs.groups.store import GroupStore, visible_groups_clause
+from cogs.groups.store import GroupStore, guild_group_sizes, visible_groups_clause
 from core.checks import guild_id_of, huddle, is_manager
 from core.errors import NotAllowed, NotFound, UserError
 from core.fit import clip
@@ -30,6 +30,7 @@ __all__ = [
     "get_group",
     "group_autocomplete",
     "group_choices",
+    "group_sizes",
     "groups_of_member",
     "is_leader",
     "is_member",
@@ -212,3 +213,20 @@ async def require_can_see(
     tell a private group's poll or event from one that doesn't exist."""
     if not await can_see_group(store, viewer, group_id):
         raise NotFound(not_found)
+
+
+@dataclass(frozen=True)
+class GroupSize:
+    """An active group and how many members it has (insights)."""
+
+    id: int
+    name: str
+    created_at: float
+    members: int
+
+
+async def group_sizes(store: Store, guild_id: int) -> list[GroupSize]:
+    """Every active group of a server with its member count (leaders included), by name;
+    one query."""
+    rows = await guild_group_sizes(store, guild_id)
+    return [GroupSize(r["id"], r["name"], r["created_at"], r["members"]) for r in rows]

@@ -499,3 +499,14 @@ def visible_groups_clause(
         " (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ?))",
         (user_id,),
     )
+
+
+async def guild_group_sizes(db: Store, guild_id: int) -> list[sqlite3.Row]:
+    """Insights: every active group of a server with its member count, one query
+    (columns id, name, created_at, members)."""
+    return await db.fetchall(
+        "SELECT g.id, g.name, g.created_at, COUNT(m.user_id) AS members FROM groups g"
+        " LEFT JOIN group_members m ON m.group_id = g.id"
+        " WHERE g.guild_id = ? AND g.status = 'active' GROUP BY g.id ORDER BY g.name_key",
+        (guild_id,),
+    )

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from cogs.groups import api as groups
 from cogs.polls import logic
-from cogs.polls.store import NewPoll, Poll
+from cogs.polls.store import NewPoll, Poll, last_votes, participation_rows
 from core.errors import NotFound, UserError
+from core.store import Store
 
 if TYPE_CHECKING:
     from cogs.polls.service import PollService
@@ -139,3 +140,27 @@ async def _result(service: PollService, poll: Poll) -> PollResult:
         closed=not poll.is_open,
         link=poll.link(),
     )
+
+
+@dataclass(frozen=True)
+class PollParticipation:
+    """A group poll and how many distinct members voted in it."""
+
+    group_id: int
+    question: str
+    created_at: float
+    voters: int
+
+
+async def participation_by_poll(
+    store: Store, guild_id: int, since: float, until: float
+) -> list[PollParticipation]:
+    """Distinct voters of every posted group poll of a server created in [since, until),
+    oldest first; one query. (Insights.)"""
+    rows = await participation_rows(store, guild_id, since, until)
+    return [PollParticipation(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def last_vote_by_group(store: Store, guild_id: int) -> dict[int, float]:
+    """The time of the latest vote in each group's polls; one query."""
+    return await last_votes(store, guild_id)
