@@ -91,6 +91,24 @@ class Checkins(commands.Cog, name="Checkins"):
     async def _group(self, interaction: HuddleInteraction, text: str) -> GroupRef:
         return await groups.resolve_group(self.bot.store, guild_id_of(interaction), text)
 
+    async def _visible_group(self, interaction: HuddleInteraction, text: str) -> GroupRef:
+        """A group whose check-ins the invoker may see (member, leader, manager, admin); an
+        outsider gets the very reply a group that doesn't exist gets."""
+        found = await self._group(interaction, text)
+        viewer = await groups.viewer_of(interaction)
+        await groups.require_can_see(
+            self.bot.store, viewer, found.id, groups.not_found(text).message
+        )
+        return found
+
+    async def _visible_groups_of(
+        self, interaction: HuddleInteraction, user_id: int
+    ) -> list[GroupRef]:
+        """The groups `user_id` belongs to that the invoker may see."""
+        viewer = await groups.viewer_of(interaction)
+        found = await groups.groups_of_member(self.bot.store, viewer.guild_id, user_id)
+        return [g for g in found if await groups.can_see_group(self.bot.store, viewer, g.id)]
+
     async def _require_leader(self, interaction: HuddleInteraction, group: GroupRef) -> None:
         if await groups.is_leader(self.bot.store, group.id, interaction.user.id):
             return
@@ -123,9 +141,8 @@ class Checkins(commands.Cog, name="Checkins"):
         user = member or interaction.user
         guild_id = guild_id_of(interaction)
         goals = await self.store.goals_of_member(guild_id, user.id)
-        current = {
-            g.id: g for g in await groups.groups_of_member(self.bot.store, guild_id, user.id)
-        }
+        # Only goals in groups the invoker may see (SPEC: a group is private).
+        current = {g.id: g for g in await self._visible_groups_of(interaction, user.id)}
         named = [
             (current[goal.group_id].name, goal.text)
             for goal in goals
@@ -245,13 +262,14 @@ class Checkins(commands.Cog, name="Checkins"):
         group: str | None = None,
     ) -> None:
         user = member or interaction.user
-        guild_id = guild_id_of(interaction)
         if group:
-            chosen = [await self._group(interaction, group)]
+            chosen = [await self._visible_group(interaction, group)]
         else:
-            chosen = await groups.groups_of_member(self.bot.store, guild_id, user.id)
+            chosen = await self._visible_groups_of(interaction, user.id)
+        if not chosen and user.id == interaction.user.id:
+            raise UserError("You're in no group yet; there are no streaks to show.")
         if not chosen:
-            raise UserError(f"<@{user.id}> is in no group yet; there are no streaks to show.")
+            raise UserError(f"<@{user.id}> has no streaks in a group you can see.")
         lines = [render.streak_line(g.name, await self.service.stats(g, user.id)) for g in chosen]
         await reply(interaction, render.streak_text(user.id, lines))
 
@@ -266,7 +284,7 @@ class Checkins(commands.Cog, name="Checkins"):
         period: str = "week",
     ) -> None:
         period = _choice(period, tuple(logic.BOARD_WINDOWS), "period")
-        found = await self._group(interaction, group)
+        found = await self._visible_group(interaction, group)
         members = await groups.member_ids(self.bot.store, found.id)
         since = logic.board_since(period, self.bot.clock.now())
         counts = await self.store.counts_since(found.id, since)

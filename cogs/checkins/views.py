@@ -15,6 +15,7 @@ import discord
 from cogs.checkins.service import CheckinService, Recorded
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
+from core.checks import guild_id_of
 from core.components import HuddleInteraction, Press, RoutedModal, button, persistent_view
 from core.errors import NotFound
 from core.ui import reply, ts
@@ -81,18 +82,20 @@ class CheckinButtons:
         router.alias(LEGACY_MODAL, FEATURE, MODAL)
 
     async def open_modal(self, interaction: HuddleInteraction, press: Press) -> None:
-        group = await self._group(press.target)
+        group = await self._group(interaction, press.target)
         await self.service.require_member(group, interaction.user.id)
         await interaction.response.send_modal(checkin_modal(group))
 
     async def record(self, interaction: HuddleInteraction, press: Press) -> None:
-        group = await self._group(press.target)
+        group = await self._group(interaction, press.target)
         note, status = press.values.get("note", ""), press.values.get("status") or "done"
         result = await self.service.record(group, interaction.user.id, note, status)
         await reply(interaction, checked_in_text(group.name, result), ephemeral=True)
 
-    async def _group(self, group_id: int) -> GroupRef:
+    async def _group(self, interaction: HuddleInteraction, group_id: int) -> GroupRef:
+        """The button's group, only on its own server: an id from another server is as
+        missing as a deleted group."""
         group = await groups.get_group(self.service.bot.store, group_id)
-        if group is None:
+        if group is None or group.guild_id != guild_id_of(interaction):
             raise NotFound("This group no longer exists.")
         return group

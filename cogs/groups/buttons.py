@@ -86,7 +86,7 @@ class GroupButtons:
     ) -> None:
         req = await self.store.requests.get(press.target)
         group = await self.store.get(req.group_id) if req else None
-        if req is None or group is None:
+        if req is None or group is None or group.guild_id != guild_id_of(interaction):
             raise NotFound("That request is gone (the group may have been deleted).")
         _, leader = await self.store.role_of(group.id, interaction.user.id)
         if not leader and not await is_manager(interaction):
@@ -103,7 +103,7 @@ class GroupButtons:
     ) -> None:
         await require_manager_to_decide(interaction)
         req = await self.store.requests.get(press.target)
-        if req is None or req.status != "pending":
+        if req is None or req.status != "pending" or req.guild_id != guild_id_of(interaction):
             raise NotFound("That group request was already settled.")
         guild = guild_of(interaction)
         if approve:  # refuse before deferring, so the refusal is the manager's own
