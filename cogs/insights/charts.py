@@ -14,153 +14,53 @@ through `render()`, which runs them on one worker thread so the event loop never
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import io
-import os
-import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import logic
 
 if TYPE_CHECKING:
-    from PIL import ImageDraw, ImageFont
+    from PIL import ImageDraw
 
-WIDTH = 1000
-PAD = 36
+from core.heatmap import draw_heatmap
+from core.pictures import (
+    AMBER,
+    BLUE,
+    BORDER,
+    GREEN,
+    GREEN_DIM,
+    GRID,
+    HEAT,
+    MUTED,
+    PAD,
+    PANEL,
+    RED,
+    TEXT,
+    WIDTH,
+    drawable,
+    fit,
+    font,
+    render,
+)
+from core.pictures import canvas as _canvas
+from core.pictures import header as _header
+from core.pictures import num as _num
+from core.pictures import png as _png
+from core.pictures import warning as _warning
+
 SERVER_PER_PAGE = 12
 
-# colours: a dark-neutral card, distinct from Discord's dark (#313338/#1e1f22) and light
-# (#ffffff/#f2f3f5) backgrounds; text contrast >= 7:1, series colours >= 4.5:1 on it
-BG = (24, 26, 32)
-BORDER = (66, 71, 84)
-PANEL = (33, 36, 44)
-GRID = (58, 62, 74)
-TEXT = (242, 243, 245)
-MUTED = (170, 176, 188)
-BLUE = (102, 153, 255)  # check-ins
-GREEN = (72, 199, 142)  # attendance
-GREEN_DIM = (44, 92, 72)  # going (behind attended)
-AMBER = (245, 184, 65)  # polls
-RED = (255, 107, 107)  # needs attention
-HEAT = ((45, 50, 60), (14, 68, 41), (0, 109, 50), (38, 166, 65), (57, 211, 83))
-
-_FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/TTF",
-    "/Library/Fonts",
-    "C:\\Windows\\Fonts",
-)
-
-
-# ------------------------------------------------------------------------ fonts, text
-
-
-@functools.lru_cache(maxsize=1)
-def _font_files() -> tuple[str | None, str | None]:
-    """DejaVu Sans (wide glyph coverage) when installed, else Pillow's bundled font."""
-    for d in _FONT_DIRS:
-        regular, bold = os.path.join(d, "DejaVuSans.ttf"), os.path.join(d, "DejaVuSans-Bold.ttf")
-        if os.path.exists(regular):
-            return regular, bold if os.path.exists(bold) else regular
-    return None, None
-
-
-@functools.lru_cache(maxsize=32)
-def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    from PIL import ImageFont
-
-    path = _font_files()[1 if bold else 0]
-    if path:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            pass
-    return ImageFont.load_default(size=size)  # Pillow >= 10.1: scalable (FreeType)
-
-
-_glyph_lock = threading.Lock()
-_glyphs: dict[tuple[int, str], bool] = {}
-
-
-def _has_glyph(f: ImageFont.FreeTypeFont, ch: str) -> bool:
-    key = (id(f), ch)
-    found = _glyphs.get(key)
-    if found is None:
-        if ch.isspace() or ord(ch) < 128:
-            found = True
-        else:
-            found = _mask_key(f, ch) != _mask_key(f, "\ufffe")  # vs the "missing" box
-        with _glyph_lock:
-            _glyphs[key] = found
-    return found
-
-
-def _mask_key(f: ImageFont.FreeTypeFont, ch: str) -> tuple:
-    m = f.getmask(ch)
-    return m.size, m.getbbox(), tuple(m.histogram())
-
-
-def drawable(text: str, f: ImageFont.FreeTypeFont) -> str:
-    """`text` on one line without the characters the font lacks (emoji, some scripts)."""
-    text = " ".join((text or "").split())
-    out = "".join(ch for ch in text if _has_glyph(f, ch))
-    return " ".join(out.split()) or ("?" if text else "")
-
-
-def fit(text: str, f: ImageFont.FreeTypeFont, width: float) -> str:
-    """`text` shortened with `…` to at most `width` pixels."""
-    text = drawable(text, f)
-    if f.getlength(text) <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if f.getlength(text[:mid].rstrip() + "…") <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip() + "…"
-
-
-def _num(n: int) -> str:
-    return f"{n:,}"
-
-
-# ------------------------------------------------------------------------ canvas
-
-
-def _canvas(height: int) -> tuple[Any, ImageDraw.ImageDraw]:
-    from PIL import Image, ImageDraw
-
-    im = Image.new("RGB", (WIDTH, height), BG)
-    d = ImageDraw.Draw(im)
-    d.rectangle((0, 0, WIDTH - 1, height - 1), outline=BORDER, width=2)
-    return im, d
-
-
-def _png(im: Any) -> bytes:
-    buf = io.BytesIO()
-    # a palette of 256 colours keeps the antialiased text and halves the size
-    im.quantize(colors=256, method=2, dither=0).save(buf, format="PNG", optimize=False)
-    return buf.getvalue()
-
-
-def _header(d: ImageDraw.ImageDraw, title: str, subtitle: str) -> int:
-    d.text((PAD, 26), fit(title, font(44, True), WIDTH - 2 * PAD), font=font(44, True), fill=TEXT)
-    d.text((PAD, 82), fit(subtitle, font(26), WIDTH - 2 * PAD), font=font(26), fill=MUTED)
-    return 126
-
-
-def _warning(d: ImageDraw.ImageDraw, x: float, y: float, size: float, color=RED) -> None:
-    """A warning triangle with `!` (fonts lack ⚠)."""
-    d.polygon([(x + size / 2, y), (x + size, y + size), (x, y + size)], fill=color)
-    cx = x + size / 2
-    d.rectangle((cx - 2, y + size * 0.35, cx + 2, y + size * 0.68), fill=BG)
-    d.rectangle((cx - 2, y + size * 0.76, cx + 2, y + size * 0.86), fill=BG)
+__all__ = [
+    "BORDER",
+    "HEAT",
+    "draw_group",
+    "draw_heatmap",
+    "draw_server",
+    "drawable",
+    "fit",
+    "font",
+    "render",
+]
 
 
 def _banner(d: ImageDraw.ImageDraw, y: int, text: str) -> int:
@@ -447,91 +347,3 @@ def _short_ago(epoch: int | None, now: int) -> str:
         return "never"
     days = max(0, (now - epoch) // logic.DAY)
     return "today" if days == 0 else f"{days}d ago"
-
-
-# ------------------------------------------------------------------------ heatmap
-
-
-def _level(count: int, peak: int) -> int:
-    if count <= 0:
-        return 0
-    if peak <= 4:
-        return min(4, count)
-    return 1 + min(3, (count - 1) * 4 // peak)
-
-
-def draw_heatmap(hm: logic.Heatmap, title: str = "Check-ins") -> bytes:
-    """The member's check-in calendar: weeks left to right, Monday to Sunday top to
-    bottom, darker to brighter green for more check-ins (GitHub style)."""
-    weeks = len(hm.counts)
-    left = PAD + 70
-    cell = min(32, int((WIDTH - left - PAD) / max(1, weeks)) - 4)
-    step = cell + 4
-    height = 126 + 34 + 7 * step + 70
-    im, d = _canvas(height)
-    sub = f"{_num(hm.total)} check-ins on {hm.active_days} days · last {weeks} weeks"
-    y = _header(d, title, sub) + 34
-    last_month = None
-    for w, monday in enumerate(hm.mondays):
-        if monday.month != last_month and w < weeks - 1:
-            if last_month is not None or monday.day <= 7:
-                d.text(
-                    (left + w * step, y - 8),
-                    monday.strftime("%b"),
-                    font=font(22),
-                    fill=MUTED,
-                    anchor="ld",
-                )
-            last_month = monday.month
-    for dow in (0, 2, 4, 6):
-        d.text(
-            (PAD, y + dow * step + cell / 2),
-            logic.WEEKDAYS[dow],
-            font=font(22),
-            fill=MUTED,
-            anchor="lm",
-        )
-    peak = hm.peak
-    for w, week in enumerate(hm.counts):
-        for dow, count in enumerate(week):
-            if count is None:
-                continue
-            x0, y0 = left + w * step, y + dow * step
-            d.rounded_rectangle(
-                (x0, y0, x0 + cell, y0 + cell), radius=5, fill=HEAT[_level(count, peak)]
-            )
-            if hm.mondays[w].toordinal() + dow == hm.today.toordinal():
-                d.rounded_rectangle(
-                    (x0 - 2, y0 - 2, x0 + cell + 2, y0 + cell + 2), radius=6, outline=TEXT, width=2
-                )
-    ly = y + 7 * step + 18
-    lx = WIDTH - PAD - 5 * (cell + 4) - 60
-    d.text((lx - 12, ly + cell / 2), "less", font=font(22), fill=MUTED, anchor="rm")
-    for i, c in enumerate(HEAT):
-        x0 = lx + i * (cell + 4)
-        d.rounded_rectangle((x0, ly, x0 + cell, ly + cell), radius=5, fill=c)
-    d.text((lx + 5 * (cell + 4) + 8, ly + cell / 2), "more", font=font(22), fill=MUTED, anchor="lm")
-    return _png(im)
-
-
-# ------------------------------------------------------------------------ off the loop
-
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            # one drawing thread: pictures queue up instead of taking both CPU cores
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="insights-draw")
-        return _executor
-
-
-async def render(fn: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
-    """Run a draw function on the drawing thread and return its PNG bytes; the event
-    loop keeps running meanwhile (Pillow releases the GIL while it rasterises and
-    encodes)."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(), functools.partial(fn, *args, **kwargs))

@@ -692,61 +692,8 @@ def export_csv(
 
 
 # ---------------------------------------------------------------------------- heatmap
+# The 26-week heatmap lives in core.heatmap (check-ins draw it too); re-exported here.
 
+from core.heatmap import Heatmap, heatmap_grid, heatmap_text  # noqa: E402
 
-@dataclass(frozen=True)
-class Heatmap:
-    """Check-ins per local day: `counts[week][weekday]` (weeks oldest first, Monday=0);
-    None for days after today. `mondays[week]` is the local date of that week's Monday."""
-
-    mondays: tuple[date, ...]
-    counts: tuple[tuple[int | None, ...], ...]
-    today: date
-
-    @property
-    def total(self) -> int:
-        return sum(c or 0 for week in self.counts for c in week)
-
-    @property
-    def active_days(self) -> int:
-        return sum(1 for week in self.counts for c in week if c)
-
-    @property
-    def peak(self) -> int:
-        return max((c or 0 for week in self.counts for c in week), default=0)
-
-    def per_weekday(self) -> list[int]:
-        return [sum(week[d] or 0 for week in self.counts) for d in range(7)]
-
-
-def heatmap_grid(
-    epochs: Iterable[int], tz: tzinfo, now: int, weeks: int = HEATMAP_WEEKS
-) -> Heatmap:
-    """The last `weeks` local weeks (Monday to Sunday, the last one holding today) of
-    check-ins at `epochs`, counted per local day in `tz`."""
-    today = local_date(now, tz)
-    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    grid = [
-        [0 if first + timedelta(days=w * 7 + d) <= today else None for d in range(7)]
-        for w in range(weeks)
-    ]
-    for e in epochs:
-        d = local_date(int(e), tz)
-        if first <= d <= today:
-            off = (d - first).days
-            grid[off // 7][off % 7] += 1  # type: ignore[operator]
-    mondays = tuple(first + timedelta(weeks=w) for w in range(weeks))
-    return Heatmap(mondays, tuple(tuple(w) for w in grid), today)
-
-
-def heatmap_text(hm: Heatmap) -> str:
-    """The heatmap's figures in one line (beside the picture)."""
-    weeks = len(hm.counts)
-    if hm.total == 0:
-        return f"No check-ins in the last {weeks} weeks."
-    per = hm.per_weekday()
-    best = max(range(7), key=lambda d: per[d])
-    return (
-        f"{hm.total} check-ins on {hm.active_days} days in the last {weeks} weeks "
-        f"(since {hm.mondays[0].isoformat()}); most on {WEEKDAYS[best]} ({per[best]})."
-    )
+__all__ = ["Heatmap", "heatmap_grid", "heatmap_text"]

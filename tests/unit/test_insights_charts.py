@@ -92,4 +92,4 @@ async def test_render_draws_off_the_loop():
     hm = logic.heatmap_grid([NOW], ZoneInfo("UTC"), NOW)
     pngs = await asyncio.gather(*(charts.render(draw, hm) for _ in range(3)))
     assert all(decode(p) for p in pngs)
-    assert seen and all(n.startswith("insights-draw") for n in seen)
+    assert seen and all(n.startswith("huddle-draw") for n in seen)
