@@ -13,7 +13,7 @@ from cogs.admin import logic
 from cogs.admin.help import help_embed
 from core.checks import guild_id_of, is_admin
 from core.config import FEATURES
-from core.errors import NotAllowed
+from core.errors import NotAllowed, UserError
 from core.timeparse import get_zone, suggest_zones
 from core.ui import EMBED_COLOUR, reply
 
@@ -94,6 +94,19 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
     @app_commands.command(name="manager-role", description="Set the community-manager role")
     @app_commands.describe(role="Members with this role guide and manage every group")
     async def manager_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        # Admin imports no feature: the groups cog, when loaded, names a group's role.
+        group_of_role = getattr(self.bot.get_cog("Groups"), "group_of_role", None)
+        group_name = (
+            await group_of_role(guild_id_of(interaction), role.id) if group_of_role else None
+        )
+        problem = logic.manager_role_problem(
+            role.name,
+            everyone=role.is_default(),
+            managed=role.managed or role.is_bot_managed() or role.is_integration(),
+            group_name=group_name,
+        )
+        if problem:
+            raise UserError(problem)
         await self.bot.config.set(guild_id_of(interaction), "manager_role", role.id)
         await reply(interaction, f"Community managers are now members with {role.mention}.")
 

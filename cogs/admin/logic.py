@@ -62,3 +62,24 @@ def settings_lines(specs: Iterable[SettingSpec], values: dict[str, Any]) -> dict
         value = values.get(spec.key, spec.default)
         sections.setdefault(spec.feature, []).append(f"**{spec.label}:** {spec.show(value)}")
     return sections
+
+
+def manager_role_problem(
+    name: str, *, everyone: bool, managed: bool, group_name: str | None
+) -> str | None:
+    """Why a role can't be the community-manager role, or None. Managers approve groups
+    and see every group channel: `@everyone`, a role Discord manages for a bot or an
+    integration, or a group's own role would hand that to the wrong people."""
+    if everyone:
+        return "`@everyone` can't be the community-manager role: it would make everyone a manager."
+    if managed:
+        return (
+            f"**{name}** is managed by a bot or an integration, so no person can be given it."
+            " Pick a role you hand out to your community managers."
+        )
+    if group_name is not None:
+        return (
+            f"**{name}** is the role of the group **{group_name}**: its members would manage"
+            " every group. Pick a role of its own for community managers."
+        )
+    return None

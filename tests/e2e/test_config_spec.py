@@ -690,3 +690,19 @@ def test_runtime_dependencies_declared():
     deps = " ".join(data["project"]["dependencies"]).lower()
     for name in ("discord.py", "aiosqlite", "python-dotenv", "tzdata", "dateparser", "icalendar"):
         assert name in deps, name
+
+
+async def test_manager_role_refuses_everyone_bot_managed_and_group_roles(guild, bot):
+    """Issue 11: each refusal says why, and nothing is saved."""
+    r = await guild.admin.slash("config manager-role", role=guild.id)  # @everyone
+    assert r.ephemeral and "@everyone" in r.text and "can't" in r.text, r.text
+    r = await guild.admin.slash("config manager-role", role=guild.bot_role_id)
+    assert r.ephemeral and "managed by a bot" in r.text, r.text
+    await create(guild.alice, "Book Club")
+    role_id = await bot.store.fetchval("SELECT role_id FROM groups WHERE name = 'Book Club'")
+    r = await guild.admin.slash("config manager-role", role=int(role_id))
+    assert r.ephemeral and "role of the group **Book Club**" in r.text, r.text
+    assert await bot.config.get(guild.id, "manager_role") is None
+    r = await guild.admin.slash("config manager-role", role=guild.manager_role_id)
+    assert "Community managers are now" in r.text
+    assert await bot.config.get(guild.id, "manager_role") == guild.manager_role_id
