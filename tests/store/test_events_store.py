@@ -102,3 +102,45 @@ async def test_mark_ended_is_idempotent_and_keeps_cancelled(events: EventStore) 
     await events.update(cancelled.id, status="cancelled")
     assert (await events.mark_ended(cancelled.id)).status == "cancelled"
     assert await events.mark_ended(9999) is None
+
+
+async def test_a_group_events_reads_are_filtered_in_sql_by_viewer(store, events: EventStore):
+    from cogs.groups.api import Viewer
+
+    group_id = await store.insert(
+        "INSERT INTO groups (guild_id, name, name_key, created_by, created_at)"
+        " VALUES (?, 'Knitters', 'knitters', 1, 0)",
+        (GUILD,),
+    )
+    await store.execute(
+        "INSERT INTO group_members (guild_id, group_id, user_id, is_leader, joined_at)"
+        " VALUES (?, ?, 2, 0, 0)",
+        (GUILD, group_id),
+    )
+    secret = await events.create(draft(title="Secret", group_id=group_id), now=1.0)
+    await events.create(draft(title="Open"), now=1.0)
+    member, outsider = Viewer(GUILD, 2), Viewer(GUILD, 3)
+    manager = Viewer(GUILD, 3, sees_every_group=True)
+    for viewer, titles in ((member, ["Open", "Secret"]), (outsider, ["Open"]),
+                           (manager, ["Open", "Secret"]), (None, ["Open", "Secret"])):  # fmt: skip
+        upcoming = await events.upcoming(GUILD, 1.0, viewer=viewer)
+        assert sorted(e.title for e in upcoming) == titles, viewer
+        assert await events.count_upcoming(GUILD, 1.0, None, viewer) == len(titles)
+        assert sorted(e.title for e in await events.search(GUILD, "", 1.0, viewer=viewer)) == titles
+        seen = secret.id if "Secret" in titles else None
+        for text in (str(secret.id), "secret"):
+            found = await events.find(GUILD, text, 1.0, viewer)
+            assert (found.id if found else None) == seen, (viewer, text)
+
+
+async def test_find_time_by_message_and_announced_once(events: EventStore) -> None:
+    poll = await events.create_findtime(GUILD, None, "Meet", [10.0, 20.0], "UTC", 5, 9.0, 1, 1.0)
+    await events.set_findtime_message(poll.id, 777)
+    assert (await events.findtime_by_message(GUILD, 777)).id == poll.id
+    assert await events.findtime_by_message(GUILD + 1, 777) is None
+    assert not await events.findtime_announced(poll.id)
+    assert await events.mark_findtime_announced(poll.id)
+    assert not await events.mark_findtime_announced(poll.id)
+    assert await events.findtime_announced(poll.id)
+    await events.close_findtime(poll.id, 10.0, 1)
+    assert await events.findtime_by_message(GUILD, 777) is None  # only open polls
