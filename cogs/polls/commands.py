@@ -26,10 +26,12 @@ from core.timeparse import is_duration, preview_choices, read_when
 from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
-    from cogs.polls.service import PollService
+    from cogs.polls.service import PollService, Progress
     from core.bot import HuddleBot
 
 log = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 2.0  # seconds between progress edits of a long /poll recount
 
 
 class PollCommands(FeatureGroup, name="poll", description="Polls: members vote by reacting"):
@@ -214,7 +216,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
                 "`/poll results` shows them."
             )
         await interaction.response.defer(ephemeral=True)
-        outcome = await self.service.sync(found.id)
+        outcome = await self.service.sync(found.id, progress=self._progress(interaction, found))
         if outcome is None:
             raise UserError(f"Poll #{found.id}'s message is gone, so the poll was closed.")
         counts, voters = await self.service.summary(found)
@@ -227,6 +229,24 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         else:
             text += " Its results stay hidden until it closes."
         await reply(interaction, clip(text, CONTENT))
+
+    def _progress(self, interaction: discord.Interaction, poll: Poll) -> Progress:
+        """Edits the deferred reply as pages of reactions are read, at most every 2 s."""
+        last = [self.bot.clock.now()]
+
+        async def show(read: int, total: int) -> None:
+            now = self.bot.clock.now()
+            if now - last[0] < PROGRESS_EVERY or read >= total:
+                return
+            last[0] = now
+            try:
+                await interaction.edit_original_response(
+                    content=f"Recounting poll #{poll.id}: {read:,} of {total:,} reactions read…"
+                )
+            except discord.HTTPException as exc:
+                log.info("poll %s: recount progress not shown: %s", poll.id, exc)
+
+        return show
 
     # -- /poll list -------------------------------------------------------------------------
 

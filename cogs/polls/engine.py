@@ -209,7 +209,10 @@ class VoteEngine:
         if poll.group_id is None:
             return {}
         users = {e.user_id for e in batch if e.added}
-        return {u: await self.is_member(poll.group_id, u) for u in users}
+        if len(users) <= 1:
+            return {u: await self.is_member(poll.group_id, u) for u in users}
+        members = await self.members_of(poll.group_id)  # one query for the whole batch
+        return {u: u in members for u in users}
 
     async def _loaded(self, runtime: PollRuntime) -> Votes:
         if runtime.votes is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAGE = 100  # Discord's maximum page size for reaction users
+Progress = Callable[[int, int], Awaitable[None]]  # (reactions read, reactions in all)
 STARTUP_CONCURRENCY = 4  # polls reconciled at once after a start
 PUBLISH_RETRY = 30.0  # seconds before a failed final edit/announcement is tried again
 
@@ -163,12 +165,15 @@ class PollService:
 
     # -- reading the message -------------------------------------------------------------
 
-    async def read_snapshot(self, poll: Poll) -> Snapshot:
-        """The message's real reactions. Raises discord.NotFound if the message is gone."""
+    async def read_snapshot(self, poll: Poll, progress: Progress | None = None) -> Snapshot:
+        """The message's real reactions. Raises discord.NotFound if the message is gone.
+        `progress(reactions_read, reactions_total)` is awaited after every page."""
         assert poll.message_id is not None
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         message = await channel.fetch_message(poll.message_id)
         snapshot = Snapshot(by_option={})
+        total = sum(r.count for r in message.reactions)
+        done = 0
         for reaction in message.reactions:
             emoji = convert_emoji_reaction(reaction.emoji)
             option = logic.emoji_option(emoji, len(poll.options))
@@ -177,10 +182,15 @@ class PollService:
             elif reaction.count - (1 if reaction.me else 0) <= 0:
                 snapshot.by_option[option] = set()
             else:
-                snapshot.by_option[option] = await self._reaction_users(poll, emoji)
+                snapshot.by_option[option] = await self._reaction_users(
+                    poll, emoji, progress, done, total
+                )
+            done += reaction.count
         return snapshot
 
-    async def _reaction_users(self, poll: Poll, emoji: str) -> set[int]:
+    async def _reaction_users(
+        self, poll: Poll, emoji: str, progress: Progress | None, done: int, total: int
+    ) -> set[int]:
         users: set[int] = set()
         after: int | None = None
         while True:
@@ -188,11 +198,15 @@ class PollService:
                 poll.channel_id, poll.message_id, emoji, PAGE, after=after
             )
             users.update(int(u["id"]) for u in page)
+            if progress is not None:
+                await progress(done + len(users), total)
             if len(page) < PAGE:
                 return users
             after = int(page[-1]["id"])
 
-    async def sync(self, poll_id: int, *, notify: bool = True) -> logic.Outcome | None:
+    async def sync(
+        self, poll_id: int, *, notify: bool = True, progress: Progress | None = None
+    ) -> logic.Outcome | None:
         """Reconcile an open poll with its message; a vanished message closes the poll."""
         poll = await self.polls.get(poll_id)
         if poll is None or not poll.is_open:
@@ -202,7 +216,7 @@ class PollService:
             if not self.engine.is_tracked(runtime):
                 return None  # closed while we waited: its close did the final reconcile
             try:
-                snapshot = await self.read_snapshot(poll)
+                snapshot = await self.read_snapshot(poll, progress)
             except discord.NotFound:
                 snapshot = None
             else:
@@ -312,7 +326,11 @@ class PollService:
     # -- rendering ------------------------------------------------------------------------
 
     async def summary(self, poll: Poll) -> tuple[list[int], int]:
-        votes = await self.polls.votes(poll.id)
+        """Counts per option and the number of voters: from the engine's in-memory votes
+        while the poll is live (no database round trip), else from SQLite."""
+        votes = self.engine.current_votes(poll.id) if poll.is_open else None
+        if votes is None:
+            votes = await self.polls.votes(poll.id)
         return logic.tally(votes, len(poll.options)), logic.voters(votes)
 
     async def embed(self, poll: Poll, *, show: bool | None = None) -> discord.Embed:
@@ -320,7 +338,8 @@ class PollService:
         return render.poll_embed(poll, counts, voter_count, await self._group_name(poll), show)
 
     async def _edit_live(self, poll_id: int) -> None:
-        poll = await self.polls.get(poll_id)
+        runtime = self.engine.runtime(poll_id)  # a live poll is held in memory
+        poll = runtime.poll if runtime is not None else await self.polls.get(poll_id)
         if poll is not None and poll.message_id is not None:
             await self._edit_message(poll)
 
