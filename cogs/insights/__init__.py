@@ -1,9 +1,9 @@
 """Insights: pictures a community manager reads at a glance (SPEC §7).
 
-Phase A holds the pure parts: `logic` (figures, rules, texts, CSV, heatmap grid) and
-`charts` (PNG drawing, imported lazily, drawn off the event loop). The Discord cog
-(`/insights group|server|export`, the Monday digest) arrives in phase B; until then this
-extension loads and registers nothing.
+`logic` (figures, rules, texts, CSV; pure), `charts` (PNG drawing on top of
+`core.pictures`, imported lazily, drawn off the loop), `gather` (the figures through the
+other features' api.py, one query per family per server), `jobs` (the Monday digest),
+`cog` (`/insights group|server|export`). Nothing imports insights.
 """
 
 from __future__ import annotations
@@ -15,4 +15,6 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: HuddleBot) -> None:
-    """Nothing yet: the Insights cog is added in phase B."""
+    from cogs.insights.cog import InsightsCog
+
+    await bot.add_cog(InsightsCog(bot))

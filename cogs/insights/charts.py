@@ -147,7 +147,7 @@ def _bars_panel(
 
 def draw_group(pic: logic.GroupPicture) -> bytes:
     """The group picture: members and headline rates, then check-in completion per
-    period, attendance per event (going behind, attended in front) and poll
+    period, attendance per event (answered behind, going in front) and poll
     participation per poll."""
     height = 126 + (70 if pic.attention else 0) + 126 + 3 * 254 + 10
     im, d = _canvas(height)
@@ -161,7 +161,7 @@ def draw_group(pic: logic.GroupPicture) -> bytes:
         [
             (_num(h.members), "members", TEXT),
             (logic.pct(h.completion), "check-ins", BLUE),
-            (logic.pct(h.attendance), "attended", GREEN),
+            (logic.pct(h.attendance), "going", GREEN),
             (logic.pct(h.participation), "voted", AMBER),
         ],
     )
@@ -181,13 +181,13 @@ def draw_group(pic: logic.GroupPicture) -> bytes:
         "No check-ins yet",
     )
     ev = pic.events
-    top = max(1, max((e.going for e in ev), default=0))
+    top = max(1, max((e.answered for e in ev), default=0))
     hidden = f" · latest {len(ev)}" if pic.events_hidden else ""
     y = _bars_panel(
         d,
         y,
         f"Attendance per event{hidden}",
-        [(e.going, e.attended) for e in ev],
+        [(e.answered, e.going) for e in ev],
         top,
         _num(top),
         GREEN,
@@ -195,7 +195,7 @@ def draw_group(pic: logic.GroupPicture) -> bytes:
         logic.date_text(ev[0].start, tz) if ev else "",
         logic.date_text(ev[-1].start, tz) if ev else "",
         "No events yet",
-        legend=(("going", GREEN_DIM), ("attended", GREEN)) if ev else (),
+        legend=(("answered", GREEN_DIM), ("going", GREEN)) if ev else (),
     )
     po = pic.polls
     hidden = f" · latest {len(po)}" if pic.polls_hidden else ""

@@ -19,7 +19,7 @@ Rules, precisely (`now` is injected, never read from the clock here):
   Periods still open (`end` known and after `now`) are left out: they are not over yet.
 * **Most urgent first**: quiet groups before halved ones, the longer quiet first; then
   the larger drop first; then the larger group; then by name.
-* **Trend**: activity (check-ins + poll votes + event "going" answers) per week; the
+* **Trend**: activity (check-ins + poll votes + event RSVP answers) per week; the
   last `COMPARE_WEEKS` weeks against the same number of weeks before: `up` at +20 % or
   more, `down` at -20 % or less, else `flat`; `new` when the weeks before were empty.
 """
@@ -71,18 +71,19 @@ class PeriodCompletion:
 
 @dataclass(frozen=True)
 class EventAttendance:
-    """One event: members going, and those who attended (or answered), None if unknown."""
+    """One event: members who answered its RSVP, and of them those going (None if
+    unknown). Attendance is going / answered."""
 
     title: str
     start: int
-    going: int
-    attended: int | None = None
+    answered: int
+    going: int | None = None
 
     @property
     def rate(self) -> float | None:
-        if self.attended is None or self.going <= 0:
+        if self.going is None or self.answered <= 0:
             return None
-        return self.attended / self.going
+        return self.going / self.answered
 
 
 @dataclass(frozen=True)
@@ -302,7 +303,7 @@ def needing_attention(groups: Iterable[GroupFigures], now: int, **kw) -> list[At
 
 def activity_by_week(fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS) -> list[int]:
     """Activity per 7-day bucket ending at `now`, oldest first: check-ins (by period
-    start), poll votes (by poll creation) and event "going" answers (by event start)."""
+    start), poll votes (by poll creation) and event RSVP answers (by event start)."""
     out = [0] * weeks
     start = now - weeks * WEEK
 
@@ -316,7 +317,7 @@ def activity_by_week(fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS) ->
     for q in fig.polls:
         add(q.created, q.voters)
     for e in fig.events:
-        add(e.start, e.going)
+        add(e.start, e.answered)
     return out
 
 
@@ -441,8 +442,8 @@ class Headline:
 
 def headline(fig: GroupFigures) -> Headline:
     c, e = _sum_completion(fig.checkins)
-    known = [ev for ev in fig.events if ev.attended is not None]
-    att = ratio(sum(ev.attended or 0 for ev in known), sum(ev.going for ev in known))
+    known = [ev for ev in fig.events if ev.going is not None]
+    att = ratio(sum(ev.going or 0 for ev in known), sum(ev.answered for ev in known))
     part = ratio(sum(q.voters for q in fig.polls), sum(q.members for q in fig.polls))
     return Headline(fig.members, ratio(c, e), att, part)
 
@@ -548,8 +549,12 @@ def group_summary(
         desc.append(f"Needs attention: {pic.attention.reason}")
     periods = [f"{label}: {c}/{e} ({pct(ratio(c, e))})" for label, c, e in reversed(pic.completion)]
     events = [
-        f"{date_text(e.start, tz)} {one_line(e.title, 60)}: {e.going} going"
-        + (f", {e.attended} attended ({pct(e.rate)})" if e.attended is not None else "")
+        f"{date_text(e.start, tz)} {one_line(e.title, 60)}: "
+        + (
+            f"{e.going} going of {e.answered} answered ({pct(e.rate)})"
+            if e.going is not None
+            else f"{e.answered} answered"
+        )
         for e in reversed(pic.events)
     ]
     polls = [
@@ -651,8 +656,8 @@ def csv_rows(
                 "event",
                 _cell(e.title),
                 _iso(e.start, tz),
-                "" if e.attended is None else str(e.attended),
-                str(e.going),
+                "" if e.going is None else str(e.going),
+                str(e.answered),
                 _pc(e.rate),
             )
         )

@@ -176,7 +176,7 @@ def test_group_summary_has_the_pictures_numbers():
     assert "Poll participation: 25%" in s.description
     fields = dict(s.fields)
     assert fields["Check-in completion per period"] == "24 Nov: 3/4 (75%)"
-    assert fields["Attendance per event"] == "30 Nov Long run: 3 going, 2 attended (67%)"
+    assert fields["Attendance per event"] == "30 Nov Long run: 2 going of 3 answered (67%)"
     assert fields["Poll participation"] == "Pizza?: 1/4 voted (25%)"
     pic = logic.group_picture(g, NOW)
     assert pic.completion == (("24 Nov", 3, 4),)
