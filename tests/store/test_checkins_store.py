@@ -197,3 +197,28 @@ async def test_record_member_writes_only_for_members_in_one_statement(checkins, 
     assert again.period_starts == [old.start, p.start]
     rows = await checkins.checkins_for_period(1, p.key)
     assert [(r.status, r.note) for r in rows] == [("done", "b")]
+
+
+async def test_a_schedule_read_overlapping_a_write_is_not_cached(store, checkins, monkeypatch):
+    """Issue 12: the read saw "no schedule", a save landed before the read returned; the
+    stale None must not be cached for good (it would silently stop prompts)."""
+    import asyncio
+
+    real = store.fetchone
+    read_done, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_fetchone(sql, params=()):
+        row = await real(sql, params)
+        if "checkin_schedules" in sql and not release.is_set():
+            read_done.set()
+            await release.wait()  # the write happens while this read is in flight
+        return row
+
+    monkeypatch.setattr(store, "fetchone", slow_fetchone)
+    reader = asyncio.create_task(checkins.get_schedule(1))
+    await read_done.wait()
+    schedule = Schedule(GUILD, 1, "daily", 18, 0, None, "", 0, 100, 0.0)
+    await checkins.save_schedule(schedule)
+    release.set()
+    assert await reader is None  # the overlapping read itself saw the old state
+    assert await checkins.get_schedule(1) == schedule  # but it was not kept
