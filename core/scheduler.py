@@ -194,20 +194,21 @@ class Scheduler:
             await gate()
         while not self._stopping:
             self._wake.clear()  # before dispatching: a wake-up during it is not lost
-            started = await self._dispatch_logged()
+            await self._dispatch_logged()
             delay = await self._seconds_until_next()
             if delay is None or (self.clock.virtual and delay > 0):
                 # Virtual clocks call run_due on advance; a running job's end wakes us.
                 await self._wake.wait()
                 continue
-            if delay > 0 or not started:
-                # Not due yet, or due but every slot (or its key) is busy: a job ending, a
-                # new job, or the due time wakes us.
+            if delay > 0 or len(self._tasks) >= self.concurrency:
+                # Not due yet, or due but every slot is busy: the due time, a new job or a
+                # running job ending wakes us.
                 timeout = min(delay, 3600) if delay > 0 else 1.0
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=timeout)
                 except TimeoutError:
                     pass
+            # else: something fell due since the pass (or a slot is free): pass again now
 
     async def _dispatch_logged(self) -> int:
         try:
