@@ -136,3 +136,14 @@ def draw_heatmap(hm: Heatmap, title: str = "Check-ins") -> bytes:
         d.rounded_rectangle((x0, ly, x0 + cell, ly + cell), radius=5, fill=c)
     d.text((lx + 5 * (cell + 4) + 8, ly + cell / 2), "more", font=font(22), fill=MUTED, anchor="lm")
     return png(im)
+
+
+async def heatmap_picture(
+    epochs: Iterable[float], tz: tzinfo, now: float, title: str = "Check-ins"
+) -> tuple[bytes, str]:
+    """The last 26 weeks of check-ins at `epochs` as (PNG drawn off the loop, the same
+    figures as one line of text)."""
+    from core.pictures import render
+
+    hm = heatmap_grid([int(e) for e in epochs], tz, int(now))
+    return await render(draw_heatmap, hm, title), heatmap_text(hm)

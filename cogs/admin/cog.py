@@ -191,6 +191,22 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         }
         await self._apply(interaction, changes)
 
+    @app_commands.command(name="insights", description="Insights: the Monday digest channel")
+    @app_commands.describe(
+        digest_channel="Where the server picture and groups needing attention go every Monday",
+        digest="Turn the Monday digest off (false) or keep it (true)",
+    )
+    async def insights(
+        self,
+        interaction: discord.Interaction,
+        digest_channel: app_commands.Transform[discord.abc.Snowflake, TextChannelOption]
+        | None = None,
+        digest: bool | None = None,
+    ) -> None:
+        channel_id = 0 if digest is False else (digest_channel.id if digest_channel else None)
+        await self._apply(interaction, {"insights.digest_channel": channel_id})
+        self.bot.dispatch("insights_digest_changed", guild_id_of(interaction))
+
     async def _apply(self, interaction: discord.Interaction, changes: dict[str, object]) -> None:
         """Store the options that were given; with none, show the current values."""
         guild_id = guild_id_of(interaction)

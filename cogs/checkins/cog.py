@@ -3,6 +3,7 @@ and the scheduled prompt/summary/nudge jobs."""
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -14,14 +15,15 @@ from discord.ext import commands
 from cogs.checkins import logic, render
 from cogs.checkins.jobs import CheckinJobs
 from cogs.checkins.service import CheckinService, checked_nudge_hours
-from cogs.checkins.store import Schedule
+from cogs.checkins.store import Schedule, member_checkin_times
 from cogs.checkins.views import FEATURE, CheckinButtons, checked_in_text
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core.checks import FeatureGroup, guild_id_of, is_manager
 from core.components import HuddleInteraction
 from core.errors import NotAllowed, UserError
-from core.timeparse import parse_clock
+from core.heatmap import HEATMAP_WEEKS, heatmap_picture
+from core.timeparse import get_zone, parse_clock
 from core.ui import clip, reply, ts
 
 if TYPE_CHECKING:
@@ -271,7 +273,23 @@ class Checkins(commands.Cog, name="Checkins"):
         if not chosen:
             raise UserError(f"<@{user.id}> has no streaks in a group you can see.")
         lines = [render.streak_line(g.name, await self.service.stats(g, user.id)) for g in chosen]
-        await reply(interaction, render.streak_text(user.id, lines))
+        await interaction.response.defer(ephemeral=True)
+        text = render.streak_text(user.id, lines)
+        png, figures = await self._heatmap(guild_id_of(interaction), user.id, chosen)
+        text = text if len(text) + 1 + len(figures) > 2000 else f"{text}\n{figures}"
+        file = discord.File(io.BytesIO(png), filename="checkins-heatmap.png")
+        await reply(interaction, text, file=file)
+
+    async def _heatmap(
+        self, guild_id: int, user_id: int, chosen: list[GroupRef]
+    ) -> tuple[bytes, str]:
+        """The member's last 26 weeks of check-ins in the groups shown (SPEC §7)."""
+        now = self.bot.clock.now()
+        since = now - (HEATMAP_WEEKS + 1) * 7 * 86_400
+        ids = [g.id for g in chosen]
+        times = await member_checkin_times(self.bot.store, guild_id, user_id, ids, since)
+        tz = get_zone(await self.bot.config.server_timezone(guild_id))
+        return await heatmap_picture(times, tz, now)
 
     @checkin.command(name="board", description="A group's check-in leaderboard")
     @app_commands.describe(group="The group", period="week, month or all time (default week)")
