@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as dtime
 
+from core import timeread_span
 from core.errors import UserError
 
 __all__ = ["Reading", "preview_choices", "read_time"]
@@ -76,7 +77,7 @@ _UNITS = {
     "d": "d", "day": "d", "days": "d",
     "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
     "fortnight": "fn", "fortnights": "fn",
-    "mo": "mo", "month": "mo", "months": "mo",
+    "mo": "mo", "mon": "mo", "month": "mo", "months": "mo",
     "q": "q", "qtr": "q", "quarter": "q", "quarters": "q",
     "y": "y", "yr": "y", "yrs": "y", "year": "y", "years": "y",
 }  # fmt: skip
@@ -122,7 +123,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "iso",
         re.compile(
             r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
-            r"(?:(?:t|\s+)(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+            r"(?:(?:t|\s+)(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
             r"(?P<off>z|[+-]\d{2}:?\d{2})?)?" + _B
         ),
     ),
@@ -134,24 +135,48 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:\s*,?\s*(?P<y>\d{4}))?" + _B
         ),
     ),
+    ("monthslashyear", re.compile(r"(?P<mo>\d{1,2})/(?P<y>\d{4})" + _B)),
     ("slash", re.compile(r"(?P<a>\d{1,4})/(?P<b>\d{1,2})(?:/(?P<c>\d{2,4}))?" + _B)),
+    ("slash", re.compile(r"(?P<a>\d{1,4})(?P<sep>[.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2,4})" + _B)),
+    (
+        "ymonthd",
+        re.compile(rf"(?P<y>\d{{4}})\s+(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})" + _B),
+    ),
     (
         "monthday",
         re.compile(
             rf"(?P<mon>{_MONTH_RE})\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
             rf"(?!\s*(?::|\.\d|am|pm|a\.m|p\.m|a{_B}|p{_B}|-|to{_B}|o'?clock))"
-            r"(?:\s*,?\s*(?P<y>\d{4}))?" + _B
+            r"(?:\s*,?\s*(?P<y>\d{4}|[2-9]\d(?!\s*(?::|\.\d|am|pm|a\.m|p\.m|a\b|p\b|o'?clock))))?"
+            + _B
         ),
     ),
     (
         "daymonth",
         re.compile(
             rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<mon>{_MONTH_RE})\.?"
-            r"(?:\s*,?\s*(?P<y>\d{4}))?" + _B
+            r"(?:\s*,?\s*(?P<y>\d{4}|[2-9]\d(?!\s*(?::|\.\d|am|pm|a\.m|p\.m|a\b|p\b|o'?clock))))?"
+            + _B
         ),
     ),
     ("monthyear", re.compile(rf"(?P<mon>{_MONTH_RE})\.?\s+(?P<y>\d{{4}})" + _B)),
     ("ordinal", re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)" + _B)),
+    (
+        "endof",
+        re.compile(
+            r"(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+)?"
+            r"(?:(?P<mod>this|next|last|current|coming|previous)\s+)?(?P<unit>month|week|year)" + _B
+        ),
+    ),
+    (
+        "bizday",
+        re.compile(
+            r"(?P<mod>next|last|previous)\s+(?:business\s+|working\s+)?(?:weekday|work\s*day|business\s+day)"
+            + _B
+        ),
+    ),
+    ("startof", re.compile(r"(?P<mod>this|current)\s+(?P<unit>month|year)" + _B)),
+    ("afterthis", re.compile(r"after\s+this\s+(?P<unit>week|month|year)" + _B)),
     (
         "weekday",
         re.compile(
@@ -184,16 +209,31 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative",
         re.compile(
-            rf"(?:(?P<in>in|within|after)\s+)?(?P<amount>{_AMOUNT_RE}(?:\s*(?:and\s+)?{_AMOUNT_RE})*)"
+            rf"(?:(?P<in>in|within|after|next|last|past|the\s+next|the\s+last|the\s+past)\s+"
+            r"(?:(?:around|about|approximately|approx|roughly|some)\s+)?)?"
+            rf"(?P<amount>{_AMOUNT_RE}(?:\s*(?:and\s+)?{_AMOUNT_RE})*)"
             r"(?:\s*(?P<dir>from\s+now|from\s+today|later|ago|hence|after|before|earlier"
-            r"|back))?" + _B
+            r"|back|out))?" + _B
+        ),
+    ),
+    (
+        "signed",
+        re.compile(
+            rf"(?P<sign>[+-])\s*(?P<amount>{_AMOUNT_RE}(?:\s*(?:and\s+)?{_AMOUNT_RE})*)" + _B
+        ),
+    ),
+    (
+        "theunit",
+        re.compile(
+            r"the\s+(?P<u>min|minute|hour|day|week|month|year)\s+(?P<dir>before|after)" + _B
         ),
     ),
     (
         "pastto",
         re.compile(
             r"(?P<q>quarter|half|\d{1,2}(?:\s*min(?:ute)?s?)?)\s+(?P<rel>past|after|to|before)\s+"
-            r"(?P<h>\d{1,2}|noon|midnight)" + _B
+            r"(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)"
+            r"(?:\s*(?P<ap>am|pm))?" + _B
         ),
     ),
     (
@@ -218,10 +258,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + _NUM_RE
             + r")\s*(?:"
             + _UNIT_RE
-            + r")\s*(?:and\s+)?)+))?"
+            + r")(?![a-z])\s*(?:and\s+)?)+))?"
         ),
     ),
-    ("duration_for", re.compile(rf"for\s+(?P<dur>(?:(?:{_NUM_RE})\s*(?:{_UNIT_RE})\s*)+)")),
+    (
+        "duration_for",
+        re.compile(rf"for\s+(?P<dur>(?:(?:{_NUM_RE})\s*(?:{_UNIT_RE})(?![a-z])\s*(?:and\s+)?)+)"),
+    ),
     ("tz", re.compile(r"(?P<abbr>" + "|".join(_ABBREVIATIONS) + r")" + _B)),
     (
         "offset",
@@ -233,11 +276,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(r"(?:-|–|to|until|till)" + _B)),
     (
         "filler",
-        re.compile(r"(?:at|on|the|of|by|around|about|@|from|starting|between|and|,|this)" + _B),
+        re.compile(
+            r"(?:at|on|the|of|by|around|about|@|from|starting|between|and|,|this"
+            r"|(?:before|after|no\s+later\s+than)(?=\s+\d))" + _B
+        ),
     ),
 ]
 _AMOUNT_PART = re.compile(
-    rf"(?<![a-z])(?P<n>{_NUM_RE})\s*(?P<u>{_UNIT_RE})(?![a-z])(?P<half>\s*(?:and\s+)?a\s+half)?"
+    rf"(?:(?<![a-z])|(?=\d))(?P<n>{_NUM_RE})\s*(?P<u>{_UNIT_RE})(?![a-z])"
+    r"(?P<half>\s*(?:and\s+)?a\s+half)?"
 )
 
 
@@ -290,6 +337,10 @@ class _Parts:
     exact_iso: bool = False
     month_first: bool = True
     end_days: int = 0  # a range of days: `10 - 22 August`
+    end_of: tuple[str, int] | None = None  # (`month`/`week`/`year`, shift): its last day
+    start_of: str | None = None  # `this month`: its first day
+    bizday: int | None = None  # next (1) / last (-1) working day
+    post: list[tuple[int, str]] = field(default_factory=list)  # `+10 days` after a day
 
 
 def _refuse(text: str, parts: _Parts | None, rest: str, zone: str) -> UserError:
@@ -308,9 +359,39 @@ def _normalize(text: str) -> str:
     cleaned = text.strip().lower().replace("’", "'")
     cleaned = re.sub(r"(?<=\d)\s*(?:a\.m\.?|am)(?![a-z])", "am", cleaned)
     cleaned = re.sub(r"(?<=\d)\s*(?:p\.m\.?|pm)(?![a-z])", "pm", cleaned)
-    cleaned = re.sub(r"[,;!?]", " ", cleaned)
-    cleaned = re.sub(r"\.(?=\s|$)", " ", cleaned)
+    cleaned = re.sub(r"[,;!?~()]", " ", cleaned)
+    cleaned = re.sub(r"\.+(?=\s|$)", " ", cleaned)
+    cleaned = re.sub(r"^[:\s]+", "", cleaned)
+    cleaned = _ORDINAL_WORD_RE.sub(lambda m: _ordinal_word(m.group(0)), cleaned)
+    cleaned = re.sub(rf"(?<=\d)[-/](?=(?:{_MONTH_RE})(?![a-z]))", " ", cleaned)
+    cleaned = re.sub(rf"(?<![a-z])((?:{_MONTH_RE}))[-/](?=\d)", r"\1 ", cleaned)
+    cleaned = re.sub(
+        r"(?<![\w+-])(?<!in )(?<!within )(\d{1,2})h([0-5]\d)(?![a-z0-9])", r"\1:\2", cleaned
+    )
+    cleaned = re.sub(r"\b(last|next|this|past)(month|week|year|day)\b", r"\1 \2", cleaned)
     return re.sub(r"\s+", " ", cleaned).strip()
+
+
+_ORDINALS = {
+    "first": 1, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_ORDINAL_WORD_RE = re.compile(
+    r"(?<![a-z])(?:(?P<tens>twenty|thirty)[- ]?(?P<unit>first|second|third|fourth|fifth|sixth"
+    r"|seventh|eighth|ninth)|" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")(?![a-z])"
+)
+
+
+def _ordinal_word(word: str) -> str:
+    m = _ORDINAL_WORD_RE.fullmatch(word)
+    assert m is not None
+    if m["tens"]:
+        n = (20 if m["tens"] == "twenty" else 30) + ({"second": 2} | _ORDINALS)[m["unit"]]
+    else:
+        n = _ORDINALS[word]
+    return f"{n}{'st' if n % 10 == 1 and n != 11 else 'nd' if n % 10 == 2 and n != 12 else 'rd' if n % 10 == 3 and n != 13 else 'th'}"
 
 
 def _number(word: str) -> float:
@@ -450,6 +531,50 @@ def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> b
                     minutes = int(digits[:2]) * 60 + int(digits[2:])
                     parts.offset = minutes if off[0] == "+" else -minutes
         return True
+    if kind == "monthslashyear":
+        return _set_date(parts, (int(m["y"]), int(m["mo"]), 1))
+    if kind == "ymonthd":
+        return _set_date(parts, (int(m["y"]), _MONTHS[m["mon"]], int(m["d"])))
+    if kind == "endof":
+        if _has_day(parts):
+            return False
+        mod = m["mod"] or "this"
+        parts.end_of = (m["unit"], {"next": 1, "coming": 1, "last": -1, "previous": -1}.get(mod, 0))
+        return True
+    if kind == "bizday":
+        if _has_day(parts):
+            return False
+        parts.bizday = 1 if m["mod"] == "next" else -1
+        return True
+    if kind == "startof":
+        if _has_day(parts):
+            return False
+        parts.start_of = m["unit"]
+        return True
+    if kind == "afterthis":
+        _add_amounts(parts, [(1, _UNITS[m["unit"]])], 1)
+        return True
+    if kind == "signed":
+        amounts = _amount(m["amount"])
+        if not amounts:
+            return False
+        sign = -1 if m["sign"] == "-" else 1
+        if _has_day(parts) and not parts.calendar:
+            for n, unit in amounts:
+                if unit in _SECONDS:
+                    parts.seconds += sign * n * _SECONDS[unit]
+                elif n == int(n):
+                    factor = {"fn": (14, "d"), "q": (3, "mo")}.get(unit, (1, unit))
+                    parts.post.append((sign * int(n) * factor[0], factor[1]))
+                else:
+                    return False
+            return True
+        _add_amounts(parts, amounts, sign)
+        return True
+    if kind == "theunit":
+        unit = _UNITS[m["u"]]
+        _add_amounts(parts, [(1, unit)], -1 if m["dir"] == "before" else 1)
+        return True
     if kind == "slash":
         a, b, c = int(m["a"]), int(m["b"]), m["c"]
         if len(m["a"]) == 4:  # 2026/12/03
@@ -468,7 +593,7 @@ def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> b
         parts.end_days = d2 - d1
         return True
     if kind in ("monthday", "daymonth"):
-        year = int(m["y"]) if m["y"] else None
+        year = _year(m["y"])
         return _set_date(parts, (year, _MONTHS[m["mon"]], int(m["d"])))
     if kind == "monthyear":
         return _set_date(parts, (int(m["y"]), _MONTHS[m["mon"]], 1))
@@ -553,16 +678,32 @@ def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> b
             # number followed by `m` that could be a minute past the hour
             pass
         sign = -1 if direction in ("ago", "before", "earlier", "back") else 1
+        if (m["in"] or "").endswith(("last", "past")):
+            if direction:
+                return False
+            sign = -1
         _add_amounts(parts, amounts, sign)
         return True
     if kind == "pastto":
         q = m["q"]
         minutes = 15 if q == "quarter" else 30 if q == "half" else int(re.match(r"\d+", q)[0])
         h = m["h"]
-        hour = 12 if h == "noon" else 0 if h == "midnight" else int(h)
+        hour = 12 if h == "noon" else 0 if h == "midnight" else int(_number(h))
+        meridiem = _meridiem(m["ap"])
+        if meridiem and q.isdigit():  # `7 to 9pm` is a range, `10 to 7pm` unclear
+            return False
+        if meridiem and not 1 <= hour <= 12:
+            return False
+        if meridiem:
+            hour = _hour24(_Clock(hour, 0, 0, meridiem))
         if m["rel"] in ("to", "before"):
             hour, minutes = (hour - 1) % 24, 60 - minutes
-        return _set_clock(parts, _Clock(hour, minutes))
+            if meridiem and hour == 11 and h in ("12", "twelve"):
+                hour = 11 if meridiem == "pm" else 23
+        clock = _Clock(hour, minutes)
+        if meridiem or h in ("noon", "midnight"):
+            clock.literal = True
+        return _set_clock(parts, clock)
     if kind == "partofday":
         part, mod = m["part"], m["mod"]
         if mod in ("tomorrow", "yesterday"):
@@ -623,6 +764,35 @@ def _apply(parts: _Parts, kind: str, m: re.Match[str], pending_range: bool) -> b
         parts.offset = minutes if sign == "+" else -minutes
         return True
     return False
+
+
+def _has_day(parts: _Parts) -> bool:
+    return (
+        any(
+            x is not None
+            for x in (
+                parts.date,
+                parts.weekday,
+                parts.day_shift,
+                parts.weekend,
+                parts.end_of,
+                parts.start_of,
+                parts.bizday,
+            )
+        )
+        or bool(parts.calendar)
+        or parts.week_shift != 0
+        or parts.weekday_mod == "week-pending"
+    )
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    year = int(text)
+    if len(text) == 2:
+        year += 1900 if year >= 50 else 2000
+    return year
 
 
 def _duration_seconds(n: float, unit: str) -> float:
@@ -704,6 +874,14 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+def _shift(day: date, n: int, unit: str) -> date:
+    if unit == "d":
+        return day + timedelta(days=n)
+    if unit == "w":
+        return day + timedelta(weeks=n)
+    return _add_months(day, n if unit == "mo" else 12 * n)
+
+
 def _valid(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -746,14 +924,12 @@ class _Resolver:
 
     def resolve(self) -> list[tuple[float, float | None]]:
         p = self.parts
-        has_day = (
-            any(x is not None for x in (p.date, p.weekday, p.day_shift, p.weekend))
-            or bool(p.calendar)
-            or p.week_shift != 0
-        )
+        has_day = _has_day(p)
         if p.is_now and not (has_day or p.clock or p.seconds):
             return [(self.now, None)]
         if not has_day and p.clock is None:
+            if not p.seconds and p.duration and p.end_clock is None:
+                return [(self.now + p.duration, None)]  # `for 5 minutes`: a timer
             if not p.seconds:
                 raise _refuse(self.text, p, "", self.tz.key)
             start = self.now + p.seconds
@@ -775,9 +951,41 @@ class _Resolver:
         return seen
 
     def days(self) -> list[tuple[str, date | None]]:
+        choices = self._days()
+        if not self.parts.post:
+            return choices
+        out: list[tuple[str, date | None]] = []
+        for kind, day in choices:
+            assert day is not None
+            if kind != "fixed":  # the next occurrence first, then the shift
+                first = self.with_clock((kind, day))[0][0]
+                day = first
+            for n, unit in self.parts.post:
+                day = _shift(day, n, unit)
+            out.append(("fixed", day))
+        return out
+
+    def _days(self) -> list[tuple[str, date | None]]:
         """Candidate days: ("fixed", day) is that day; ("next", day) means the first day
         on or after `day` whose time is ahead (a date without a year uses "yearly")."""
         p = self.parts
+        if p.end_of is not None:
+            unit, shift = p.end_of
+            t = self.today
+            if unit == "week":
+                return [("fixed", t + timedelta(days=6 - t.weekday(), weeks=shift))]
+            if unit == "month":
+                first = _add_months(t.replace(day=1), shift + 1)
+                return [("fixed", first - timedelta(days=1))]
+            return [("fixed", date(t.year + shift, 12, 31))]
+        if p.start_of is not None:
+            t = self.today
+            return [("fixed", t.replace(day=1) if p.start_of == "month" else date(t.year, 1, 1))]
+        if p.bizday is not None:
+            day = self.today + timedelta(days=p.bizday)
+            while day.weekday() >= 5:
+                day += timedelta(days=p.bizday)
+            return [("fixed", day)]
         today = self.today
         base = today
         if p.day_shift is not None:
@@ -976,12 +1184,30 @@ def read_time(text: str, zone: str, now: float) -> Reading:
     """Read `text` in `zone` at the moment `now` (UTC epoch seconds). Raises UserError
     saying what was understood when the text can't be read. Past readings are returned."""
     tz = _zone(zone)
-    parts = _scan(text, tz.key, month_first=_month_first(tz.key))
-    _start_meridiem_from_end(parts)
-    resolver = _Resolver(parts, tz, now, text)
-    results = resolver.resolve()
-    if not results:
-        raise _refuse(text, parts, "", tz.key)
+    month_first = _month_first(tz.key)
+    normalized = _normalize(text)
+    ranged = _day_range(normalized, tz, now, text, month_first)
+    if ranged is not None:
+        return ranged
+    try:
+        parts = _scan(text, tz.key, month_first=month_first)
+        results = _resolve(parts, tz, now, text)
+    except UserError as refusal:
+        clauses = _normalize(re.sub(r"[,;]", f" {timeread_span.CLAUSE} ", text))
+        for phrase in timeread_span.sentence_phrases(clauses, _vocabulary()):
+            ranged = _day_range(phrase, tz, now, text, month_first)
+            if ranged is not None:
+                return ranged
+            try:
+                parts = _scan(phrase, tz.key, month_first=month_first)
+                if not _clear(parts):
+                    continue
+                results = _resolve(parts, tz, now, text)
+            except UserError:
+                continue
+            break
+        else:
+            raise refusal from None
     readings = [
         Reading(start=s, end=e, zone=tz.key, label=_label(s, e, tz), text=text) for s, e in results
     ]
@@ -994,6 +1220,74 @@ def read_time(text: str, zone: str, now: float) -> Reading:
         alternatives=tuple(readings[1:]),
         text=text,
     )
+
+
+def _resolve(
+    parts: _Parts, tz: zoneinfo.ZoneInfo, now: float, text: str
+) -> list[tuple[float, float | None]]:
+    _start_meridiem_from_end(parts)
+    results = _Resolver(parts, tz, now, text).resolve()
+    if not results:
+        raise _refuse(text, parts, "", tz.key)
+    return results
+
+
+def _clear(parts: _Parts) -> bool:
+    """Says a time clearly enough to be taken out of a sentence (not a bare number)."""
+    clock = parts.clock
+    return (
+        _has_day(parts)
+        or bool(parts.seconds)
+        or parts.is_now
+        or parts.part is not None
+        or parts.duration is not None
+        or (clock is not None and (clock.meridiem is not None or clock.literal or clock.hour > 12))
+    )
+
+
+def _day_range(
+    text: str, tz: zoneinfo.ZoneInfo, now: float, original: str, month_first: bool
+) -> Reading | None:
+    """`friday to monday`, `10 August - 12 September 2013`: two sides that each name a day.
+    The end is the first reading of the right side after the start."""
+    for left_text, right_text in timeread_span.range_splits(text):
+        try:
+            left = _scan(left_text, tz.key, month_first=month_first)
+            right = _scan(right_text, tz.key, month_first=month_first)
+        except UserError:
+            continue
+        if not (_has_day(left) and _has_day(right)):
+            continue
+        if left.date and right.date and left.date[0] is None and right.date[0] is not None:
+            left.date = (right.date[0], left.date[1], left.date[2])  # the year said once
+        try:
+            start = _resolve(left, tz, now, original)[0][0]
+            end = _resolve(right, tz, now, original)[0][0]
+            if end <= start:
+                right = _scan(right_text, tz.key, month_first=month_first)
+                end = _resolve(right, tz, start, original)[0][0]
+        except UserError:
+            continue
+        if end <= start:
+            continue
+        return Reading(
+            start=start, end=end, zone=tz.key, label=_label(start, end, tz), text=original
+        )
+    return None
+
+
+_VOCABULARY: frozenset[str] = frozenset()
+
+
+def _vocabulary() -> frozenset[str]:
+    global _VOCABULARY
+    if not _VOCABULARY:
+        words = {*_MONTHS, *_WEEKDAYS, *_PARTS, *_ABBREVIATIONS}
+        words |= {u for u in _UNITS if len(u) > 2}
+        words |= {w for w in _NUMBER_WORDS if w not in ("a", "an") and " " not in w}
+        words |= {w for w in _ORDINALS} | {"second"}
+        _VOCABULARY = frozenset(words)
+    return _VOCABULARY
 
 
 def iso_value(start: float, end: float | None, zone: str) -> str:

@@ -1,5 +1,6 @@
 """Time-reading benchmark: p50/p99 parse time per phrase over the phrase table of
-tests/unit/test_timeread_table.py (target p99 < 5 ms: `when` autocompletes per keystroke),
+tests/unit/test_timeread_table.py and the peer table tests/unit/test_timeread_peer.py
+(target p99 < 5 ms: `when` autocompletes per keystroke),
 plus the cold-import time of the reader.
 
 With `--candidates` it also scores other readers on the same table (pass rate = start and
@@ -28,9 +29,11 @@ ROOT = Path(__file__).resolve().parents[2]
 REPEATS = 200
 
 
-def _table() -> list[tuple[str, float, str, float | None, float | None]]:
-    path = ROOT / "tests" / "unit" / "test_timeread_table.py"
-    spec = importlib.util.spec_from_file_location("timeread_table", path)
+def _table(
+    name: str = "test_timeread_table",
+) -> list[tuple[str, float, str, float | None, float | None]]:
+    path = ROOT / "tests" / "unit" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -52,7 +55,7 @@ def timings() -> tuple[list[float], list[tuple[str, float]]]:
     from core.errors import UserError
     from core.timeread import read_time
 
-    rows = _table()
+    rows = _table() + _table("test_timeread_peer")  # the peer table: sentences, day ranges
     samples: list[float] = []
     per_phrase: list[tuple[str, float]] = []
     for zone, now, text, _start, _end in rows:

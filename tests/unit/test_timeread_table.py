@@ -240,8 +240,13 @@ def _wall(text: str, zone: str) -> float:
 
 def rows() -> list[tuple[str, float, str, float | None, float | None]]:
     """(zone, now, text, expected start or None for a refusal, expected end)."""
+    return rows_from(TABLE)
+
+
+def rows_from(table: str) -> list[tuple[str, float, str, float | None, float | None]]:
+    """The rows of a table in this format (also used by test_timeread_peer.py)."""
     out = []
-    for line in TABLE.strip().splitlines():
+    for line in table.strip().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         zone, ref, text, expected = (part.strip() for part in line.split("|"))
