@@ -35,6 +35,16 @@ Rules (the ones people rely on, and the defaults we picked):
   (`2025-10-26 02:30+01:00`).
 - Past readings are returned as read (`yesterday`, `2 days ago`); refusing the past is the
   caller's choice (`core.timeparse.parse_when`).
+- Also read: `+2 months`, `-3 days`, `next 2 weeks` / `last 2 weeks` (amounts from now);
+  `next tuesday +10 days` (the amount after the day); `end of (next) month/week/year`
+  (its last day; weeks end on Sunday), `this month` / `this year` (its first day),
+  `next weekday` (working day); `friday to monday`, `10 August - 12 September 2013` (two
+  days: the end is the right side's first reading after the start, a year said once
+  applies to both); 2-digit years only from 25 up (`3 Aug 96`; `Dec 3 19` is 19:00).
+- A time phrase inside a sentence (`The deadline is today 5pm`, `5 days ago, we did
+  something`) is read only when the dropped words are plain (see core.timeread_span), the
+  opening ends like `... is` / `let's meet` and the closing is a clause of its own, and the
+  phrase says a time clearly (never a bare number): `friday at the pub` is refused.
 """
 
 from __future__ import annotations
@@ -912,6 +922,8 @@ class _Resolver:
             if clock.hour == 12:
                 first = dtime(12, clock.minute, clock.second)
                 second = dtime(0, clock.minute, clock.second)
+                if _has_day(self.parts) and not self.parts.part:
+                    return [first]  # `Aug 3 at 12`, `friday 12`: noon, not the midnight before
             else:
                 second = dtime(clock.hour + 12, clock.minute, clock.second)
             return [first, second]

@@ -492,3 +492,18 @@ def test_peer_phrase(
         return
     reading = read_time(text, zone, now)
     assert (reading.start, reading.end) == (start, end), reading.label
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["friday at the pub", "the pub on friday", "lunch at 5", "not friday", "every friday",
+     "late friday", "meet at 8", "the deadline is 8"],
+)  # fmt: skip
+def test_sentences_are_refused_unless_the_rest_is_plain(text: str) -> None:
+    with pytest.raises(UserError):
+        read_time(text, "Europe/Berlin", 1796115600.0)
+
+
+def test_a_lone_twelve_with_a_day_is_noon() -> None:
+    reading = read_time("3 Aug 12", "UTC", 1796115600.0)
+    assert reading.label.endswith("12:00 (UTC)")
