@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from cogs.admin import logic
 from cogs.admin.help import help_embed
+from cogs.groups import api as groups
 from core.checks import guild_id_of, is_admin
 from core.config import FEATURES
 from core.errors import NotAllowed, UserError
@@ -94,10 +95,8 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
     @app_commands.command(name="manager-role", description="Set the community-manager role")
     @app_commands.describe(role="Members with this role guide and manage every group")
     async def manager_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        # Admin imports no feature: the groups cog, when loaded, names a group's role.
-        group_of_role = getattr(self.bot.get_cog("Groups"), "group_of_role", None)
-        group_name = (
-            await group_of_role(guild_id_of(interaction), role.id) if group_of_role else None
+        group_name = await groups.group_name_of_role(
+            self.bot.store, guild_id_of(interaction), role.id
         )
         problem = logic.manager_role_problem(
             role.name,

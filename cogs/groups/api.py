@@ -30,6 +30,7 @@ __all__ = [
     "get_group",
     "group_autocomplete",
     "group_choices",
+    "group_name_of_role",
     "group_sizes",
     "groups_of_member",
     "is_leader",
@@ -123,6 +124,15 @@ async def is_leader(store: Store, group_id: int, user_id: int) -> bool:
     """Whether the user leads the group."""
     _, leader = await _groups(store).role_of(group_id, user_id)
     return leader
+
+
+async def group_name_of_role(store: Store, guild_id: int, role_id: int) -> str | None:
+    """The name of the group on this server whose role this is, or None (`/config
+    manager-role` refuses a group's role)."""
+    groups = _groups(store)
+    group_id = await groups.id_by_role(role_id)
+    group = await groups.get(group_id) if group_id else None
+    return group.name if group and group.guild_id == guild_id else None
 
 
 async def groups_of_member(store: Store, guild_id: int, user_id: int) -> list[GroupRef]:

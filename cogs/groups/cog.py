@@ -79,13 +79,6 @@ class GroupsCog(commands.Cog, name="Groups"):
         self.bot.components.remove_feature(FEATURE)
         self.bot.config.unregister(*SETTINGS)
 
-    async def group_of_role(self, guild_id: int, role_id: int) -> str | None:
-        """The name of the group whose role this is, or None (`/config manager-role`
-        refuses a group's role; admin asks here, it imports no feature)."""
-        group_id = await self.store.id_by_role(role_id)
-        group = await self.store.get(group_id) if group_id else None
-        return group.name if group and group.guild_id == guild_id else None
-
     async def resolve(self, interaction: HuddleInteraction, text: str) -> GroupRef:
         return await resolve_group(self.bot.store, guild_id_of(interaction), text)
 
