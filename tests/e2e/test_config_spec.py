@@ -26,6 +26,8 @@ FEATURE_COMMANDS = {
     "checkins": ("checkin", "goal"),
     "polls": ("poll",),
     "events": ("event",),
+    "cycles": ("cycle",),
+    "insights": ("insights",),
 }
 
 
