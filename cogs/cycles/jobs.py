@@ -13,7 +13,9 @@ How a handler stays idempotent:
 
 Jobs (all keyed `cycle:<cycle id>`, so `/cycle stop` cancels them at once):
 OPEN (a period's nominations announcement, at its opening), CLOSE (the nomination
-deadline), VOTED (polls' on_close callback), MET (events' on_end callback), NEXT (a period
+deadline), VOTED (polls' on_close callback), MET (events' on_end callback; and, with
+`backstop` in its payload, a check a minute after the meeting slot's end, for a meeting
+cancelled by hand, which never ends), NEXT (a period
 without nominations hands over at its meeting slot), READ_END (reading check-ins stop just
 before the meeting).
 """
@@ -50,6 +52,7 @@ MET = "cycle.met"
 NEXT = "cycle.next"
 READ_END = "cycle.read_end"
 KINDS = (OPEN, CLOSE, VOTED, MET, NEXT, READ_END)
+BACKSTOP_DELAY = 60.0  # after the meeting slot's end, MET's backstop checks the meeting
 LATE_CLOSE = 300.0  # a nomination deadline handled later than this gives the vote its full length
 
 
@@ -369,7 +372,9 @@ class CycleEngine:
                     on_end=(MET, {"period_id": period.id}),
                 )  # fmt: skip
                 found = summary.id
-            await self.cycles.record(period.id, event_id=found)
+            async with self.bot.store.transaction() as tx:  # the event and its backstop
+                await self.cycles.record(period.id, tx, event_id=found)
+                await self._schedule_backstop(cycle, period.id, period.meet_at, tx)
         if cycle.checkins and not period.checkins_set and period.meet_at > self.now():
             slot = logic.parse_meet(cycle.meet)
             await checkins.schedule_prompts(
@@ -395,6 +400,9 @@ class CycleEngine:
 
     async def on_met(self, job: Job) -> None:
         period_id = int(job.payload["period_id"])
+        if job.payload.get("backstop"):
+            await self._backstop(period_id)
+            return
         going = job.payload.get("going")
         async with self._locks[period_id]:
             period = await self.cycles.period(period_id)
@@ -404,6 +412,43 @@ class CycleEngine:
                 await self.cycles.record(period_id, going=int(going))
             if period.phase in ("reading", "picked"):
                 await self._finish(period, ("reading", "picked"), "done")
+
+    async def _schedule_backstop(
+        self, cycle: Cycle, period_id: int, meet_at: float, tx: Tx | None = None
+    ) -> None:
+        await self.bot.scheduler.schedule(
+            MET, meet_at + logic.MEETING_LENGTH + BACKSTOP_DELAY,
+            {"period_id": period_id, "backstop": True}, cycle.guild_id,
+            key=job_key(cycle.id), tx=tx,
+        )  # fmt: skip
+
+    async def _backstop(self, period_id: int) -> None:
+        """The meeting slot is over, but a meeting cancelled by hand (`/event cancel`) or
+        deleted never ends, so its on_end never comes: the period ends here instead. An
+        ended meeting's on_end may have run already (or run later): ending the period is
+        idempotent either way. A meeting moved later is checked again after its new end."""
+        async with self._locks[period_id]:
+            period = await self.cycles.period(period_id)
+            if period is None or period.phase not in ("reading", "picked"):
+                return
+            if not period.event_id:
+                return  # the meeting is still being made: its handler carries on
+            cycle = await self.cycles.cycle(period.cycle_id)
+            if cycle is None or cycle.status != "active":
+                return
+            summary = await events.event_summary(self.bot, period.event_id)
+            if summary is not None and summary.status == "scheduled":
+                await self._schedule_backstop(
+                    cycle, period.id, max(summary.end_at, self.now()) - logic.MEETING_LENGTH
+                )
+                return
+            if summary is not None and summary.status == "ended" and period.going is None:
+                await self.cycles.record(period.id, going=summary.going)
+            log.info(
+                "cycle %s period %s: meeting %s is %s; the next period opens",
+                cycle.id, period.id, period.event_id, summary.status if summary else "gone",
+            )  # fmt: skip
+            await self._finish(period, ("reading", "picked"), "done")
 
     async def on_next(self, job: Job) -> None:
         period_id = int(job.payload["period_id"])
