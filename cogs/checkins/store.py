@@ -400,7 +400,7 @@ async def completion_rows(
     return await db.fetchall(
         "SELECT p.group_id, p.period_start, p.period_end,"
         " (SELECT COUNT(*) FROM checkins c WHERE c.group_id = p.group_id"
-        "  AND c.period_key = p.period_key) AS checked_in,"
+        "  AND c.period_start = p.period_start) AS checked_in,"  # (group_id, period_start) index
         " (SELECT COUNT(*) FROM group_members m WHERE m.group_id = p.group_id"
         "  AND m.joined_at < p.period_end) AS expected"
         " FROM checkin_periods p WHERE p.guild_id = ? AND p.period_start >= ?"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PIL import Image
-
 DAY = 86_400
 WEEK = 7 * DAY
 
 
-def decode(png: bytes) -> Image.Image:
+def decode(png: bytes):
+    from PIL import Image  # lazily: benchmarks measure the bot before Pillow loads
+
     im = Image.open(io.BytesIO(png))
     im.load()
     assert im.format == "PNG"
@@ -81,7 +81,7 @@ async def add_poll(bot, guild, gid: int, question: str, created: float, voters: 
     return pid
 
 
-def one_picture(reply: Any, filename: str) -> Image.Image:
+def one_picture(reply: Any, filename: str):
     [attachment] = reply.attachments
     assert attachment["filename"] == filename
     im = decode(attachment["content"])
