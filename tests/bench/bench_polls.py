@@ -1,60 +1,57 @@
-"""Polls benchmark: 10,000 reaction events from 1,000 members fed through the emulator to
-Huddle and, in the same run, to a bare discord.py client that only counts them.
+"""Polls benchmark: 10,000 reaction events from 1,000 members, unthrottled, to Huddle and to
+a bare discord.py client that only counts them; then `/poll results` and its autocomplete
+under 200 concurrent users against a bare `/ping`.
 
-Reports events/s processed by Huddle (committed to SQLite) next to the bare client's
-events/s received, the p50/p99 latency from the emulator emitting a reaction to the vote
-being committed, and the message edits made during the burst (default 3 s coalescing).
+Design (fair by construction):
+- Three processes. This one runs the emulator and is the feeder; Huddle (the real bot with
+  every feature extension) and the bare client (a commands.Bot with Huddle's intents, only
+  counting on_raw_reaction_add/remove, plus a /ping) each run in their own process
+  (tests/bench/bench_polls_child.py), one after the other in the same run, so each has a
+  core to itself next to the feeder, and CPU and RSS are each process's own.
+- The MESSAGE_REACTION_ADD/REMOVE gateway frames are JSON-encoded before the clock starts
+  (with the receiving session's sequence numbers) and written to the websocket in a tight
+  loop, as fast as the socket takes them: the feed outruns both consumers (the feed rate is
+  printed next to theirs).
+- events/s = events processed / (last processed − first frame sent), on the shared
+  monotonic clock. Processed: Huddle, the vote committed to SQLite; bare, the listener
+  ran. CPU: each process's process_time() over the same window (all its threads, so
+  Huddle's SQLite thread counts). Idle RSS: VmRSS after 2 s idle, connected, 1,000 members
+  cached (Huddle: the poll open).
+- Exact count: the votes stored in SQLite equal, pair by pair, the (member, option) pairs
+  still reacted at the end of the stream.
+- Interactions: rounds of 200 INTERACTION_CREATE dispatched at once from 200 members,
+  answer time = dispatch → callback received by the emulator; kinds interleaved round by
+  round. Huddle: /poll results, its poll autocomplete and the test-only /ping in the same
+  process; the bare client: its /ping.
 
-Run: .venv/bin/python -m tests.bench.bench_polls   (or pytest -s tests/bench/bench_polls.py)
+Run: .venv/bin/python -m tests.bench.bench_polls [--runs 3] [--rate N] [--profile DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import logging
+import json
+import os
 import random
+import sqlite3
 import statistics
+import sys
 import tempfile
-from collections import defaultdict, deque
+import time
 from pathlib import Path
-
-import discord
+from typing import Any
 
 from cogs.polls import logic
-from core.clock import FakeClock
 from tests.emulator import Emulator
-from tests.emulator.harness import start_bot, stop_bot
-from tests.emulator.rest.reactions import add_reaction, remove_reaction
+from tests.emulator.rest.reactions import reaction_event
 
+ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 1_000
 EVENTS = 10_000
 OPTIONS = 10
-FEED_CHUNK = 10  # events emitted between yields to the (shared) event loop
-START = 1_796_126_400.0  # 2026-12-01 12:00 UTC
-
-
-class BareCounter(discord.Client):
-    """What any discord.py bot pays just to receive the events: the baseline."""
-
-    def __init__(self) -> None:
-        super().__init__(intents=discord.Intents.default())
-        self.count = 0
-        self.last = 0.0
-        self.sent: dict[tuple[int, str, bool], deque[float]] = defaultdict(deque)
-        self.latencies: list[float] = []
-
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        self._seen(payload, True)
-
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        self._seen(payload, False)
-
-    def _seen(self, payload: discord.RawReactionActionEvent, added: bool) -> None:
-        self.count += 1
-        self.last = asyncio.get_running_loop().time()
-        times = self.sent.get((payload.user_id, str(payload.emoji), added))
-        if times:
-            self.latencies.append(self.last - times.popleft())
+CONCURRENT = 200
+ROUNDS = 3  # measured rounds of CONCURRENT per interaction kind
 
 
 def plan(members: list[int], rng: random.Random) -> list[tuple[int, str, bool]]:
@@ -70,127 +67,268 @@ def plan(members: list[int], rng: random.Random) -> list[tuple[int, str, bool]]:
     return out
 
 
-async def run(multiple: bool = True, rate: float | None = None) -> dict[str, float]:
-    clock = FakeClock(START)
-    emu = Emulator(clock=clock)
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+class Child:
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+
+    @classmethod
+    async def start(cls, role: str, emu: Emulator, db: Path, env: dict[str, str]) -> Child:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.bench.bench_polls_child", role,
+            cwd=str(ROOT),
+            env={
+                **os.environ, **env,
+                "DISCORD_TOKEN": emu.token, "DISCORD_API_BASE": emu.api_base,
+                "DISCORD_GATEWAY_URL": emu.gateway_url, "DATABASE_PATH": str(db),
+            },
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=(db.parent / f"{role}.stderr").open("wb"),
+            limit=2**24,
+        )  # fmt: skip
+        child = cls(proc)
+        await child.read("ready")
+        await emu.settle()
+        return child
+
+    async def read(self, key: str, wait: float = 120) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        while True:
+            line = await asyncio.wait_for(self.proc.stdout.readline(), wait)
+            if not line:
+                raise AssertionError(f"child exited before {key!r}")
+            msg = json.loads(line)
+            if key in msg:
+                return msg
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode() + b"\n")
+
+    async def ask(self, line: str, key: str) -> dict[str, Any]:
+        self.send(line)
+        return await self.read(key)
+
+    async def quit(self) -> None:
+        self.send("quit")
+        try:
+            await asyncio.wait_for(self.proc.wait(), 15)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+async def feed(emu: Emulator, child: Child, datas: list[tuple[str, dict]], rate: float | None):
+    """Pre-encode the frames for the child's session, then write them as fast as the socket
+    takes them (or at `rate` events/s). → (sent at, per frame; feed seconds; child's done)."""
+    session = emu.gateway.live_sessions()[-1]
+    ws = session.ws
+    assert ws is not None
+    base = session.seq
+    frames = [
+        json.dumps({"op": 0, "t": t, "s": base + i + 1, "d": d}) for i, (t, d) in enumerate(datas)
+    ]
+    session.seq += len(frames)
+    await child.ask(f"arm {len(frames)}", "armed")
+    sent: list[float] = []
+    mono = time.monotonic
+    start = mono()
+    for n, frame in enumerate(frames):
+        sent.append(mono())
+        await ws.send_str(frame)
+        if rate and n % 10 == 0:
+            await asyncio.sleep(max(0.0, start + n / rate - mono()))
+    fed = mono() - start
+    done = await child.read("done")
+    return sent, fed, done
+
+
+async def interactions(emu: Emulator, guild, users, kinds: dict[str, tuple]) -> dict[str, list]:
+    """Rounds of CONCURRENT interactions at once, kinds interleaved; → kind → answer times."""
+
+    def build(kind: str, user) -> tuple[Any, dict]:
+        type_, command, options, focused = kinds[kind]
+        inter, payload = user._base(type_, int(guild.general))
+        payload["data"] = user._command_data(command, options, focused=focused)
+        return inter, payload
+
+    async def one(inter, payload) -> float:
+        started = time.perf_counter()
+        await emu.dispatch("INTERACTION_CREATE", payload)
+        await asyncio.wait_for(inter.responded.wait(), 60)
+        return time.perf_counter() - started
+
+    async def round_of(kind: str, n: int) -> list[float]:
+        batch = [build(kind, users[i % len(users)]) for i in range(n)]
+        return list(await asyncio.gather(*(one(i, p) for i, p in batch)))
+
+    for kind in kinds:  # warm up
+        await round_of(kind, 20)
+    out: dict[str, list] = {k: [] for k in kinds}
+    for _ in range(ROUNDS):
+        for kind in kinds:
+            out[kind] += await round_of(kind, CONCURRENT)
+            await emu.settle()
+    return out
+
+
+async def run(rate: float | None = None, profile: Path | None = None) -> dict[str, Any]:
+    emu = Emulator(clock=None)
     await emu.start()
-    guild = emu.create_guild(name="Bench")
-    tmp = Path(tempfile.mkdtemp())
-    bot = await start_bot(emu, tmp / "huddle.db", clock, extensions=["cogs.admin", "cogs.polls"])
-    bare = BareCounter()
-    await bare.login(emu.token)
-    bare_task = asyncio.create_task(bare.connect())
-    await bare.wait_until_ready()
+    handle = emu.create_guild(name="Bench")
+    tmp = Path(tempfile.mkdtemp(prefix="bench_polls_"))
+    members = [handle.add_member(f"m{i}") for i in range(MEMBERS)]
+    events = plan([m.id for m in members], random.Random(1))
+    out: dict[str, Any] = {"tmp": str(tmp)}
     try:
-        return await measure(emu, guild, bot, bare, multiple, rate)
+        # -- Huddle -------------------------------------------------------------------
+        env = {"BENCH_PROFILE": str(profile / "huddle.txt")} if profile else {}
+        huddle = await Child.start("huddle", emu, tmp / "huddle.db", env)
+        options = ";".join(f"Option {i}" for i in range(OPTIONS))
+        r = await handle.alice.slash(
+            "poll create", question="Bench?", options=options, multiple=True
+        )
+        assert "posted" in r.text, r.text
+        message = next(m for m in reversed(handle.messages(handle.general)) if m.get("embeds"))
+        mid = int(message["id"])
+        await emu.settle(quiet=0.2)
+        datas = [
+            (
+                "MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE",
+                reaction_event(emu, handle.guild, message, user, emoji, added),
+            )
+            for user, emoji, added in events
+        ]
+        held: set[tuple[int, int]] = set()
+        for user, emoji, added in events:  # the message's reactions at the end of the stream
+            key = (user, logic.emoji_option(emoji, OPTIONS))
+            (held.add if added else held.discard)(key)  # type: ignore[arg-type]
+            (emu.react_raw if added else emu.unreact_raw)(mid, user, emoji)
+        out["huddle_rss"] = (await huddle.ask("idle", "rss_kib"))["rss_kib"]
+        emu.reset_requests()
+        sent, fed, done = await feed(emu, huddle, datas, rate)
+        out["feed_eps"] = len(datas) / fed
+        out["huddle"] = done
+        out["huddle_eps"] = done["count"] / (done["done"] - sent[0])
+        lat = [t - s for t, s in zip(done["t"], sent, strict=False)]
+        out["huddle_lat"] = (pct(lat, 0.5), pct(lat, 0.99))
+        out["huddle_cpu"] = done["cpu_s"]
+        await asyncio.sleep(3.5)  # the trailing live edit
+        out["edits"] = emu.count_requests("PATCH", rf"/channels/\d+/messages/{mid}$")
+        poll_id = 1
+        kinds = {
+            "results": (2, "poll results", {"poll": str(poll_id)}, None),
+            "autocomplete": (4, "poll results", {"poll": "Ben"}, "poll"),
+            "ping": (2, "ping", {}, None),
+        }
+        out["huddle_inter"] = await interactions(emu, handle, members[:CONCURRENT], kinds)
+        await huddle.quit()
+        with sqlite3.connect(tmp / "huddle.db") as db:
+            stored = set(db.execute("SELECT user_id, option FROM poll_votes WHERE poll_id = 1"))
+        out["stored"], out["expected"], out["exact"] = len(stored), len(held), stored == held
+
+        # -- the bare client ------------------------------------------------------------
+        env = {"BENCH_PROFILE": str(profile / "bare.txt")} if profile else {}
+        bare = await Child.start("bare", emu, tmp / "bare.db", env)
+        out["bare_rss"] = (await bare.ask("idle", "rss_kib"))["rss_kib"]
+        sent, fed, done = await feed(emu, bare, datas, rate)
+        out["feed_eps_bare"] = len(datas) / fed
+        out["bare"] = done
+        out["bare_eps"] = done["count"] / (done["done"] - sent[0])
+        lat = [t - s for t, s in zip(done["t"], sent, strict=False)]
+        out["bare_lat"] = (pct(lat, 0.5), pct(lat, 0.99))
+        out["bare_cpu"] = done["cpu_s"]
+        out["bare_inter"] = await interactions(
+            emu, handle, members[:CONCURRENT], {"ping": kinds["ping"]}
+        )
+        await bare.quit()
+        out["violations"] = len(emu.violations)
     finally:
-        await bare.close()
-        await asyncio.gather(bare_task, return_exceptions=True)
-        await stop_bot(bot)
         await emu.stop()
+    return out
 
 
-async def measure(
-    emu, guild, bot, bare: BareCounter, multiple: bool, rate: float | None = None
-) -> dict[str, float]:
-    """Feed every event as fast as one loop allows, or paced at `rate` events/s."""
-    service = bot.get_cog("Polls").service
-    options = ";".join(f"Option {i}" for i in range(OPTIONS))
-    await guild.alice.slash("poll create", question="Bench?", options=options, multiple=multiple)
-    await service.idle()
-    message = next(m for m in reversed(guild.messages(guild.general)) if m.get("embeds"))
-    mid = int(message["id"])
-    members = [guild.add_member(f"m{i}").id for i in range(MEMBERS)]
-    events = plan(members, random.Random(1))
-
-    loop = asyncio.get_running_loop()
-    sent: dict[tuple[int, str, bool], deque[float]] = defaultdict(deque)
-    latencies: list[float] = []
-    committed = 0
-    last_commit = 0.0
-
-    def on_commit(poll_id: int, batch, at: float) -> None:
-        nonlocal committed, last_commit
-        for e in batch:
-            times = sent.get((e.user_id, e.emoji, e.added))
-            if times:
-                latencies.append(at - times.popleft())
-                committed += 1
-        last_commit = at
-
-    service.engine.on_commit = on_commit
-    emu.reset_requests()
-    bare.count = 0
-    start = loop.time()
-    for n, (user, emoji, added) in enumerate(events):
-        now = loop.time()
-        sent[(user, emoji, added)].append(now)
-        bare.sent[(user, emoji, added)].append(now)
-        if added:
-            await add_reaction(emu, guild.guild, message, user, emoji)
-        else:
-            await remove_reaction(emu, guild.guild, message, user, emoji)
-        if n % FEED_CHUNK == 0:
-            # one event loop serves emulator, Huddle and bare client
-            await asyncio.sleep(max(0.0, start + n / rate - loop.time()) if rate else 0)
-    while (committed < EVENTS or bare.count < EVENTS) and loop.time() - start < 120:  # noqa: ASYNC110
-        await asyncio.sleep(0.01)
-    burst = max(last_commit, bare.last) - start
-    await service.idle()
-    edits = emu.count_requests("PATCH", rf"/channels/\d+/messages/{mid}$")
-    stored = await bot.store.fetchval("SELECT COUNT(*) FROM poll_votes")
-    reacted = sum(len([u for u in us if u != guild.bot_id]) for us in guild.reactions(mid).values())
-    latencies.sort()
-    bare.latencies.sort()
+def figures(o: dict[str, Any]) -> dict[str, float]:
+    """The headline numbers of one run."""
+    ms = {
+        f"{who}_{kind}_{q}": 1000 * pct(o[f"{who}_inter"][kind], p)
+        for who, kinds in (("huddle", ("results", "autocomplete", "ping")), ("bare", ("ping",)))
+        for kind in kinds
+        for q, p in (("p50", 0.5), ("p99", 0.99))
+    }
     return {
-        "events": EVENTS,
-        "huddle_committed": committed,
-        "huddle_eps": committed / (last_commit - start),
-        "bare_received": bare.count,
-        "bare_eps": bare.count / (bare.last - start),
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
-        "bare_p50_ms": 1000 * statistics.median(bare.latencies),
-        "bare_p99_ms": 1000 * bare.latencies[int(0.99 * (len(bare.latencies) - 1))],
-        "burst_s": burst,
-        "edits": edits,
-        "edits_per_2s": edits / burst * 2,
-        "stored_votes": stored,
-        "reactions": reacted,
+        "feed_eps": min(o["feed_eps"], o["feed_eps_bare"]),
+        "huddle_eps": o["huddle_eps"],
+        "bare_eps": o["bare_eps"],
+        "eps_ratio": o["huddle_eps"] / o["bare_eps"],
+        "huddle_cpu_s": o["huddle_cpu"],
+        "bare_cpu_s": o["bare_cpu"],
+        "cpu_ratio": o["huddle_cpu"] / o["bare_cpu"],
+        "huddle_lat_p50_ms": 1000 * o["huddle_lat"][0],
+        "huddle_lat_p99_ms": 1000 * o["huddle_lat"][1],
+        "bare_lat_p50_ms": 1000 * o["bare_lat"][0],
+        "bare_lat_p99_ms": 1000 * o["bare_lat"][1],
+        **ms,
+        "results_p99_vs_bare_ping_p99": ms["huddle_results_p99"] / ms["bare_ping_p99"],
+        "huddle_rss_mib": o["huddle_rss"] / 1024,
+        "bare_rss_mib": o["bare_rss"] / 1024,
+        "rss_ratio": o["huddle_rss"] / o["bare_rss"],
+        "edits": o["edits"],
+        "stored_votes": o["stored"],
+        "expected_votes": o["expected"],
+        "exact": float(o["exact"]),
+        "violations": o["violations"],
     }
 
 
-def report(figures: dict[str, float]) -> str:
-    ratio = figures["huddle_eps"] / figures["bare_eps"]
-    rows = [
-        ("reaction events fed", f"{figures['events']:,}"),
-        ("bare discord.py client: events/s", f"{figures['bare_eps']:,.0f}"),
-        ("Huddle: events/s committed", f"{figures['huddle_eps']:,.0f}"),
-        ("Huddle / bare (target ≥ 50%)", f"{ratio:.0%}"),
-        ("reaction → vote committed p50 (bare: received)",
-         f"{figures['p50_ms']:.1f} ms ({figures['bare_p50_ms']:.1f} ms)"),
-        ("reaction → vote committed p99 (bare: received)",
-         f"{figures['p99_ms']:.1f} ms ({figures['bare_p99_ms']:.1f} ms)"),
-        ("burst duration", f"{figures['burst_s']:.2f} s"),
-        ("message edits (target ≤ 1 per 2 s)", f"{figures['edits']} ({figures['edits_per_2s']:.2f} per 2 s)"),
-        ("stored votes == reactions", f"{figures['stored_votes']} == {figures['reactions']}"),
-    ]  # fmt: skip
-    width = max(len(r[0]) for r in rows)
-    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+def report(runs: list[dict[str, float]]) -> str:
+    keys = list(runs[0])
+    rows = [("figure", *[f"run {i + 1}" for i in range(len(runs))], "median")]
+    for key in keys:
+        values = [r[key] for r in runs]
+        med = statistics.median(values)
+        fmt = "{:,.2f}" if abs(med) < 10 else "{:,.0f}"
+        rows.append((key, *[fmt.format(v) for v in values], fmt.format(med)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    )
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.WARNING)
-    print("== full speed: all 10,000 events as fast as the emulator can send them")
-    print(report(await run()))
-    print("\n== paced: the same events at 1,000 events/s (a 10 s burst)")
-    print(report(await run(rate=1000)))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rate", type=float, default=None, help="pace the feed (events/s)")
+    parser.add_argument("--profile", type=Path, default=None, help="pyinstrument Huddle into DIR")
+    args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for n in range(args.runs):
+        o = await run(args.rate, args.profile)
+        runs.append(figures(o))
+        print(f"run {n + 1} done ({o['tmp']})", file=sys.stderr)
+    print(
+        f"== {EVENTS:,} reaction events from {MEMBERS:,} members, "
+        f"{'unthrottled' if not args.rate else f'paced at {args.rate:,.0f}/s'}; "
+        f"{CONCURRENT} concurrent interactions x {ROUNDS} rounds per kind"
+    )
+    print(report(runs))
 
 
 def test_bench_polls() -> None:
-    figures = asyncio.run(run())
-    print("\n" + report(figures))
-    assert figures["stored_votes"] == figures["reactions"]
+    o = asyncio.run(run())
+    f = figures(o)
+    print("\n" + report([f]))
+    assert o["exact"], (o["stored"], o["expected"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,173 @@
+"""One consumer of bench_polls, in its own process: Huddle (the real bot, every feature
+extension, plus the emulator's test-only /ping) or the bare discord.py client (a
+commands.Bot with Huddle's intents that only counts raw reaction events and answers /ping).
+
+Driven over stdin/stdout by tests/bench/bench_polls.py, one JSON object per line:
+
+  child → {"ready": …}                       connected, guilds cached, (Huddle) start-up done
+  "idle"  → {"rss_kib": …}                   after 2 s idle
+  "arm N" → {"armed": true}                  count the next N reaction events from here
+  (feed)  → {"done": …, "cpu_s": …, "t": […]} when N are processed: for Huddle, committed to
+                                             SQLite (engine.on_commit); for the bare client,
+                                             received by its listener. `t`: monotonic time of
+                                             each event's processing, in feed order.
+  "quit"  → exit
+
+Set BENCH_PROFILE=<path> to write a pyinstrument profile (text) of the armed window.
+
+Run by the driver only: python -m tests.bench.bench_polls_child huddle|bare
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+
+def rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+class Counter:
+    """Counts processed reaction events against a target; the CPU and times of the window."""
+
+    def __init__(self) -> None:
+        self.target = 0
+        self.count = 0
+        self.times: list[float] = []
+        self.cpu0 = 0.0
+        self.profiler: Any = None
+
+    def arm(self, n: int) -> None:
+        self.target, self.count, self.times = n, 0, []
+        if os.environ.get("BENCH_PROFILE"):
+            from pyinstrument import Profiler
+
+            self.profiler = Profiler(interval=0.0005, async_mode="disabled")
+            self.profiler.start()
+        self.cpu0 = time.process_time()
+
+    def processed(self, n: int) -> None:
+        if not self.target:
+            return
+        now = time.monotonic()
+        self.count += n
+        self.times.extend([now] * n)
+        if self.count >= self.target:
+            cpu = time.process_time() - self.cpu0
+            if self.profiler is not None:
+                self.profiler.stop()
+                path = Path(os.environ["BENCH_PROFILE"])
+                path.write_text(self.profiler.output_text(unicode=True, show_all=True))
+                path.with_suffix(".flat.txt").write_text(
+                    self.profiler.output_text(unicode=True, flat=True)
+                )
+                self.profiler = None
+            emit({"done": now, "count": self.count, "cpu_s": cpu, "t": self.times})
+            self.target = 0
+
+
+class Bare(commands.Bot):
+    """What any discord.py bot pays to receive the events, and a /ping."""
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=discord.Intents.default())
+        self.counter = counter
+
+        @self.tree.command(name="ping", description="Answer pong")
+        async def ping(interaction: discord.Interaction, text: str = "") -> None:
+            await interaction.response.send_message(f"pong {text}".strip())
+
+    async def setup_hook(self) -> None:
+        await self.tree.sync()
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        self.counter.processed(1)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        self.counter.processed(1)
+
+
+async def main(role: str) -> None:
+    counter = Counter()
+    token = os.environ["DISCORD_TOKEN"]
+    if role == "bare":
+        import yarl
+
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+        discord.http.Route.BASE = os.environ["DISCORD_API_BASE"].rstrip("/")
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(
+            os.environ["DISCORD_GATEWAY_URL"]
+        )
+        bot: commands.Bot = Bare(counter)
+    else:
+        from core.bot import HuddleBot, feature_extensions
+        from core.logs import setup_logging
+        from core.settings import Settings
+
+        settings = Settings(
+            token=token,
+            database_path=Path(os.environ["DATABASE_PATH"]),
+            log_level="INFO",
+            api_base=os.environ["DISCORD_API_BASE"],
+            gateway_url=os.environ["DISCORD_GATEWAY_URL"],
+        )
+        setup_logging(settings.log_level, settings.database_path.parent, secret=token)  # as bot.py
+        bot = HuddleBot(
+            settings,
+            extensions=[*feature_extensions(), "tests.emulator.testext"],
+            guild_ready_timeout=0.05,
+        )
+    await bot.login(token)
+    task = asyncio.create_task(bot.connect())
+    await bot.wait_until_ready()
+    if role == "huddle":
+        service = bot.get_cog("Polls").service  # type: ignore[union-attr]
+        await service.startup_done.wait()
+        service.engine.on_commit = lambda _poll, batch, _at: counter.processed(len(batch))
+    emit({"ready": True, "pid": os.getpid()})
+
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def read_stdin() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(lines.put_nowait, line.strip())
+        loop.call_soon_threadsafe(lines.put_nowait, "quit")
+
+    threading.Thread(target=read_stdin, daemon=True).start()
+    while True:
+        command = await lines.get()
+        if command == "idle":
+            await asyncio.sleep(2.0)
+            emit({"rss_kib": rss_kib()})
+        elif command.startswith("arm "):
+            counter.arm(int(command.split()[1]))
+            emit({"armed": True})
+        elif command == "quit":
+            break
+    await bot.close()
+    await asyncio.gather(task, return_exceptions=True)
+    emit({"bye": True})
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))
