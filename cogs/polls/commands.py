@@ -76,8 +76,9 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         closing = await self._closes_at(interaction, closes, ref)
         closes_at = closing[0] if closing else None
         target = self._target_channel(interaction, ref, channel)
-        require_member_can_post(member, target, "a poll")
+        # The bot's own missing permission first: only an admin can fix that one.
         require_bot_permissions(target, f"post a poll in {target.mention}")
+        require_member_can_post(member, target, "a poll")
         await interaction.response.defer(ephemeral=True)
         new = NewPoll(
             guild_id=target.guild.id, channel_id=target.id, group_id=ref.id if ref else None,
