@@ -112,9 +112,10 @@ async def run(members: int, going: int, ordinary: int, groups: int) -> dict[str,
         )
         started = time.perf_counter()
         answers: list[float] = []
+        fanout_over = asyncio.Event()
 
-        async def ask() -> None:
-            while not all_done.is_set() or len(answers) < 3:
+        async def ask() -> None:  # for as long as the DM fan-out runs
+            while not fanout_over.is_set() or len(answers) < 3:
                 t0 = time.perf_counter()
                 reply = await handle.bob.slash("event list")
                 answers.append(time.perf_counter() - t0)
@@ -133,6 +134,7 @@ async def run(members: int, going: int, ordinary: int, groups: int) -> dict[str,
             await asyncio.sleep(0.25)
         fanout_s = time.perf_counter() - started
         delivered = dms()
+        fanout_over.set()
         await asker
         elapsed = time.perf_counter() - started
         report = limiter.report()
