@@ -6,7 +6,6 @@ Reactions on a closed poll are left alone (they stay as a record) and are not co
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -55,15 +54,18 @@ class PollsCog(commands.Cog, name="Polls"):
         self._submit(payload, added=False)
 
     def _submit(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
-        if self.bot.user is not None and payload.user_id == self.bot.user.id:
+        """The hot path: a dict lookup for a message that is no open poll, else one tuple
+        queued (the engine applies and commits queued events in batches)."""
+        engine = self.service.engine
+        if engine.for_message(payload.message_id) is None:
             return
-        self.service.engine.submit(
+        emoji = payload.emoji
+        engine.submit(
             ReactionEvent(
-                message_id=payload.message_id,
-                user_id=payload.user_id,
-                emoji=convert_emoji_reaction(payload.emoji),
-                added=added,
-                received=asyncio.get_running_loop().time(),
+                payload.message_id,
+                payload.user_id,
+                emoji.name if emoji.id is None else convert_emoji_reaction(emoji),  # type: ignore[arg-type]
+                added,
             )
         )
 

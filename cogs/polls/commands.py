@@ -11,7 +11,7 @@ from discord import app_commands
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from cogs.polls import logic, render
-from cogs.polls.store import NewPoll, Poll
+from cogs.polls.store import NewPoll, Poll, nocase, poll_number
 from core.checks import (
     FeatureGroup,
     any_member,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CHOICES = 25  # Discord's maximum autocomplete choices
 PROGRESS_EVERY = 2.0  # seconds between progress edits of a long /poll recount
 
 
@@ -282,9 +283,37 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         if interaction.guild_id is None:
             return []
         viewer = await groups.viewer_of(interaction)
-        polls = await self.service.polls.search(
-            viewer.guild_id, current, groups.visible_sql(viewer, "group_id")
-        )
+        # Open polls from the engine's memory; the database only for closed ones, and
+        # only when fewer than 25 open polls match. Same match and order as the SQL
+        # (ASCII-insensitive substring, open first, newest first), same privacy filter.
+        needle = nocase(current.strip())
+        polls = [
+            p
+            for p in self.service.engine.open_polls(viewer.guild_id)
+            if needle in nocase(p.question)
+        ]
+        if not viewer.sees_every_group and any(p.group_id is not None for p in polls):
+            mine = {
+                g.id
+                for g in await groups.groups_of_member(
+                    self.bot.store, viewer.guild_id, viewer.user_id
+                )
+            }  # one query, whatever the number of group polls
+            polls = [p for p in polls if p.group_id is None or p.group_id in mine]
+        polls = polls[:CHOICES]
+        if len(polls) < CHOICES:
+            shown = {p.id for p in polls}
+            polls += [
+                p
+                for p in await self.service.polls.search(
+                    viewer.guild_id,
+                    current,
+                    groups.visible_sql(viewer, "group_id"),
+                    limit=CHOICES - len(polls),
+                    statuses=("closed",),
+                )
+                if p.id not in shown  # closing right now: already listed as open
+            ]
         return [
             app_commands.Choice(
                 name=clip(p.question + ("" if p.is_open else " (closed)"), CHOICE_NAME),
@@ -293,13 +322,30 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             for p in polls
         ]
 
+    async def _visible(self, viewer: groups.Viewer, poll: Poll) -> bool:
+        """The privacy rule (groups.api) for one poll: no group, a manager, or a member."""
+        return await groups.can_see_group(self.bot.store, viewer, poll.group_id)
+
+    def _open_poll(self, guild_id: int, text: str) -> Poll | None:
+        """The open poll `text` names, from memory, when the database would name the same
+        one: an open poll's id, or (not a number) the newest open poll whose question
+        equals `text` as SQLite's NOCASE compares. None: ask the database."""
+        polls = self.service.engine.open_polls(guild_id)
+        number = poll_number(text)
+        if number is not None:
+            return next((p for p in polls if p.id == number), None)
+        wanted = nocase(text.strip())
+        return next((p for p in polls if nocase(p.question) == wanted), None)
+
     async def _resolve(self, interaction: discord.Interaction, text: str) -> Poll:
         """The poll named by `text` among those the member may see: a group poll named by an
         outsider gets the very reply a poll that doesn't exist gets."""
         viewer = await groups.viewer_of(interaction)
-        found = await self.service.polls.find(
-            viewer.guild_id, text, groups.visible_sql(viewer, "group_id")
-        )
+        found = self._open_poll(viewer.guild_id, text)
+        if found is None or not await self._visible(viewer, found):
+            found = await self.service.polls.find(
+                viewer.guild_id, text, groups.visible_sql(viewer, "group_id")
+            )
         if found is None:
             raise NotFound(f"There is no poll `{clip(text, 80)}`. `/poll list` shows the polls.")
         return found

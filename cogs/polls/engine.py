@@ -18,6 +18,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cogs.polls import logic
 from cogs.polls.logic import Outcome, Votes
@@ -26,13 +27,13 @@ from cogs.polls.store import Poll, PollStore
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ReactionEvent:
+class ReactionEvent(NamedTuple):
+    """One raw reaction event (a tuple: the cheapest object per event on the hot path)."""
+
     message_id: int
     user_id: int
     emoji: str
     added: bool
-    received: float = 0.0  # loop time, for latency figures
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,14 @@ class PollRuntime:
         self.queue: deque[ReactionEvent] = deque()
         self.lock = asyncio.Lock()
         self.worker: asyncio.Task[None] | None = None
+        self.options: dict[str, int | None] = {}  # emoji -> option, memoised per poll
+
+    def option_of(self, emoji: str) -> int | None:
+        try:
+            return self.options[emoji]
+        except KeyError:
+            option = self.options[emoji] = logic.emoji_option(emoji, len(self.poll.options))
+            return option
 
 
 class VoteEngine:
@@ -133,6 +142,11 @@ class VoteEngine:
     def for_message(self, message_id: int) -> PollRuntime | None:
         return self._by_message.get(message_id)
 
+    def open_polls(self, guild_id: int) -> list[Poll]:
+        """The open polls of a server held in memory, newest first (no database read)."""
+        polls = [r.poll for r in self._by_id.values() if r.poll.guild_id == guild_id]
+        return sorted(polls, key=lambda p: p.id, reverse=True)
+
     def current_votes(self, poll_id: int) -> Votes | None:
         runtime = self._by_id.get(poll_id)
         return runtime.votes if runtime else None
@@ -188,19 +202,19 @@ class VoteEngine:
         poll = runtime.poll
         votes = await self._loaded(runtime)
         allowed = await self._membership(poll, batch)
-        outcome = Outcome()
+        outcome = Outcome()  # one for the whole batch: the rules add to it
         foreign: list[Removal] = []
-        for event in batch:
-            option = logic.emoji_option(event.emoji, len(poll.options))
+        rules = poll.rules
+        option_of = runtime.option_of
+        for _message, user_id, emoji, added in batch:
+            option = option_of(emoji)
             if option is None:
-                if event.added:
-                    foreign.append(self._removal(poll, event.user_id, event.emoji, None))
-                continue
-            if event.added:
-                ok = allowed.get(event.user_id, True)
-                outcome.merge(logic.apply_add(votes, poll.rules, event.user_id, option, ok))
+                if added:
+                    foreign.append(self._removal(poll, user_id, emoji, None))
+            elif added:
+                logic.apply_add(votes, rules, user_id, option, allowed.get(user_id, True), outcome)
             else:
-                outcome.merge(logic.apply_remove(votes, event.user_id, option))
+                logic.apply_remove(votes, user_id, option, outcome)
         await self._commit(runtime, votes, outcome, foreign)
         if self.on_commit is not None:
             self.on_commit(poll.id, batch, asyncio.get_running_loop().time())

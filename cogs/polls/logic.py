@@ -125,9 +125,12 @@ class Outcome:
         self.unreact.extend(other.unreact)
 
 
-def apply_add(votes: Votes, rules: Rules, user_id: int, option: int, allowed: bool) -> Outcome:
-    """A member reacted with `option`. Mutates `votes`."""
-    out = Outcome()
+def apply_add(
+    votes: Votes, rules: Rules, user_id: int, option: int, allowed: bool, out: Outcome | None = None
+) -> Outcome:
+    """A member reacted with `option`. Mutates `votes`; adds to `out` (a batch's outcome)
+    when given, else to a new Outcome; returns it."""
+    out = Outcome() if out is None else out
     if not allowed or not 0 <= option < rules.option_count:
         out.unreact.append((user_id, option))
         return out
@@ -147,10 +150,10 @@ def apply_add(votes: Votes, rules: Rules, user_id: int, option: int, allowed: bo
     return out
 
 
-def apply_remove(votes: Votes, user_id: int, option: int) -> Outcome:
+def apply_remove(votes: Votes, user_id: int, option: int, out: Outcome | None = None) -> Outcome:
     """A reaction went away (the member's or ours): the vote for that option goes.
     Keyed by option, so removing a reaction the bot moved never touches the new vote."""
-    out = Outcome()
+    out = Outcome() if out is None else out
     current = votes.get(user_id)
     if current and option in current:
         current.remove(option)

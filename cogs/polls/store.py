@@ -106,6 +106,20 @@ def _poll(row: sqlite3.Row) -> Poll:
     )
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def nocase(text: str) -> str:
+    """`text` folded as SQLite's NOCASE and LIKE fold it: ASCII letters only."""
+    return text.translate(_ASCII_LOWER)
+
+
+def poll_number(text: str) -> int | None:
+    """The poll id in `3`, `#3` or `Poll #3`, else None."""
+    number = _POLL_NUMBER.match(text.strip())
+    return int(number.group(1)) if number else None
+
+
 def _like(text: str) -> str:
     """`text` as a literal inside a LIKE pattern (escape `\\`, `%`, `_`)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -190,14 +204,20 @@ class PollStore:
         return None
 
     async def search(
-        self, guild_id: int, current: str, visible: Visible, limit: int = 25
+        self,
+        guild_id: int,
+        current: str,
+        visible: Visible,
+        limit: int = 25,
+        statuses: tuple[str, ...] = ("open", "closed"),
     ) -> list[Poll]:
         cond, cond_params = visible
+        marks = ", ".join("?" * len(statuses))
         rows = await self.store.fetchall(
-            "SELECT * FROM polls WHERE guild_id = ? AND status != 'pending'"
+            f"SELECT * FROM polls WHERE guild_id = ? AND status IN ({marks})"
             f" AND question LIKE ? ESCAPE '\\' AND {cond}"
             " ORDER BY status = 'open' DESC, id DESC LIMIT ?",
-            (guild_id, f"%{_like(current.strip())}%", *cond_params, limit),
+            (guild_id, *statuses, f"%{_like(current.strip())}%", *cond_params, limit),
         )
         return [_poll(r) for r in rows]
 

@@ -133,7 +133,10 @@ async def main(role: str) -> None:
         setup_logging(settings.log_level, settings.database_path.parent, secret=token)  # as bot.py
         bot = HuddleBot(
             settings,
-            extensions=[*feature_extensions(), "tests.emulator.testext"],
+            extensions=[
+                *(e for e in feature_extensions() if e not in os.environ.get("BENCH_SKIP", "")),
+                "tests.emulator.testext",
+            ],
             guild_ready_timeout=0.05,
         )
     await bot.login(token)
