@@ -108,12 +108,19 @@ async def send_reminder(service: EventService, job: Job) -> None:
             people, render.reminder_text(event) + "\n", MENTIONS_PER_JOB
         )
     ]
+    jobs = [(now, payload) for payload in parts]
     if await service.bot.config.get(event.guild_id, "reminders.dm", False):
-        parts += [{**base, "dm": ids} for ids in batches(people, DMS_PER_JOB)]
+        # Spread over time at the pace DMs go out anyway, so that even one job at a time
+        # leaves room between slices for everybody else's jobs.
+        spacing = DMS_PER_JOB / service.bot.dm_pacer.rate
+        jobs += [
+            (now + k * spacing, {**base, "dm": ids})
+            for k, ids in enumerate(batches(people, DMS_PER_JOB))
+        ]
     scheduler = service.bot.scheduler
     async with service.bot.store.transaction() as tx:
-        for payload in parts:
-            await scheduler.schedule(REMIND_BATCH, now, payload, event.guild_id, key=key, tx=tx)
+        for due, payload in jobs:
+            await scheduler.schedule(REMIND_BATCH, due, payload, event.guild_id, key=key, tx=tx)
         await tx.execute("DELETE FROM jobs WHERE id = ?", (job.id,))  # done: this job
     log.info(
         "reminder for event %s: %s batch jobs for %s members", event.id, len(parts), len(people)
@@ -136,18 +143,9 @@ async def send_reminder_batch(service: EventService, job: Job) -> None:
         if skipped:
             log.info("event %s reminder DMs skipped for %s members", event.id, len(skipped))
         return
-    ids = [int(u) for u in job.payload["user_ids"]]
-    if event.channel_id is None:
-        return
-    try:
-        await service.bot.get_partial_messageable(event.channel_id).send(
-            str(job.payload["content"]),
-            allowed_mentions=discord.AllowedMentions(
-                everyone=False, roles=False, users=[discord.Object(u) for u in ids]
-            ),
-        )
-    except discord.Forbidden as exc:  # the channel is closed to the bot: retrying won't help
-        log.warning("event %s reminder post refused: %s", event.id, exc)
+    if event.channel_id is not None:
+        ids = [int(u) for u in job.payload["user_ids"]]
+        await notify.send_batch(service.bot, event.channel_id, str(job.payload["content"]), ids)
 
 
 async def tell_promoted(service: EventService, job: Job) -> None:

@@ -58,6 +58,20 @@ async def mention(
     return True
 
 
+async def send_batch(
+    bot: HuddleBot, channel_id: int, content: str, user_ids: Sequence[int]
+) -> None:
+    """One prepared message (from `core.fit.mention_batches`) pinging only `user_ids`. A
+    channel closed to the bot is logged and given up (retrying would not help); other
+    failures raise, so the job is retried."""
+    try:
+        await bot.get_partial_messageable(channel_id).send(
+            content, allowed_mentions=ping_only(list(user_ids))
+        )
+    except discord.Forbidden as exc:
+        log.warning("mention message to channel %s refused: %s", channel_id, exc)
+
+
 async def dm(bot: HuddleBot, user_id: int, text: str) -> bool:
     """True when the DM was delivered (False: DMs closed or the user is gone: skipped,
     never retried). Paced with every other bulk DM (`bot.dm_pacer`)."""

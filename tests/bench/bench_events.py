@@ -7,7 +7,11 @@ durable jobs, so "re-arming" is finding the next due one; (2) reminder lateness:
 short window with the real clock while everything else is pending. Only the final Discord
 send is replaced by a no-op, since there is no Discord here.
 
+(3) fan-out: a reminder to 2,000 Going with DMs on, split into small jobs and paced by
+`bot.dm_pacer`; how late another group's job runs meanwhile.
+
 Run: .venv/bin/python -m tests.bench.bench_events [--events 10000] [--rsvps 100000] [--fire 500]
+     [--going 2000]
 """
 
 from __future__ import annotations
@@ -120,17 +124,18 @@ async def measure_lateness(bot: HuddleBot, fire: int) -> list[float]:
     done = asyncio.Event()
 
     async def no_discord(_bot, _channel, _text, users) -> None:  # the send itself
-        if len(lateness) == fire:
-            done.set()
+        return None
 
     original = bot.scheduler._handlers["event.remind"]
 
     async def timed(job) -> None:
         lateness.append(bot.clock.now() - job.due_at)
         await original(job)
+        if len(lateness) == fire:
+            done.set()
 
     bot.scheduler.register("event.remind", timed)
-    event_jobs.notify.mention = no_discord  # type: ignore[assignment]
+    event_jobs.notify.send_batch = no_discord  # type: ignore[assignment]
     t0 = bot.clock.now() + 0.5
     # Events 1..fire start soon; their reminders fall due spread over ~2 s.
     starts = [(t0 + 600 + i, i + 1) for i in range(fire)]
@@ -155,7 +160,59 @@ async def measure_lateness(bot: HuddleBot, fire: int) -> list[float]:
     return lateness
 
 
-async def main(events: int, rsvps: int, fire: int) -> None:
+async def measure_fan_out(path: Path, going: int) -> dict[str, float]:
+    """One event with `going` Going members and reminder DMs on, its reminder due now;
+    another group's job (a probe) due 0.2 s later. Discord sends are no-ops, but every DM
+    still waits for `bot.dm_pacer` (5/s): how late is the probe, how long the fan-out?"""
+    bot, _ = await start_bot(path)
+    now = time.time()
+    async with bot.store.transaction() as tx:
+        await tx.execute(
+            "UPDATE events SET start_at = ?, end_at = ? WHERE id = 1", (now + 1800, now + 5400)
+        )
+        await tx.executemany(
+            "INSERT OR REPLACE INTO event_rsvps (event_id, user_id, status, display_name, seq,"
+            " answered_at) VALUES (1, ?, 'going', 'x', ?, 0)",
+            [(50_000_000 + k, 1000 + k) for k in range(going)],
+        )
+    await bot.config.set(GUILD, "reminders.dm", True)
+    sent = {"mentions": 0, "messages": 0, "dms": 0}
+
+    async def no_send(_bot, _channel, _content, ids) -> None:
+        sent["messages"] += 1
+        sent["mentions"] += len(ids)
+
+    all_out = asyncio.Event()
+
+    async def paced_dm(bot_, _user, _text) -> bool:
+        async with bot_.dm_pacer:
+            sent["dms"] += 1
+        if sent["dms"] >= going:
+            all_out.set()
+        return True
+
+    event_jobs.notify.send_batch = no_send  # type: ignore[assignment]
+    event_jobs.notify.dm = paced_dm  # type: ignore[assignment]
+    probe: list[float] = []
+    bot.scheduler.register("bench.probe", lambda job: _note(probe, bot, job))
+    began = time.perf_counter()
+    await bot.scheduler.schedule(
+        "event.remind", now, {"event_id": 1, "start_at": now + 1800, "offset": 1800}, GUILD,
+        key="event:1",
+    )  # fmt: skip
+    await bot.scheduler.schedule("bench.probe", now + 0.2, {}, 2, key="group:2")
+    await asyncio.wait_for(all_out.wait(), timeout=going / bot.dm_pacer.rate + 60)
+    total = time.perf_counter() - began
+    await bot.scheduler.stop()
+    await bot.store.close()
+    return {"probe": (probe[0] if probe else float("nan")) * 1000, "total": total, **sent}
+
+
+async def _note(probe: list[float], bot: HuddleBot, job) -> None:
+    probe.append(bot.clock.now() - job.due_at)
+
+
+async def main(events: int, rsvps: int, fire: int, going: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         began = time.perf_counter()
@@ -172,6 +229,7 @@ async def main(events: int, rsvps: int, fire: int) -> None:
         lateness = [x * 1000 for x in await measure_lateness(bot, fire)]
         await bot.scheduler.stop()
         await bot.store.close()
+        fan = await measure_fan_out(path, going) if going else None
 
     print(f"{'upcoming events':<44}{events:>12,}")
     print(f"{'RSVPs':<44}{rsvps:>12,}")
@@ -184,6 +242,14 @@ async def main(events: int, rsvps: int, fire: int) -> None:
     print(f"{'reminder lateness median':<44}{statistics.median(lateness):>10.2f} ms")
     print(f"{'reminder lateness p99':<44}{pct(lateness, 0.99):>10.2f} ms")
     print(f"{'reminder lateness max':<44}{max(lateness):>10.2f} ms")
+    if fan:
+        print(f"{'fan-out: Going members (DMs on)':<44}{going:>12,}")
+        print(
+            f"{'fan-out: mention messages / mentions':<44}{fan['messages']:>6,.0f} / {fan['mentions']:,.0f}"
+        )
+        print(f"{'fan-out: DMs sent (paced 5/s)':<44}{fan['dms']:>12,.0f}")
+        print(f"{'fan-out: all DMs out after':<44}{fan['total']:>10.1f} s")
+        print(f"{'other group job due 0.2 s in: lateness':<44}{fan['probe']:>10.1f} ms")
 
 
 if __name__ == "__main__":
@@ -191,5 +257,6 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rsvps", type=int, default=100_000)
     parser.add_argument("--fire", type=int, default=500)
+    parser.add_argument("--going", type=int, default=2000, help="fan-out size (0: skip)")
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.rsvps, args.fire))
+    asyncio.run(main(args.events, args.rsvps, args.fire, args.going))
