@@ -55,12 +55,12 @@ class FindTimeFlow:
         slots = self.read_slots(options, zone, now)
         closes_at = self.closing_time(closes, zone, now, slots[0])
         channel_id = group.channel_id if group and group.channel_id else interaction.channel_id or 0
+        action = "post the find-a-time poll there"
+        require_bot_permissions(self.bot.get_channel(channel_id), action)  # the bot's first
         if isinstance(interaction.user, discord.Member):
             require_member_can_post(
                 interaction.user, self.bot.get_channel(channel_id), "a find-a-time poll"
             )
-        action = "post the find-a-time poll there"
-        require_bot_permissions(self.bot.get_channel(channel_id), action)
         poll = await self.events.create_findtime(
             guild_id, group.id if group else None, clip(title.strip(), 100), slots, zone, channel_id,
             closes_at, interaction.user.id, now,

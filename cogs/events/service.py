@@ -237,10 +237,11 @@ class EventService:
         offsets = await self.remind_offsets(guild.id, remind)
         group = await self.group_for(interaction, group_text)
         channel_id = group.channel_id if group and group.channel_id else interaction.channel_id
+        channel = self.bot.get_channel(channel_id or 0)
+        # What the bot lacks is named first (as Discord names it), then the member's right.
+        require_bot_permissions(channel, "post the event in that channel", POSTING_PERMISSIONS[:3])
         if isinstance(interaction.user, discord.Member):
-            require_member_can_post(
-                interaction.user, self.bot.get_channel(channel_id or 0), "an event"
-            )
+            require_member_can_post(interaction.user, channel, "an event")
         zone = await self.zone_for(guild.id, interaction.user.id, group)
         reading = read_when(when, zone, self.bot.clock.now())
         start = reading.start
