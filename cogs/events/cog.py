@@ -332,5 +332,7 @@ class EventsCog(commands.Cog, name="Events"):
         await reply(
             interaction,
             f"Posted the poll for **{discord.utils.escape_markdown(poll.title)}** with "
-            f"{plural(len(poll.slots), 'slot')}: {poll.link()}",
+            f"{plural(len(poll.slots), 'slot')} (read in {poll.timezone}: "
+            f"{', '.join(f'<t:{int(slot)}:F>' for slot in poll.slots[:5])}"
+            f"{', …' if len(poll.slots) > 5 else ''}): {poll.link()}",
         )

@@ -135,9 +135,10 @@ async def test_roll_over_cut_midway_re_arms_on_re_run(emulator, guild, bot, cloc
 
 
 async def test_findtime_close_posts_its_result_on_retry(emulator, guild, bot, clock):
-    await guild.alice.slash(
+    posted = await guild.alice.slash(
         "event findtime", title="Meet", options="2026-12-10 18:00; 2026-12-11 18:00", closes="1d"
     )
+    assert "read in UTC" in posted.text and f"<t:{epoch(2026, 12, 10, 18)}:F>" in posted.text
     poll = next(m for m in guild.messages(guild.general) if m.get("embeds"))
     await guild.bob.react(int(poll["id"]), "🇧")
     emulator.inject("POST", rf"/channels/{guild.general}/messages$", status=503)
