@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -148,60 +149,100 @@ class EditCoalescer:
             log.exception("poll %s: live edit failed", poll_id)
 
 
+REMOVAL_INTERVAL = 0.25  # Discord's reaction bucket: about 1 request per 0.25 s per channel
+REMOVAL_BURST = 4  # removals sent back to back before pacing starts
+
+
 class ReactionRemover:
-    """Takes reactions off poll messages, one request at a time, skipping any that
-    became a valid vote again before their turn (so no removal is wasted or wrong)."""
+    """Takes reactions off poll messages: one paced queue per channel, so a burst of
+    removals in one channel (single-choice moves, foreign emoji, non-members) goes out at
+    Discord's reaction-bucket pace (a small burst, then one per `interval`) without holding
+    up another channel, and never the tally (removals are queued after the votes are
+    committed, and run in their own tasks). A removal whose reaction became a counted vote
+    again before its turn is skipped (so no removal is wasted or wrong)."""
 
     def __init__(
         self,
         remove: Callable[[Removal], Awaitable[None]],
         still_wanted: Callable[[Removal], bool],
+        interval: float = REMOVAL_INTERVAL,
+        burst: int = REMOVAL_BURST,
     ) -> None:
         self.remove = remove
         self.still_wanted = still_wanted
+        self.interval = interval
+        self.burst = burst
         self.removed = 0
-        self._queue: asyncio.Queue[Removal] = asyncio.Queue()
+        self._queues: dict[int, deque[Removal]] = {}
         self._queued: set[Removal] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._tokens: dict[int, tuple[float, float]] = {}  # channel -> (tokens, at)
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._worker(), name="huddle-poll-unreact")
+        for channel_id, queue in self._queues.items():
+            task = self._tasks.get(channel_id)
+            if queue and (task is None or task.done()):
+                self._tasks[channel_id] = asyncio.create_task(
+                    self._worker(channel_id), name=f"huddle-poll-unreact-{channel_id}"
+                )
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
 
     def add(self, removals: list[Removal]) -> None:
         for removal in removals:
             if removal not in self._queued:
                 self._queued.add(removal)
-                self._queue.put_nowait(removal)
+                self._queues.setdefault(removal.channel_id, deque()).append(removal)
         self.start()
 
     async def idle(self) -> None:
-        await self._queue.join()
+        while tasks := [t for t in self._tasks.values() if not t.done()]:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _worker(self) -> None:
-        while True:
-            removal = await self._queue.get()
-            self._queued.discard(removal)
-            try:
+    async def _pace(self, channel_id: int) -> None:
+        """A token bucket per channel: `burst` at once, refilled one per `interval`."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        tokens, at = self._tokens.get(channel_id, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - at) / self.interval)
+        if tokens < 1:
+            await asyncio.sleep((1 - tokens) * self.interval)
+            now, tokens = loop.time(), 1.0
+        self._tokens[channel_id] = (tokens - 1, now)
+
+    async def _worker(self, channel_id: int) -> None:
+        queue = self._queues[channel_id]
+        try:
+            while queue:
+                removal = queue.popleft()
+                self._queued.discard(removal)
                 if self.still_wanted(removal):
-                    await self.remove(removal)
-                    self.removed += 1
-            except discord.NotFound:
-                pass  # message or reaction already gone
-            except discord.Forbidden:
-                log.warning(
-                    "poll %s: can't remove a reaction in channel %s (Manage Messages missing?)",
-                    removal.poll_id, removal.channel_id,
-                )  # fmt: skip
-            except discord.HTTPException as exc:
-                log.warning("poll %s: reaction removal failed: %s", removal.poll_id, exc)
-            except Exception:
-                log.exception("poll %s: reaction removal failed", removal.poll_id)
-            finally:
-                self._queue.task_done()
+                    await self._pace(channel_id)
+                    await self._remove_logged(removal)
+        finally:
+            if not queue:
+                self._queues.pop(channel_id, None)
+                if self._tasks.get(channel_id) is asyncio.current_task():
+                    del self._tasks[channel_id]
+
+    async def _remove_logged(self, removal: Removal) -> None:
+        try:
+            if self.still_wanted(removal):  # asked again: the pace may have waited
+                await self.remove(removal)
+                self.removed += 1
+        except discord.NotFound:
+            pass  # message or reaction already gone
+        except discord.Forbidden:
+            log.warning(
+                "poll %s: can't remove a reaction in channel %s (Manage Messages missing?)",
+                removal.poll_id, removal.channel_id,
+            )  # fmt: skip
+        except discord.HTTPException as exc:
+            log.warning("poll %s: reaction removal failed: %s", removal.poll_id, exc)
+        except Exception:
+            log.exception("poll %s: reaction removal failed", removal.poll_id)
