@@ -329,9 +329,16 @@ class EventService:
         kind, extra = on_end
         counts = attendance(await self.events.rsvps(event.id))
         payload = {**extra, "event_id": event.id, "start_at": event.start_at, **counts}
-        await self.bot.scheduler.schedule(
-            kind, self.bot.clock.now(), payload, event.guild_id, key=f"event-ended:{event.id}"
-        )
+        # Once per occurrence, even when a cut roll-over or end job runs again.
+        told = f"events.ended:{event.id}:{int(event.start_at)}"
+        async with self.bot.store.transaction() as tx:
+            first = await tx.fetchone("SELECT 1 FROM meta WHERE key = ?", (told,)) is None
+            if first:
+                await tx.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (told,))
+                await self.bot.scheduler.schedule(
+                    kind, self.bot.clock.now(), payload, event.guild_id,
+                    key=f"event-ended:{event.id}", tx=tx,
+                )  # fmt: skip
 
     # -- RSVP -----------------------------------------------------------------------------
 
