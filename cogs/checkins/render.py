@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cogs.checkins.logic import WEEKDAYS, BoardRow, Period, Rule, StreakStats, first_line
-from core.ui import clip, mention_list, plural, ts, when_text
+from core.fit import join_fitting, lines_fitting
+from core.ui import clip, plural, ts, when_text
 
 LIMIT = 2000  # Discord message content
 STATUS_MARK = {"done": "✅", "partial": "🟡", "blocked": "⛔"}
@@ -21,6 +22,10 @@ class SummaryEntry:
     user_id: int
     status: str
     note: str
+
+
+MISSED_ROOM = 900  # about 40 names; the rest are counted
+MILESTONES_ROOM = 400
 
 
 def _fit(head: str, lines: Sequence[str], tail: str = "") -> str:
@@ -73,15 +78,17 @@ def summary_text(
         f"Period {ts(period.start, 'f')} – {ts(period.end, 'f')}: "
         f"{len(entries)} of {len(set(members) | checked)} checked in.\n"
     )
-    budget = _line_budget(len(entries) + 1, len(head) + 60 + 25 * len(missed))
+    # Missed members are the point of the summary: their names get a room of their own
+    # (ending "+N more") after the checked-in lines, which are the ones shortened.
+    missed_line = join_fitting([f"<@{u}>" for u in missed], MISSED_ROOM) if missed else ""
+    tail = f"\n**Missed** ({len(missed)})\n{missed_line or 'nobody — well done!'}"
+    if milestones:
+        cheers = [f"🔥 <@{u}> reached a {n}-period streak!" for u, n in milestones.items()]
+        tail += "\n**Streak milestones**\n" + lines_fitting(cheers, MILESTONES_ROOM)
+    budget = _line_budget(len(entries) + 1, len(head) + len(tail) + 40)
     lines = [f"**Checked in** ({len(entries)})"]
     lines += [_entry_line(e, goals.get(e.user_id, ""), budget) for e in entries] or ["nobody"]
-    lines.append(f"**Missed** ({len(missed)})")
-    lines.append(mention_list(missed, empty="nobody — well done!"))
-    if milestones:
-        lines.append("**Streak milestones**")
-        lines += [f"🔥 <@{u}> reached a {n}-period streak!" for u, n in milestones.items()]
-    return _fit(head.rstrip("\n"), lines)
+    return _fit(head.rstrip("\n"), lines, tail)
 
 
 def _entry_line(entry: SummaryEntry, goal: str, budget: int) -> str:

@@ -128,3 +128,16 @@ def test_summary_fits_one_message_with_many_long_notes() -> None:
 def test_streak_line_shows_current_best_and_rate() -> None:
     line = render.streak_line("Book Club", StreakStats(3, 5, 8, 10))
     assert "current streak: **3**" in line and "best streak: **5**" in line and "80%" in line
+
+
+def test_a_long_summary_still_names_who_missed() -> None:
+    """With hundreds of members the checked-in lines are shortened, never the Missed names."""
+    from cogs.checkins.logic import Period
+    from cogs.checkins.render import SummaryEntry, summary_text
+
+    members = list(range(10**18, 10**18 + 1000))
+    entries = [SummaryEntry(m, "done", "x" * 300) for m in members[:300]]
+    text = summary_text("G", Period("k", 0, 100, 0), members, entries, {}, {})
+    assert len(text) <= 2000
+    missed = text.split("**Missed** (700)\n", 1)[1]
+    assert missed.startswith(f"<@{members[300]}>") and missed.rstrip().endswith("more")
