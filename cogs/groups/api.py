@@ -14,7 +14,7 @@ from discord import app_commands
 from cogs.groups.models import GroupRef, Scope
 from cogs.groups.store import GroupStore, guild_group_sizes, visible_groups_clause
 from core.checks import guild_id_of, huddle, is_manager
-from core.errors import NotAllowed, NotFound, UserError
+from core.errors import FeatureUnavailable, NotAllowed, NotFound, UserError
 from core.fit import clip
 from core.store import Store
 
@@ -102,11 +102,13 @@ async def present_member_ids(bot: HuddleBot, group: GroupRef) -> list[int]:
     left it are found (a gateway query by id) and their membership ends, freeing their
     seat. Falls back to every member when the groups cog or the server isn't at hand."""
     guild = bot.get_guild(group.guild_id)
-    cog = bot.get_cog("Groups")
-    members = getattr(cog, "members", None)
-    if guild is None or members is None:
+    try:
+        groups_cog = bot.feature_cog("groups")
+    except FeatureUnavailable:
+        groups_cog = None
+    if guild is None or groups_cog is None:
         return await member_ids(bot.store, group.id)
-    return await members.members_present(guild, group)
+    return await groups_cog.members.members_present(guild, group)
 
 
 async def leader_ids(store: Store, group_id: int) -> list[int]:

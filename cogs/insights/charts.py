@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from . import logic
+from cogs.insights import logic
 
 if TYPE_CHECKING:
     from PIL import ImageDraw

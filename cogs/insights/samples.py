@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from .logic import DAY, WEEK, EventAttendance, GroupFigures, PeriodCompletion, PollParticipation
+from cogs.insights.logic import (
+    DAY,
+    WEEK,
+    EventAttendance,
+    GroupFigures,
+    PeriodCompletion,
+    PollParticipation,
+)
 
 NAMES = (
     "Morning Runners",
