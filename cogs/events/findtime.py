@@ -155,6 +155,8 @@ class FindTimeFlow:
         (and never counted: `read_voters` reads members only)."""
         if payload.guild_id is None or payload.user_id == getattr(self.bot.user, "id", None):
             return
+        if not await self.events.is_open_findtime_message(payload.message_id):
+            return  # the common case (any other message): no query
         poll = await self.events.findtime_by_message(payload.guild_id, payload.message_id)
         if poll is None or poll.group_id is None:
             return

@@ -41,6 +41,10 @@ class EventDraft:
 class EventStore:
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Message ids of open find-a-time polls: every reaction on the server asks whether
+        # it is on one, so the answer must not cost a query. Reloaded after any change.
+        self._open_findtime_messages: set[int] | None = None
+        self._findtime_writes = 0
 
     # -- events ---------------------------------------------------------------------------
 
@@ -256,6 +260,25 @@ class EventStore:
 
     async def delete_findtime(self, poll_id: int) -> None:
         await self.store.execute("DELETE FROM findtime_polls WHERE id = ?", (poll_id,))
+        self._findtime_changed()
+
+    def _findtime_changed(self) -> None:
+        self._findtime_writes += 1
+        self._open_findtime_messages = None
+
+    async def is_open_findtime_message(self, message_id: int) -> bool:
+        """Whether this message is an open find-a-time poll, from memory after one query."""
+        if self._open_findtime_messages is None:
+            writes = self._findtime_writes
+            rows = await self.store.fetchall(
+                "SELECT message_id FROM findtime_polls"
+                " WHERE status = 'open' AND message_id IS NOT NULL"
+            )
+            found = {row["message_id"] for row in rows}
+            if writes != self._findtime_writes:  # changed while we read: don't keep it
+                return message_id in found
+            self._open_findtime_messages = found
+        return message_id in self._open_findtime_messages
 
     async def findtime_by_message(self, guild_id: int, message_id: int) -> FindTime | None:
         """The open find-a-time poll posted as this message (index: guild, status)."""
@@ -285,6 +308,7 @@ class EventStore:
         await self.store.execute(
             "UPDATE findtime_polls SET message_id = ? WHERE id = ?", (message_id, poll_id)
         )
+        self._findtime_changed()
 
     async def close_findtime(self, poll_id: int, best_slot: float | None, votes: int) -> bool:
         """Closes an open poll; False when it was already closed (a repeated job)."""
@@ -293,6 +317,7 @@ class EventStore:
             " WHERE id = ? AND status = 'open'",
             (best_slot, votes, poll_id),
         )
+        self._findtime_changed()
         return changed > 0
 
     async def claim_findtime(self, poll_id: int) -> bool:

@@ -144,3 +144,15 @@ async def test_find_time_by_message_and_announced_once(events: EventStore) -> No
     assert await events.findtime_announced(poll.id)
     await events.close_findtime(poll.id, 10.0, 1)
     assert await events.findtime_by_message(GUILD, 777) is None  # only open polls
+
+
+async def test_open_findtime_messages_are_known_from_memory_and_follow_changes(
+    events: EventStore,
+) -> None:
+    assert not await events.is_open_findtime_message(77)  # loads the (empty) set once
+    poll = await events.create_findtime(GUILD, None, "Meet", [10.0, 20.0], "UTC", 5, 9.0, 1, 1.0)
+    await events.set_findtime_message(poll.id, 77)
+    assert await events.is_open_findtime_message(77)
+    assert not await events.is_open_findtime_message(78)
+    await events.close_findtime(poll.id, 20.0, 3)
+    assert not await events.is_open_findtime_message(77)
