@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -20,7 +21,7 @@ from core.clock import Clock
 from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
 from core.errors import FeatureUnavailable, UserError
-from core.pacing import Pacer
+from core.pacing import GLOBAL_BURST, GLOBAL_RATE_PER_SECOND, Pacer, install_global_limit
 from core.scheduler import Job, Scheduler
 from core.settings import Settings
 from core.store import Store
@@ -65,6 +66,15 @@ class HuddleBot(commands.AutoShardedBot):
         intents = discord.Intents.default()  # no privileged intents: no members, no content
         # Huddle never joins voice: don't warn self-hosters about voice libraries at each start.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        # Every REST call (but interaction answers) waits for a token of the global limit
+        # before it leaves, through discord.py's public `http_trace` option (core.pacing).
+        # Tests that burst many calls against the unlimited emulator swap it like dm_pacer.
+        self.global_pacer = Pacer(GLOBAL_RATE_PER_SECOND, GLOBAL_BURST)
+        options["http_trace"] = install_global_limit(
+            options.get("http_trace") or aiohttp.TraceConfig(),
+            lambda: self.global_pacer,
+            lambda: discord.http.Route.BASE,
+        )
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
