@@ -18,6 +18,10 @@ deadline), VOTED (polls' on_close callback), MET (events' on_end callback; and, 
 cancelled by hand, which never ends), NEXT (a period
 without nominations hands over at its meeting slot), READ_END (reading check-ins stop just
 before the meeting).
+
+The side effects themselves (posts, polls, the meeting, check-ins, a period's row and
+jobs) are made once by `effects.CycleEffects`; the leaders' commands are in `leaders.py`;
+the job kinds in `job_kinds.py`.
 """
 
 from __future__ import annotations
@@ -27,39 +31,28 @@ import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-import discord
-
 from cogs.checkins import api as checkins
-from cogs.cycles import logic, render
-from cogs.cycles.store import Cycle, CycleStore, NewCycle, Period, PeriodTimes, job_key
+from cogs.cycles import leaders, logic, render
+from cogs.cycles.effects import CycleEffects
+from cogs.cycles.job_kinds import CLOSE, KINDS, LATE_CLOSE, MET, NEXT, OPEN, READ_END, VOTED
+from cogs.cycles.store import Cycle, CycleStore, NewCycle, Period, job_key
 from cogs.events import api as events
 from cogs.groups import api as groups
-from cogs.polls import api as polls
-from core.errors import UserError
 from core.scheduler import Job
-from core.store import Tx
-from core.ui import NO_PINGS
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
 
 log = logging.getLogger(__name__)
 
-OPEN = "cycle.open"
-CLOSE = "cycle.close"
-VOTED = "cycle.voted"
-MET = "cycle.met"
-NEXT = "cycle.next"
-READ_END = "cycle.read_end"
-KINDS = (OPEN, CLOSE, VOTED, MET, NEXT, READ_END)
-BACKSTOP_DELAY = 60.0  # after the meeting slot's end, MET's backstop checks the meeting
-LATE_CLOSE = 300.0  # a nomination deadline handled later than this gives the vote its full length
+__all__ = ["CLOSE", "KINDS", "MET", "NEXT", "OPEN", "READ_END", "VOTED", "CycleEngine"]
 
 
 class CycleEngine:
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
         self.cycles = CycleStore(bot.store)
+        self.effects = CycleEffects(bot, self.cycles)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def register(self) -> None:
@@ -76,56 +69,24 @@ class CycleEngine:
     def now(self) -> float:
         return self.bot.clock.now()
 
-    # -- starting and periods ---------------------------------------------------------------
+    def lock(self, period_id: int) -> asyncio.Lock:
+        """One period's handlers and commands run one at a time."""
+        return self._locks[period_id]
+
+    # -- leaders' commands (leaders.py) -------------------------------------------------------
 
     async def start(self, new: NewCycle) -> tuple[Cycle, Period]:
-        """Store the cycle and its first period (nominations open now) in one transaction,
-        then announce it."""
-        async with self.bot.store.transaction() as tx:
-            if await tx.fetchone(
-                "SELECT 1 FROM cycles WHERE group_id = ? AND status = 'active'", (new.group_id,)
-            ):
-                raise UserError("This group already runs a cycle. `/cycle stop` ends it first.")
-            cycle_id = await self.cycles.insert_cycle(tx, new)
-            cycle = Cycle(id=cycle_id, status="active", **vars(new))
-            period_id = await self._add_period(tx, cycle, 1, new.created_at, 0.0)
-        assert period_id is not None
-        try:
-            await self.open(period_id)
-        except Exception:  # nothing half-made: the cycle goes if its announcement can't
-            async with self.bot.store.transaction() as tx:
-                await tx.execute("DELETE FROM jobs WHERE key = ?", (job_key(cycle_id),))
-                await tx.execute("DELETE FROM cycles WHERE id = ?", (cycle_id,))
-            raise
-        period = await self.cycles.period(period_id)
-        assert period is not None
-        return cycle, period
+        return await leaders.start(self, new)
 
-    async def _add_period(
-        self, tx: Tx, cycle: Cycle, number: int, opens_at: float, not_before: float
-    ) -> int | None:
-        slot = logic.parse_meet(cycle.meet)
-        meet_at = logic.first_meeting(
-            slot, cycle.cadence, cycle.timezone, opens_at, cycle.nominate_s, cycle.vote_s,
-            anchor=cycle.anchor, not_before=not_before,
-        )  # fmt: skip
-        times = PeriodTimes(
-            opens_at,
-            opens_at + cycle.nominate_s,
-            opens_at + cycle.nominate_s + cycle.vote_s,
-            meet_at,
-        )
-        period_id = await self.cycles.insert_period(tx, cycle, number, times)
-        if period_id is None:
-            return None
-        key = job_key(cycle.id)
-        payload = {"period_id": period_id}
-        sched = self.bot.scheduler
-        await sched.schedule(OPEN, opens_at, payload, cycle.guild_id, key=key, tx=tx)
-        await sched.schedule(CLOSE, times.nominate_until, payload, cycle.guild_id, key=key, tx=tx)
-        return period_id
+    async def advance(self, cycle: Cycle) -> str:
+        return await leaders.advance(self, cycle)
 
-    async def _finish(self, period: Period, expected: tuple[str, ...], final: str) -> None:
+    async def stop(self, cycle: Cycle) -> list[str]:
+        return await leaders.stop(self, cycle)
+
+    # -- periods -------------------------------------------------------------------------------
+
+    async def finish(self, period: Period, expected: tuple[str, ...], final: str) -> None:
         """End a period and open the next one now (after the previous meeting), atomically."""
         cycle = await self.cycles.cycle(period.cycle_id)
         async with self.bot.store.transaction() as tx:
@@ -136,7 +97,7 @@ class CycleEngine:
             )
             if cur.rowcount == 0 or cycle is None or cycle.status != "active":
                 return
-            next_id = await self._add_period(
+            next_id = await self.effects.add_period(
                 tx, cycle, period.number + 1, self.now(), period.meet_at + 1
             )
         if next_id is not None:
@@ -152,22 +113,10 @@ class CycleEngine:
             return None
         return cycle, period, group
 
-    async def _post(
-        self,
-        group: groups.GroupRef,
-        nonce: str,
-        *,
-        embed: discord.Embed,
-        view: discord.ui.View | None = None,
-    ) -> int:
-        if not group.channel_id:
-            raise UserError(f"**{group.name}** has no channel; `/group repair` fixes it.")
-        channel = self.bot.get_partial_messageable(group.channel_id, guild_id=group.guild_id)
-        kwargs: dict[str, Any] = {"embed": embed, "nonce": nonce, "allowed_mentions": NO_PINGS}
-        if view is not None:
-            kwargs["view"] = view
-        message = await channel.send(**kwargs)
-        return message.id
+    async def reload(self, period: Period) -> Period:
+        fresh = await self.cycles.period(period.id)
+        assert fresh is not None
+        return fresh
 
     # -- (1) nominations open ---------------------------------------------------------------
 
@@ -182,13 +131,7 @@ class CycleEngine:
             cycle, period, group = loaded
             if cycle.status != "active" or period.phase != "nominating" or period.announce_msg:
                 return
-            message_id = await self._post(
-                group,
-                f"cy{period.id}o",
-                embed=render.announcement(cycle, period),
-                view=render.nominate_view(period.id),
-            )
-            await self.cycles.record(period.id, announce_msg=message_id)
+            await self.effects.announce(cycle, period, group)
 
     # -- (2) the nomination deadline -------------------------------------------------------
 
@@ -210,7 +153,7 @@ class CycleEngine:
 
     async def _resume(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> None:
         if period.phase == "voting" and not period.poll_id:
-            await self._ballot_poll(cycle, period)
+            await self.effects.ballot_poll(cycle, period)
         elif period.phase == "picked":
             await self._picked(cycle, period, group)
 
@@ -218,10 +161,11 @@ class CycleEngine:
         self, cycle: Cycle, period: Period, group: groups.GroupRef, advanced: bool
     ) -> None:
         if not period.announce_msg:  # opened while the bot was down: announce it first
-            period = await self._announce_late(cycle, period, group)
+            await self.effects.announce(cycle, period, group)
+            period = await self.reload(period)
         nominees = logic.ballot(await self.cycles.nominees(period.id))
         if not nominees:
-            message_id = await self._post(
+            message_id = await self.effects.post(
                 group, f"cy{period.id}e", embed=render.no_nominations(cycle, period)
             )
             async with self.bot.store.transaction() as tx:
@@ -233,63 +177,13 @@ class CycleEngine:
             return
         if len(nominees) == 1:
             await self.cycles.record(period.id, phase="picked", pick=nominees[0].title)
-            await self._picked(cycle, await self._reload(period), group)
+            await self._picked(cycle, await self.reload(period), group)
             return
         now = self.now()
         late = advanced or now > period.nominate_until + LATE_CLOSE
         closes = now + cycle.vote_s if late else period.vote_until
         await self.cycles.record(period.id, phase="voting", vote_until=closes)
-        await self._ballot_poll(cycle, await self._reload(period))
-
-    async def _announce_late(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> Period:
-        message_id = await self._post(
-            group,
-            f"cy{period.id}o",
-            embed=render.announcement(cycle, period),
-            view=render.nominate_view(period.id),
-        )
-        await self.cycles.record(period.id, announce_msg=message_id)
-        return await self._reload(period)
-
-    async def _reload(self, period: Period) -> Period:
-        fresh = await self.cycles.period(period.id)
-        assert fresh is not None
-        return fresh
-
-    async def _make_poll(
-        self,
-        cycle: Cycle,
-        period: Period,
-        column: str,
-        round_: int,
-        question: str,
-        options: list[str],
-        closes_at: float,
-    ) -> None:
-        """Make the period's poll once: `column` NULL = not begun, 0 = begun (look it up)."""
-        made = getattr(period, column)
-        if made:
-            return
-        found = None
-        if made == 0:
-            found = await polls.find_poll_by_on_close(
-                self.bot, VOTED, period_id=period.id, round=round_
-            )
-        if found is None:
-            await self.cycles.record(period.id, **{column: 0})
-            result = await polls.create_poll(
-                self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
-                closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
-            )  # fmt: skip
-            found = result.poll_id
-        await self.cycles.record(period.id, **{column: found})
-
-    async def _ballot_poll(self, cycle: Cycle, period: Period) -> None:
-        nominees = logic.ballot(await self.cycles.nominees(period.id))
-        await self._make_poll(
-            cycle, period, "poll_id", 1, render.poll_question(cycle, period),
-            [n.title for n in nominees], period.vote_until,
-        )  # fmt: skip
+        await self.effects.ballot_poll(cycle, await self.reload(period))
 
     # -- (3) the vote closed ----------------------------------------------------------------
 
@@ -320,7 +214,7 @@ class CycleEngine:
                 await self._choose(cycle, period, group, winners[0], tally)
             elif round_ == 1:
                 await self.cycles.record(period.id, phase="runoff")
-                await self._runoff(cycle, await self._reload(period), p)
+                await self._runoff(cycle, await self.reload(period), p)
             else:
                 nominees = await self.cycles.nominees(period.id)
                 await self._choose(
@@ -330,7 +224,7 @@ class CycleEngine:
     async def _runoff(self, cycle: Cycle, period: Period, payload: dict[str, Any]) -> None:
         tally: dict[str, int] = payload.get("tally") or {}
         tied = list(payload.get("winners") or []) or list(tally)
-        await self._make_poll(
+        await self.effects.make_poll(
             cycle, period, "runoff_poll_id", 2, render.runoff_question(cycle, tied), tied,
             self.now() + logic.RUNOFF,
         )  # fmt: skip
@@ -348,45 +242,18 @@ class CycleEngine:
         await self.cycles.record(
             period.id, phase="picked", pick=chosen, pick_votes=int(tally.get(option, 0))
         )
-        await self._picked(cycle, await self._reload(period), group)
+        await self._picked(cycle, await self.reload(period), group)
 
     # -- (4) the pick: announcement, meeting, reading check-ins ------------------------------
 
     async def _picked(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> None:
         if not period.result_msg:
             nominees = await self.cycles.nominees(period.id)
-            message_id = await self._post(
-                group, f"cy{period.id}p", embed=render.pick_announcement(cycle, period, nominees)
-            )
-            await self.cycles.record(period.id, result_msg=message_id)
+            await self.effects.announce_pick(cycle, period, group, nominees)
         if not period.event_id:
-            found = None
-            if period.event_id == 0:
-                found = await events.find_event_by_on_end(self.bot, MET, period_id=period.id)
-            if found is None:
-                await self.cycles.record(period.id, event_id=0)
-                summary = await events.create_event(
-                    self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
-                    created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
-                    description=render.event_description(cycle, period),
-                    on_end=(MET, {"period_id": period.id}),
-                )  # fmt: skip
-                found = summary.id
-            async with self.bot.store.transaction() as tx:  # the event and its backstop
-                await self.cycles.record(period.id, tx, event_id=found)
-                await self._schedule_backstop(cycle, period.id, period.meet_at, tx)
+            await self.effects.make_meeting(cycle, period)
         if cycle.checkins and not period.checkins_set and period.meet_at > self.now():
-            slot = logic.parse_meet(cycle.meet)
-            await checkins.schedule_prompts(
-                self.bot, cycle.group_id, "weekly", slot.at, created_by=cycle.created_by,
-                weekday=(slot.weekday - logic.PROMPT_DAYS_BEFORE) % 7, prompt=render.reading_prompt(cycle, period),
-            )  # fmt: skip
-            async with self.bot.store.transaction() as tx:
-                await self.cycles.record(period.id, tx, checkins_set=1)
-                await self.bot.scheduler.schedule(
-                    READ_END, period.meet_at - 60, {"period_id": period.id}, cycle.guild_id,
-                    key=job_key(cycle.id), tx=tx,
-                )  # fmt: skip
+            await self.effects.start_reading_checkins(cycle, period)
         await self.cycles.record(period.id, phase="reading")
 
     async def on_read_end(self, job: Job) -> None:
@@ -411,16 +278,7 @@ class CycleEngine:
             if going is not None:
                 await self.cycles.record(period_id, going=int(going))
             if period.phase in ("reading", "picked"):
-                await self._finish(period, ("reading", "picked"), "done")
-
-    async def _schedule_backstop(
-        self, cycle: Cycle, period_id: int, meet_at: float, tx: Tx | None = None
-    ) -> None:
-        await self.bot.scheduler.schedule(
-            MET, meet_at + logic.MEETING_LENGTH + BACKSTOP_DELAY,
-            {"period_id": period_id, "backstop": True}, cycle.guild_id,
-            key=job_key(cycle.id), tx=tx,
-        )  # fmt: skip
+                await self.finish(period, ("reading", "picked"), "done")
 
     async def _backstop(self, period_id: int) -> None:
         """The meeting slot is over, but a meeting cancelled by hand (`/event cancel`) or
@@ -438,7 +296,7 @@ class CycleEngine:
                 return
             summary = await events.event_summary(self.bot, period.event_id)
             if summary is not None and summary.status == "scheduled":
-                await self._schedule_backstop(
+                await self.effects.schedule_backstop(
                     cycle, period.id, max(summary.end_at, self.now()) - logic.MEETING_LENGTH
                 )
                 return
@@ -448,68 +306,11 @@ class CycleEngine:
                 "cycle %s period %s: meeting %s is %s; the next period opens",
                 cycle.id, period.id, period.event_id, summary.status if summary else "gone",
             )  # fmt: skip
-            await self._finish(period, ("reading", "picked"), "done")
+            await self.finish(period, ("reading", "picked"), "done")
 
     async def on_next(self, job: Job) -> None:
         period_id = int(job.payload["period_id"])
         async with self._locks[period_id]:
             period = await self.cycles.period(period_id)
             if period is not None and period.phase == "empty":
-                await self._finish(period, ("empty",), "skipped")
-
-    # -- leaders' commands -----------------------------------------------------------------
-
-    async def advance(self, cycle: Cycle) -> str:
-        """End the current phase now; returns what happened, in words."""
-        period = await self.cycles.current_period(cycle.id)
-        if period is None:
-            raise UserError("This cycle has no period to advance.")
-        if period.phase == "nominating":
-            await self.close_nominations(period.id, advanced=True)
-            after = await self._reload(period)
-            return render.advanced_text(after)
-        if period.phase in ("voting", "runoff"):
-            poll_id = period.poll_id if period.phase == "voting" else period.runoff_poll_id
-            if not poll_id:
-                raise UserError("The poll is still being posted; try again in a moment.")
-            await polls.close_poll(self.bot, poll_id)
-            return "Closed the vote early; the result is announced in the group's channel."
-        if period.phase in ("picked", "reading"):
-            if period.checkins_set:
-                await checkins.stop_prompts(self.bot, cycle.group_id)
-            async with self._locks[period.id]:
-                await self._finish(period, ("reading", "picked"), "done")
-            return (
-                "Ended the reading phase: the next nominations are open now. The meeting "
-                "already planned stays as it is."
-            )
-        if period.phase == "empty":
-            async with self._locks[period.id]:
-                await self._finish(period, ("empty",), "skipped")
-            return "Opened the next period's nominations now."
-        raise UserError("This cycle has nothing to advance.")
-
-    async def stop(self, cycle: Cycle) -> list[str]:
-        """End the cycle: its open poll closes, its future meeting is cancelled, its
-        check-ins stop. Returns what was done, in words."""
-        period = await self.cycles.current_period(cycle.id)
-        if not await self.cycles.stop_cycle(cycle.id):
-            raise UserError("This cycle is already stopped.")
-        done: list[str] = []
-        if period is None:
-            return done
-        for poll_id in (period.poll_id, period.runoff_poll_id):
-            if poll_id and period.phase in ("voting", "runoff"):
-                result = await polls.poll_result(self.bot, poll_id)
-                if result is not None and not result.closed:
-                    await polls.close_poll(self.bot, poll_id)
-                    done.append("closed its open poll")
-        if period.event_id:
-            summary = await events.event_summary(self.bot, period.event_id)
-            if summary and summary.status == "scheduled" and summary.start_at > self.now():
-                await events.cancel_event(self.bot, period.event_id, by="/cycle stop")
-                done.append("cancelled the planned meeting")
-        if period.checkins_set and period.phase in ("picked", "reading"):
-            await checkins.stop_prompts(self.bot, cycle.group_id)
-            done.append("stopped the reading check-ins")
-        return done
+                await self.finish(period, ("empty",), "skipped")

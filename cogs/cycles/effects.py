@@ -1,0 +1,173 @@
+"""The cycle's side effects, each made at most once however often a handler reruns
+(`CycleEffects`): a period's row and its jobs, channel posts (with a nonce), the vote's
+poll, the meeting event with its backstop, and the reading check-ins. The period row
+records what is done; a poll or event about to be made is marked first (`0`: "being
+made") and looked up by its callback payload on a rerun."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.checkins import api as checkins
+from cogs.cycles import logic, render
+from cogs.cycles.job_kinds import BACKSTOP_DELAY, CLOSE, MET, OPEN, READ_END, VOTED
+from cogs.cycles.store import Cycle, CycleStore, Period, PeriodTimes, job_key
+from cogs.events import api as events
+from cogs.groups import api as groups
+from cogs.polls import api as polls
+from core.errors import UserError
+from core.store import Tx
+from core.ui import NO_PINGS
+
+if TYPE_CHECKING:
+    from core.bot import HuddleBot
+
+
+class CycleEffects:
+    """What a cycle does outside its own rows, each step idempotent."""
+
+    def __init__(self, bot: HuddleBot, cycles: CycleStore) -> None:
+        self.bot = bot
+        self.cycles = cycles
+
+    def now(self) -> float:
+        return self.bot.clock.now()
+
+    async def add_period(
+        self, tx: Tx, cycle: Cycle, number: int, opens_at: float, not_before: float
+    ) -> int | None:
+        """The period's row and its OPEN and CLOSE jobs, in `tx`; None if it exists."""
+        slot = logic.parse_meet(cycle.meet)
+        meet_at = logic.first_meeting(
+            slot, cycle.cadence, cycle.timezone, opens_at, cycle.nominate_s, cycle.vote_s,
+            anchor=cycle.anchor, not_before=not_before,
+        )  # fmt: skip
+        times = PeriodTimes(
+            opens_at,
+            opens_at + cycle.nominate_s,
+            opens_at + cycle.nominate_s + cycle.vote_s,
+            meet_at,
+        )
+        period_id = await self.cycles.insert_period(tx, cycle, number, times)
+        if period_id is None:
+            return None
+        key = job_key(cycle.id)
+        payload = {"period_id": period_id}
+        sched = self.bot.scheduler
+        await sched.schedule(OPEN, opens_at, payload, cycle.guild_id, key=key, tx=tx)
+        await sched.schedule(CLOSE, times.nominate_until, payload, cycle.guild_id, key=key, tx=tx)
+        return period_id
+
+    async def post(
+        self,
+        group: groups.GroupRef,
+        nonce: str,
+        *,
+        embed: discord.Embed,
+        view: discord.ui.View | None = None,
+    ) -> int:
+        if not group.channel_id:
+            raise UserError(f"**{group.name}** has no channel; `/group repair` fixes it.")
+        channel = self.bot.get_partial_messageable(group.channel_id, guild_id=group.guild_id)
+        kwargs: dict[str, Any] = {"embed": embed, "nonce": nonce, "allowed_mentions": NO_PINGS}
+        if view is not None:
+            kwargs["view"] = view
+        message = await channel.send(**kwargs)
+        return message.id
+
+    async def announce(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> None:
+        """Post the period's nominations announcement and note it."""
+        message_id = await self.post(
+            group,
+            f"cy{period.id}o",
+            embed=render.announcement(cycle, period),
+            view=render.nominate_view(period.id),
+        )
+        await self.cycles.record(period.id, announce_msg=message_id)
+
+    async def announce_pick(
+        self, cycle: Cycle, period: Period, group: groups.GroupRef, nominees: list[logic.Nominee]
+    ) -> None:
+        message_id = await self.post(
+            group, f"cy{period.id}p", embed=render.pick_announcement(cycle, period, nominees)
+        )
+        await self.cycles.record(period.id, result_msg=message_id)
+
+    async def make_poll(
+        self,
+        cycle: Cycle,
+        period: Period,
+        column: str,
+        round_: int,
+        question: str,
+        options: list[str],
+        closes_at: float,
+    ) -> None:
+        """Make the period's poll once: `column` NULL = not begun, 0 = begun (look it up)."""
+        made = getattr(period, column)
+        if made:
+            return
+        found = None
+        if made == 0:
+            found = await polls.find_poll_by_on_close(
+                self.bot, VOTED, period_id=period.id, round=round_
+            )
+        if found is None:
+            await self.cycles.record(period.id, **{column: 0})
+            result = await polls.create_poll(
+                self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
+                closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
+            )  # fmt: skip
+            found = result.poll_id
+        await self.cycles.record(period.id, **{column: found})
+
+    async def ballot_poll(self, cycle: Cycle, period: Period) -> None:
+        nominees = logic.ballot(await self.cycles.nominees(period.id))
+        await self.make_poll(
+            cycle, period, "poll_id", 1, render.poll_question(cycle, period),
+            [n.title for n in nominees], period.vote_until,
+        )  # fmt: skip
+
+    async def make_meeting(self, cycle: Cycle, period: Period) -> None:
+        """The meeting event once (`event_id` 0 = begun: look it up), noted together with
+        its backstop job."""
+        found = None
+        if period.event_id == 0:
+            found = await events.find_event_by_on_end(self.bot, MET, period_id=period.id)
+        if found is None:
+            await self.cycles.record(period.id, event_id=0)
+            summary = await events.create_event(
+                self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
+                created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
+                description=render.event_description(cycle, period),
+                on_end=(MET, {"period_id": period.id}),
+            )  # fmt: skip
+            found = summary.id
+        async with self.bot.store.transaction() as tx:  # the event and its backstop
+            await self.cycles.record(period.id, tx, event_id=found)
+            await self.schedule_backstop(cycle, period.id, period.meet_at, tx)
+
+    async def schedule_backstop(
+        self, cycle: Cycle, period_id: int, meet_at: float, tx: Tx | None = None
+    ) -> None:
+        await self.bot.scheduler.schedule(
+            MET, meet_at + logic.MEETING_LENGTH + BACKSTOP_DELAY,
+            {"period_id": period_id, "backstop": True}, cycle.guild_id,
+            key=job_key(cycle.id), tx=tx,
+        )  # fmt: skip
+
+    async def start_reading_checkins(self, cycle: Cycle, period: Period) -> None:
+        """Weekly reading check-ins until just before the meeting (READ_END stops them)."""
+        slot = logic.parse_meet(cycle.meet)
+        await checkins.schedule_prompts(
+            self.bot, cycle.group_id, "weekly", slot.at, created_by=cycle.created_by,
+            weekday=(slot.weekday - logic.PROMPT_DAYS_BEFORE) % 7, prompt=render.reading_prompt(cycle, period),
+        )  # fmt: skip
+        async with self.bot.store.transaction() as tx:
+            await self.cycles.record(period.id, tx, checkins_set=1)
+            await self.bot.scheduler.schedule(
+                READ_END, period.meet_at - 60, {"period_id": period.id}, cycle.guild_id,
+                key=job_key(cycle.id), tx=tx,
+            )  # fmt: skip

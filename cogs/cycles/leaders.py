@@ -1,0 +1,101 @@
+"""What a cycle's leaders set in motion by command: starting a cycle (its first period
+opens now), advancing the current phase early, and stopping the cycle (closing its poll,
+cancelling its planned meeting, stopping its check-ins). `CycleEngine` offers these as
+`start`, `advance` and `stop`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.checkins import api as checkins
+from cogs.cycles import render
+from cogs.cycles.store import Cycle, NewCycle, Period, job_key
+from cogs.events import api as events
+from cogs.polls import api as polls
+from core.errors import UserError
+
+if TYPE_CHECKING:
+    from cogs.cycles.jobs import CycleEngine
+
+
+async def start(engine: CycleEngine, new: NewCycle) -> tuple[Cycle, Period]:
+    """Store the cycle and its first period (nominations open now) in one transaction,
+    then announce it."""
+    store = engine.bot.store
+    async with store.transaction() as tx:
+        if await tx.fetchone(
+            "SELECT 1 FROM cycles WHERE group_id = ? AND status = 'active'", (new.group_id,)
+        ):
+            raise UserError("This group already runs a cycle. `/cycle stop` ends it first.")
+        cycle_id = await engine.cycles.insert_cycle(tx, new)
+        cycle = Cycle(id=cycle_id, status="active", **vars(new))
+        period_id = await engine.effects.add_period(tx, cycle, 1, new.created_at, 0.0)
+    assert period_id is not None
+    try:
+        await engine.open(period_id)
+    except Exception:  # nothing half-made: the cycle goes if its announcement can't
+        async with store.transaction() as tx:
+            await tx.execute("DELETE FROM jobs WHERE key = ?", (job_key(cycle_id),))
+            await tx.execute("DELETE FROM cycles WHERE id = ?", (cycle_id,))
+        raise
+    period = await engine.cycles.period(period_id)
+    assert period is not None
+    return cycle, period
+
+
+async def advance(engine: CycleEngine, cycle: Cycle) -> str:
+    """End the current phase now; returns what happened, in words."""
+    period = await engine.cycles.current_period(cycle.id)
+    if period is None:
+        raise UserError("This cycle has no period to advance.")
+    if period.phase == "nominating":
+        await engine.close_nominations(period.id, advanced=True)
+        after = await engine.reload(period)
+        return render.advanced_text(after)
+    if period.phase in ("voting", "runoff"):
+        poll_id = period.poll_id if period.phase == "voting" else period.runoff_poll_id
+        if not poll_id:
+            raise UserError("The poll is still being posted; try again in a moment.")
+        await polls.close_poll(engine.bot, poll_id)
+        return "Closed the vote early; the result is announced in the group's channel."
+    if period.phase in ("picked", "reading"):
+        if period.checkins_set:
+            await checkins.stop_prompts(engine.bot, cycle.group_id)
+        async with engine.lock(period.id):
+            await engine.finish(period, ("reading", "picked"), "done")
+        return (
+            "Ended the reading phase: the next nominations are open now. The meeting "
+            "already planned stays as it is."
+        )
+    if period.phase == "empty":
+        async with engine.lock(period.id):
+            await engine.finish(period, ("empty",), "skipped")
+        return "Opened the next period's nominations now."
+    raise UserError("This cycle has nothing to advance.")
+
+
+async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
+    """End the cycle: its open poll closes, its future meeting is cancelled, its
+    check-ins stop. Returns what was done, in words."""
+    bot = engine.bot
+    period = await engine.cycles.current_period(cycle.id)
+    if not await engine.cycles.stop_cycle(cycle.id):
+        raise UserError("This cycle is already stopped.")
+    done: list[str] = []
+    if period is None:
+        return done
+    for poll_id in (period.poll_id, period.runoff_poll_id):
+        if poll_id and period.phase in ("voting", "runoff"):
+            result = await polls.poll_result(bot, poll_id)
+            if result is not None and not result.closed:
+                await polls.close_poll(bot, poll_id)
+                done.append("closed its open poll")
+    if period.event_id:
+        summary = await events.event_summary(bot, period.event_id)
+        if summary and summary.status == "scheduled" and summary.start_at > engine.now():
+            await events.cancel_event(bot, period.event_id, by="/cycle stop")
+            done.append("cancelled the planned meeting")
+    if period.checkins_set and period.phase in ("picked", "reading"):
+        await checkins.stop_prompts(bot, cycle.group_id)
+        done.append("stopped the reading check-ins")
+    return done
