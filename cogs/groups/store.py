@@ -1,69 +1,34 @@
 """The groups feature's SQL. Methods take and return plain values and dataclasses;
-`cogs.groups.api` is a façade over the reads here."""
+`cogs.groups.api` is a façade over the reads here.
+
+`GroupStore` is the one class the feature uses: it writes the groups' own rows and
+offers, under the same names, the reads of its collaborators: `GroupLookup`
+(store_lookup.py: finding groups), `MembershipStore` (store_members.py: memberships),
+`SummaryCache` (store_summaries.py: `/group list` summaries), and the queues
+`requests` and `waitlist` (store_queues.py). The privacy filter `visible_groups_clause`
+is here, at the bottom."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from cogs.groups.logic import slugify
 from cogs.groups.models import GroupRef, Request, Scope, group_from_row
+from cogs.groups.store_lookup import GroupLookup
+from cogs.groups.store_members import MembershipStore
 from cogs.groups.store_queues import RequestStore, WaitlistStore
+from cogs.groups.store_summaries import GroupSummary, SummaryCache, writes
 from core.store import Store
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 __all__ = ["GroupStore", "GroupSummary", "Request"]
-
-_MENTION = re.compile(r"<(?:#|@&)(\d+)>")
 
 # Columns that may point at a Discord object deleted by hand.
 OBJECT_COLUMNS = ("role_id", "channel_id", "voice_channel_id")
 EDITABLE = ("name", "name_key", "description", "visibility", "max_members", "timezone")
-
-
-@dataclass(frozen=True)
-class GroupSummary:
-    """A group with its size and leaders, for `/group list` and `/group info`."""
-
-    group: GroupRef
-    size: int
-    leaders: list[int]
-
-
-_SUMMARY_SQL = (
-    "SELECT g.*,"
-    " (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS size,"
-    " (SELECT group_concat(m.user_id) FROM group_members m"
-    "   WHERE m.group_id = g.id AND m.is_leader = 1) AS leader_list"
-    " FROM groups g"
-)
-
-
-def _summary(row: sqlite3.Row) -> GroupSummary:
-    leaders = [int(x) for x in (row["leader_list"] or "").split(",") if x]
-    return GroupSummary(group=group_from_row(row), size=row["size"], leaders=sorted(leaders))
-
-
-def _writes(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
-    """Drop cached summaries before and after a write, so a read that overlaps it is
-    never kept."""
-
-    @functools.wraps(method)
-    async def wrapper(self: GroupStore, *args: Any, **kwargs: Any) -> T:
-        self.forget_cache()
-        try:
-            return await method(self, *args, **kwargs)
-        finally:
-            self.forget_cache()
-
-    return wrapper
 
 
 class GroupStore:
@@ -75,12 +40,12 @@ class GroupStore:
         self.db = store
         self.requests = RequestStore(store)
         self.waitlist = WaitlistStore(store)
-        self._summaries: dict[int, list[GroupSummary]] = {}
-        self._generation = 0
+        self.lookup = GroupLookup(store)
+        self.membership = MembershipStore(store, forget_cache=self.forget_cache)
+        self._cache = SummaryCache(store)
 
     def forget_cache(self) -> None:
-        self._generation += 1
-        self._summaries.clear()
+        self._cache.forget()
 
     # -- groups -----------------------------------------------------------------------
 
@@ -88,54 +53,7 @@ class GroupStore:
         row = await self.db.fetchone("SELECT * FROM groups WHERE id = ?", (group_id,))
         return group_from_row(row) if row else None
 
-    async def find(self, guild_id: int, text: str) -> GroupRef | None:
-        """By id, by name in any case and spacing, by role or channel mention, or by
-        its channel's name (see `api.find_group`)."""
-        text = " ".join(text.split())
-        found = await self._by_id_text(guild_id, text) or await self._by_name(guild_id, text)
-        if found:
-            return found
-        mention = _MENTION.fullmatch(text)
-        if mention:
-            return await self._by_object(guild_id, int(mention[1]))
-        return await self._by_slug(guild_id, text.lstrip("#"))
-
-    async def _by_id_text(self, guild_id: int, text: str) -> GroupRef | None:
-        if not text.isdigit():
-            return None
-        row = await self.db.fetchone(
-            "SELECT * FROM groups WHERE id = ? AND guild_id = ?", (int(text), guild_id)
-        )
-        return group_from_row(row) if row else None
-
-    async def _by_name(self, guild_id: int, text: str) -> GroupRef | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM groups WHERE guild_id = ? AND name_key = ?", (guild_id, text.casefold())
-        )
-        return group_from_row(row) if row else None
-
-    async def _by_object(self, guild_id: int, object_id: int) -> GroupRef | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM groups WHERE guild_id = ? AND ? IN (role_id, channel_id)",
-            (guild_id, object_id),
-        )
-        return group_from_row(row) if row else None
-
-    async def _by_slug(self, guild_id: int, text: str) -> GroupRef | None:
-        """The channel name typed instead of the group name; only when it names one group."""
-        if not text or text != slugify(text):
-            return None
-        rows = await self.db.fetchall("SELECT * FROM groups WHERE guild_id = ?", (guild_id,))
-        found = [r for r in rows if slugify(r["name"]) == text]
-        return group_from_row(found[0]) if len(found) == 1 else None
-
-    async def name_taken(self, guild_id: int, key: str, exclude_id: int | None = None) -> bool:
-        found = await self.db.fetchval(
-            "SELECT id FROM groups WHERE guild_id = ? AND name_key = ?", (guild_id, key)
-        )
-        return found is not None and found != exclude_id
-
-    @_writes
+    @writes
     async def create(
         self,
         *,
@@ -188,7 +106,7 @@ class GroupStore:
         assert row is not None
         return group_from_row(row)
 
-    @_writes
+    @writes
     async def activate(
         self,
         group: GroupRef,
@@ -212,16 +130,7 @@ class GroupStore:
                 (group.guild_id, group.id, creator_id, now),
             )
 
-    async def id_by_role(self, role_id: int) -> int | None:
-        return await self.db.fetchval("SELECT id FROM groups WHERE role_id = ?", (role_id,))
-
-    async def creator_of(self, group_id: int) -> int | None:
-        return await self.db.fetchval("SELECT created_by FROM groups WHERE id = ?", (group_id,))
-
-    async def wants_voice(self, group_id: int) -> bool:
-        return bool(await self.db.fetchval("SELECT voice FROM groups WHERE id = ?", (group_id,)))
-
-    @_writes
+    @writes
     async def update(self, group_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(EDITABLE)
         if unknown:
@@ -233,11 +142,11 @@ class GroupStore:
             f"UPDATE groups SET {assignments} WHERE id = ?", (*fields.values(), group_id)
         )
 
-    @_writes
+    @writes
     async def set_status(self, group_id: int, status: str) -> None:
         await self.db.execute("UPDATE groups SET status = ? WHERE id = ?", (status, group_id))
 
-    @_writes
+    @writes
     async def set_objects(
         self, group_id: int, role_id: int | None, channel_id: int | None, voice_id: int | None
     ) -> None:
@@ -248,7 +157,7 @@ class GroupStore:
             (role_id, channel_id, voice_id, group_id),
         )
 
-    @_writes
+    @writes
     async def mark_broken(self, guild_id: int, object_id: int) -> list[GroupRef]:
         """A role or channel was deleted by hand: forget it and flag the group."""
         broken: list[GroupRef] = []
@@ -267,220 +176,87 @@ class GroupStore:
                         broken.append(group_from_row(fresh))
         return broken
 
-    @_writes
+    @writes
     async def delete(self, group_id: int) -> None:
         await self.db.execute("DELETE FROM groups WHERE id = ?", (group_id,))
 
     async def summaries(self, guild_id: int) -> list[GroupSummary]:
-        cached = self._summaries.get(guild_id)
-        if cached is not None:
-            return list(cached)
-        generation = self._generation
-        rows = await self.db.fetchall(
-            _SUMMARY_SQL + " WHERE g.guild_id = ? AND g.status != 'pending' ORDER BY g.name_key",
-            (guild_id,),
-        )
-        fresh = [_summary(r) for r in rows]
-        if self._generation == generation:  # no write started or ended meanwhile
-            self._summaries[guild_id] = fresh
-        return list(fresh)
+        return await self._cache.summaries(guild_id)
 
     async def summary(self, group_id: int) -> GroupSummary | None:
-        row = await self.db.fetchone(_SUMMARY_SQL + " WHERE g.id = ?", (group_id,))
-        return _summary(row) if row else None
+        return await self._cache.summary(group_id)
+
+    # -- finding groups (GroupLookup) -------------------------------------------------
+
+    async def find(self, guild_id: int, text: str) -> GroupRef | None:
+        return await self.lookup.find(guild_id, text)
+
+    async def name_taken(self, guild_id: int, key: str, exclude_id: int | None = None) -> bool:
+        return await self.lookup.name_taken(guild_id, key, exclude_id)
+
+    async def id_by_role(self, role_id: int) -> int | None:
+        return await self.lookup.id_by_role(role_id)
+
+    async def creator_of(self, group_id: int) -> int | None:
+        return await self.lookup.creator_of(group_id)
+
+    async def wants_voice(self, group_id: int) -> bool:
+        return await self.lookup.wants_voice(group_id)
 
     async def all_groups(self, guild_id: int) -> list[GroupRef]:
-        """Every group with Discord objects (active or archived) on a server."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM groups WHERE guild_id = ? AND status != 'pending'", (guild_id,)
-        )
-        return [group_from_row(r) for r in rows]
-
-    async def leads_any(self, guild_id: int, user_id: int) -> bool:
-        return bool(
-            await self.db.fetchval(
-                "SELECT 1 FROM group_members WHERE guild_id = ? AND user_id = ? AND is_leader = 1"
-                " LIMIT 1",
-                (guild_id, user_id),
-            )
-        )
+        return await self.lookup.all_groups(guild_id)
 
     async def open_groups(self, guild_id: int) -> list[GroupRef]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM groups WHERE guild_id = ? AND status = 'active'"
-            " AND visibility = 'open' ORDER BY name_key",
-            (guild_id,),
-        )
-        return [group_from_row(r) for r in rows]
-
-    # -- members ----------------------------------------------------------------------
-
-    async def size(self, group_id: int) -> int:
-        return int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM group_members WHERE group_id = ?", (group_id,), 0
-            )
-        )
-
-    async def membership_count(self, guild_id: int, user_id: int) -> int:
-        """Groups (not pending) a member belongs to: the groups-per-member limit."""
-        return int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM group_members m JOIN groups g ON g.id = m.group_id"
-                " WHERE m.guild_id = ? AND m.user_id = ? AND g.status != 'pending'",
-                (guild_id, user_id),
-                0,
-            )
-        )
-
-    async def role_of(self, group_id: int, user_id: int) -> tuple[bool, bool]:
-        """(is member, is leader)."""
-        row = await self.db.fetchone(
-            "SELECT is_leader FROM group_members WHERE group_id = ? AND user_id = ?",
-            (group_id, user_id),
-        )
-        return (row is not None, bool(row and row["is_leader"]))
-
-    async def leader_count(self, group_id: int) -> int:
-        return int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND is_leader = 1",
-                (group_id,),
-                0,
-            )
-        )
-
-    @_writes
-    async def add_if_room(self, group: GroupRef, user_id: int, limit: int, now: float) -> bool:
-        """Add a member only while the group has room: check and insert are one
-        statement, so two simultaneous joins can't overfill it. Leaves the waitlist."""
-        async with self.db.transaction() as tx:
-            cur = await tx.execute(
-                "INSERT OR IGNORE INTO group_members (guild_id, group_id, user_id, is_leader,"
-                " joined_at) SELECT ?, ?, ?, 0, ?"
-                " WHERE (SELECT COUNT(*) FROM group_members WHERE group_id = ?) < ?",
-                (group.guild_id, group.id, user_id, now, group.id, limit),
-            )
-            added = cur.rowcount == 1
-            if added:
-                await tx.execute(
-                    "DELETE FROM group_waitlist WHERE group_id = ? AND user_id = ?",
-                    (group.id, user_id),
-                )
-        return added
-
-    @_writes
-    async def remove_member(self, group_id: int, user_id: int) -> bool:
-        return (
-            await self.db.execute(
-                "DELETE FROM group_members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
-            )
-            == 1
-        )
-
-    @_writes
-    async def mark_departed(self, group_id: int, user_ids: list[int], now: float) -> list[int]:
-        """Members who left the server: their membership ends (the seat is free, they are
-        no longer counted, listed or nudged) and the departure is kept in
-        `group_departures`. Returns those whose membership ended here."""
-        ended: list[int] = []
-        async with self.db.transaction() as tx:
-            for user_id in user_ids:
-                row = await tx.fetchone(
-                    "SELECT * FROM group_members WHERE group_id = ? AND user_id = ?",
-                    (group_id, user_id),
-                )
-                if row is None:
-                    continue
-                await tx.execute(
-                    "INSERT OR REPLACE INTO group_departures (guild_id, group_id, user_id,"
-                    " was_leader, joined_at, departed_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (row["guild_id"], group_id, user_id, row["is_leader"], row["joined_at"], now),
-                )
-                await tx.execute(
-                    "DELETE FROM group_members WHERE group_id = ? AND user_id = ?",
-                    (group_id, user_id),
-                )
-                ended.append(user_id)
-        return ended
-
-    async def departed(self, group_id: int) -> list[int]:
-        """Who left the server while in the group (and has not rejoined it), oldest first."""
-        rows = await self.db.fetchall(
-            "SELECT d.user_id FROM group_departures d WHERE d.group_id = ? AND NOT EXISTS"
-            " (SELECT 1 FROM group_members m WHERE m.group_id = d.group_id"
-            " AND m.user_id = d.user_id) ORDER BY d.departed_at, d.user_id",
-            (group_id,),
-        )
-        return [r["user_id"] for r in rows]
-
-    @_writes
-    async def set_leader(self, group_id: int, user_id: int, leader: bool) -> bool:
-        return (
-            await self.db.execute(
-                "UPDATE group_members SET is_leader = ? WHERE group_id = ? AND user_id = ?",
-                (int(leader), group_id, user_id),
-            )
-            == 1
-        )
-
-    async def members(self, group_id: int) -> list[tuple[int, bool]]:
-        rows = await self.db.fetchall(
-            "SELECT user_id, is_leader FROM group_members WHERE group_id = ?"
-            " ORDER BY is_leader DESC, joined_at, user_id",
-            (group_id,),
-        )
-        return [(r["user_id"], bool(r["is_leader"])) for r in rows]
-
-    async def member_ids(self, group_id: int, *, leaders_only: bool = False) -> list[int]:
-        """Members (or only leaders) in the order they joined."""
-        leader = " AND is_leader = 1" if leaders_only else ""
-        rows = await self.db.fetchall(
-            f"SELECT user_id FROM group_members WHERE group_id = ?{leader}"
-            " ORDER BY joined_at, user_id",
-            (group_id,),
-        )
-        return [r["user_id"] for r in rows]
-
-    async def groups_of_member(self, guild_id: int, user_id: int) -> list[GroupRef]:
-        rows = await self.db.fetchall(
-            "SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id"
-            " WHERE m.guild_id = ? AND m.user_id = ? AND g.status != 'pending'"
-            " ORDER BY g.name_key",
-            (guild_id, user_id),
-        )
-        return [group_from_row(r) for r in rows]
+        return await self.lookup.open_groups(guild_id)
 
     async def choices(
         self, guild_id: int, user_id: int, current: str, scope: Scope, manager: bool
     ) -> list[tuple[int, str]]:
-        """(id, name) of up to 25 groups for an autocomplete (see `api.group_choices`)."""
-        where, params = _choice_filter(scope, manager, user_id)
-        rows = await self.db.fetchall(
-            "SELECT g.id, g.name FROM groups g WHERE g.guild_id = ? AND g.name_key LIKE ?"
-            f"{where} ORDER BY g.name_key LIMIT 25",
-            [guild_id, f"%{current.strip().casefold()}%", *params],
-        )
-        return [(r["id"], r["name"]) for r in rows]
+        return await self.lookup.choices(guild_id, user_id, current, scope, manager)
+
+    # -- members (MembershipStore) ----------------------------------------------------
+
+    async def size(self, group_id: int) -> int:
+        return await self.membership.size(group_id)
+
+    async def membership_count(self, guild_id: int, user_id: int) -> int:
+        return await self.membership.membership_count(guild_id, user_id)
+
+    async def role_of(self, group_id: int, user_id: int) -> tuple[bool, bool]:
+        return await self.membership.role_of(group_id, user_id)
+
+    async def leader_count(self, group_id: int) -> int:
+        return await self.membership.leader_count(group_id)
+
+    async def leads_any(self, guild_id: int, user_id: int) -> bool:
+        return await self.membership.leads_any(guild_id, user_id)
+
+    async def add_if_room(self, group: GroupRef, user_id: int, limit: int, now: float) -> bool:
+        return await self.membership.add_if_room(group, user_id, limit, now)
+
+    async def remove_member(self, group_id: int, user_id: int) -> bool:
+        return await self.membership.remove_member(group_id, user_id)
+
+    async def mark_departed(self, group_id: int, user_ids: list[int], now: float) -> list[int]:
+        return await self.membership.mark_departed(group_id, user_ids, now)
+
+    async def departed(self, group_id: int) -> list[int]:
+        return await self.membership.departed(group_id)
+
+    async def set_leader(self, group_id: int, user_id: int, leader: bool) -> bool:
+        return await self.membership.set_leader(group_id, user_id, leader)
+
+    async def members(self, group_id: int) -> list[tuple[int, bool]]:
+        return await self.membership.members(group_id)
+
+    async def member_ids(self, group_id: int, *, leaders_only: bool = False) -> list[int]:
+        return await self.membership.member_ids(group_id, leaders_only=leaders_only)
+
+    async def groups_of_member(self, guild_id: int, user_id: int) -> list[GroupRef]:
+        return await self.membership.groups_of_member(guild_id, user_id)
 
 
-def _choice_filter(scope: Scope, manager: bool, user_id: int) -> tuple[str, list[object]]:
-    """The WHERE clause that narrows autocomplete to a scope, and its parameters."""
-    if scope == "joinable":
-        return (
-            " AND g.status = 'active' AND g.visibility != 'invite' AND NOT EXISTS"
-            " (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.user_id = ?)",
-            [user_id],
-        )
-    if scope in ("member", "leader") and not manager:
-        leader = " AND m.is_leader = 1" if scope == "leader" else ""
-        return (
-            " AND g.status != 'pending' AND EXISTS (SELECT 1 FROM group_members m"
-            f" WHERE m.group_id = g.id AND m.user_id = ?{leader})",
-            [user_id],
-        )
-    return " AND g.status != 'pending'", []
-
+# -- the privacy filter ---------------------------------------------------------------
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 
