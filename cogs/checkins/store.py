@@ -1,93 +1,44 @@
-"""Check-ins' SQL: goals, schedules, check-ins, per-period posting records, nudges."""
+"""Check-ins' SQL: goals, schedules, check-ins, who is counted since when; per-period
+posting records and nudges through `PostingStore` (store_postings.py). The records it
+returns are in models.py and the server-wide reads for insights in store_insights.py;
+both are re-exported here."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from dataclasses import dataclass
-from datetime import time
 
-from cogs.checkins.logic import Period, Rule
+from cogs.checkins.logic import Period
+from cogs.checkins.models import (
+    Checkin,
+    Goal,
+    PeriodRecord,
+    Recorded,
+    Schedule,
+    schedule_from_row,
+)
+from cogs.checkins.store_insights import completion_rows, last_checkins, member_checkin_times
+from cogs.checkins.store_postings import PostingStore
 from core.store import Store
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Schedule:
-    guild_id: int
-    group_id: int
-    cadence: str
-    hour: int
-    minute: int
-    weekday: int | None
-    prompt: str
-    nudge_hours: int
-    created_by: int
-    created_at: float
-
-    @property
-    def rule(self) -> Rule:
-        weekday = self.weekday if self.cadence == "weekly" else None
-        return Rule(self.cadence, time(self.hour, self.minute), weekday)
-
-
-@dataclass(frozen=True)
-class Checkin:
-    user_id: int
-    period_key: str
-    period_start: int
-    status: str
-    note: str
-    updated_at: float
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """A check-in just written: whether it was new, and the member's history after it."""
-
-    new: bool
-    period_starts: list[int]
-    since: int | None
-
-
-@dataclass(frozen=True)
-class Goal:
-    group_id: int
-    user_id: int
-    text: str
-
-
-@dataclass(frozen=True)
-class PeriodRecord:
-    group_id: int
-    period_key: str
-    period_start: int
-    period_end: int
-    prompt_message_id: int | None
-    prompt_posted: bool
-    summary_posted: bool
-
-
-def _schedule(row: sqlite3.Row) -> Schedule:
-    return Schedule(**{k: row[k] for k in Schedule.__dataclass_fields__})
-
-
-def _period(row: sqlite3.Row) -> PeriodRecord:
-    return PeriodRecord(
-        group_id=row["group_id"],
-        period_key=row["period_key"],
-        period_start=row["period_start"],
-        period_end=row["period_end"],
-        prompt_message_id=row["prompt_message_id"],
-        prompt_posted=bool(row["prompt_posted"]),
-        summary_posted=bool(row["summary_posted"]),
-    )
+__all__ = [
+    "Checkin",
+    "CheckinStore",
+    "Goal",
+    "PeriodRecord",
+    "Recorded",
+    "Schedule",
+    "completion_rows",
+    "last_checkins",
+    "member_checkin_times",
+]
 
 
 class CheckinStore:
     def __init__(self, store: Store) -> None:
         self.db = store
+        self.postings = PostingStore(store)
         # Schedules are read on every check-in and written only here: cache them. A read
         # caches only if no write started or ended while it awaited (the generation), so
         # a read overlapping a write can't keep the old value for good.
@@ -159,7 +110,7 @@ class CheckinStore:
         row = await self.db.fetchone(
             "SELECT * FROM checkin_schedules WHERE group_id = ?", (group_id,)
         )
-        found = _schedule(row) if row else None
+        found = schedule_from_row(row) if row else None
         if self._generation == generation:  # no write started or ended meanwhile
             self._schedules[group_id] = found
         return found
@@ -303,131 +254,37 @@ class CheckinStore:
             (group_id, user_id),
         )
 
-    # -- per-period posting records ---------------------------------------------------------
+    # -- per-period posting records and nudges (PostingStore) -------------------------------
 
     async def open_period_record(self, guild_id: int, group_id: int, period: Period) -> None:
-        await self.db.execute(
-            "INSERT INTO checkin_periods (guild_id, group_id, period_key, period_start, period_end)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, period_key) DO NOTHING",
-            (guild_id, group_id, period.key, period.start, period.end),
-        )
+        await self.postings.open_period_record(guild_id, group_id, period)
 
     async def get_period_record(self, group_id: int, period_key: str) -> PeriodRecord | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM checkin_periods WHERE group_id = ? AND period_key = ?",
-            (group_id, period_key),
-        )
-        return _period(row) if row else None
+        return await self.postings.get_period_record(group_id, period_key)
 
     async def mark_prompt_posted(
         self, group_id: int, period_key: str, message_id: int | None
     ) -> None:
-        await self.db.execute(
-            "UPDATE checkin_periods SET prompt_posted = 1, prompt_message_id = ?"
-            " WHERE group_id = ? AND period_key = ?",
-            (message_id, group_id, period_key),
-        )
+        await self.postings.mark_prompt_posted(group_id, period_key, message_id)
 
     async def mark_summary_posted(self, group_id: int, period_key: str) -> None:
-        await self.db.execute(
-            "UPDATE checkin_periods SET summary_posted = 1 WHERE group_id = ? AND period_key = ?",
-            (group_id, period_key),
-        )
+        await self.postings.mark_summary_posted(group_id, period_key)
 
     async def periods_to_summarise(self, group_id: int, now: float) -> list[PeriodRecord]:
-        """Prompted periods that have closed and whose summary is not out yet, oldest first."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM checkin_periods WHERE group_id = ? AND summary_posted = 0"
-            " AND prompt_posted = 1 AND period_end <= ? ORDER BY period_start",
-            (group_id, now),
-        )
-        return [_period(r) for r in rows]
+        return await self.postings.periods_to_summarise(group_id, now)
 
     async def open_prompted_period(self, group_id: int, now: float) -> PeriodRecord | None:
-        """The prompted period running at `now` whose summary is not out yet (after
-        `/checkin unschedule` it runs on to its end, then gets its summary)."""
-        row = await self.db.fetchone(
-            "SELECT * FROM checkin_periods WHERE group_id = ? AND summary_posted = 0"
-            " AND prompt_posted = 1 AND period_start <= ? AND period_end > ?"
-            " ORDER BY period_start DESC LIMIT 1",
-            (group_id, now, now),
-        )
-        return _period(row) if row else None
-
-    # -- nudges ---------------------------------------------------------------------------
+        return await self.postings.open_prompted_period(group_id, now)
 
     async def claim_nudges(
         self, guild_id: int, group_id: int, period_key: str, user_ids: list[int], now: float
     ) -> list[int]:
-        """Record a nudge for each member not nudged yet this period; returns those claimed
-        (recorded before sending, so a retry never nudges anyone twice)."""
-        claimed: list[int] = []
-        async with self.db.transaction() as tx:
-            for user_id in user_ids:
-                cur = await tx.execute(
-                    "INSERT INTO checkin_nudges (guild_id, group_id, period_key, user_id, sent_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (guild_id, group_id, period_key, user_id, now),
-                )
-                if cur.rowcount:
-                    claimed.append(user_id)
-        return claimed
+        return await self.postings.claim_nudges(guild_id, group_id, period_key, user_ids, now)
 
     async def set_nudge_method(
         self, group_id: int, period_key: str, user_ids: list[int], method: str
     ) -> None:
-        async with self.db.transaction() as tx:
-            await tx.executemany(
-                "UPDATE checkin_nudges SET method = ? WHERE group_id = ? AND period_key = ?"
-                " AND user_id = ?",
-                [(method, group_id, period_key, u) for u in user_ids],
-            )
+        await self.postings.set_nudge_method(group_id, period_key, user_ids, method)
 
     async def nudges(self, group_id: int, period_key: str) -> dict[int, str]:
-        rows = await self.db.fetchall(
-            "SELECT user_id, method FROM checkin_nudges WHERE group_id = ? AND period_key = ?",
-            (group_id, period_key),
-        )
-        return {r[0]: r[1] for r in rows}
-
-
-async def completion_rows(
-    db: Store, guild_id: int, since: float, until: float
-) -> list[sqlite3.Row]:
-    """Insights: every prompted period of a server's groups that started in [since, until),
-    with its check-ins and the members expected (members who had joined before it ended),
-    one query (columns group_id, period_start, period_end, checked_in, expected)."""
-    return await db.fetchall(
-        "SELECT p.group_id, p.period_start, p.period_end,"
-        " (SELECT COUNT(*) FROM checkins c WHERE c.group_id = p.group_id"
-        "  AND c.period_start = p.period_start) AS checked_in,"  # (group_id, period_start) index
-        " (SELECT COUNT(*) FROM group_members m WHERE m.group_id = p.group_id"
-        "  AND m.joined_at < p.period_end) AS expected"
-        " FROM checkin_periods p WHERE p.guild_id = ? AND p.period_start >= ?"
-        " AND p.period_start < ? ORDER BY p.group_id, p.period_start",
-        (guild_id, int(since), int(until)),
-    )
-
-
-async def last_checkins(db: Store, guild_id: int) -> dict[int, float]:
-    """Insights: the latest check-in (its time) per group of a server, one query."""
-    rows = await db.fetchall(
-        "SELECT group_id, MAX(updated_at) FROM checkins WHERE guild_id = ? GROUP BY group_id",
-        (guild_id,),
-    )
-    return {r[0]: r[1] for r in rows}
-
-
-async def member_checkin_times(
-    db: Store, guild_id: int, user_id: int, group_ids: list[int], since: float
-) -> list[float]:
-    """A member's check-in times (first recorded) since `since` in these groups."""
-    if not group_ids:
-        return []
-    marks = ",".join("?" * len(group_ids))
-    rows = await db.fetchall(
-        f"SELECT created_at FROM checkins WHERE guild_id = ? AND user_id = ?"
-        f" AND group_id IN ({marks}) AND created_at >= ? ORDER BY created_at",
-        (guild_id, user_id, *group_ids, since),
-    )
-    return [r[0] for r in rows]
+        return await self.postings.nudges(group_id, period_key)
