@@ -4,21 +4,35 @@ The whole bot (all features) runs against the emulator with its Discord-like rat
 on (per-route buckets, 50 requests/s global), on the real clock. Set-up (not measured):
 30,000 members, 200 group channels, an event with 2,000 members Going and DM reminders
 on (made with `/config reminders` and `/event create`, the RSVPs written to the database
-as the RSVP button would). Then, at the same instant, the event's real reminder job falls
-due together with 500 ordinary jobs in other groups (each posts one message in its
-group's channel, like a check-in prompt or a poll close). While the fan-out runs, a
-member runs a slash command every 0.5 s.
+as the RSVP button would). "Ordinary" jobs each post one message in a group's channel,
+like a check-in prompt or a poll close. Three measured phases, in order:
 
-Reported: ordinary jobs' lateness (start − due) p50/p99/max (target p99 < 1 s), the
-slash commands' answer times (target: every one < 3 s), how long the fan-out took, REST
-calls/s, 429s (planned ones are none: target 0), and the process's peak RSS (the emulator
-runs in the same process, so it is an upper bound for the bot).
+  A. 500 ordinary jobs due at the same instant, nothing else running (the baseline: 500
+     sends under the 50 requests/s global limit need ≥ 10 s whatever the bot does);
+  B. the same 500 due at the same instant as the event's real reminder job, whose fan-out
+     (2,000 paced DMs + mention messages) then runs for minutes;
+  C. while that fan-out still runs, 500 ordinary jobs due spread evenly over 60 s (as
+     prompts across groups would be): here "p99 < 1 s" is a meaningful target.
+
+For each phase: start lateness (handler start − due time) and completion (message sent −
+due time), p50/p99/max. The fan-out must not hold ordinary jobs up: B ≈ A, C < 1 s. While
+B and C run, a member runs a slash command every 0.5 s (target: every answer < 3 s).
+Also reported: REST calls/s, 429s (target 0: the bot paces itself under the global limit,
+`core.pacing`), how often the global pacer made a request wait, the worst event-loop stall
+(a 50 ms ticker; the emulator shares the process, so a stall may be either's), and the
+peak RSS (an upper bound for the bot).
+
+About discord.py's "Can't keep up, websocket is 41.3s behind": a false alarm against the
+in-process emulator. Its keep-alive thread records the heartbeat's send time only after the
+send future returns; the emulator, on the same loop, answers the ACK before that, so the
+latency is measured from the previous heartbeat: one interval (41.25 s). It shows on an
+idle bot whose loop never lags more than ~40 ms; the stall ticker here is the real measure.
 
 Not included yet: the 1,000-member check-in nudge and 200 open polls reconciling at
-start-up (their set-up needs those features' schemas, which are changing now).
+start-up (both need groups set up through the groups API first).
 
 Run: .venv/bin/python -m tests.bench.bench_big_server [--members 30000] [--going 2000]
-     [--ordinary 500] [--groups 200] [--runs 1]
+     [--ordinary 500] [--groups 200] [--spread 60] [--runs 1]
 """
 
 from __future__ import annotations
@@ -44,7 +58,57 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def run(members: int, going: int, ordinary: int, groups: int) -> dict[str, float]:
+class StallTicker:
+    """A 50 ms ticker: the worst delay of the event loop and how many were over 1 s."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self.over_1s = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        while True:
+            t0 = time.perf_counter()
+            await asyncio.sleep(0.05)
+            lag = time.perf_counter() - t0 - 0.05
+            self.worst = max(self.worst, lag)
+            self.over_1s += lag > 1.0
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._tick())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+class Phase:
+    """Start and completion lateness of one phase's ordinary jobs."""
+
+    def __init__(self, name: str, expected: int) -> None:
+        self.name = name
+        self.expected = expected
+        self.start: list[float] = []
+        self.done: list[float] = []
+        self.all_done = asyncio.Event()
+
+    def figures(self) -> dict[str, float]:
+        start = [x * 1000 for x in self.start]
+        done = [x * 1000 for x in self.done]
+        return {
+            "jobs": len(self.done),
+            "start_p50": statistics.median(start),
+            "start_p99": pct(start, 0.99),
+            "start_max": max(start),
+            "done_p50": statistics.median(done),
+            "done_p99": pct(done, 0.99),
+            "done_max": max(done),
+        }
+
+
+async def run(
+    members: int, going: int, ordinary: int, groups: int, spread: float
+) -> dict[str, float]:
     emu = Emulator(clock=None)
     await emu.start()
     handle = emu.create_guild(name="Big")
@@ -55,6 +119,7 @@ async def run(members: int, going: int, ordinary: int, groups: int) -> dict[str,
     setup_members = time.perf_counter() - t
     tmp = Path(tempfile.mkdtemp())
     bot = await start_bot(emu, tmp / "huddle.db", Clock())
+    ticker = StallTicker()
     try:
         r = await handle.admin.slash("config reminders", defaults="2h", dm=True)
         assert not r.text.startswith("Sorry"), r.text
@@ -74,56 +139,78 @@ async def run(members: int, going: int, ordinary: int, groups: int) -> dict[str,
         )
         assert reminders, "the event scheduled no reminder"
 
-        lateness: list[float] = []
-        finished: list[float] = []
-        all_done = asyncio.Event()
+        phases = {name: Phase(name, ordinary) for name in "ABC"}
 
         async def ordinary_job(job) -> None:
-            lateness.append(time.time() - job.due_at)
+            phase = phases[job.payload["phase"]]
+            phase.start.append(time.time() - job.due_at)
             channel = bot.get_partial_messageable(job.payload["channel"])
             await channel.send(f"Check-in time for group {job.payload['n']}!")
-            finished.append(time.time() - job.due_at)
-            if len(finished) == ordinary:
-                all_done.set()
+            phase.done.append(time.time() - job.due_at)
+            if len(phase.done) == phase.expected:
+                phase.all_done.set()
+
+        def ordinary_jobs(phase: str, dues: list[float]) -> list[tuple]:
+            return [
+                (ORDINARY, due, {"channel": channels[n % groups], "n": n, "phase": phase},
+                 guild.id, f"g:{phase}:{n % groups}")
+                for n, due in enumerate(dues)
+            ]  # fmt: skip
 
         bot.scheduler.register(ORDINARY, ordinary_job)
         await emu.settle()
 
-        # -- the measured phase: rate limits on, everything falls due at once ---------------
+        # -- the measured phases: rate limits on ----------------------------------------------
         limiter = emu.enable_rate_limits()
         emu.reset_requests()
+        ticker.start()
+        pacer = bot.global_pacer
+        began = time.perf_counter()
+
+        # A: the ordinary jobs alone, all due at once
         due = time.time() + 1.0
+        await bot.scheduler.schedule_many(ordinary_jobs("A", [due] * ordinary))
+        await asyncio.wait_for(phases["A"].all_done.wait(), timeout=600)
+        await asyncio.sleep(2)  # let the route and global windows reset
+
+        # B + C: the reminder and 500 jobs at the same instant, then 500 spread over `spread` s
+        due = time.time() + 1.0
+        spread_from = due + 20.0
         async with bot.store.transaction() as tx:
             await tx.executemany(
                 "UPDATE jobs SET due_at = ?, asked_for = ? WHERE id = ?",
                 [(due, due, row["id"]) for row in reminders],
             )
         await bot.scheduler.schedule_many(
-            [
-                (
-                    ORDINARY,
-                    due,
-                    {"channel": channels[n % groups], "n": n},
-                    guild.id,
-                    f"g:{n % groups}",
-                )
-                for n in range(ordinary)
-            ]
+            ordinary_jobs("B", [due] * ordinary)
+            + ordinary_jobs("C", [spread_from + spread * n / ordinary for n in range(ordinary)])
         )
         started = time.perf_counter()
         answers: list[float] = []
         fanout_over = asyncio.Event()
 
         async def ask() -> None:  # for as long as the DM fan-out runs
+            # The answer time is until the emulator has the bot's answer (for a deferred
+            # one, its follow-up), not the `slash` helper's return: that also waits for
+            # the emulator to go quiet (up to 3 s), which a paced fan-out never does.
             while not fanout_over.is_set() or len(answers) < 3:
+                known = set(emu.world.interactions)
                 t0 = time.perf_counter()
-                reply = await handle.bob.slash("event list")
+                asked = asyncio.create_task(handle.bob.slash("event list"))
+                while not (new := set(emu.world.interactions) - known):  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)
+                inter = emu.world.interactions[new.pop()]
+                await inter.responded.wait()
+                if inter.response_type == 5:
+                    await inter.done.wait()
                 answers.append(time.perf_counter() - t0)
+                reply = await asked
                 assert reply.text, reply
                 await asyncio.sleep(0.5)
 
         asker = asyncio.create_task(ask())
-        await asyncio.wait_for(all_done.wait(), timeout=600)
+        await asyncio.wait_for(phases["B"].all_done.wait(), timeout=600)
+        await asyncio.wait_for(phases["C"].all_done.wait(), timeout=600)
         ordinary_s = time.perf_counter() - started
 
         def dms() -> int:
@@ -131,29 +218,25 @@ async def run(members: int, going: int, ordinary: int, groups: int) -> dict[str,
 
         deadline = time.perf_counter() + 900
         while dms() < going and time.perf_counter() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.25)
+            await asyncio.sleep(1.0)
         fanout_s = time.perf_counter() - started
         delivered = dms()
         fanout_over.set()
         await asker
-        elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - began
         report = limiter.report()
     finally:
+        ticker.stop()
         await stop_bot(bot)
         await emu.stop()
-    late = [x * 1000 for x in lateness]
-    return {
+    out: dict = {
         "members": members,
         "setup_members_s": setup_members,
         "going": going,
         "dms_delivered": delivered,
         "fanout_s": fanout_s,
-        "ordinary": len(lateness),
-        "ordinary_all_done_s": ordinary_s,
-        "late_p50_ms": statistics.median(late),
-        "late_p99_ms": pct(late, 0.99),
-        "late_max_ms": max(late),
-        "done_p99_ms": pct([x * 1000 for x in finished], 0.99),
+        "ordinary_bc_all_done_s": ordinary_s,
+        "spread_s": spread,
         "answers": len(answers),
         "answer_p50_ms": 1000 * statistics.median(answers),
         "answer_max_ms": 1000 * max(answers),
@@ -164,23 +247,52 @@ async def run(members: int, going: int, ordinary: int, groups: int) -> dict[str,
         "429s_global": report["429s_global"],
         "429s_route": report["429s_route"],
         "by_route": report["by_route"],
+        "paced_requests": pacer.taken,
+        "paced_delayed": pacer.delayed,
+        "paced_wait_s": pacer.waited,
+        "stall_worst_ms": ticker.worst * 1000,
+        "stalls_over_1s": ticker.over_1s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    for name, phase in phases.items():
+        out.update({f"{name}_{k}": v for k, v in phase.figures().items()})
+    return out
+
+
+PHASES = (
+    ("A", "500 at once, alone"),
+    ("B", "500 at once + the reminder fan-out"),
+    ("C", "spread over the spread window, fan-out running"),
+)
 
 
 def show(f: dict) -> str:
     rows = [
         ("members / Going with DM reminders", f"{f['members']:,} / {f['going']:,}"),
         ("DM reminders delivered", f"{f['dms_delivered']:,} in {f['fanout_s']:.1f} s"),
-        ("ordinary jobs (other groups) run", f"{f['ordinary']:,}, all done after {f['ordinary_all_done_s']:.2f} s"),
-        ("ordinary lateness p50 / p99 / max (target p99 < 1 s)",
-         f"{f['late_p50_ms']:.0f} / {f['late_p99_ms']:.0f} / {f['late_max_ms']:.0f} ms"),
-        ("ordinary due → message sent p99", f"{f['done_p99_ms']:.0f} ms"),
-        ("slash commands during the fan-out", f"{f['answers']}"),
+    ]
+    for key, label in PHASES:
+        label = label.replace("500", f"{f[key + '_jobs']}").replace(
+            "the spread window", f"{f['spread_s']:.0f} s"
+        )
+        rows += [
+            (f"{key}: {label}: start lateness p50 / p99 / max",
+             f"{f[key + '_start_p50']:.0f} / {f[key + '_start_p99']:.0f} / "
+             f"{f[key + '_start_max']:.0f} ms"),
+            (f"{key}: {label}: completion p50 / p99 / max",
+             f"{f[key + '_done_p50']:.0f} / {f[key + '_done_p99']:.0f} / "
+             f"{f[key + '_done_max']:.0f} ms"),
+        ]  # fmt: skip
+    rows += [
+        ("slash commands during B and C", f"{f['answers']}"),
         ("answer time p50 / max (target every one < 3 s)",
          f"{f['answer_p50_ms']:.0f} / {f['answer_max_ms']:.0f} ms ({f['answers_over_3s']} ≥ 3 s)"),
         ("REST calls (rate/s)", f"{f['rest_calls']:,} ({f['rest_per_s']:.1f}/s)"),
         ("429s (global / route; target 0)", f"{f['429s']} ({f['429s_global']} / {f['429s_route']})"),
+        ("global pacer: requests / made to wait / total wait",
+         f"{f['paced_requests']:,} / {f['paced_delayed']:,} / {f['paced_wait_s']:.1f} s"),
+        ("worst event-loop stall (stalls > 1 s)",
+         f"{f['stall_worst_ms']:.0f} ms ({f['stalls_over_1s']})"),
         ("peak RSS (bot + emulator, one process)", f"{f['peak_rss_mb']:.0f} MB"),
     ]  # fmt: skip
     width = max(len(r[0]) for r in rows)
@@ -195,16 +307,19 @@ def show(f: dict) -> str:
 async def main(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("discord.http").setLevel(logging.ERROR)  # 429s are counted instead
+    logging.getLogger("discord.gateway").setLevel(logging.ERROR)  # the false "behind" alarm
     runs = []
     for i in range(args.runs):
-        figures = await run(args.members, args.going, args.ordinary, args.groups)
+        figures = await run(args.members, args.going, args.ordinary, args.groups, args.spread)
         print(f"== run {i + 1}\n{show(figures)}\n", flush=True)
         runs.append(figures)
     if len(runs) > 1:
         print("== median of runs")
         for key in (
-            "late_p50_ms",
-            "late_p99_ms",
+            "A_start_p99",
+            "B_start_p99",
+            "C_start_p99",
+            "C_done_p99",
             "answer_max_ms",
             "rest_per_s",
             "429s",
@@ -219,5 +334,6 @@ if __name__ == "__main__":
     parser.add_argument("--going", type=int, default=2_000)
     parser.add_argument("--ordinary", type=int, default=500)
     parser.add_argument("--groups", type=int, default=200)
+    parser.add_argument("--spread", type=float, default=60.0)
     parser.add_argument("--runs", type=int, default=1)
     asyncio.run(main(parser.parse_args()))
