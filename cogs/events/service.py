@@ -1,44 +1,45 @@
 """Event workflows shared by commands, buttons and jobs: create, answer, edit, cancel,
-and keeping the event message, the scheduled event and the reminder jobs in step."""
+and keeping the event message, the scheduled event and the reminder jobs in step.
+
+The event's jobs are armed by `arming.EventArming`; reading the commands' options (the
+place, the length, the draft of a new event) is in options.py. Both modules' names that
+other modules import from here are re-exported."""
 
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from cogs.events import notify, render, scheduled
-from cogs.events.logic import (
-    DMS_PER_JOB,
-    MAX_DURATION,
-    REPEATS,
-    STATUS_LABELS,
-    RsvpOutcome,
-    attendance,
-    batches,
-    check_capacity,
-    event_length,
-    reminder_offsets,
-    reminder_times,
+from cogs.events.arming import (
+    PROMOTED,
+    REMIND,
+    REMIND_BATCH,
+    ROLLOVER,
+    EventArming,
+    OnEnd,
+    job_key,
+    on_end_of,
 )
+from cogs.events.logic import STATUS_LABELS, RsvpOutcome, reminder_offsets
 from cogs.events.models import Event
-from cogs.events.recurrence import rule_for
+from cogs.events.options import (
+    Place,
+    checked_length,
+    draft_event,
+    event_seconds,
+    place_for,
+    read_as_text,
+)
 from cogs.events.store import EventDraft, EventStore
 from cogs.events.views import rsvp_view
 from cogs.groups import api as groups
-from core.checks import (
-    POSTING_PERMISSIONS,
-    guild_id_of,
-    is_manager,
-    require_bot_permissions,
-    require_member_can_post,
-)
+from core.checks import POSTING_PERMISSIONS, guild_id_of, is_manager, require_bot_permissions
 from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
-from core.timeparse import get_zone, parse_offsets, read_when, to_local
+from core.timeparse import get_zone, parse_offsets
 from core.ui import clip
 
 if TYPE_CHECKING:
@@ -46,46 +47,28 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REMIND = "event.remind"
-REMIND_BATCH = "event.remind_batch"  # one slice of a reminder's mentions or DMs
-PROMOTED = "event.promoted"  # telling waitlisted members they moved up (paced DMs)
-ROLLOVER = "event.rollover"
-_CHANNEL_REF = re.compile(r"^(?:<#(\d+)>|(\d{15,20}))$")
-
-
-OnEnd = tuple[str, dict[str, Any]]
-
-
-def job_key(event_id: int) -> str:
-    return f"event:{event_id}"
-
-
-def on_end_of(payload: dict[str, Any]) -> OnEnd | None:
-    """The `on_end` request stored in a ROLLOVER job's payload, if any."""
-    stored = payload.get("on_end")
-    return (str(stored[0]), dict(stored[1])) if stored else None
-
-
-def checked_length(seconds: float) -> float:
-    """An event's length in seconds, refused beyond a week."""
-    if not 0 < seconds <= MAX_DURATION:
-        raise UserError("An event lasts from `1m` to `7d`.")
-    return seconds
-
+__all__ = [
+    "PROMOTED",
+    "REMIND",
+    "REMIND_BATCH",
+    "ROLLOVER",
+    "EventService",
+    "OnEnd",
+    "Place",
+    "checked_length",
+    "job_key",
+    "on_end_of",
+    "read_as_text",
+]
 
 NOT_FOUND = "There is no event called `{}`. `/event list` shows upcoming events."
-
-
-@dataclass(frozen=True)
-class Place:
-    location: str
-    voice_channel_id: int | None
 
 
 class EventService:
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
         self.events = EventStore(bot.store)
+        self.arming = EventArming(bot, self.events)
 
     # -- reading the options --------------------------------------------------------------
 
@@ -150,17 +133,7 @@ class EventService:
     ) -> Place:
         """A voice channel (mention or id) becomes a voice event; any other text is a place
         or link; nothing at all uses the group's voice channel if it has one."""
-        text = (where or "").strip()
-        match = _CHANNEL_REF.match(text)
-        if match:
-            channel = guild.get_channel(int(match.group(1) or match.group(2)))
-            if isinstance(channel, (discord.VoiceChannel, discord.StageChannel)):
-                return Place("", channel.id)
-            if channel is not None:
-                return Place(f"#{channel.name}", None)
-        if not text and group is not None and group.voice_channel_id:
-            return Place("", group.voice_channel_id)
-        return Place(clip(text, 200), None)
+        return place_for(guild, where, group)
 
     async def remind_offsets(self, guild_id: int, remind: str | None) -> str:
         """The stored form of `remind` (at most 5 offsets, each 1m–4w), else the server's
@@ -175,11 +148,11 @@ class EventService:
     async def create(
         self, interaction: HuddleInteraction, **options: Any
     ) -> tuple[Event, list[str]]:
-        """`/event create`: `options` are `_draft`'s keyword arguments."""
+        """`/event create`: `options` are `options.draft_event`'s keyword arguments."""
         guild = interaction.guild
         if guild is None:
             raise GuildOnly()
-        draft, read_as = await self._draft(interaction, guild, **options)
+        draft, read_as = await draft_event(self, interaction, guild, **options)
         event, notes = await self.publish(guild, draft)
         return event, [read_as, *notes]
 
@@ -212,67 +185,10 @@ class EventService:
         await self.arm(event, on_end)
         return event, notes
 
-    async def _draft(
-        self,
-        interaction: HuddleInteraction,
-        guild: discord.Guild,
-        *,
-        title: str,
-        when: str,
-        duration: str | None,
-        group_text: str | None,
-        where: str | None,
-        description: str | None,
-        repeat: str,
-        remind: str | None,
-        capacity: int | None,
-    ) -> tuple[EventDraft, str]:
-        """The event to publish, and a line saying how `when` was read (in which zone)."""
-        if not title.strip():
-            raise UserError("Give the event a title.")
-        if repeat not in REPEATS:
-            raise UserError(f"`repeat` must be one of: {', '.join(REPEATS)}.")
-        check_capacity(capacity)
-        length = self.length(duration) if duration else None
-        offsets = await self.remind_offsets(guild.id, remind)
-        group = await self.group_for(interaction, group_text)
-        channel_id = group.channel_id if group and group.channel_id else interaction.channel_id
-        channel = self.bot.get_channel(channel_id or 0)
-        # What the bot lacks is named first (as Discord names it), then the member's right.
-        require_bot_permissions(channel, "post the event in that channel", POSTING_PERMISSIONS[:3])
-        if isinstance(interaction.user, discord.Member):
-            require_member_can_post(interaction.user, channel, "an event")
-        zone = await self.zone_for(guild.id, interaction.user.id, group)
-        reading = read_when(when, zone, self.bot.clock.now())
-        start = reading.start
-        if length is None:  # a range (`friday 7-9pm`) sets the length too
-            length = checked_length(reading.duration) if reading.duration else 3600.0
-        place = self.place_for(guild, where, group)
-        draft = EventDraft(
-            guild_id=guild.id,
-            group_id=group.id if group else None,
-            title=clip(title.strip(), 100),
-            description=clip((description or "").strip(), 1000),
-            location=place.location,
-            voice_channel_id=place.voice_channel_id,
-            start_at=start,
-            end_at=start + length,
-            timezone=zone,
-            repeat=repeat,
-            rrule=rule_for(repeat, to_local(start, zone)),
-            remind=offsets,
-            capacity=capacity,
-            channel_id=channel_id,
-            created_by=interaction.user.id,
-        )
-        return draft, read_as_text(when, reading.label)
-
     @staticmethod
     def length(duration: str | None) -> float:
         """`duration` in seconds (1m–7d, refused with the range); 1h when not given."""
-        if not duration:
-            return 3600.0
-        return float(event_length(duration))
+        return event_seconds(duration)
 
     async def sync_scheduled(
         self, guild: discord.Guild, event: Event, *, create: bool = False
@@ -292,53 +208,14 @@ class EventService:
         group = await groups.get_group(self.bot.store, event.group_id)
         return group.voice_channel_id if group else None
 
-    # -- jobs -----------------------------------------------------------------------------
+    # -- jobs (EventArming) -----------------------------------------------------------------
 
     async def arm(self, event: Event, on_end: OnEnd | None = None) -> None:
-        """(Re)schedule the reminders and the end-of-occurrence job (ROLLOVER, due at the
-        end: a series rolls over to its next occurrence, a one-off event is marked ended).
-
-        `on_end` (a job kind and payload another feature asked for, see `api.create_event`)
-        rides in the ROLLOVER job's payload: without one given, the pending job's is kept,
-        so an edit or a roll-over never loses it. A cancelled event drops it: it never ends."""
-        key = job_key(event.id)
-        on_end = on_end or await self._pending_on_end(key)
-        await self.bot.scheduler.cancel_key(key)
-        if event.status != "scheduled":
-            return
-        payload = {"event_id": event.id, "start_at": event.start_at}
-        jobs: list[tuple[str, float, dict, int | None, str | None]] = [
-            (REMIND, due, {**payload, "offset": offset}, event.guild_id, key)
-            for offset, due in reminder_times(event.start_at, event.offsets, self.bot.clock.now())
-        ]
-        end_payload = {**payload, "on_end": list(on_end)} if on_end else payload
-        jobs.append((ROLLOVER, event.end_at, end_payload, event.guild_id, key))
-        await self.bot.scheduler.schedule_many(jobs)
-
-    async def _pending_on_end(self, key: str) -> OnEnd | None:
-        for job in await self.bot.scheduler.pending(ROLLOVER, key):
-            if job.payload.get("on_end"):
-                return on_end_of(job.payload)
-        return None
+        """(Re)schedule the event's reminders and end-of-occurrence job (see `arming`)."""
+        await self.arming.arm(event, on_end)
 
     async def tell_ended(self, event: Event, on_end: OnEnd | None) -> None:
-        """The occurrence ended: schedule the `on_end` job another feature asked for, with
-        its payload plus `event_id`, `start_at` and the attendance counts."""
-        if on_end is None:
-            return
-        kind, extra = on_end
-        counts = attendance(await self.events.rsvps(event.id))
-        payload = {**extra, "event_id": event.id, "start_at": event.start_at, **counts}
-        # Once per occurrence, even when a cut roll-over or end job runs again.
-        told = f"events.ended:{event.id}:{int(event.start_at)}"
-        async with self.bot.store.transaction() as tx:
-            first = await tx.fetchone("SELECT 1 FROM meta WHERE key = ?", (told,)) is None
-            if first:
-                await tx.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (told,))
-                await self.bot.scheduler.schedule(
-                    kind, self.bot.clock.now(), payload, event.guild_id,
-                    key=f"event-ended:{event.id}", tx=tx,
-                )  # fmt: skip
+        await self.arming.tell_ended(event, on_end)
 
     # -- RSVP -----------------------------------------------------------------------------
 
@@ -398,20 +275,7 @@ class EventService:
         await interaction.followup.send(self.answer_text(event, outcome), ephemeral=True)
 
     async def tell_promoted(self, event: Event, user_ids: list[int]) -> None:
-        """Waitlisted members moved up: told by small paced jobs (≤25 DMs each, in order
-        under the event's promotion key), not inside the button press."""
-        jobs: list[tuple[str, float, dict, int | None, str | None]] = [
-            (
-                PROMOTED,
-                self.bot.clock.now(),
-                {"event_id": event.id, "start_at": event.start_at, "user_ids": chunk},
-                event.guild_id,
-                f"event-promoted:{event.id}",
-            )
-            for chunk in batches(user_ids, DMS_PER_JOB)
-        ]
-        if jobs:
-            await self.bot.scheduler.schedule_many(jobs)
+        await self.arming.tell_promoted(event, user_ids)
 
     # -- the event message ----------------------------------------------------------------
 
@@ -456,8 +320,3 @@ class EventService:
             raise NotAllowed(
                 "Only the event's creator, its group's leaders and community managers can do that."
             )
-
-
-def read_as_text(text: str, label: str) -> str:
-    """The confirmation's line naming how a time was read, in which zone."""
-    return f"Read `{clip(text, 60)}` as **{label}**."
