@@ -53,6 +53,12 @@ _member_groups = groups.group_autocomplete("member")
 _led_groups = groups.group_autocomplete("leader")
 
 
+def _in_own_channel(interaction: discord.Interaction, group: GroupRef) -> bool:
+    """A group's schedule is its own business (SPEC "A group is private"): announced in
+    its channel, told only to the leader anywhere else."""
+    return bool(group.channel_id) and interaction.channel_id == group.channel_id
+
+
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     cleaned = value.strip().lower()
     if cleaned not in allowed:
@@ -201,7 +207,7 @@ class Checkins(commands.Cog, name="Checkins"):
         text = render.scheduled_text(
             found.name, schedule.rule, zone.key, upcoming.start, hours, bool(weekday)
         )
-        await reply(interaction, text, ephemeral=False)
+        await reply(interaction, text, ephemeral=not _in_own_channel(interaction, found))
 
     def _weekday(self, cadence: str, weekday: str | None, zone) -> int | None:
         """Weekly needs a weekday; without one it is today's weekday in the group's zone."""
@@ -234,7 +240,7 @@ class Checkins(commands.Cog, name="Checkins"):
             interaction,
             f"Check-in prompts for **{found.name}** stopped.{tail}"
             " Members can still `/checkin log`.",
-            ephemeral=False,
+            ephemeral=not _in_own_channel(interaction, found),
         )
 
     # -- /checkin log / streak / board --------------------------------------------------------

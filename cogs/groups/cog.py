@@ -12,7 +12,13 @@ from discord.ext import commands
 
 from cogs.groups import render
 from cogs.groups.access import guild_of, require_leader, require_target
-from cogs.groups.api import group_autocomplete, not_found, resolve_group
+from cogs.groups.api import (
+    can_see_group,
+    group_autocomplete,
+    not_found,
+    resolve_group,
+    viewer_of,
+)
 from cogs.groups.buttons import FEATURE, GroupButtons
 from cogs.groups.lifecycle import Lifecycle, NewGroup
 from cogs.groups.membership import Membership
@@ -179,7 +185,11 @@ class GroupsCog(commands.Cog, name="Groups"):
             raise not_found(group)
         lim = await limits(self.bot, target.guild_id)
         zone = await self.bot.config.server_timezone(target.guild_id)
-        members = await self.store.members(target.id)
+        # SPEC "A group is private": outsiders see its name, description, size and
+        # leaders; who its members are is for those who see the group.
+        viewer = await viewer_of(interaction)
+        insider = await can_see_group(self.bot.store, viewer, target.id)
+        members = await self.store.members(target.id) if insider else []
         pages = render.info_pages(summary, members, lim.max_size, zone)
         await send_pages(interaction, pages)
 

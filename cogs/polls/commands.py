@@ -253,7 +253,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     # -- /poll list -------------------------------------------------------------------------
 
     @app_commands.command(name="list", description="Open polls and recently closed ones")
-    @app_commands.autocomplete(group=groups.group_autocomplete("all"))
+    @app_commands.autocomplete(group=groups.group_autocomplete("member"))
     @app_commands.describe(group="Only this group's polls")
     async def list_polls(self, interaction: discord.Interaction, group: str | None = None) -> None:
         guild_id = guild_id_of(interaction)

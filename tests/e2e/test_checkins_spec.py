@@ -33,9 +33,10 @@ async def club(guild, bot) -> int:
 async def daily_at_18(guild, emulator, clock, **options) -> dict:
     """Schedule daily 18:00 and advance to the first prompt (the clock starts 12:00 UTC)."""
     r = await guild.alice.slash(
-        "checkin schedule", group="Book Club", cadence="daily", time="18:00", **options
-    )
-    assert not r.ephemeral and "scheduled" in r.text, r.text
+        "checkin schedule", group="Book Club", cadence="daily", time="18:00",
+        in_channel="book-club", **options,
+    )  # fmt: skip
+    assert not r.ephemeral and "scheduled" in r.text, r.text  # public in the group's channel
     await clock.advance(6 * HOUR)
     await emulator.settle()
     return r
@@ -95,7 +96,7 @@ async def test_schedule_takes_the_weekday_by_name(guild, bot, typed):
     r = await guild.alice.slash(
         "checkin schedule", group="Book Club", cadence="weekly", time="18:00", weekday=typed
     )
-    assert not r.ephemeral and "every Tuesday" in r.text, r.text
+    assert r.ephemeral and "every Tuesday" in r.text, r.text  # elsewhere: only to the leader
 
 
 async def test_weekday_autocompletes_names(guild, bot):
@@ -144,7 +145,9 @@ async def test_only_leaders_schedule_and_unschedule(guild, bot, emulator, clock)
     assert r.ephemeral and "Only leaders" in r.text
     assert await counts(bot) == (0, 0)
     await guild.alice.slash("group promote", group="Book Club", member=guild.bob)
-    r = await guild.bob.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    r = await guild.bob.slash(
+        "checkin schedule", group="Book Club", cadence="daily", time="18:00", in_channel=channel
+    )
     assert not r.ephemeral and "scheduled" in r.text
     r = await guild.carol.slash("checkin unschedule", group="Book Club")
     assert r.ephemeral and "Only leaders" in r.text
