@@ -5,6 +5,7 @@ so answers given while the bot was down count."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -83,7 +84,7 @@ class FindTimeFlow:
         await self.bot.scheduler.schedule(
             CLOSE, closes_at, {"poll_id": poll.id}, guild_id, key=f"findtime:{poll.id}"
         )
-        return poll
+        return dataclasses.replace(poll, message_id=message.id)  # its link needs the message
 
     @staticmethod
     def read_slots(options: str, zone: str, now: float) -> list[float]:

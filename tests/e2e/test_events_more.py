@@ -118,6 +118,7 @@ async def test_findtime_to_event(emulator, guild, bot, clock):
     )
     assert "Posted" in reply.text
     poll = guild.messages(guild.general)[-1]
+    assert reply.text.endswith(f"/{guild.general}/{poll['id']}")  # the jump link works
     assert list(guild.reactions(int(poll["id"]))) == ["🇦", "🇧", "🇨"]
     assert "<t:" in embed_text(poll)
     for user, emoji in [
