@@ -79,6 +79,10 @@ class HuddleBot(commands.AutoShardedBot):
             command_prefix=commands.when_mentioned,
             intents=intents,
             allowed_mentions=NO_PINGS,
+            # Huddle reads every message it needs from the payloads (raw reaction events,
+            # interactions) or fetches it: a message cache would only make discord.py update
+            # a cached poll's reactions and dispatch a second event on every vote.
+            max_messages=None,
             tree_cls=HuddleTree,
             help_command=None,
             **options,

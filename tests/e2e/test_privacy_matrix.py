@@ -677,7 +677,7 @@ async def test_outsider_reactions_on_group_polls_count_nothing(world: World) -> 
         assert m.diff(before, m.db_snapshot(w.db_path)) == []
 
 
-def test_rows_are_unique_and_roles_known() -> None:
+async def test_rows_are_unique_and_roles_known() -> None:
     for row in TABLE:
         assert row.may <= ALL and row.sees <= ALL, row.path
     assert sorted(r.id for r in TABLE) == sorted(ROWS)
