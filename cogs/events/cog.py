@@ -59,16 +59,36 @@ class EventsCog(commands.Cog, name="Events"):
             self.bot.config.register(spec)
         register_jobs(self.service, self.findtime)
         EventButtons(self.service, self.findtime).register(self.bot.components)
+        self.service.events.on_findtime_change = self._hear_reactions
+        self._hear_reactions()
         await schedule_cleanup_once(self.service)
 
     async def cog_unload(self) -> None:
         self.bot.config.unregister(*SETTINGS)
         unregister_jobs(self.bot)
         self.bot.components.remove_feature(FEATURE)
+        self.service.events.on_findtime_change = None
+        self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
+        self._hearing = False
 
-    @commands.Cog.listener()
+    # -- reactions: only while a find-a-time poll may be open ------------------------------
+    # discord.py starts a task per listener per event: a server's every reaction (each
+    # poll vote) would pay one here for nothing. So the listener is on while a find-a-time
+    # poll may be open (from start-up, and again at any change to them) and takes itself
+    # off when it knows, at that moment, that none is.
+
+    _hearing = False
+
+    def _hear_reactions(self) -> None:
+        if not self._hearing:
+            self._hearing = True
+            self.bot.add_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
+
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self.findtime.on_reaction(payload)
+        if self._hearing and self.service.events.knows_no_open_findtime():
+            self._hearing = False
+            self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
 
     # -- autocomplete ---------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,6 +47,13 @@ class EventStore:
         # it is on one, so the answer must not cost a query. Reloaded after any change.
         self._open_findtime_messages: set[int] | None = None
         self._findtime_writes = 0
+        # The one read under way, shared by every reaction that asks meanwhile (a burst
+        # of reactions before the first answer must not become a query each): the count
+        # of writes it started at, and the read.
+        self._findtime_read: tuple[int, asyncio.Future[set[int]]] | None = None
+        # Told (synchronously, before the write's caller goes on) of every change to the
+        # find-a-time polls: the cog listens to reactions again.
+        self.on_findtime_change: Callable[[], None] | None = None
 
     # -- events ---------------------------------------------------------------------------
 
@@ -265,20 +274,42 @@ class EventStore:
     def _findtime_changed(self) -> None:
         self._findtime_writes += 1
         self._open_findtime_messages = None
+        if self.on_findtime_change is not None:
+            self.on_findtime_change()
+
+    def knows_no_open_findtime(self) -> bool:
+        """True when it is known, now, without a query, that no find-a-time poll is open
+        (read since the last change, and none was)."""
+        return self._open_findtime_messages is not None and not self._open_findtime_messages
 
     async def is_open_findtime_message(self, message_id: int) -> bool:
-        """Whether this message is an open find-a-time poll, from memory after one query."""
-        if self._open_findtime_messages is None:
-            writes = self._findtime_writes
-            rows = await self.store.fetchall(
-                "SELECT message_id FROM findtime_polls"
-                " WHERE status = 'open' AND message_id IS NOT NULL"
-            )
-            found = {row["message_id"] for row in rows}
-            if writes != self._findtime_writes:  # changed while we read: don't keep it
-                return message_id in found
+        """Whether this message is an open find-a-time poll, from memory after one query
+        (one, also for the many reactions that ask while it is under way)."""
+        found = self._open_findtime_messages
+        if found is None:
+            found = await self._read_open_findtime_messages()
+        return message_id in found
+
+    async def _read_open_findtime_messages(self) -> set[int]:
+        writes = self._findtime_writes
+        read = self._findtime_read
+        if read is None or read[0] != writes:
+            read = (writes, asyncio.ensure_future(self._select_open_findtime_messages()))
+            self._findtime_read = read
+        try:
+            found = await asyncio.shield(read[1])
+        finally:
+            if self._findtime_read is read and read[1].done():
+                self._findtime_read = None  # answered or failed: the next ask reads anew
+        if writes == self._findtime_writes:  # changed while we read: don't keep it
             self._open_findtime_messages = found
-        return message_id in self._open_findtime_messages
+        return found
+
+    async def _select_open_findtime_messages(self) -> set[int]:
+        rows = await self.store.fetchall(
+            "SELECT message_id FROM findtime_polls WHERE status = 'open' AND message_id IS NOT NULL"
+        )
+        return {row["message_id"] for row in rows}
 
     async def findtime_by_message(self, guild_id: int, message_id: int) -> FindTime | None:
         """The open find-a-time poll posted as this message (index: guild, status)."""
