@@ -21,6 +21,7 @@ from tests.support.checkins import (
     summaries,
 )
 from tests.support.groups import create
+from tests.support.restart import before_ready, restart, until_ready
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.checkins")
 
@@ -171,12 +172,13 @@ async def test_restart_between_prompt_and_summary_loses_nothing(
     await clock.advance(5 * HOUR)
     await emulator.settle()
     await guild.bob.slash("checkin log", group="Book Club", note="before restart")
-    await stop(bot, clock)
-    bot = await start_bot()
-    await clock.advance(0)
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
     prompt = prompts(guild, channel)[-1]
     r = await check_in_by_button(guild.carol, prompt, "after restart")  # the old button works
-    assert "Checked in" in r.text
+    assert "Checked in" in r.text  # … already before on_ready
+    before_ready(bot)
+    await until_ready(bot, emulator)
+    await clock.advance(0)
     await clock.advance(DAY)
     await emulator.settle()
     assert len(prompts(guild, channel)) == 2
@@ -199,7 +201,13 @@ async def test_prompts_missed_while_down_are_not_posted_late(
     await guild.bob.slash("checkin log", group="Book Club")
     await stop(bot, clock)
     await clock.advance(2 * DAY + 2 * HOUR)  # down over two prompts: now day 3, 20:00
-    bot = await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    # Before on_ready (so before the catch-up prompt): carol's check-in is the running
+    # period's, not the closed day-1 period's whose summary is still to be posted.
+    r = await guild.carol.slash("checkin log", group="Book Club")
+    assert "Checked in" in r.text, r.text
+    before_ready(bot)
+    await until_ready(bot, emulator)
     await clock.advance(0)
     await emulator.settle()
     shown = prompts(guild, channel)
@@ -210,7 +218,6 @@ async def test_prompts_missed_while_down_are_not_posted_late(
     posted = summaries(guild, channel)
     assert len(posted) == 1 and f"<@{guild.carol.id}>" in missed_part(posted[0])
     # The running period is the one a check-in counts for, and it is nudged/summarised.
-    await guild.carol.slash("checkin log", group="Book Club")
     await clock.advance(22 * HOUR)  # day 4, 18:00: the schedule goes on
     await emulator.settle()
     assert len(prompts(guild, channel)) == 3

@@ -16,6 +16,7 @@ from tests.support.checkins import (
     prompts,
     summaries,
 )
+from tests.support.restart import before_ready, restart, until_ready
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.checkins")
 
@@ -129,11 +130,11 @@ async def test_modal_open_across_a_restart_still_checks_in(guild, bot, emulator,
     assert shown.modal is not None
     assert shown.modal["custom_id"] == f"huddle:checkins:checkin-modal:{gid}"
     # Nothing kept in memory to lose: the submit below reaches a freshly started bot.
-    await bot.close()
-    bot = await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12): submit before on_ready
     r = await guild.bob.submit_modal(
         shown, {"note": "typed during the restart", "status": "partial"}
     )
+    before_ready(bot)
     assert r.ephemeral and "Checked in" in r.text and "Book Club" in r.text, r.text
     rows = await bot.store.fetchall("SELECT user_id, status, note FROM checkins")
     assert [tuple(row) for row in rows] == [(guild.bob.id, "partial", "typed during the restart")]
@@ -207,9 +208,11 @@ async def test_rescheduling_after_unschedule_posts_one_summary(
     await emulator.settle()
     await guild.bob.slash("checkin log", group="Book Club", note="first period")
     await guild.alice.slash("checkin unschedule", group="Book Club")
-    await bot.close()  # the final summary job survives a restart
-    bot = await start_bot()
+    # the final summary job survives a restart (real ready timing, issue 12)
+    bot = await restart(bot, start_bot)
     await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
+    before_ready(bot)
+    await until_ready(bot, emulator)
     await clock.advance(DAY)
     await emulator.settle()
     posted = summaries(guild, channel)

@@ -18,6 +18,7 @@ import pytest
 from tests.support.checkins import button_id as checkin_button_id
 from tests.support.events import button_ids, event_message
 from tests.support.groups import create
+from tests.support.restart import before_ready, restart
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUR = 3600
@@ -356,8 +357,7 @@ async def test_settings_survive_a_restart(guild, bot, start_bot):
     await use_manager_role(guild)
     await guild.admin.slash("config feature", feature="polls", enabled=False)
     await guild.admin.slash("config timezone", zone="Asia/Tokyo")
-    await bot.close()
-    await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12): asked before on_ready
     r = await guild.alice.slash("poll list")
     assert r.ephemeral and "**off**" in r.text
     r = await guild.alice.slash("event create", title="Later", when="2026-12-03 18:30")
@@ -366,6 +366,7 @@ async def test_settings_survive_a_restart(guild, bot, start_bot):
     await create(guild.alice, "Knitting")
     r = await guild.manager.slash("group edit", group="Knitting", description="Managed")
     assert "Managed" in (await guild.dave.slash("group info", group="Knitting")).text, r.text
+    before_ready(bot)
 
 
 # -- the audit channel ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ the server's audit channel (SPEC §5), once, and never pings."""
 from __future__ import annotations
 
 from core.scheduler import MAX_ATTEMPTS
+from tests.support.restart import before_ready, restart, until_ready
 
 HOUR = 3600
 
@@ -52,3 +53,38 @@ async def test_job_of_another_server_does_not_post_here(emulator, guild, bot, cl
     dead = await bot.store.fetchval("SELECT COUNT(*) FROM jobs WHERE dead = 1")
     assert dead == 2  # both gave up …
     assert [m["content"] for m in guild.messages(log)][before:] == []  # … neither posted here
+
+
+async def test_dead_job_stays_dead_across_a_restart(emulator, guild, bot, clock, start_bot):
+    """With discord.py's real ready timing (issue 12): a job that gave up is not run again
+    by the restarted bot, nor told twice; one overdue at the restart runs after on_ready
+    and gives up with its own single audit line."""
+    log = int(emulator.new_channel(emulator.world.guilds[guild.id], "huddle-log", 0)["id"])
+    await guild.admin.slash("config log-channel", channel=log)
+    calls: list[int] = []
+
+    async def broken(job):
+        calls.append(job.id)
+        raise RuntimeError("the channel was deleted")
+
+    bot.scheduler.register("test.broken", broken)
+    dead = await bot.scheduler.schedule("test.broken", clock.now() + 60, {}, guild_id=guild.id)
+    for _ in range(MAX_ATTEMPTS + 2):
+        await clock.advance(HOUR)
+    await emulator.settle()
+    assert calls == [dead] * MAX_ATTEMPTS
+    overdue = await bot.scheduler.schedule("test.broken", clock.now() + 60, {}, guild_id=guild.id)
+    await bot.close()
+    await clock.advance(2 * HOUR)  # due while the bot is down
+    bot = await restart(bot, start_bot)
+    bot.scheduler.register("test.broken", broken)  # before on_ready: nothing has run
+    before_ready(bot)
+    assert calls == [dead] * MAX_ATTEMPTS
+    await until_ready(bot, emulator)
+    for _ in range(MAX_ATTEMPTS + 2):
+        await clock.advance(HOUR)
+    await emulator.settle()
+    assert calls == [dead] * MAX_ATTEMPTS + [overdue] * MAX_ATTEMPTS
+    lines = [m["content"] for m in guild.messages(log) if "failed for good" in m["content"]]
+    assert len(lines) == 2 and [f"(job {dead})" in t for t in lines] == [True, False], lines
+    assert f"(job {overdue})" in lines[1]

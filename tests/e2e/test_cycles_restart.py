@@ -16,6 +16,8 @@ import pytest
 
 from tests.support.cycles import book_club, polls_in, posts, settle, start
 from tests.support.polls import fast_edits
+from tests.support.restart import before_ready
+from tests.support.restart import restart as restart_bot
 
 
 class Killed(Exception):
@@ -42,11 +44,14 @@ def die_when_recording(monkeypatch, column: str) -> list[str]:
     return fired
 
 
-async def restart(bot, start_bot, emulator, clock, monkeypatch=None, then_die=None):
+async def restart(bot, start_bot, emulator, clock, monkeypatch=None, then_die=None, early=None):
     """A new bot on the same database (the extensions are imported afresh); `then_die`:
-    the new one dies too, before recording that column."""
-    await bot.close()
-    bot = fast_edits(await start_bot())
+    the new one dies too, before recording that column. discord.py's real ready timing
+    (issue 12): `settle` waits for on_ready, the scheduler's gate; `early()` runs before."""
+    bot = fast_edits(await restart_bot(bot, start_bot))
+    if early is not None:
+        await early()
+        before_ready(bot)
     if then_die:
         monkeypatch.undo()
         die_when_recording(monkeypatch, then_die)
@@ -70,12 +75,13 @@ async def test_a_crash_at_every_phase_change_repeats_nothing(
     await clock.set(at(2026, 12, 6, 12) + 1)
     await settle(bot, emulator)
     assert fired and len(polls_in(guild, channel)) == 1
-    bot = await restart(bot, start_bot, emulator, clock)
+    poll = polls_in(guild, channel)[0]
+    # bob votes on the poll the dead bot posted, before the new one's on_ready
+    bot = await restart(
+        bot, start_bot, emulator, clock, early=lambda: guild.bob.react(poll["id"], "🇧")
+    )
     assert len(polls_in(guild, channel)) == 1
     assert await bot.store.fetchval("SELECT COUNT(*) FROM polls") == 1
-    poll = polls_in(guild, channel)[0]
-    await guild.bob.react(poll["id"], "🇧")
-    await settle(bot, emulator)
 
     # (4) the vote closes: dies after the pick announcement, then after the event
     fired = die_when_recording(monkeypatch, "result_msg")
@@ -113,14 +119,15 @@ async def test_a_plain_restart_in_every_phase_carries_on(guild, bot, start_bot, 
     await guild.carol.slash("cycle nominate", group="Book Club", pick="Emma")
     await bot.close()
     await clock.set(at(2026, 12, 7, 12))  # down across the nomination deadline
-    bot = fast_edits(await start_bot())
+    bot = fast_edits(await restart_bot(bot, start_bot))  # real ready timing (issue 12)
     await settle(bot, emulator)
     await clock.advance(60)
     await settle(bot, emulator)
     assert len(polls_in(guild, channel)) == 1
     await bot.close()
     await clock.set(at(2026, 12, 31, 21))  # down across the vote, the runoff and the meeting
-    bot = fast_edits(await start_bot())
+    bot = fast_edits(await restart_bot(bot, start_bot))
+    await settle(bot, emulator)  # on_ready: the scheduler's first pass
     for _ in range(3):
         await clock.advance(86400 + 60)
         await settle(bot, emulator)

@@ -16,6 +16,7 @@ from tests.support.events import (
     new_channel,
     pinged,
 )
+from tests.support.restart import before_ready, restart, until_ready
 
 
 async def test_capacity_waitlist_and_promotion_by_dm(emulator, guild, bot):
@@ -177,13 +178,20 @@ async def test_restart_with_pending_reminders(emulator, guild, bot, clock, start
     await guild.alice.slash(
         "event create", title="Done", when="in 2 hours", duration="30m", remind="1h"
     )
+    messages = {}
     for title in ("Soon", "Done"):
         message = next(m for m in reversed(guild.messages(guild.general)) if title in embed_text(m))
+        messages[title] = message
         await guild.bob.click(message, button_ids(message)["Going"])
     await bot.close()
     await clock.advance(2 * 3600 + 45 * 60)  # while down: both Soon reminders passed, Done ended
     emulator.reset_requests()
-    await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    # Before on_ready (so before the overdue reminders go out): carol answers Going.
+    going = await guild.carol.click(messages["Soon"], button_ids(messages["Soon"])["Going"])
+    assert "Carol" in embed_text(guild.message(int(messages["Soon"]["id"]))), going.text
+    before_ready(bot)
+    await until_ready(bot)
 
     def reminders() -> list[str]:
         return [
@@ -199,3 +207,4 @@ async def test_restart_with_pending_reminders(emulator, guild, bot, clock, start
     await emulator.settle()
     assert len(reminders()) == 2
     assert all("Soon" in r and guild.bob.mention in r for r in reminders())
+    assert all(guild.carol.mention in r for r in reminders()), reminders()

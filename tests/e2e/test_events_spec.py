@@ -16,6 +16,7 @@ from tests.support.events import (
     new_channel,
     pinged,
 )
+from tests.support.restart import before_ready, restart, until_ready
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # a Tuesday
 
@@ -236,10 +237,18 @@ async def test_reminder_for_ended_event_dropped_after_restart(
         assert r.ephemeral and title in r.text, r.text
     await bot.close()
     await clock.advance(4 * 3600)  # Gone ended at 3h; Later's reminder was due at 3h
-    await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    # Before on_ready (its end job not run yet): Gone is over all the same; Later isn't.
+    late = await guild.dave.slash("event rsvp", event="Gone", status="Going")
+    assert late.ephemeral and "ended" in late.text, late.text
+    r = await guild.carol.slash("event rsvp", event="Later", status="Going")
+    assert r.ephemeral and "Later" in r.text, r.text
+    before_ready(bot)
+    await until_ready(bot)
     await asyncio.sleep(0.2)
     await emulator.settle()
     assert len(reminders("Later")) == 1, guild.messages(guild.general)
+    assert guild.carol.mention in reminders("Later")[0]
     assert reminders("Gone") == []
 
 
@@ -335,16 +344,18 @@ async def test_buttons_and_findtime_survive_restart(emulator, guild, bot, clock,
     await bot.close()
     emulator.react_raw(int(poll["id"]), guild.bob.id, "🇧")  # while the bot is down
     await clock.advance(3 * 86400)
-    bot = await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    message = event_message(guild)
+    click = await guild.carol.click(message, button_ids(message)["Going"])  # before on_ready
+    assert "Carol" in embed_text(guild.message(int(message["id"]))), click
+    before_ready(bot)
+    await until_ready(bot)  # the overdue find-a-time close runs right after on_ready
     for _ in range(100):
         if "Best time" in (guild.messages(guild.general)[-1].get("content") or ""):
             break
         await asyncio.sleep(0.02)
     await emulator.settle()
     assert f"<t:{epoch(2026, 12, 11, 18, 0)}:F>" in guild.messages(guild.general)[-1]["content"]
-    message = event_message(guild)
-    click = await guild.carol.click(message, button_ids(message)["Going"])
-    assert "Carol" in embed_text(guild.message(int(message["id"]))), click
 
 
 async def test_timezone_errors_autocomplete_and_feature_off_buttons(emulator, guild, bot):

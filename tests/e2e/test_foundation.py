@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.restart import before_ready, restart, until_ready
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,8 +36,8 @@ async def test_second_start_with_same_tree_makes_no_sync_request(emulator, bot, 
     assert emulator.count_requests("PUT", r"/commands$") == 1
     await bot.close()
     emulator.reset_requests()
-    again = await start_bot()
-    assert again.is_ready()
+    again = await restart(bot, start_bot)  # discord.py's real ready timing (issue 12)
+    assert again.guilds and not again.is_ready()  # commands usable before on_ready
     assert emulator.count_requests("PUT", r"/commands$") == 0
 
 
@@ -144,8 +146,10 @@ async def test_scheduled_work_survives_kill_9(emulator, guild, db_path, bot_subp
     proc.kill()
     await proc.proc.wait()
     # The in-process bot's clock (2026-12-01) is days after the subprocess's real "now".
-    bot = await start_bot()
-    for _ in range(200):  # the catch-up runs in the scheduler's task right after READY
+    bot = await start_bot(guild_ready_timeout=None, until_ready=False)  # real timing, issue 12
+    before_ready(bot)
+    await until_ready(bot)
+    for _ in range(200):  # the catch-up runs in the scheduler's task right after on_ready
         if not await bot.scheduler.pending(kind="poll.close"):
             break
         await asyncio.sleep(0.01)

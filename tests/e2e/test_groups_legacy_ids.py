@@ -12,6 +12,7 @@ import pytest
 from discord.http import handle_message_parameters
 
 from tests.support.groups import create, group_id
+from tests.support.restart import before_ready, restart
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups")
 
@@ -52,8 +53,9 @@ async def test_old_join_request_buttons_approve_and_deny(guild, bot, start_bot):
             (f"huddle:grpreq:{rid}:approve", *APPROVE),
             (f"huddle:grpreq:{rid}:deny", *DENY),
         )
-    await bot.close()
-    bot = await start_bot()  # the upgraded release starts on the same database
+    # the upgraded release starts on the same database; its first clicks come before
+    # on_ready (discord.py's real ready timing, issue 12)
+    bot = await restart(bot, start_bot)
     bob_rid = await request_id(bot, guild.bob.id)
     refused = await guild.dave.click(old[guild.bob.id], f"huddle:grpreq:{bob_rid}:approve")
     assert refused.ephemeral and "leaders" in refused.text
@@ -64,6 +66,7 @@ async def test_old_join_request_buttons_approve_and_deny(guild, bot, start_bot):
     await guild.alice.click(old[guild.carol.id], f"huddle:grpreq:{carol_rid}:deny")
     assert role_id(guild, "Quiet") not in guild.member_roles(guild.carol)
     assert "denied" in guild.message(int(old[guild.carol.id]["id"]))["content"]
+    before_ready(bot)
 
 
 async def test_old_panel_join_and_waitlist_buttons(guild, bot, start_bot):
@@ -74,8 +77,9 @@ async def test_old_panel_join_and_waitlist_buttons(guild, bot, start_bot):
     offer = await post_old_message(
         bot, general, "Duo is full.", (f"huddle:grpwait:{gid}", "Join the waitlist", JOIN)
     )
-    await bot.close()
-    bot = await start_bot()  # the upgraded release starts on the same database
+    # the upgraded release starts on the same database; its first clicks come before
+    # on_ready (discord.py's real ready timing, issue 12)
+    bot = await restart(bot, start_bot)
     joined = await guild.bob.click(panel, f"huddle:grpjoin:{gid}")
     assert joined.ephemeral and "You joined **Duo**" in joined.text
     assert role_id(guild, "Duo") in guild.member_roles(guild.bob)
@@ -83,6 +87,7 @@ async def test_old_panel_join_and_waitlist_buttons(guild, bot, start_bot):
     assert "full" in full.text and full.custom_ids() == [f"huddle:groups:waitlist:{gid}"]
     waiting = await guild.carol.click(offer, f"huddle:grpwait:{gid}")
     assert waiting.ephemeral and "position 1" in waiting.text
+    before_ready(bot)
 
 
 async def test_old_group_approval_buttons(guild, bot, start_bot):
@@ -96,13 +101,15 @@ async def test_old_group_approval_buttons(guild, bot, start_bot):
         (f"huddle:grpok:{rid}:approve", *APPROVE),
         (f"huddle:grpok:{rid}:deny", *DENY),
     )
-    await bot.close()
-    bot = await start_bot()  # the upgraded release starts on the same database
+    # the upgraded release starts on the same database; its first clicks come before
+    # on_ready (discord.py's real ready timing, issue 12)
+    bot = await restart(bot, start_bot)
     refused = await guild.bob.click(ask, f"huddle:grpok:{rid}:approve")
     assert refused.ephemeral and "community managers" in refused.text
     await guild.admin.click(ask, f"huddle:grpok:{rid}:approve")
     assert role_id(guild, "Book Club") in guild.member_roles(guild.alice)
     assert "approved" in guild.message(int(ask["id"]))["content"]
+    before_ready(bot)
 
 
 async def test_unloading_groups_undoes_what_loading_did(guild, bot):

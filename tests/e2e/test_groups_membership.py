@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.groups import create, group_id
+from tests.support.restart import before_ready, restart
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups")
 
@@ -106,10 +107,10 @@ async def test_request_buttons_survive_restart(guild, bot, start_bot):
     await guild.bob.slash("group join", group="Quiet")
     posted = guild.messages(guild.channel("quiet")["id"])[-1]
     approve = posted["components"][0]["components"][0]["custom_id"]
-    await bot.close()
-    await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12): click before on_ready
     await guild.alice.click(posted, approve)
     assert role_id(guild, "Quiet") in guild.member_roles(guild.bob)
+    before_ready(bot)
 
 
 async def test_invite_only(guild, bot):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.emulator import permissions as perms
+from tests.support.restart import before_ready, restart
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups")
 
@@ -389,11 +390,12 @@ async def test_channel_deleted_while_bot_offline_is_noticed(emulator, guild, bot
     await bot.close()
     g = emulator.world.guilds[guild.id]
     g.channels.pop(channel)
-    await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12): noticed before on_ready
     info = await guild.bob.slash("group info", group="Book Club")
     assert "/group repair" in info.text
     await guild.alice.slash("group repair", group="Book Club")
     assert guild.channel("book-club")
+    before_ready(bot)
 
 
 # -- typed names, feature switch, panel -----------------------------------------------
@@ -492,12 +494,12 @@ async def test_archived_group_refuses_joins(guild, bot):
 
 async def test_restart_keeps_healthy_groups_whole(guild, bot, start_bot):
     await make(guild.alice, "Book Club", voice=True)
-    await bot.close()
-    await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12): asked before on_ready
     info = await guild.bob.slash("group info", group="Book Club")
     assert "/group repair" not in info.text and "broken" not in info.text
     await guild.bob.slash("group join", group="Book Club")
     assert role_id(guild, "Book Club") in guild.member_roles(guild.bob)
+    before_ready(bot)
 
 
 async def test_a_deleted_groups_name_can_be_used_again(guild, bot):

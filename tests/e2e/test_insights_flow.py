@@ -20,6 +20,7 @@ from tests.support.insights import (
     decode,
     one_picture,
 )
+from tests.support.restart import restart, until_ready
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.checkins", "cogs.insights")
 
@@ -217,11 +218,12 @@ async def test_digest_across_a_restart_neither_skips_nor_repeats(guild, bot, sta
     monday = next_monday_9(bot.clock.now())
     await bot.close()
     await clock.advance(monday - bot.clock.now() + 3600)  # Monday passes while down
-    bot = await start_bot()
+    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    await until_ready(bot)  # the scheduler's gate: the overdue digest runs then
     await clock.advance(1)
     assert len(digests(guild)) == 1
-    await bot.close()
-    bot = await start_bot()  # a second restart the same week posts nothing more
+    bot = await restart(bot, start_bot)  # a second restart the same week posts nothing more
+    await until_ready(bot)
     await clock.advance(60)
     assert len(digests(guild)) == 1
     assert len(await bot.scheduler.pending("insights.digest")) == 1

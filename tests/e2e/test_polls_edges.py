@@ -8,6 +8,7 @@ import pytest
 
 from core.fit import embed_problems
 from tests.support.polls import A, B, C, fast_edits, last_poll, poll_count, poll_text, quiet
+from tests.support.restart import restart
 
 pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.polls")
 
@@ -66,9 +67,7 @@ async def test_restart_then_close_at_once_counts_exactly_the_reactions(
     await guild.bob.react(mid, A)
     await guild.carol.react(mid, B)
     await quiet(bot, emulator)
-    await bot.close()
-    bot = await start_bot(guild_ready_timeout=None, until_ready=False)
-    assert not bot.is_ready()
+    bot = await restart(bot, start_bot)  # real ready timing: returns before on_ready
     r = await guild.alice.slash("poll close", poll="Restart?")
     await removals_done(bot, emulator)
     assert not bot.is_ready(), "the window under test is over; the test proves nothing"

@@ -3,6 +3,8 @@ is validated against Discord's OpenAPI spec), and a slash command works end to e
 
 from __future__ import annotations
 
+from tests.support.restart import restart
+
 
 async def test_bot_logs_in_and_registers_commands(emulator, guild, bot):
     assert bot.is_ready()
@@ -18,7 +20,7 @@ async def test_bot_logs_in_and_registers_commands(emulator, guild, bot):
 async def test_restart_does_not_resync_unchanged_commands(emulator, bot, start_bot):
     await bot.close()
     emulator.reset_requests()
-    await start_bot()
+    await restart(bot, start_bot)  # discord.py's real ready timing (issue 12)
     assert emulator.count_requests("PUT", r"/commands$") == 0
 
 

@@ -70,8 +70,9 @@ async def start_bot(
 
 
 async def _guilds_cached(bot: HuddleBot) -> None:
-    # discord.py dispatches nothing when READY is parsed and guilds cached (before on_ready)
-    while bot.user is None or not bot.guilds:  # noqa: ASYNC110
+    # discord.py dispatches nothing when READY is parsed and guilds cached (before on_ready);
+    # READY lists the guilds unavailable, their GUILD_CREATE makes them available
+    while bot.user is None or not bot.guilds or any(g.unavailable for g in bot.guilds):  # noqa: ASYNC110
         await asyncio.sleep(0.005)
 
 
