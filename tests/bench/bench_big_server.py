@@ -4,23 +4,36 @@ The whole bot (all features) runs against the emulator with its Discord-like rat
 on (per-route buckets, 50 requests/s global), on the real clock. Set-up (not measured):
 30,000 members, 200 group channels, an event with 2,000 members Going and DM reminders
 on (made with `/config reminders` and `/event create`, the RSVPs written to the database
-as the RSVP button would). "Ordinary" jobs each post one message in a group's channel,
-like a check-in prompt or a poll close. Three measured phases, in order:
+as the RSVP button would); a real group of 1,000 members (`/group create`, the other 999
+written to `group_members` as joins would), every 5th with DMs closed, scheduled with
+`/checkin schedule … nudge:1` and its current prompt posted, which arms the nudge; 200
+open single-choice polls of that group, one in each group channel (`polls.api.create_poll`).
+"Ordinary" jobs each post one message in a group's channel, like a check-in prompt or a
+poll close. Three measured phases, in order:
 
   A. 500 ordinary jobs due at the same instant, nothing else running (the baseline: 500
      sends under the 50 requests/s global limit need ≥ 10 s whatever the bot does);
+  (between A and B the bot restarts: while it is down, 30 members vote on each poll, every
+  15th of them on a second option too, and one non-member; the new bot's start-up
+  reconcile of the 200 polls begins when it is READY, one second before B falls due)
   B. the same 500 due at the same instant as the event's real reminder job, whose fan-out
-     (2,000 paced DMs + mention messages) then runs for minutes;
-  C. while that fan-out still runs, 500 ordinary jobs due spread evenly over 60 s (as
+     (2,000 paced DMs + mention messages) then runs for minutes, and the group's real
+     nudge job (1,000 members: 800 DMs, 200 mentioned in the channel, at most 100 per
+     message, in batch jobs of 25), while the poll reconcile runs;
+  C. while those fan-outs still run, 500 ordinary jobs due spread evenly over 60 s (as
      prompts across groups would be): here "p99 < 1 s" is a meaningful target.
 
 For each phase: start lateness (handler start − due time) and completion (message sent −
 due time), p50/p99/max. The fan-out must not hold ordinary jobs up: B ≈ A, C < 1 s. While
 B and C run, a member runs a slash command every 0.5 s (target: every answer < 3 s).
-Also reported: REST calls/s, 429s (target 0: the bot paces itself under the global limit,
-`core.pacing`), how often the global pacer made a request wait, the worst event-loop stall
-(a 50 ms ticker; the emulator shares the process, so a stall may be either's), and the
-peak RSS (an upper bound for the bot).
+Also reported: when the reminder DMs and the nudge (DMs + mentions) were all out, counted
+from the due time (both share `bot.dm_pacer`, 5/s); when the start-up reconcile finished;
+whether the votes cast while down are stored exactly (the expected set, computed from the
+reconcile rule: the first option in option order kept, non-members not counted) and the
+extra reactions removed; REST calls/s, 429s (target 0: the bot paces itself under the
+global limit, `core.pacing`), how often the global pacer made a request wait, the worst
+event-loop stall (a 50 ms ticker; the emulator shares the process, so a stall may be
+either's), and the peak RSS (an upper bound for the bot).
 
 About discord.py's "Can't keep up, websocket is 41.3s behind": a false alarm against the
 in-process emulator. Its keep-alive thread records the heartbeat's send time only after the
@@ -28,11 +41,9 @@ send future returns; the emulator, on the same loop, answers the ACK before that
 latency is measured from the previous heartbeat: one interval (41.25 s). It shows on an
 idle bot whose loop never lags more than ~40 ms; the stall ticker here is the real measure.
 
-Not included yet: the 1,000-member check-in nudge and 200 open polls reconciling at
-start-up (both need groups set up through the groups API first).
-
 Run: .venv/bin/python -m tests.bench.bench_big_server [--members 30000] [--going 2000]
-     [--ordinary 500] [--groups 200] [--spread 60] [--runs 1]
+     [--ordinary 500] [--groups 200] [--spread 60] [--nudge 1000] [--closed-every 5]
+     [--polls 200] [--voters 30] [--runs 1]
 """
 
 from __future__ import annotations
@@ -47,10 +58,24 @@ import time
 from pathlib import Path
 
 from core.clock import Clock
+from tests.bench.big_server_parts import (
+    Watcher,
+    cast_votes_while_down,
+    make_nudge_group,
+    make_polls,
+    removals_done,
+    restart_bot,
+    votes_counted_exactly,
+)
 from tests.emulator.harness import start_bot, stop_bot
 from tests.emulator.server import Emulator
 
 ORDINARY = "bench.ordinary"
+
+
+def since(start: float, end: float | None) -> float:
+    """Seconds from `start` to `end` (perf_counter); NaN if it never happened."""
+    return float("nan") if end is None else end - start
 
 
 def pct(values: list[float], q: float) -> float:
@@ -107,7 +132,15 @@ class Phase:
 
 
 async def run(
-    members: int, going: int, ordinary: int, groups: int, spread: float
+    members: int,
+    going: int,
+    ordinary: int,
+    groups: int,
+    spread: float,
+    nudge: int,
+    polls: int,
+    voters: int,
+    closed_every: int,
 ) -> dict[str, float]:
     emu = Emulator(clock=None)
     await emu.start()
@@ -138,6 +171,12 @@ async def run(
             (f"event:{event_id}",),
         )
         assert reminders, "the event scheduled no reminder"
+        t = time.perf_counter()
+        # The nudge group: users after the Going ones (their DMs are told apart by text).
+        group = await make_nudge_group(bot, handle, users[going:], nudge, closed_every)
+        open_polls = await make_polls(bot, group, channels, polls)
+        outsiders = users[going + nudge :] or [handle.bob]
+        setup_groups = time.perf_counter() - t
 
         phases = {name: Phase(name, ordinary) for name in "ABC"}
 
@@ -159,6 +198,7 @@ async def run(
 
         bot.scheduler.register(ORDINARY, ordinary_job)
         await emu.settle()
+        bot_paced = []  # (taken, delayed, waited) of the bot before the restart
 
         # -- the measured phases: rate limits on ----------------------------------------------
         limiter = emu.enable_rate_limits()
@@ -173,13 +213,31 @@ async def run(
         await asyncio.wait_for(phases["A"].all_done.wait(), timeout=600)
         await asyncio.sleep(2)  # let the route and global windows reset
 
-        # B + C: the reminder and 500 jobs at the same instant, then 500 spread over `spread` s
+        # The restart: votes are cast on the 200 polls while the bot is down; the new bot's
+        # start-up reconcile begins when it is READY, one second before B falls due.
+        pacer = bot.global_pacer
+        bot_paced.append((pacer.taken, pacer.delayed, pacer.waited))
+        restart_began = time.perf_counter()
+        bot, ready_at = await restart_bot(
+            emu, bot, tmp / "huddle.db", {ORDINARY: ordinary_job},
+            lambda: cast_votes_while_down(emu, open_polls, group, outsiders, voters),
+        )  # fmt: skip
+        restart_s = ready_at - restart_began
+        pacer = bot.global_pacer
+        service = bot.get_cog("Polls").service
+        reconciled: list[float] = []
+        reconcile_watch = asyncio.create_task(service.startup_done.wait())
+        reconcile_watch.add_done_callback(lambda _: reconciled.append(time.perf_counter()))
+
+        # B + C: the reminder, the nudge and 500 jobs at the same instant, then 500 spread
+        # over `spread` s
         due = time.time() + 1.0
+        due_perf = time.perf_counter() + 1.0
         spread_from = due + 20.0
         async with bot.store.transaction() as tx:
             await tx.executemany(
                 "UPDATE jobs SET due_at = ?, asked_for = ? WHERE id = ?",
-                [(due, due, row["id"]) for row in reminders],
+                [(due, due, row["id"]) for row in reminders] + [(due, due, group.job_id)],
             )
         await bot.scheduler.schedule_many(
             ordinary_jobs("B", [due] * ordinary)
@@ -209,20 +267,22 @@ async def run(
                 await asyncio.sleep(0.5)
 
         asker = asyncio.create_task(ask())
+        watcher = Watcher(handle, users[:going], group)
+        watcher.start()
         await asyncio.wait_for(phases["B"].all_done.wait(), timeout=600)
         await asyncio.wait_for(phases["C"].all_done.wait(), timeout=600)
         ordinary_s = time.perf_counter() - started
 
-        def dms() -> int:
-            return sum(1 for u in users[:going] if u.dm_messages())
-
         deadline = time.perf_counter() + 900
-        while dms() < going and time.perf_counter() < deadline:  # noqa: ASYNC110
+        while time.perf_counter() < deadline and not (  # noqa: ASYNC110
+            watcher.done and reconciled and removals_done(emu, open_polls) == open_polls.removals
+        ):
             await asyncio.sleep(1.0)
-        fanout_s = time.perf_counter() - started
-        delivered = dms()
+        watcher.stop()
         fanout_over.set()
         await asker
+        exact, votes_stored = await votes_counted_exactly(bot, open_polls)
+        removed = removals_done(emu, open_polls)
         elapsed = time.perf_counter() - began
         report = limiter.report()
     finally:
@@ -232,9 +292,26 @@ async def run(
     out: dict = {
         "members": members,
         "setup_members_s": setup_members,
+        "setup_groups_s": setup_groups,
         "going": going,
-        "dms_delivered": delivered,
-        "fanout_s": fanout_s,
+        "dms_delivered": watcher.reminders,
+        "fanout_s": since(due_perf, watcher.reminders_at),
+        "nudge_members": len(group.members),
+        "nudge_closed": len(group.closed),
+        "nudge_dms": watcher.nudge_dms,
+        "nudge_dms_expected": len(group.open_ids),
+        "nudge_mentions": watcher.nudge_mentions,
+        "nudge_first_s": since(due_perf, watcher.nudge_first),
+        "nudge_s": since(due_perf, watcher.nudge_at),
+        "restart_s": restart_s,
+        "polls": len(open_polls.polls),
+        "poll_votes_cast": open_polls.votes,
+        "poll_votes_stored": votes_stored,
+        "poll_votes_exact": exact,
+        "poll_removals": open_polls.removals,
+        "poll_removals_done": removed,
+        "reconcile_s": since(ready_at, reconciled[0] if reconciled else None),
+        "reconcile_after_due_s": since(due_perf, reconciled[0] if reconciled else None),
         "ordinary_bc_all_done_s": ordinary_s,
         "spread_s": spread,
         "answers": len(answers),
@@ -247,9 +324,9 @@ async def run(
         "429s_global": report["429s_global"],
         "429s_route": report["429s_route"],
         "by_route": report["by_route"],
-        "paced_requests": pacer.taken,
-        "paced_delayed": pacer.delayed,
-        "paced_wait_s": pacer.waited,
+        "paced_requests": pacer.taken + bot_paced[0][0],
+        "paced_delayed": pacer.delayed + bot_paced[0][1],
+        "paced_wait_s": pacer.waited + bot_paced[0][2],
         "stall_worst_ms": ticker.worst * 1000,
         "stalls_over_1s": ticker.over_1s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -261,16 +338,30 @@ async def run(
 
 PHASES = (
     ("A", "500 at once, alone"),
-    ("B", "500 at once + the reminder fan-out"),
-    ("C", "spread over the spread window, fan-out running"),
+    ("B", "500 at once + reminder, nudge, poll reconcile"),
+    ("C", "spread over the spread window, fan-outs running"),
 )
 
 
 def show(f: dict) -> str:
     rows = [
         ("members / Going with DM reminders", f"{f['members']:,} / {f['going']:,}"),
-        ("DM reminders delivered", f"{f['dms_delivered']:,} in {f['fanout_s']:.1f} s"),
-    ]
+        ("DM reminders delivered (after due)", f"{f['dms_delivered']:,} in {f['fanout_s']:.1f} s"),
+        ("nudge: group members (DMs closed)", f"{f['nudge_members']:,} ({f['nudge_closed']:,})"),
+        ("nudge: DMs sent / channel mentions (expected)",
+         f"{f['nudge_dms']:,} / {f['nudge_mentions']:,} "
+         f"({f['nudge_dms_expected']:,} / {f['nudge_closed']:,})"),
+        ("nudge: first / every member nudged (after due)",
+         f"{f['nudge_first_s']:.1f} s / {f['nudge_s']:.1f} s"),
+        ("restart (stop, votes cast while down, READY)", f"{f['restart_s']:.1f} s"),
+        ("start-up reconcile of open polls: done after READY (after due)",
+         f"{f['polls']} polls: {f['reconcile_s']:.1f} s ({f['reconcile_after_due_s']:.1f} s)"),
+        ("votes cast while down counted exactly",
+         f"{'yes' if f['poll_votes_exact'] else 'NO'} "
+         f"({f['poll_votes_stored']:,} stored, {f['poll_votes_cast']:,} expected)"),
+        ("extra/outsider reactions removed by reconcile",
+         f"{f['poll_removals_done']} of {f['poll_removals']}"),
+    ]  # fmt: skip
     for key, label in PHASES:
         label = label.replace("500", f"{f[key + '_jobs']}").replace(
             "the spread window", f"{f['spread_s']:.0f} s"
@@ -310,7 +401,10 @@ async def main(args: argparse.Namespace) -> None:
     logging.getLogger("discord.gateway").setLevel(logging.ERROR)  # the false "behind" alarm
     runs = []
     for i in range(args.runs):
-        figures = await run(args.members, args.going, args.ordinary, args.groups, args.spread)
+        figures = await run(
+            args.members, args.going, args.ordinary, args.groups, args.spread,
+            args.nudge, args.polls, args.voters, args.closed_every,
+        )  # fmt: skip
         print(f"== run {i + 1}\n{show(figures)}\n", flush=True)
         runs.append(figures)
     if len(runs) > 1:
@@ -324,6 +418,9 @@ async def main(args: argparse.Namespace) -> None:
             "rest_per_s",
             "429s",
             "fanout_s",
+            "nudge_s",
+            "reconcile_s",
+            "reconcile_after_due_s",
         ):
             print(f"  {key:<16} {statistics.median(r[key] for r in runs):.1f}")
 
@@ -335,5 +432,9 @@ if __name__ == "__main__":
     parser.add_argument("--ordinary", type=int, default=500)
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--spread", type=float, default=60.0)
+    parser.add_argument("--nudge", type=int, default=1_000, help="the nudged group's members")
+    parser.add_argument("--closed-every", type=int, default=5, help="every n-th: DMs closed")
+    parser.add_argument("--polls", type=int, default=200)
+    parser.add_argument("--voters", type=int, default=30, help="votes per poll cast while down")
     parser.add_argument("--runs", type=int, default=1)
     asyncio.run(main(parser.parse_args()))
