@@ -71,6 +71,22 @@ class PollRuntime:
         self.lock = asyncio.Lock()
         self.worker: asyncio.Task[None] | None = None
         self.options: dict[str, int | None] = {}  # emoji -> option, memoised per poll
+        # Bumped before every change to `votes` in place; the tally below is kept for the
+        # votes object and count it was made from (`/poll results` and live edits read it
+        # far more often than votes change in a burst).
+        self.changes = 0
+        self._summary: tuple[Votes, int, list[int], int] | None = None
+
+    def summary(self) -> tuple[list[int], int] | None:
+        """(Votes per option, voters) of the votes held in memory; None if not loaded."""
+        votes = self.votes
+        if votes is None:
+            return None
+        kept = self._summary
+        if kept is None or kept[0] is not votes or kept[1] != self.changes:
+            counts = logic.tally(votes, len(self.poll.options))
+            kept = self._summary = (votes, self.changes, counts, logic.voters(votes))
+        return list(kept[2]), kept[3]
 
     def option_of(self, emoji: str) -> int | None:
         try:
@@ -151,6 +167,11 @@ class VoteEngine:
         runtime = self._by_id.get(poll_id)
         return runtime.votes if runtime else None
 
+    def summary(self, poll_id: int) -> tuple[list[int], int] | None:
+        """(Votes per option, voters) of a live poll from memory; None if not held."""
+        runtime = self._by_id.get(poll_id)
+        return runtime.summary() if runtime else None
+
     def holds(self, poll_id: int, user_id: int, option: int) -> bool:
         votes = self.current_votes(poll_id)
         return bool(votes) and option in votes.get(user_id, ())  # type: ignore[union-attr]
@@ -206,6 +227,7 @@ class VoteEngine:
         foreign: list[Removal] = []
         rules = poll.rules
         option_of = runtime.option_of
+        runtime.changes += 1  # the votes change in place below
         for _message, user_id, emoji, added in batch:
             option = option_of(emoji)
             if option is None:

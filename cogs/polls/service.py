@@ -34,6 +34,7 @@ PAGE = 100  # Discord's maximum page size for reaction users
 Progress = Callable[[int, int], Awaitable[None]]  # (reactions read, reactions in all)
 STARTUP_CONCURRENCY = 4  # polls reconciled at once after a start
 PUBLISH_RETRY = 30.0  # seconds before a failed final edit/announcement is tried again
+EMBEDS_KEPT = 32  # polls whose last embed is kept for the next ask
 
 
 class PollService:
@@ -54,6 +55,7 @@ class PollService:
         self.engine.own_id = lambda: bot.user.id if bot.user else None  # known from READY
         self.startup_done = asyncio.Event()
         self._tasks: set[asyncio.Task[object]] = set()
+        self._embeds: dict[int, tuple[tuple[object, ...], discord.Embed]] = {}  # see embed()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -328,14 +330,28 @@ class PollService:
     async def summary(self, poll: Poll) -> tuple[list[int], int]:
         """Counts per option and the number of voters: from the engine's in-memory votes
         while the poll is live (no database round trip), else from SQLite."""
-        votes = self.engine.current_votes(poll.id) if poll.is_open else None
-        if votes is None:
-            votes = await self.polls.votes(poll.id)
+        live = self.engine.summary(poll.id) if poll.is_open else None
+        if live is not None:
+            return live
+        votes = await self.polls.votes(poll.id)
         return logic.tally(votes, len(poll.options)), logic.voters(votes)
 
     async def embed(self, poll: Poll, *, show: bool | None = None) -> discord.Embed:
+        """The poll's embed. The same one is handed out again while nothing it shows
+        changed (200 members asking `/poll results` during a vote burst build it once per
+        change, not once each): callers send it and never change it."""
         counts, voter_count = await self.summary(poll)
-        return render.poll_embed(poll, counts, voter_count, await self._group_name(poll), show)
+        group_name = await self._group_name(poll)
+        key = (poll, counts, voter_count, group_name, show)
+        kept = self._embeds.get(poll.id)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        embed = render.poll_embed(poll, counts, voter_count, group_name, show)
+        self._embeds.pop(poll.id, None)
+        self._embeds[poll.id] = (key, embed)
+        if len(self._embeds) > EMBEDS_KEPT:
+            del self._embeds[next(iter(self._embeds))]  # the least recently made
+        return embed
 
     async def _edit_live(self, poll_id: int) -> None:
         runtime = self.engine.runtime(poll_id)  # a live poll is held in memory

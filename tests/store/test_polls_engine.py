@@ -175,3 +175,28 @@ async def test_closed_poll_events_not_counted(store):
     engine.untrack(poll_id)
     assert not engine.submit(event(1, 0))
     assert await PollStore(store).votes(poll_id) == {}
+
+
+async def test_the_kept_tally_follows_every_change_of_the_votes(store):
+    """/poll results reads the tally from memory, computed once per change (issue 14)."""
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake, multiple=True)
+    assert engine.summary(poll_id) is None  # not loaded yet: the caller reads SQLite
+    engine.submit(event(1, 0))
+    await drained(engine, poll_id)
+    assert engine.summary(poll_id) == ([1, 0, 0], 1)
+    counts, _ = engine.summary(poll_id)
+    counts[0] = 99  # a caller's copy: the kept tally is not changed by it
+    assert engine.summary(poll_id) == ([1, 0, 0], 1)
+    for e in (event(2, 1), event(2, 2), event(1, 0, added=False)):
+        engine.submit(e)
+    await drained(engine, poll_id)
+    assert engine.summary(poll_id) == ([0, 1, 1], 1)
+    runtime = engine.runtime(poll_id)
+    async with runtime.lock:
+        await engine.reconcile(runtime, Snapshot(by_option={0: {3}, 1: {2}, 2: set()}))
+    assert engine.summary(poll_id) == ([1, 1, 0], 2)
+    assert engine.summary(poll_id) == (
+        logic.tally(runtime.votes, 3),
+        logic.voters(runtime.votes),
+    )

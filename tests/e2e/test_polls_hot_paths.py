@@ -1,7 +1,11 @@
-"""Poll votes are reactions, and discord.py runs every raw reaction listener as a task per
-event: another feature's listener that has nothing to do costs each vote a task (issue 14).
-The events feature hears reactions only while a find-a-time poll may be open; these check
-that it still hears them whenever one is."""
+"""The two paths issue 14 measures against a bare client, kept correct while made cheap.
+
+Votes: poll votes are reactions, and discord.py runs every raw reaction listener as a task
+per event, so another feature's listener with nothing to do costs each vote a task. The
+events feature hears reactions only while a find-a-time poll may be open; these check that
+it still hears them whenever one is.
+
+`/poll results`: the embed is built once per change, and is current after every change."""
 
 from __future__ import annotations
 
@@ -57,3 +61,29 @@ async def test_the_listener_is_on_at_start_and_off_after_unload(emulator, guild,
     assert "EventsCog.on_raw_reaction_add" in reaction_listeners(bot)
     await bot.unload_extension("cogs.events")
     assert "EventsCog.on_raw_reaction_add" not in reaction_listeners(bot)
+
+
+async def test_results_are_built_once_per_change_and_always_current(emulator, guild, bot) -> None:
+    """/poll results hands out the poll's last embed again while nothing it shows changed
+    (issue 14); every vote, the hidden/shown choice and the close make a new one."""
+    fast_edits(bot)
+    await guild.alice.slash("poll create", question="Tea?", options="Green; Black")
+    mid = int(last_poll(guild)["id"])
+    service = polls_service(bot)
+    poll = service.engine.runtime(1).poll
+    first = await service.embed(poll, show=True)
+    assert await service.embed(poll, show=True) is first
+    assert await service.embed(poll) is not first  # another key: shown or not by the poll
+    await guild.bob.react(mid, A)
+    await quiet(bot, emulator)
+    r = await guild.carol.slash("poll results", poll="Tea?")
+    assert "Green — 1 vote" in r.text
+    assert await service.embed(poll, show=True) is not first
+    await guild.carol.react(mid, A)
+    await quiet(bot, emulator)
+    r = await guild.dave.slash("poll results", poll="Tea?")
+    assert "Green — 2 votes" in r.text
+    await guild.alice.slash("poll close", poll="Tea?")
+    await quiet(bot, emulator)
+    r = await guild.dave.slash("poll results", poll="Tea?")
+    assert "Closed" in r.text and "Green — 2 votes" in r.text
