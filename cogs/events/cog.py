@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.events import ics, render
+from cogs.events import render
 from cogs.events.changes import SCOPES, cancel_event, edit_event
 from cogs.events.findtime import FindTimeFlow
 from cogs.events.jobs import register_jobs, schedule_cleanup_once, unregister_jobs
@@ -322,6 +322,8 @@ class EventsCog(commands.Cog, name="Events"):
             limit=1000,
             viewer=await groups.viewer_of(interaction),
         )
+        from cogs.events import ics  # icalendar (~3 MB) only once someone exports
+
         data = ics.build_calendar(
             found, now, name=f"{group_ref.name} events" if group_ref else "Huddle events"
         )
