@@ -21,8 +21,9 @@ Design (fair by construction):
   still reacted at the end of the stream.
 - Interactions: rounds of 200 INTERACTION_CREATE dispatched at once from 200 members,
   answer time = dispatch → callback received by the emulator; kinds interleaved round by
-  round. Huddle: /poll results, its poll autocomplete and the test-only /ping in the same
-  process; the bare client: its /ping.
+  round. Huddle: /poll results, its poll autocomplete and a /ping in the same process; the
+  bare client: the same /ping (one cog in bench_polls_child, not the emulator's test-only
+  /ping, whose import brought the emulator package into Huddle's memory).
 
 Run: .venv/bin/python -m tests.bench.bench_polls [--runs 3] [--rate N] [--profile DIR]
 """
@@ -225,7 +226,11 @@ async def run(rate: float | None = None, profile: Path | None = None) -> dict[st
             "autocomplete": (4, "poll results", {"poll": "Ben"}, "poll"),
             "ping": (2, "ping", {}, None),
         }
+        if profile:
+            await huddle.ask("profile start -", "profiled")
         out["huddle_inter"] = await interactions(emu, handle, members[:CONCURRENT], kinds)
+        if profile:
+            await huddle.ask("profile stop huddle_interactions", "profiled")
         await huddle.quit()
         with sqlite3.connect(tmp / "huddle.db") as db:
             stored = set(db.execute("SELECT user_id, option FROM poll_votes WHERE poll_id = 1"))
@@ -242,9 +247,13 @@ async def run(rate: float | None = None, profile: Path | None = None) -> dict[st
         lat = [t - s for t, s in zip(done["t"], sent, strict=False)]
         out["bare_lat"] = (pct(lat, 0.5), pct(lat, 0.99))
         out["bare_cpu"] = done["cpu_s"]
+        if profile:
+            await bare.ask("profile start -", "profiled")
         out["bare_inter"] = await interactions(
             emu, handle, members[:CONCURRENT], {"ping": kinds["ping"]}
         )
+        if profile:
+            await bare.ask("profile stop bare_interactions", "profiled")
         await bare.quit()
         out["violations"] = len(emu.violations)
     finally:

@@ -1,5 +1,5 @@
 """One consumer of bench_polls, in its own process: Huddle (the real bot, every feature
-extension, plus the emulator's test-only /ping) or the bare discord.py client (a
+extension, plus the /ping defined here) or the bare discord.py client (a
 commands.Bot with Huddle's intents that only counts raw reaction events and answers /ping).
 
 Driven over stdin/stdout by tests/bench/bench_polls.py, one JSON object per line:
@@ -11,6 +11,8 @@ Driven over stdin/stdout by tests/bench/bench_polls.py, one JSON object per line
                                              SQLite (engine.on_commit); for the bare client,
                                              received by its listener. `t`: monotonic time of
                                              each event's processing, in feed order.
+  "profile start|stop NAME" → {"profiled": …}  (with BENCH_PROFILE) a profile of what runs
+                                             between, written beside it as NAME.txt
   "quit"  → exit
 
 Set BENCH_PROFILE=<path> to write a pyinstrument profile (text) of the armed window.
@@ -85,6 +87,20 @@ class Counter:
             self.target = 0
 
 
+class Ping(commands.Cog):
+    """The one /ping both consumers answer, the same code in each (Huddle loads it as this
+    module's extension: the emulator's test-only /ping would import the whole emulator,
+    jsonschema and aiohttp's server into Huddle's process and count in its memory)."""
+
+    @discord.app_commands.command(name="ping", description="Answer pong")
+    async def ping(self, interaction: discord.Interaction, text: str = "") -> None:
+        await interaction.response.send_message(f"pong {text}".strip())
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Ping())
+
+
 class Bare(commands.Bot):
     """What any discord.py bot pays to receive the events, and a /ping."""
 
@@ -92,11 +108,8 @@ class Bare(commands.Bot):
         super().__init__(command_prefix=commands.when_mentioned, intents=discord.Intents.default())
         self.counter = counter
 
-        @self.tree.command(name="ping", description="Answer pong")
-        async def ping(interaction: discord.Interaction, text: str = "") -> None:
-            await interaction.response.send_message(f"pong {text}".strip())
-
     async def setup_hook(self) -> None:
+        await self.add_cog(Ping())
         await self.tree.sync()
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -104,6 +117,23 @@ class Bare(commands.Bot):
 
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         self.counter.processed(1)
+
+
+def window_profile(what: str, name: str, profiler: Any) -> Any:
+    """Start, or stop and write beside BENCH_PROFILE as NAME(.flat).txt, a profile."""
+    if not os.environ.get("BENCH_PROFILE"):
+        return None
+    if what == "start":
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005, async_mode="disabled")
+        profiler.start()
+        return profiler
+    profiler.stop()
+    path = Path(os.environ["BENCH_PROFILE"]).with_name(name + ".txt")
+    path.write_text(profiler.output_text(unicode=True, show_all=True))
+    path.with_suffix(".flat.txt").write_text(profiler.output_text(unicode=True, flat=True))
+    return None
 
 
 async def main(role: str) -> None:
@@ -135,7 +165,7 @@ async def main(role: str) -> None:
             settings,
             extensions=[
                 *(e for e in feature_extensions() if e not in os.environ.get("BENCH_SKIP", "")),
-                "tests.emulator.testext",
+                "tests.bench.bench_polls_child",  # /ping, as the bare client's
             ],
             guild_ready_timeout=0.05,
         )
@@ -157,6 +187,7 @@ async def main(role: str) -> None:
         loop.call_soon_threadsafe(lines.put_nowait, "quit")
 
     threading.Thread(target=read_stdin, daemon=True).start()
+    profiled: Any = None
     while True:
         command = await lines.get()
         if command == "idle":
@@ -165,6 +196,10 @@ async def main(role: str) -> None:
         elif command.startswith("arm "):
             counter.arm(int(command.split()[1]))
             emit({"armed": True})
+        elif command.startswith("profile "):  # profile start|stop NAME: the interactions
+            what, name = command.split()[1:]
+            profiled = window_profile(what, name, profiled)
+            emit({"profiled": what})
         elif command == "quit":
             break
     await bot.close()
