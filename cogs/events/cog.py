@@ -60,7 +60,11 @@ class EventsCog(commands.Cog, name="Events"):
         register_jobs(self.service, self.findtime)
         EventButtons(self.service, self.findtime).register(self.bot.components)
         self.service.events.on_findtime_change = self._hear_reactions
-        self._hear_reactions()
+        # Know the open ones before the first reaction: a burst would otherwise start a
+        # listener task for each of its reactions until the first read is back.
+        await self.service.events.is_open_findtime_message(0)
+        if not self.service.events.knows_no_open_findtime():
+            self._hear_reactions()
         await schedule_cleanup_once(self.service)
 
     async def cog_unload(self) -> None:
@@ -74,8 +78,8 @@ class EventsCog(commands.Cog, name="Events"):
     # -- reactions: only while a find-a-time poll may be open ------------------------------
     # discord.py starts a task per listener per event: a server's every reaction (each
     # poll vote) would pay one here for nothing. So the listener is on while a find-a-time
-    # poll may be open (from start-up, and again at any change to them) and takes itself
-    # off when it knows, at that moment, that none is.
+    # poll may be open (from start-up if one is, and again at any change to them) and
+    # takes itself off when it knows, at that moment, that none is.
 
     _hearing = False
 

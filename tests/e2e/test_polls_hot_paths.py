@@ -57,7 +57,14 @@ async def test_votes_cost_no_findtime_listener_and_findtime_polls_still_guarded(
     assert "EventsCog.on_raw_reaction_add" in reaction_listeners(bot)  # still open
 
 
-async def test_the_listener_is_on_at_start_and_off_after_unload(emulator, guild, bot) -> None:
+async def test_the_listener_is_off_at_start_without_findtime_polls(emulator, guild, bot) -> None:
+    assert reaction_listeners(bot) == ["PollsCog.on_raw_reaction_add"]
+    text_id = await new_channel(emulator, guild, "knitters", 0)
+    await make_group(bot, guild, "Knitters", text_id, None, guild.alice, [guild.bob])
+    await guild.alice.slash(
+        "event findtime", title="Next knit", group="Knitters",
+        options="2026-12-10 18:00; 2026-12-11 18:00", closes="1d",
+    )  # fmt: skip
     assert "EventsCog.on_raw_reaction_add" in reaction_listeners(bot)
     await bot.unload_extension("cogs.events")
     assert "EventsCog.on_raw_reaction_add" not in reaction_listeners(bot)
