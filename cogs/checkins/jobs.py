@@ -57,9 +57,10 @@ def job_key(group_id: int) -> str:
     return f"checkin:{group_id}"
 
 
-def nudge_batch_key(group_id: int, period_key: str, index: int) -> str:
-    """Each nudge batch has its own key: batches run beside other jobs, not behind them."""
-    return f"checkin-nudge:{group_id}:{period_key}:{index}"
+def nudge_batch_key(group_id: int, period_key: str) -> str:
+    """A period's nudge batches share one key, so they hold one scheduler slot at most:
+    a 1,000-member nudge waiting on the DM pace never crowds out other groups' jobs."""
+    return f"checkin-nudge:{group_id}:{period_key}"
 
 
 class CheckinJobs:
@@ -301,13 +302,15 @@ class CheckinJobs:
         done = await self.store.checked_in_users(group.id, period.key)
         pending = [u for u in members if u not in done]
         base = {"group_id": group.id, "period_key": period.key, "start": period.start}
+        # Spread at the pace the DMs go out anyway, so even in order they leave room between.
+        spacing = NUDGE_BATCH / self.bot.dm_pacer.rate
         batches = [
             (
                 NUDGE_BATCH_KIND,
-                now,
+                now + (i // NUDGE_BATCH) * spacing,
                 {**base, "user_ids": pending[i : i + NUDGE_BATCH]},
                 group.guild_id,
-                nudge_batch_key(group.id, period.key, i // NUDGE_BATCH),
+                nudge_batch_key(group.id, period.key),
             )
             for i in range(0, len(pending), NUDGE_BATCH)
         ]
