@@ -6,17 +6,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 
-from .figures import DAY
+from cogs.insights.logic.figures import DAY
+from core import fit
 
-# Discord limits
-CONTENT_LIMIT = 2000
-EMBED_TITLE_LIMIT = 256
-EMBED_DESCRIPTION_LIMIT = 4096
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-EMBED_FIELDS_LIMIT = 25
-EMBED_TOTAL_LIMIT = 6000
-ELLIPSIS = "…"
+# Discord's limits and the fitting rules are core.fit's: one place for every feature.
+CONTENT_LIMIT = fit.CONTENT
+EMBED_TITLE_LIMIT = fit.EMBED_TITLE
+EMBED_DESCRIPTION_LIMIT = fit.EMBED_DESCRIPTION
+FIELD_NAME_LIMIT = fit.FIELD_NAME
+FIELD_VALUE_LIMIT = fit.FIELD_VALUE
+EMBED_FIELDS_LIMIT = fit.FIELDS
+EMBED_TOTAL_LIMIT = fit.EMBED_TOTAL
+ELLIPSIS = fit.ELLIPSIS
+
+
+def clip(text: str | None, limit: int) -> str:
+    """At most `limit` characters; a shortened text ends with `…` (core.fit.clip)."""
+    return fit.clip(text or "", limit)
 
 
 def pct(rate: float | None) -> str:
@@ -28,41 +34,14 @@ def ratio(num: int, den: int) -> float | None:
     return num / den if den > 0 else None
 
 
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters; a shortened text ends with `…`."""
-    text = text or ""
-    if len(text) <= limit:
-        return text
-    return text[: max(0, limit - 1)].rstrip() + ELLIPSIS if limit > 0 else ""
-
-
 def one_line(text: str, limit: int) -> str:
     """A user-typed name on one line (no newlines, no markdown-breaking backticks)."""
     return clip(" ".join((text or "").replace("`", "'").split()), limit)
 
 
-def join_lines(lines: Sequence[str], limit: int, *, more: str = "+{n} more") -> str:
+def join_lines(lines: Sequence[str], limit: int) -> str:
     """As many whole lines as fit in `limit`, then `+N more` for the rest."""
-    out: list[str] = []
-    used = 0
-    for i, line in enumerate(lines):
-        line = clip(line, limit)
-        rest = len(lines) - i - 1
-        tail = len("\n" + more.format(n=rest)) if rest else 0
-        need = len(line) + (1 if out else 0)
-        if used + need + tail <= limit:
-            out.append(line)
-            used += need
-            continue
-        n = len(lines) - i
-        tail_line = more.format(n=n)
-        while out and used + 1 + len(tail_line) > limit:
-            used -= len(out.pop()) + (1 if out else 0)
-            n += 1
-            tail_line = more.format(n=n)
-        out.append(tail_line)
-        return clip("\n".join(out), limit)
-    return "\n".join(out)
+    return fit.lines_fitting([clip(line or "", limit) for line in lines], limit)
 
 
 def local_date(epoch: int, tz: tzinfo = UTC) -> date:
