@@ -32,12 +32,10 @@ Rules, precisely (`now` is injected, never read from the clock here):
 
 from __future__ import annotations
 
-from core.heatmap import Heatmap, heatmap_grid, heatmap_text
-
-from .activity import ServerRow, Trend, activity_by_week, server_rows, trend_of
-from .attention import Attention, attention_of, needing_attention
-from .export import CSV_HEADER, csv_rows, export_csv
-from .figures import (
+from cogs.insights.logic.activity import ServerRow, Trend, activity_by_week, server_rows, trend_of
+from cogs.insights.logic.attention import Attention, attention_of, needing_attention
+from cogs.insights.logic.export import CSV_HEADER, csv_rows, export_csv
+from cogs.insights.logic.figures import (
     COMPARE_WEEKS,
     DAY,
     DEFAULT_WEEKS,
@@ -54,9 +52,22 @@ from .figures import (
     sum_completion,
     window_completion,
 )
-from .group import MAX_BARS, GroupPicture, Headline, completion_series, group_picture, headline
-from .summaries import Summary, digest_content, group_summary, row_text, server_summary
-from .text import (
+from cogs.insights.logic.group import (
+    MAX_BARS,
+    GroupPicture,
+    Headline,
+    completion_series,
+    group_picture,
+    headline,
+)
+from cogs.insights.logic.summaries import (
+    Summary,
+    digest_content,
+    group_summary,
+    row_text,
+    server_summary,
+)
+from cogs.insights.logic.text import (
     CONTENT_LIMIT,
     ELLIPSIS,
     EMBED_DESCRIPTION_LIMIT,
@@ -75,6 +86,7 @@ from .text import (
     pct,
     ratio,
 )
+from core.heatmap import Heatmap, heatmap_grid, heatmap_text
 
 __all__ = [
     "COMPARE_WEEKS",

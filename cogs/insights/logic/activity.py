@@ -6,8 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .attention import Attention, needing_attention
-from .figures import COMPARE_WEEKS, DEFAULT_WEEKS, TREND_THRESHOLD, WEEK, GroupFigures
+from cogs.insights.logic.attention import Attention, needing_attention
+from cogs.insights.logic.figures import (
+    COMPARE_WEEKS,
+    DEFAULT_WEEKS,
+    TREND_THRESHOLD,
+    WEEK,
+    GroupFigures,
+)
 
 
 def activity_by_week(fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS) -> list[int]:

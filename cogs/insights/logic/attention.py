@@ -6,8 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .figures import COMPARE_WEEKS, DAY, QUIET_DAYS, WEEK, GroupFigures, window_completion
-from .text import pct
+from cogs.insights.logic.figures import (
+    COMPARE_WEEKS,
+    DAY,
+    QUIET_DAYS,
+    WEEK,
+    GroupFigures,
+    window_completion,
+)
+from cogs.insights.logic.text import pct
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import io
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 
-from .activity import activity_by_week
-from .attention import attention_of
-from .figures import DEFAULT_WEEKS, WEEK, GroupFigures, in_window
+from cogs.insights.logic.activity import activity_by_week
+from cogs.insights.logic.attention import attention_of
+from cogs.insights.logic.figures import DEFAULT_WEEKS, WEEK, GroupFigures, in_window
 
 CSV_HEADER = ("group", "figure", "item", "date", "value", "out_of", "percent")
 

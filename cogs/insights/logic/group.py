@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta, tzinfo
 
-from .attention import Attention, attention_of
-from .figures import (
+from cogs.insights.logic.attention import Attention, attention_of
+from cogs.insights.logic.figures import (
     DEFAULT_WEEKS,
     EventAttendance,
     GroupFigures,
@@ -17,7 +17,7 @@ from .figures import (
     in_window,
     sum_completion,
 )
-from .text import ago_text, date_text, local_date, ratio
+from cogs.insights.logic.text import ago_text, date_text, local_date, ratio
 
 
 def completion_series(

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
-from .activity import ServerRow
-from .attention import Attention
-from .figures import COMPARE_WEEKS, DEFAULT_WEEKS, GroupFigures
-from .group import group_picture
-from .text import (
+from cogs.insights.logic.activity import ServerRow
+from cogs.insights.logic.attention import Attention
+from cogs.insights.logic.figures import COMPARE_WEEKS, DEFAULT_WEEKS, GroupFigures
+from cogs.insights.logic.group import group_picture
+from cogs.insights.logic.text import (
     CONTENT_LIMIT,
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELDS_LIMIT,
