@@ -78,7 +78,6 @@ class Pacer:
             self._refill()
             if self._tokens < 1:
                 self.delayed += 1
-            if self._tokens < 1:
                 wait = (1 - self._tokens) / self.rate
                 self.waited += wait
                 await self._sleep(wait)
