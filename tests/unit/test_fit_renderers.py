@@ -411,7 +411,11 @@ def _event_list(args: Any) -> Iterable[Message]:
         yield Message(embeds=[fit.fit_embed(embed)])
 
 
-@builder("events reminder batches (jobs: mention_batches)", event_with_answers())
+# A reminder to nobody sends nothing (cogs/events/jobs.py returns early): at least one answer.
+@builder(
+    "events reminder batches (jobs: mention_batches)",
+    event_with_answers().filter(lambda args: bool(args[1])),
+)
 def _event_reminders(args: Any) -> Iterable[Message]:
     event, rsvps = args
     people = [r.user_id for r in rsvps]
