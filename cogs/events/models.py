@@ -85,3 +85,24 @@ class FindTime:
         values = {name: row[name] for name in cls.__dataclass_fields__}
         values["slots"] = json.loads(values["slots"])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """A new event as a command or another feature describes it, before it is stored."""
+
+    guild_id: int
+    group_id: int | None
+    title: str
+    description: str
+    location: str
+    voice_channel_id: int | None
+    start_at: float
+    end_at: float
+    timezone: str
+    repeat: str
+    rrule: str | None
+    remind: str
+    capacity: int | None
+    channel_id: int | None
+    created_by: int

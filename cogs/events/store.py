@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from cogs.events.logic import Rsvp, RsvpOutcome, apply_rsvp, promotions
-from cogs.events.models import Event, FindTime
+from cogs.events.models import Event, EventDraft, FindTime
+from cogs.events.store_insights import attendance_rows, last_answers
 from cogs.groups import api as groups
 from core.store import Store, Tx
+
+__all__ = ["EDITABLE", "EventDraft", "EventStore", "attendance_rows", "last_answers"]
 
 EDITABLE = frozenset(
     {
@@ -19,25 +22,6 @@ EDITABLE = frozenset(
         "remind", "capacity", "channel_id", "message_id", "scheduled_event_id", "status", "rrule",
     }
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class EventDraft:
-    guild_id: int
-    group_id: int | None
-    title: str
-    description: str
-    location: str
-    voice_channel_id: int | None
-    start_at: float
-    end_at: float
-    timezone: str
-    repeat: str
-    rrule: str | None
-    remind: str
-    capacity: int | None
-    channel_id: int | None
-    created_by: int
 
 
 class EventStore:
@@ -399,28 +383,3 @@ async def _write(tx: Tx, event_id: int, rows: list[Rsvp], now: float) -> None:
         " answered_at = excluded.answered_at",
         [(event_id, r.user_id, r.status, r.display_name, r.seq, now) for r in rows],
     )
-
-
-async def attendance_rows(db: Store, guild_id: int, since: float, until: float) -> list[Any]:
-    """Insights: every group event of a server (not cancelled) whose occurrence starts in
-    [since, until), with its going and answered counts, one query (columns group_id,
-    title, start_at, going, answered)."""
-    return await db.fetchall(
-        "SELECT e.group_id, e.title, e.start_at,"
-        " COALESCE(SUM(r.status = 'going'), 0) AS going, COUNT(r.user_id) AS answered"
-        " FROM events e LEFT JOIN event_rsvps r ON r.event_id = e.id"
-        " WHERE e.guild_id = ? AND e.group_id IS NOT NULL AND e.status != 'cancelled'"
-        " AND e.start_at >= ? AND e.start_at < ? GROUP BY e.id ORDER BY e.start_at",
-        (guild_id, since, until),
-    )
-
-
-async def last_answers(db: Store, guild_id: int) -> dict[int, float]:
-    """Insights: the latest RSVP answer (its time) per group of a server, one query."""
-    rows = await db.fetchall(
-        "SELECT e.group_id, MAX(r.answered_at) FROM events e"
-        " JOIN event_rsvps r ON r.event_id = e.id"
-        " WHERE e.guild_id = ? AND e.group_id IS NOT NULL GROUP BY e.group_id",
-        (guild_id,),
-    )
-    return {r[0]: r[1] for r in rows}
