@@ -6,26 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.groups import create, slash
+from tests.support.messages import button_id, text_of
 from tests.support.polls import fast_edits, quiet
 
 DAY = 86400.0
-
-
-def text_of(message: dict) -> str:
-    parts = [message.get("content") or ""]
-    for embed in message.get("embeds") or []:
-        parts += [embed.get("title") or "", embed.get("description") or ""]
-        parts += [f"{f['name']} {f['value']}" for f in embed.get("fields") or []]
-        parts.append((embed.get("footer") or {}).get("text") or "")
-    return "\n".join(parts)
-
-
-def button_id(message: dict, label: str) -> str:
-    for row in message.get("components") or []:
-        for item in row.get("components") or []:
-            if item.get("label") == label:
-                return item["custom_id"]
-    raise AssertionError(f"no {label!r} button on {text_of(message)[:200]}")
 
 
 async def book_club(guild, bot, members=("bob", "carol")) -> int:
