@@ -4,6 +4,7 @@ See tests/emulator/README.md for the test API."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,13 +91,24 @@ async def bot(start_bot: Callable[..., Awaitable[HuddleBot]]) -> HuddleBot:
 
 @pytest.fixture
 async def bot_subprocess(
-    emulator: Emulator,
+    emulator: Emulator, clock: FakeClock
 ) -> AsyncIterator[Callable[..., Awaitable[BotProcess]]]:
-    """`proc = await bot_subprocess(db_path)` runs `python bot.py` against the emulator."""
+    """`proc = await bot_subprocess(db_path)` runs `python bot.py` against the emulator, on the
+    test's clock: the subprocess starts at the fake clock's now and runs on in real time, and
+    a later subprocess never starts earlier than where the one before had got to."""
     procs: list[BotProcess] = []
+    launched: list[tuple[float, float]] = []  # (fake now, real time) of the last launch
+
+    def subprocess_now() -> float:
+        now = clock.now()
+        if launched:
+            fake, real = launched[-1]
+            now = max(now, fake + (time.time() - real))
+        launched.append((now, time.time()))
+        return now
 
     async def factory(db_path: Path, **env: str) -> BotProcess:
-        proc = await BotProcess(emulator, Path(db_path), env).start()
+        proc = await BotProcess(emulator, Path(db_path), env, now=subprocess_now()).start()
         procs.append(proc)
         return proc
 

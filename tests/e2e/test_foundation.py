@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.due import assert_due, wait_until_run
 from tests.support.restart import before_ready, restart, until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,32 +136,41 @@ async def test_audit_lines_go_to_the_log_channel(guild, bot):
     assert last["content"] == "Group **Knitting** created by <@1>"
 
 
-async def test_scheduled_work_survives_kill_9(emulator, guild, db_path, bot_subprocess, start_bot):
+async def test_scheduled_work_survives_kill_9(
+    emulator, guild, clock, db_path, bot_subprocess, start_bot
+):
     """A poll close scheduled by a `python bot.py` process that is then killed with SIGKILL
     still happens when the bot comes back (late rather than never)."""
-    proc = await bot_subprocess(db_path)
+    proc = await bot_subprocess(db_path)  # on the test's clock (tests/emulator/clocked_bot.py)
     created = await guild.alice.slash(
         "poll create", question="Next book?", options="Dune;Emma", closes="1h"
     )
     assert "posted" in created.text, created.text
     proc.kill()
     await proc.proc.wait()
-    # The in-process bot's clock (2026-12-01) is days after the subprocess's real "now".
+    await clock.advance(2 * 3600)  # the bot was down over the deadline
     bot = await start_bot(guild_ready_timeout=None, until_ready=False)  # real timing, issue 12
     before_ready(bot)
     await until_ready(bot)
-    for _ in range(200):  # the catch-up runs in the scheduler's task right after on_ready
-        if not await bot.scheduler.pending(kind="poll.close"):
-            break
-        await asyncio.sleep(0.01)
+    # the catch-up runs in the scheduler's task right after on_ready
+    await wait_until_run(bot, "poll.close")
     await emulator.settle()
-    assert not await bot.scheduler.pending(kind="poll.close")
     texts = " ".join(m["content"] or "" for m in guild.messages(guild.general))
     assert "closed" in texts.lower() or any(
         "closed" in (e.get("title", "") + e.get("description", "")).lower()
         for m in guild.messages(guild.general)
         for e in m.get("embeds", [])
     )
+
+
+async def test_a_job_not_due_on_the_tests_clock_fails_loudly(guild, clock, bot):
+    """The guard behind wait_until_run: a job due after the clock's now is a test bug, named
+    as such (here: an hour-long poll, with the clock not moved past it)."""
+    await guild.alice.slash("poll create", question="Next?", options="A;B", closes="1h")
+    with pytest.raises(pytest.fail.Exception, match="earlier than job"):
+        await assert_due(bot, "poll.close")
+    await clock.advance(3601)
+    await wait_until_run(bot, "poll.close")
 
 
 async def test_rejected_token_exits_1_with_one_line(emulator, tmp_path):

@@ -90,10 +90,18 @@ async def stop_bot(bot: HuddleBot) -> None:
 class BotProcess:
     """`python bot.py` against the emulator (for kill -9 / restart tests)."""
 
-    def __init__(self, emulator: Emulator, db_path: Path, extra_env: dict | None = None) -> None:
+    def __init__(
+        self,
+        emulator: Emulator,
+        db_path: Path,
+        extra_env: dict | None = None,
+        now: float | None = None,
+    ) -> None:
         self.emulator = emulator
         self.db_path = db_path
         self.extra_env = extra_env or {}
+        # The test's "now" for the subprocess (see clocked_bot.py); None = the real clock.
+        self.now = now
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self, limit: float = 20.0) -> BotProcess:
@@ -106,10 +114,14 @@ class BotProcess:
             "LOG_LEVEL": "INFO",
             **self.extra_env,
         }
+        script = ROOT / "bot.py"
+        if self.now is not None:
+            env["HUDDLE_TEST_NOW"] = repr(self.now)
+            script = Path(__file__).with_name("clocked_bot.py")
         before = self.emulator.gateway.identifies
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
-            str(ROOT / "bot.py"),
+            str(script),
             cwd=str(ROOT),
             env=env,
             stdout=asyncio.subprocess.PIPE,
