@@ -42,7 +42,9 @@ class PollService:
         self.bot = bot
         self.polls = PollStore(bot.store)
         self.editor = EditCoalescer(self._edit_live, edit_interval)
-        self.remover = ReactionRemover(self._remove_reaction, self._still_wanted)
+        self.remover = ReactionRemover(
+            self._remove_reaction, self._still_wanted, self._removal_done
+        )
         self.engine = VoteEngine(
             self.polls,
             now=bot.clock.now,
@@ -107,6 +109,7 @@ class PollService:
         another poll; a poll's close reconciles that poll itself."""
         try:
             await self.bot.wait_until_ready()
+            await self.queue_stored_removals()
             gate = asyncio.Semaphore(STARTUP_CONCURRENCY)
 
             async def one(poll_id: int) -> None:
@@ -123,6 +126,20 @@ class PollService:
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             self.startup_done.set()
+
+    async def queue_stored_removals(self) -> None:
+        """The stale reactions a previous run had still to remove (the queue is a table)."""
+        rows = await self.polls.queued_removals()
+        removals = [
+            Removal(
+                row["poll_id"], row["channel_id"], row["message_id"], row["user_id"],
+                row["emoji"], logic.emoji_option(row["emoji"], logic.MAX_OPTIONS),
+            )
+            for row in rows
+        ]  # fmt: skip
+        if removals:
+            log.info("%d stale poll reaction(s) still to remove", len(removals))
+            self.remover.add(removals)
 
     # -- creating -------------------------------------------------------------------------
 
@@ -217,12 +234,15 @@ class PollService:
         async with runtime.lock:
             if not self.engine.is_tracked(runtime):
                 return None  # closed while we waited: its close did the final reconcile
+            await self.engine.flush(runtime)
+            stale = await self.polls.stale_reactions(poll_id)  # before the snapshot
             try:
                 snapshot = await self.read_snapshot(poll, progress)
             except discord.NotFound:
                 snapshot = None
             else:
-                outcome = await self.engine.reconcile(runtime, snapshot, notify=False)
+                outcome = await self.engine.reconcile(runtime, snapshot, stale, notify=False)
+                await self.engine.flush(runtime)  # events that came while it was read
         if snapshot is None:
             await self.close(poll_id, message_gone=True)
             return None
@@ -293,7 +313,10 @@ class PollService:
         return await self.polls.mark_closed(poll.id, now, also=also)
 
     async def _final_reconcile(self, runtime: PollRuntime) -> bool:
-        """True if the message is gone."""
+        """Every reaction event that reached the bot, then the message's reactions less
+        the stale ones, then the events that came meanwhile. True if the message is gone."""
+        await self.engine.flush(runtime)
+        stale = await self.polls.stale_reactions(runtime.poll.id)  # before the snapshot
         try:
             snapshot = await self.read_snapshot(runtime.poll)
         except discord.NotFound:
@@ -301,7 +324,8 @@ class PollService:
         except discord.HTTPException as exc:
             log.warning("poll %s: final reconcile skipped: %s", runtime.poll.id, exc)
             return False
-        await self.engine.reconcile(runtime, snapshot, notify=False)
+        await self.engine.reconcile(runtime, snapshot, stale, notify=False)
+        await self.engine.flush(runtime)
         return False
 
     async def publish_close(self, poll: Poll) -> None:
@@ -385,6 +409,9 @@ class PollService:
         if removal.option is None:
             return True
         return not self.engine.holds(removal.poll_id, removal.user_id, removal.option)
+
+    async def _removal_done(self, removal: Removal) -> None:
+        await self.polls.removal_done(removal.poll_id, removal.user_id, removal.emoji)
 
     async def _remove_reaction(self, removal: Removal) -> None:
         if removal.user_id == 0:  # a foreign emoji found by reconcile: clear all of it

@@ -25,7 +25,9 @@ Design (fair by construction):
   bare client: the same /ping (one cog in bench_polls_child, not the emulator's test-only
   /ping, whose import brought the emulator package into Huddle's memory).
 
-Run: .venv/bin/python -m tests.bench.bench_polls [--runs 3] [--rate N] [--profile DIR]
+Then, once: the counts after a restart + close with a clean-up backlog (bench_polls_lag).
+
+Run: .venv/bin/python -m tests.bench.bench_polls [--runs 3] [--rate N] [--profile DIR] [--no-lag]
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from cogs.polls import logic
+from tests.bench import bench_polls_lag
 from tests.emulator import Emulator
 from tests.emulator.rest.reactions import reaction_event
 
@@ -317,6 +320,9 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rate", type=float, default=None, help="pace the feed (events/s)")
     parser.add_argument("--profile", type=Path, default=None, help="pyinstrument Huddle into DIR")
+    parser.add_argument(
+        "--no-lag", action="store_true", help="skip the restart + close with a clean-up backlog"
+    )
     args = parser.parse_args()
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
@@ -331,6 +337,15 @@ async def main() -> None:
         f"{CONCURRENT} concurrent interactions x {ROUNDS} rounds per kind"
     )
     print(report(runs))
+    if not args.no_lag:
+        lag = await bench_polls_lag.run(lambda role, emu, db: Child.start(role, emu, db, {}))
+        print(
+            f"== exact while the clean-up lags: {bench_polls_lag.EVENTS:,} toggles, "
+            f"{bench_polls_lag.OPTIONS} options, single choice, Discord's reaction pace, "
+            "restart in the middle of the clean-up, then /poll close"
+        )
+        for key, value in lag.items():
+            print(f"{key}: {value}")
 
 
 def test_bench_polls() -> None:
