@@ -26,6 +26,7 @@ from core.scheduler import Job, Scheduler
 from core.settings import Settings
 from core.store import Store
 from core.ui import NO_PINGS, reply
+from core.web import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ class HuddleBot(commands.AutoShardedBot):
         self.scheduler = Scheduler(self.store, self.clock)
         self.scheduler.on_dead = self._job_gave_up
         self.components = ComponentRouter(self)
+        # Features add routes in cog_load (see core/web.py); started in setup_hook.
+        self.web = WebServer(settings.http_host, settings.http_port, settings.public_url)
         self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
         self.synced_commands = False
@@ -111,6 +114,7 @@ class HuddleBot(commands.AutoShardedBot):
             await self.load_extension(name)
         await self.sync_commands_if_changed()
         self.scheduler.start(gate=self.wait_until_ready)
+        await self.web.start()
         log.info("Huddle ready to connect: %d extensions", len(self.extensions_to_load))
 
     def command_tree_hash(self) -> str:
@@ -145,6 +149,7 @@ class HuddleBot(commands.AutoShardedBot):
         return True
 
     async def close(self) -> None:
+        await self.web.stop()
         await self.scheduler.stop()
         await super().close()
         await self.store.close()
