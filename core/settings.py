@@ -71,6 +71,13 @@ def _public_url(raw: str | None) -> str | None:
     return url
 
 
+def load_database_path(env_file: str | os.PathLike[str] | None = ".env") -> Path:
+    """DATABASE_PATH alone (backup and restore need no token)."""
+    if env_file:
+        load_dotenv(env_file, override=False)
+    return Path(os.environ.get("DATABASE_PATH") or "data/huddle.db")
+
+
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
     """Read settings from the environment, after loading `.env` if present."""
     if env_file:
@@ -87,7 +94,7 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         raise SettingsError("Set DISCORD_API_BASE and DISCORD_GATEWAY_URL together, or neither.")
     return Settings(
         token=token,
-        database_path=Path(os.environ.get("DATABASE_PATH") or "data/huddle.db"),
+        database_path=load_database_path(None),
         log_level=(os.environ.get("LOG_LEVEL") or "INFO").upper(),
         dev_guild_id=_optional_int("DEV_GUILD_ID", os.environ.get("DEV_GUILD_ID")),
         api_base=api_base,
