@@ -122,6 +122,8 @@ async def test_restore_is_refused_while_the_bot_runs(
     assert "Refused" in out and f"pid {proc.proc.pid}" in out and str(lock_path(db_path)) in out
     with sqlite3.connect(db_path) as conn:  # untouched
         assert conn.execute("SELECT COUNT(*) FROM polls").fetchone()[0] == 2
+    code, out = await run_cli(db=db_path, cwd=tmp_path)  # a second bot on the same database
+    assert code == 1 and "Only one Huddle" in out, out
 
     proc.kill()
     await proc.wait()  # SIGKILL: the lock goes with the process, no stale lock
