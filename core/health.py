@@ -117,6 +117,7 @@ def ops_routes(bot: HuddleBot) -> list[web.RouteDef]:
             await job_counts(bot.store, bot.clock.now(), bot.scheduler.running_job_ids)
         )
         m.set_database_size(bot.store.path)
+        m.publish_loop_lag()
         m.gateway_connected.set(1 if discord_state(bot) == "ok" else 0)
         resp = web.Response(body=generate_latest(m.registry))
         resp.headers["Content-Type"] = CONTENT_TYPE_LATEST

@@ -15,7 +15,7 @@ Whatever needs a query or a file (jobs per kind, database size) is read when scr
 | `huddle_rest_requests_total{bucket,status}` | REST calls to Discord per route (ids replaced by `:id`), by status class |
 | `huddle_rest_rate_limited_total{bucket}` | of those, 429 answers |
 | `huddle_dms_total{outcome}` | direct messages `sent` and `refused` (closed DMs, blocked, gone) |
-| `huddle_event_loop_lag_seconds` | how late the last 1-second timer fired: the time others wait behind busy code |
+| `huddle_event_loop_lag_seconds` | the worst lateness of a 1-second timer since the previous scrape: how long others waited behind busy code |
 | `huddle_database_bytes{file}` | the database file and its write-ahead log |
 | `huddle_gateway_connected` | 1 while every shard's gateway socket is open |
 """
@@ -76,8 +76,11 @@ class Metrics:
         )
         self.dms = Counter("huddle_dms", "Direct messages", ["outcome"], registry=r)
         self.loop_lag = Gauge(
-            "huddle_event_loop_lag_seconds", "Lateness of the last loop timer", registry=r
+            "huddle_event_loop_lag_seconds",
+            "Worst lateness of a loop timer since the previous scrape",
+            registry=r,
         )
+        self._worst_lag = 0.0
         self.database_bytes = Gauge(
             "huddle_database_bytes", "Database size on disk", ["file"], registry=r
         )
@@ -112,6 +115,11 @@ class Metrics:
             self.jobs_late.labels(kind).set(late)
             self.jobs_dead.labels(kind).set(dead)
 
+    def publish_loop_lag(self) -> None:
+        """The worst lag since the previous scrape (a spike between scrapes still shows)."""
+        self.loop_lag.set(self._worst_lag)
+        self._worst_lag = 0.0
+
     def set_database_size(self, path: Path) -> None:
         for suffix, name in (("", "main"), ("-wal", "wal")):
             with contextlib.suppress(OSError):
@@ -136,7 +144,8 @@ class Metrics:
         while True:
             asked = time.monotonic()
             await asyncio.sleep(LAG_INTERVAL)
-            self.loop_lag.set(max(0.0, time.monotonic() - asked - LAG_INTERVAL))
+            lag = max(0.0, time.monotonic() - asked - LAG_INTERVAL)
+            self._worst_lag = max(self._worst_lag, lag)
 
 
 @functools.lru_cache(maxsize=2048)

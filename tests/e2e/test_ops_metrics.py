@@ -4,14 +4,18 @@ vote, a job, REST calls and a 429."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from core import metrics as core_metrics
 from core.scheduler import MAX_ATTEMPTS
+from tests.support.groups import create
 from tests.support.polls import A, B, fast_edits, last_poll, quiet
 
 FAMILIES = {
@@ -154,3 +158,24 @@ async def test_jobs_due_run_and_dead_per_kind(bot_with_web, clock, http):
     assert after.value("huddle_jobs_run_total", kind="test.broken", outcome="dead") == 1
     assert after.value("huddle_jobs_dead", kind="test.broken") == 1
     assert after.value("huddle_jobs_due", kind="test.fine") == 0
+
+
+async def test_dms_sent_and_refused(bot_with_web, guild, http):
+    await create(guild.alice, "Duo")
+    guild.carol.close_dms()
+    await guild.alice.slash("group invite", group="Duo", member=guild.bob)
+    await guild.alice.slash("group invite", group="Duo", member=guild.carol)
+    after = await scrape(bot_with_web, http)
+    assert after.value("huddle_dms_total", outcome="sent") == 1
+    assert after.value("huddle_dms_total", outcome="refused") == 1
+
+
+@pytest.mark.extensions()
+async def test_event_loop_lag_shows_code_that_holds_the_loop(start_bot, http, monkeypatch):
+    monkeypatch.setattr(core_metrics, "LAG_INTERVAL", 0.01)
+    bot = await start_bot(http_port=0)
+    await scrape(bot, http)  # the worst since this scrape is what the next one shows
+    time.sleep(0.1)  # noqa: ASYNC251 - holding the loop is the point
+    await asyncio.sleep(0.02)  # the late probe fires, and more on time after it
+    held = (await scrape(bot, http)).value("huddle_event_loop_lag_seconds")
+    assert held >= 0.08
