@@ -158,14 +158,26 @@ def restore(copy: Path, db: Path, latest: int) -> tuple[CopyInfo, Path | None]:
         raise BackupError("That is the database itself; name a backup file.")
     with not_running(db):
         info = inspect(copy, latest)
-        kept = None
-        if db.exists():
-            kept = db.with_name(f"{db.name}.replaced-{stamp()}")
-            copy_database(db, kept)  # the WAL's last writes included
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+        kept = set_aside(db) if db.exists() else None
         copy_database(copy, db)
         return CopyInfo(db, info.schema_version, db.stat().st_size), kept
+
+
+def set_aside(db: Path) -> Path:
+    """Keep the database about to be replaced beside it: a copy with its WAL's last writes
+    when it reads as a database, else (a damaged one, often the reason to restore) its files
+    moved as they are."""
+    kept = db.with_name(f"{db.name}.replaced-{stamp()}")
+    try:
+        copy_database(db, kept)
+    except BackupError:
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{db}{suffix}").exists():
+                os.replace(f"{db}{suffix}", f"{kept}{suffix}")
+        return kept
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return kept
 
 
 # -- before a migration --------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from core.backup import BackupError, backup, pre_migration_copies
+from core.backup import BackupError, backup, pre_migration_copies, restore
 from core.store import Store, available_migrations
 
 LATEST = available_migrations()[-1][0]
@@ -57,3 +57,16 @@ def test_a_failed_copy_leaves_no_file(tmp_path):
     with pytest.raises(BackupError):
         backup(source, tmp_path / "out.db", LATEST)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.db"]
+
+
+async def test_restore_over_a_damaged_database_keeps_its_files(tmp_path):
+    good = tmp_path / "good.db"
+    async with Store(good):
+        pass
+    db = tmp_path / "huddle.db"
+    db.write_bytes(b"\x00damaged" * 512)
+    info, kept = restore(good, db, LATEST)
+    assert info.schema_version == LATEST
+    assert kept is not None and kept.read_bytes() == b"\x00damaged" * 512
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
