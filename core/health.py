@@ -43,7 +43,7 @@ async def job_counts(
         "SELECT kind,"
         " SUM(dead = 0 AND due_at <= ?),"
         f" SUM(dead = 0 AND due_at <= ?{not_running}),"
-        " SUM(dead)"
+        " SUM(dead = 1)"  # 1: gave up for good (other non-zero values are not failures)
         " FROM jobs GROUP BY kind ORDER BY kind",
         (now, now - LATE_AFTER, *running),
     )
