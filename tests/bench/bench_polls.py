@@ -294,6 +294,22 @@ def figures(o: dict[str, Any]) -> dict[str, float]:
         "expected_votes": o["expected"],
         "exact": float(o["exact"]),
         "violations": o["violations"],
+        **gc_figures("huddle", o["huddle"]),
+        **gc_figures("bare", o["bare"]),
+        "huddle_batches": o["huddle"].get("batches", 0),
+    }
+
+
+def gc_figures(who: str, done: dict[str, Any]) -> dict[str, float]:
+    """The collector's work in the window: full (gen 2) collections and all pauses."""
+    stats = done.get("gc") or {}
+    if not stats:
+        return {}
+    return {
+        f"{who}_gc2_runs": stats["2"][0],
+        f"{who}_gc_pause_ms": 1000 * sum(v[1] for v in stats.values()),
+        f"{who}_gc2_pause_ms": 1000 * stats["2"][1],
+        f"{who}_objects_k": done.get("gc_objects", 0) / 1000,
     }
 
 
