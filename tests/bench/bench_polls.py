@@ -37,6 +37,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import sqlite3
 import statistics
 import sys
@@ -95,6 +96,7 @@ class Child:
             limit=2**24,
         )  # fmt: skip
         child = cls(proc)
+        place(proc.pid, CONSUMER_CPU)  # before it connects: all its threads follow
         await child.read("ready")
         await emu.settle()
         return child
@@ -126,9 +128,28 @@ class Child:
             await self.proc.wait()
 
 
+STALL = float(os.environ.get("BENCH_STALL", "0"))  # see feed()
+# Where the processes run (issue 27). "split": the feeder (this process) on one core, each
+# consumer on the other, as the design above needs; "same": all on one core (the slow mode,
+# reproduced); "free": left to the OS, which put a consumer on the feeder's core in about
+# one run of two: that consumer then ran at about half speed.
+PLACEMENT = os.environ.get("BENCH_PLACEMENT", "split")
+FEEDER_CPU, CONSUMER_CPU = 0, 1
+
+
+def place(pid: int, cpu: int) -> None:
+    if PLACEMENT == "free" or (os.cpu_count() or 1) < 2:
+        return
+    os.sched_setaffinity(pid, {FEEDER_CPU if PLACEMENT == "same" else cpu})
+
+
 async def feed(emu: Emulator, child: Child, datas: list[tuple[str, dict]], rate: float | None):
     """Pre-encode the frames for the child's session, then write them as fast as the socket
-    takes them (or at `rate` events/s). → (sent at, per frame; feed seconds; child's done)."""
+    takes them (or at `rate` events/s). → (sent at, per frame; feed seconds; child's done).
+
+    BENCH_STALL=<s> stops the child (SIGSTOP) for that long while the feed starts, so the
+    whole burst is waiting when it wakes: the consumer meets the worst backlog on purpose
+    (the slow mode of issue 27 came with a feed faster than the consumer)."""
     session = emu.gateway.live_sessions()[-1]
     ws = session.ws
     assert ws is not None
@@ -138,6 +159,9 @@ async def feed(emu: Emulator, child: Child, datas: list[tuple[str, dict]], rate:
     ]
     session.seq += len(frames)
     await child.ask(f"arm {len(frames)}", "armed")
+    if STALL:
+        os.kill(child.proc.pid, signal.SIGSTOP)
+        asyncio.get_running_loop().call_later(STALL, os.kill, child.proc.pid, signal.SIGCONT)
     sent: list[float] = []
     mono = time.monotonic
     start = mono()
@@ -297,6 +321,8 @@ def figures(o: dict[str, Any]) -> dict[str, float]:
         **gc_figures("huddle", o["huddle"]),
         **gc_figures("bare", o["bare"]),
         "huddle_batches": o["huddle"].get("batches", 0),
+        "huddle_involuntary_switches": o["huddle"].get("switches", [0, 0])[1],
+        "bare_involuntary_switches": o["bare"].get("switches", [0, 0])[1],
     }
 
 
@@ -343,10 +369,12 @@ async def main() -> None:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     runs = []
+    place(os.getpid(), FEEDER_CPU)
     for n in range(args.runs):
         o = await run(args.rate, args.profile)
         runs.append(figures(o))
         print(f"run {n + 1} done ({o['tmp']})", file=sys.stderr)
+    print(f"== placement: {PLACEMENT} (BENCH_PLACEMENT=split|same|free)")
     print(
         f"== {EVENTS:,} reaction events from {MEMBERS:,} members, "
         f"{'unthrottled' if not args.rate else f'paced at {args.rate:,.0f}/s'}; "

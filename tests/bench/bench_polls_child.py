@@ -44,6 +44,19 @@ def rss_kib() -> int:
     return 0
 
 
+def switches() -> tuple[int, int]:
+    """(voluntary, involuntary) context switches of this process's threads so far. Many
+    involuntary ones mean another process ran on this one's core meanwhile."""
+    voluntary = involuntary = 0
+    for task in Path("/proc/self/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith("voluntary_ctxt_switches:"):
+                voluntary += int(line.split()[1])
+            elif line.startswith("nonvoluntary_ctxt_switches:"):
+                involuntary += int(line.split()[1])
+    return voluntary, involuntary
+
+
 def emit(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
@@ -101,6 +114,7 @@ class Counter:
     def arm(self, n: int) -> None:
         self.target, self.count, self.times, self.batches = n, 0, [], 0
         self.gc.reset()
+        self.switches0 = switches()
         if os.environ.get("BENCH_PROFILE"):
             from pyinstrument import Profiler
 
@@ -129,6 +143,8 @@ class Counter:
                 {
                     "done": now, "count": self.count, "cpu_s": cpu, "t": self.times,
                     "batches": self.batches, **self.gc.report(),
+                    "switches": [b - a for a, b in zip(self.switches0, switches(), strict=True)],
+                    "cpus": sorted(os.sched_getaffinity(0)),
                 }
             )  # fmt: skip
             self.target = 0
@@ -223,6 +239,8 @@ async def main(role: str) -> None:
         service = bot.get_cog("Polls").service  # type: ignore[union-attr]
         await service.startup_done.wait()
         service.engine.on_commit = lambda _poll, batch, _at: counter.processed(len(batch))
+    if os.environ.get("BENCH_GC_FREEZE"):  # experiment: what Huddle would do at ready
+        gc.freeze()
     emit({"ready": True, "pid": os.getpid()})
 
     loop = asyncio.get_running_loop()
