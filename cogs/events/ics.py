@@ -153,7 +153,8 @@ def build_calendar(
         calendar.add("x-published-ttl", f"PT{refresh_hours}H")
     start = now if since is None else since
     for entry in entries:
-        item = entry if isinstance(entry, CalendarEntry) else CalendarEntry(entry)
+        # (by shape, not class: a reloaded extension brings a second CalendarEntry class)
+        item = entry if hasattr(entry, "event") else CalendarEntry(entry)  # type: ignore[arg-type]
         for component in event_components(item, start):
             calendar.add_component(component)
     _add_timezones(calendar)
