@@ -116,6 +116,9 @@ class VoteEngine:
         self.dirty = dirty
         self.resync = resync  # asks for a reconcile after a failed write
         self.on_commit: CommitHook | None = None  # benchmarks measure latency with it
+        # Reaction events applied per committed batch (the bot's huddle_votes_counted_total):
+        # one call per batch, not per event, so the hot path pays nothing per vote.
+        self.counted: Callable[[int], None] | None = None
         # The bot's own user id, asked at each use: the adapter answers from READY (bot.user
         # is set when READY is parsed, before guilds stream in and long before on_ready),
         # so the bot's reactions never count, also in its first seconds.
@@ -238,6 +241,8 @@ class VoteEngine:
             else:
                 logic.apply_remove(votes, user_id, option, outcome)
         await self._commit(runtime, votes, outcome, foreign)
+        if self.counted is not None:
+            self.counted(len(batch))
         if self.on_commit is not None:
             self.on_commit(poll.id, batch, asyncio.get_running_loop().time())
 
