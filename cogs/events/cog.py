@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from cogs.events import calendar, occurrences, render
 from cogs.events.changes import SCOPES, cancel_event, edit_event
+from cogs.events.feed_web import OWNER, CalendarFeed, link_reply
 from cogs.events.findtime import FindTimeFlow
 from cogs.events.jobs import register_jobs, schedule_cleanup_once, unregister_jobs
 from cogs.events.logic import REPEATS, STATUS_LABELS, option_prefix
@@ -53,6 +54,7 @@ class EventsCog(commands.Cog, name="Events"):
         self.bot = bot
         self.service = EventService(bot)
         self.findtime = FindTimeFlow(self.service)
+        self.feed = CalendarFeed(bot)
 
     async def cog_load(self) -> None:
         for spec in SETTINGS:
@@ -66,8 +68,10 @@ class EventsCog(commands.Cog, name="Events"):
         if not self.service.events.knows_no_open_findtime():
             self._hear_reactions()
         await schedule_cleanup_once(self.service)
+        self.bot.web.add_routes(OWNER, self.feed.routes())  # the calendar feeds
 
     async def cog_unload(self) -> None:
+        self.bot.web.remove_routes(OWNER)
         self.bot.config.unregister(*SETTINGS)
         unregister_jobs(self.bot)
         self.bot.components.remove_feature(FEATURE)
@@ -360,6 +364,17 @@ class EventsCog(commands.Cog, name="Events"):
         await reply(
             interaction, f"{plural(len(found), 'upcoming event')} as a calendar file.", file=file
         )
+
+    @event.command(name="calendar")
+    @app_commands.describe(reset="Make a new link; the old one stops working at once")
+    async def calendar_(self, interaction: HuddleInteraction, reset: bool = False) -> None:
+        """Your private calendar link: every event you may see, in your own calendar app."""
+        guild = interaction.guild
+        if guild is None:
+            guild_id_of(interaction)  # refuses outside a server
+            return
+        text, view = await link_reply(self.feed, guild, interaction.user.id, reset)
+        await reply(interaction, text, view=view)
 
     @event.command(name="findtime")
     @app_commands.describe(
