@@ -33,6 +33,7 @@ OWNER = "events"
 PATH = "/calendar/{token}.ics"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # token_urlsafe(32): 43 characters
 MEMBER_TTL = 60.0  # how long a fetched member (present, roles) is trusted
+BODY_CACHE_BYTES = 32 * 2**20  # last feed per link, for apps that poll unconditionally
 CACHE_CONTROL = "private, max-age=300"
 NOT_FOUND = "No such calendar. Ask the bot for your link with /event calendar."
 
@@ -65,6 +66,7 @@ class CalendarFeed:
         self.bot = bot
         self.limit = AnswerLimit()
         self._members: dict[tuple[int, int], tuple[float, discord.Member | None]] = {}
+        self._bodies: dict[str, tuple[str, bytes]] = {}  # link hash -> (ETag, body)
 
     # -- links ----------------------------------------------------------------------------
 
@@ -116,10 +118,27 @@ class CalendarFeed:
         headers["Content-Type"] = "text/calendar; charset=utf-8"
         if request.method == "HEAD":
             return web.Response(status=200, headers=headers)
-        body = await api.calendar_feed(self.bot, viewer, await self._calendar_name(owner.guild_id))
+        body = await self._body(token_hash, tag.etag, viewer, owner.guild_id)
         return web.Response(body=body, headers=headers)
 
-    async def _calendar_name(self, guild_id: int) -> str:
+    async def _body(
+        self, token_hash: str, etag: str, viewer: groups.Viewer, guild_id: int
+    ) -> bytes:
+        cached = self._bodies.get(token_hash)
+        if cached is not None and cached[0] == etag:
+            return cached[1]
+        body = await api.calendar_feed(self.bot, viewer, self._calendar_name(guild_id))
+        self._bodies.pop(token_hash, None)
+        while (
+            self._bodies
+            and sum(len(b) for _, b in self._bodies.values()) + len(body) > BODY_CACHE_BYTES
+        ):
+            self._bodies.pop(next(iter(self._bodies)))  # the oldest first
+        if len(body) <= BODY_CACHE_BYTES:
+            self._bodies[token_hash] = (etag, body)
+        return body
+
+    def _calendar_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
         return f"{guild.name} events" if guild else "Huddle events"
 
