@@ -98,6 +98,8 @@ class CalendarFeed:
         if owner is None:
             raise web.HTTPNotFound(text=NOT_FOUND)
         now = self.bot.clock.now()
+        if len(self.limit) > 10_000:
+            self.limit.prune(now)
         wait = self.limit.take(token_hash, now)
         if wait:
             raise web.HTTPTooManyRequests(

@@ -23,6 +23,9 @@ class AnswerLimit:
         times.append(now)
         return 0.0
 
+    def __len__(self) -> int:
+        return len(self._answers)
+
     def forget(self, key: str) -> None:
         """A revoked link: its counts go with it."""
         self._answers.pop(key, None)
