@@ -166,6 +166,9 @@ class CalendarFeed:
             member: discord.Member | None = await guild.fetch_member(user_id)
         except discord.NotFound:
             member = None
+        except (discord.HTTPException, OSError) as exc:  # Discord unreachable: ask later
+            log.warning("calendar feed: member %s of %s not fetched: %s", user_id, guild.id, exc)
+            raise web.HTTPServiceUnavailable(headers={"Retry-After": "300"}) from None
         if len(self._members) > 10_000:
             self._members.clear()
         self._members[key] = (now, member)
