@@ -211,6 +211,12 @@ async def link_reply(
             "address (`PUBLIC_URL`).",
             None,
         )
+    if not web_server.serving:
+        return (
+            "Calendar links are not available right now: the bot's web server is not running "
+            "(its owner can check `HTTP_PORT` and the bot's log).",
+            None,
+        )
     if not reset and await feed.has_link(guild.id, user_id):
         return (
             "You already have a calendar link. It is shown only once, when it is made (the bot "

@@ -72,7 +72,7 @@ async def world(emulator, guild, bot) -> dict[str, int]:
     return ids
 
 
-async def test_link_answer_buttons_and_not_set_up(emulator, guild, start_bot):
+async def test_without_public_url_links_are_not_set_up(emulator, guild, start_bot):
     await start_bot(http_port=0)  # no PUBLIC_URL
     reply = await guild.bob.slash("event calendar")
     assert reply.ephemeral and "not set up" in reply.text
