@@ -27,8 +27,10 @@ SECTIONS = (
     (
         "Events — meet at times that suit everyone",
         "`/event create` (`friday 7pm`, `2026-12-03 18:30`, `in 2 hours`), RSVP with "
-        "**Going** / **Maybe** / **Can't**, reminders, `repeat` for series, `/event export` "
-        "to your calendar, `/event findtime` to find a slot. Set your zone: `/timezone set`.",
+        "**Going** / **Maybe** / **Can't**, reminders, `repeat` for series (`occurrence` "
+        "skips or moves one meeting), `/event calendar` for your own calendar link, "
+        "`/event export` for a file, `/event findtime` to find a slot. Set your zone: "
+        "`/timezone set`.",
     ),
     (
         "Admins",

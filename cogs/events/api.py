@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from cogs.events.calendar import FeedTag, feed_tag, member_feed
 from cogs.events.changes import cancel_whole
 from cogs.events.logic import attendance
 from cogs.events.models import Event
@@ -169,3 +170,17 @@ async def attendance_by_event(
 async def last_answer_by_group(store: Store, guild_id: int) -> dict[int, float]:
     """The time of the latest RSVP answer to each group's events; one query."""
     return await last_answers(store, guild_id)
+
+
+# -- calendar feeds --------------------------------------------------------------------------
+
+
+async def calendar_tag(bot: HuddleBot, viewer: groups.Viewer) -> FeedTag:
+    """The ETag and Last-Modified of `viewer`'s calendar feed, without building it."""
+    return await feed_tag(bot.store, viewer, bot.clock.now())
+
+
+async def calendar_feed(bot: HuddleBot, viewer: groups.Viewer, name: str) -> bytes:
+    """`viewer`'s calendar feed (iCalendar text): exactly the events `/event list` shows
+    them, from 30 days ago to a year ahead, with their own answers (see calendar.py)."""
+    return await member_feed(bot.store, viewer, bot.clock.now(), name)

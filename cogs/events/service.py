@@ -67,7 +67,7 @@ NOT_FOUND = "There is no event called `{}`. `/event list` shows upcoming events.
 class EventService:
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
-        self.events = EventStore(bot.store)
+        self.events = EventStore(bot.store, bot.clock.now)
         self.arming = EventArming(bot, self.events)
 
     # -- reading the options --------------------------------------------------------------

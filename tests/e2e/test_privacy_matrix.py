@@ -354,6 +354,13 @@ TABLE: list[Row] = [
         shows=(m.EVENT_TITLE, m.EVENT_WHERE, m.EVENT_DESCRIPTION),
     ),
     Row(
+        "event calendar",
+        ALL,
+        ok="not set up",
+        note="this world's bot has no PUBLIC_URL; the feed's own matrix (who sees which "
+        "group's events, over HTTP) is in test_events_calendar.py",
+    ),
+    Row(
         "event findtime",
         MEMBERS | {"manager"},
         lambda w, role: {
