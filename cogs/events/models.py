@@ -106,3 +106,18 @@ class EventDraft:
     capacity: int | None
     channel_id: int | None
     created_by: int
+
+
+Person = tuple[int, str]  # (user id, display name as it was; '' when not known)
+
+
+@dataclass(frozen=True)
+class EndedOccurrence:
+    """An occurrence that ended: who had said Going, how many answered, who came (None:
+    not known: no voice channel and nobody pressed I'm here)."""
+
+    event_id: int
+    start: float
+    going: list[Person]
+    answered: int
+    came: list[Person] | None
