@@ -133,7 +133,7 @@ async def test_closed_dms_of_150_members_make_messages_of_at_most_100_mentions(
 
 
 async def test_the_nudge_option_nudges_by_itself_before_the_close(guild, bot, emulator, clock):
-    _, channel, message = await group_poll(guild, bot, emulator, closes="2d", nudge=6)
+    _, _, message = await group_poll(guild, bot, emulator, closes="2d", nudge=6)
     await guild.bob.react(message["id"], "🇧")
     await quiet(bot, emulator)
     await clock.advance(41 * HOUR)  # 7 h before the close
