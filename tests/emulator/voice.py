@@ -46,7 +46,9 @@ async def set_voice_channel(
     """Move a member into `channel_id` (None: out of voice) and dispatch the update."""
     if channel_id is not None:
         channel = guild.channels.get(int(channel_id))
-        assert channel is not None and channel["type"] in VOICE_TYPES, f"no voice channel {channel_id}"
+        assert channel is not None and channel["type"] in VOICE_TYPES, (
+            f"no voice channel {channel_id}"
+        )
         allowed = perms.channel_permissions(guild, user_id, channel)
         assert allowed & CONNECT == CONNECT, f"user {user_id} may not connect to {channel_id}"
     previous = guild.voice_states.get(user_id)
