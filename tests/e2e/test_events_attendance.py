@@ -203,3 +203,24 @@ async def test_event_nudge_refuses_server_events(guild, bot):
     await guild.alice.slash("event create", title="Picnic", when="in 2 days")
     r = await guild.alice.slash("event nudge", event="Picnic")
     assert r.ephemeral and "Only a group's events can be nudged" in r.text, r.text
+
+
+@pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.events", "cogs.insights")
+async def test_insights_use_came_and_the_csv_has_both(guild, bot, emulator, clock):
+    _, voice, message = await meeting(guild, bot)
+    for user in (guild.alice, guild.bob, guild.carol):
+        await user.click(message, button_ids(message)["Going"])
+    await clock.advance(HOUR)
+    await guild.bob.join_voice(voice)
+    await clock.advance(HOUR + 1)  # Bob came; Alice and Carol said Going only
+    await emulator.settle()
+    await guild.admin.slash("config manager-role", role=guild.manager_role_id)
+    r = await guild.alice.slash("insights group", group="Book Club")
+    assert "Event attendance: 33% (came)" in r.text, r.text
+    assert "Chapter talk: 1 came, 3 going of 3 answered (33% came)" in r.text, r.text
+    export = await guild.manager.slash("insights export", group="Book Club")
+    rows = export.attachments[0]["content"].decode().splitlines()
+    assert any(row.startswith("Book Club,event,Chapter talk,") and ",3,3," in row for row in rows)
+    assert any(
+        row.startswith("Book Club,event_came,Chapter talk,") and ",1,3," in row for row in rows
+    )
