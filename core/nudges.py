@@ -27,6 +27,7 @@ from core.ui import NO_PINGS, ping_only
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
+    from core.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,19 @@ class NudgeLog:
         return None if value is None else float(value)
 
     async def start_round(
-        self, feature: str, target_id: int, guild_id: int, now: float, by: int | None
+        self,
+        feature: str,
+        target_id: int,
+        guild_id: int,
+        now: float,
+        by: int | None,
+        jobs: Sequence[Job] = (),
+        scheduler: Scheduler | None = None,
     ) -> float | None:
-        """Record a round unless one started within `GAP`: None when recorded, else when
-        the next one is possible. Checked and written in one transaction, so two leaders
-        pressing at once start one round."""
+        """Record a round and schedule its batch `jobs` unless one started within `GAP`:
+        None when recorded, else when the next one is possible. Checked and written in one
+        transaction, so two leaders pressing at once start one round, and a crash leaves
+        either the round with its jobs or neither."""
         async with self.store.transaction() as tx:
             row = await tx.fetchone(
                 "SELECT MAX(started_at) FROM nudge_rounds WHERE feature = ? AND target_id = ?",
@@ -95,6 +104,9 @@ class NudgeLog:
                 " VALUES (?, ?, ?, ?, ?)",
                 (feature, target_id, now, guild_id, by),
             )
+            for kind, due, payload, job_guild, key in jobs:
+                assert scheduler is not None, "jobs need the scheduler"
+                await scheduler.schedule(kind, due, payload, job_guild, key=key, tx=tx)
         return None
 
     async def claim(

@@ -72,18 +72,18 @@ class PollNudges:
         if not pending:
             raise UserError(f"Every member of **{group.name}** has voted in poll #{poll.id}.")
         now = self.bot.clock.now()
-        later = await self.log.start_round(FEATURE, poll.id, poll.guild_id, now, by)
+        jobs = nudges.batch_jobs(
+            NUDGE_BATCH_KIND, pending, {"poll_id": poll.id, "round_at": now}, poll.guild_id,
+            batch_key(poll.id), now, self.bot.dm_pacer.rate,
+        )  # fmt: skip
+        later = await self.log.start_round(
+            FEATURE, poll.id, poll.guild_id, now, by, jobs, self.bot.scheduler
+        )
         if later is not None:
             raise UserError(
                 f"Poll #{poll.id}'s members were nudged less than 12 hours ago; the next"
                 f" nudge is possible {ts(later, 'R')} ({ts(later, 'f')})."
             )
-        jobs = nudges.batch_jobs(
-            NUDGE_BATCH_KIND, pending, {"poll_id": poll.id, "round_at": now}, poll.guild_id,
-            batch_key(poll.id), now, self.bot.dm_pacer.rate,
-        )  # fmt: skip
-        if jobs:
-            await self.bot.scheduler.schedule_many(jobs)
         log.info("poll %s: nudge round for %s members", poll.id, len(pending))
         return len(pending)
 

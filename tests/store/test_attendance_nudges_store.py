@@ -83,3 +83,17 @@ async def test_a_round_per_12_hours_and_each_member_claimed_once(store):
     rows = await store.fetchall("SELECT user_id, method FROM nudge_sent ORDER BY user_id")
     assert [tuple(r) for r in rows] == [(7, "dm"), (8, "dm"), (9, "channel")]
     assert await log.start_round("polls", 3, G, 1000.0 + GAP, None) is None
+
+
+async def test_a_round_and_its_batch_jobs_commit_together(store, fake_clock):
+    from core.scheduler import Scheduler
+
+    scheduler = Scheduler(store, fake_clock)
+    log = NudgeLog(store)
+    jobs = [("poll.nudge_batch", 5.0, {"user_ids": [1]}, G, "poll-nudge:3")]
+    assert await log.start_round("polls", 3, G, 5.0, 7, jobs, scheduler) is None
+    assert [j.kind for j in await scheduler.pending()] == ["poll.nudge_batch"]
+    # Refused within 12 hours: neither a round nor jobs.
+    assert await log.start_round("polls", 3, G, 6.0, 7, jobs, scheduler) is not None
+    assert len(await scheduler.pending()) == 1
+    assert await store.fetchval("SELECT COUNT(*) FROM nudge_rounds") == 1
