@@ -278,6 +278,7 @@ class PollService:
             self.engine.untrack(poll_id)
         self.editor.forget(poll_id)
         await self.bot.scheduler.cancel_key(poll.job_key, kind=CLOSE_KIND)
+        await self.bot.scheduler.cancel_key(poll.job_key, kind=NUDGE_KIND)  # nobody to nudge
         closed = await self._get(poll_id)
         counts, _ = await self.summary(closed)
         if not message_gone:
