@@ -73,6 +73,10 @@ class HuddleBot(commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         intents = discord.Intents.default()  # no privileged intents: no members, no content
+        # Who came to a voice meeting (cogs/events/attendance.py): VOICE_STATE_UPDATE and
+        # the voice states in GUILD_CREATE. Not privileged (it is in the default set; said
+        # here so it stays on whatever the default becomes).
+        intents.voice_states = True
         # Huddle never joins voice: don't warn self-hosters about voice libraries at each start.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # Every REST call (but interaction answers) waits for a token of the global limit

@@ -24,6 +24,8 @@ from core.ui import NO_PINGS
 if TYPE_CHECKING:
     from core.bot import HuddleBot
 
+BALLOT_NUDGE_HOURS = 12  # SPEC §3: a cycle's ballot nudges who hasn't voted 12 h before it closes
+
 
 class CycleEffects:
     """What a cycle does outside its own rows, each step idempotent."""
@@ -119,6 +121,7 @@ class CycleEffects:
             result = await polls.create_poll(
                 self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
                 closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
+                nudge_hours=BALLOT_NUDGE_HOURS,
             )  # fmt: skip
             found = result.poll_id
         await self.cycles.record(period.id, **{column: found})

@@ -16,6 +16,7 @@ from cogs.events.feed_web import OWNER, CalendarFeed, link_reply
 from cogs.events.findtime import FindTimeFlow
 from cogs.events.jobs import register_jobs, schedule_cleanup_once, unregister_jobs
 from cogs.events.logic import REPEATS, STATUS_LABELS, option_prefix
+from cogs.events.nudges import EventNudges
 from cogs.events.service import EventService
 from cogs.events.views import FEATURE, EventButtons
 from cogs.groups import api as groups
@@ -55,6 +56,7 @@ class EventsCog(commands.Cog, name="Events"):
         self.service = EventService(bot)
         self.findtime = FindTimeFlow(self.service)
         self.feed = CalendarFeed(bot)
+        self.nudges = EventNudges(self.service)
 
     async def cog_load(self) -> None:
         for spec in SETTINGS:
@@ -69,11 +71,16 @@ class EventsCog(commands.Cog, name="Events"):
             self._hear_reactions()
         await schedule_cleanup_once(self.service)
         self.bot.web.add_routes(OWNER, self.feed.routes())  # the calendar feeds
+        self.nudges.register()
+        if self.bot.is_ready():  # a reload: GUILD_CREATE came before this cog was here
+            for guild in self.bot.guilds:
+                await self.service.attendance.reconcile(guild)
 
     async def cog_unload(self) -> None:
         self.bot.web.remove_routes(OWNER)
         self.bot.config.unregister(*SETTINGS)
         unregister_jobs(self.bot)
+        self.nudges.unregister()
         self.bot.components.remove_feature(FEATURE)
         self.service.events.on_findtime_change = None
         self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
@@ -97,6 +104,18 @@ class EventsCog(commands.Cog, name="Events"):
         if self._hearing and self.service.events.knows_no_open_findtime():
             self._hearing = False
             self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
+
+    # -- voice presence: who came (attendance.py) -----------------------------------------
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        await self.service.attendance.voice_changed(member, before, after)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.service.attendance.reconcile(guild)
 
     # -- autocomplete ---------------------------------------------------------------------
 
@@ -263,7 +282,7 @@ class EventsCog(commands.Cog, name="Events"):
     async def info(self, interaction: HuddleInteraction, event: str) -> None:
         """Everything about one event, including who is going."""
         found = await self.service.event_for(interaction, event)
-        embed = render.event_embed(found, await self.service.events.rsvps(found.id))
+        embed = await self.service.embed(found)
         embed.add_field(name="Message", value=found.link(), inline=False)
         await reply(interaction, render.message_content(found), embed=fit_embed(embed))
 
@@ -341,6 +360,23 @@ class EventsCog(commands.Cog, name="Events"):
         found = await self.service.event_for(interaction, event)
         text, notes = await cancel_event(self.service, interaction, found, scope, occurrence)
         await reply(interaction, "\n".join([text, *notes]))
+
+    @event.command(name="nudge")
+    @app_commands.describe(event="The group event (type to search)")
+    @app_commands.autocomplete(event=event_autocomplete)
+    async def nudge(self, interaction: HuddleInteraction, event: str) -> None:
+        """DM the group's members who haven't answered yet (organisers; once per 12 hours)."""
+        found = await self.service.event_for(interaction, event)
+        await self.service.require_organiser(interaction, found)
+        await interaction.response.defer(ephemeral=True)
+        count = await self.nudges.start(found, interaction.user.id)
+        await reply(
+            interaction,
+            f"Nudging {plural(count, 'member')} who haven't answered"
+            f" **{discord.utils.escape_markdown(found.title)}**: a DM each, or a mention in"
+            " the group's channel when their DMs are closed. The next nudge is possible in"
+            " 12 hours.",
+        )
 
     @event.command(name="export")
     @app_commands.describe(group="Only this group's events")

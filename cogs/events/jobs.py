@@ -181,6 +181,7 @@ async def roll_over(service: EventService, job: Job) -> None:
     if not event.recurring:
         await end_event(service, event, on_end)
         return
+    await service.attendance.take(event)  # who came, before the answers reset
     await service.tell_ended(event, on_end)  # before the answers reset for the next one
     now = service.bot.clock.now()
     changes = await store_calendar.occurrence_changes(service.bot.store, [event.id])
@@ -243,6 +244,7 @@ async def end_event(service: EventService, event: Event, on_end: OnEnd | None = 
     if event.end_at > service.bot.clock.now() + 1:
         log.info("end job for event %s is early (end moved later); its new job will run", event.id)
         return
+    await service.attendance.take(event)  # who came (once: a retry keeps the first record)
     ended = await service.events.mark_ended(event.id)
     if ended is None or ended.status != "ended":
         return

@@ -133,3 +133,18 @@ class OccurrenceChange:
     @classmethod
     def from_row(cls, row: Any) -> OccurrenceChange:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+Person = tuple[int, str]  # (user id, display name as it was; '' when not known)
+
+
+@dataclass(frozen=True)
+class EndedOccurrence:
+    """An occurrence that ended: who had said Going, how many answered, who came (None:
+    not known: no voice channel and nobody pressed I'm here)."""
+
+    event_id: int
+    start: float
+    going: list[Person]
+    answered: int
+    came: list[Person] | None

@@ -69,6 +69,26 @@ def closes_problem(text: str, start: float, now: float) -> str | None:
     return None
 
 
+MAX_NUDGE_HOURS = 168
+
+
+def nudge_problem(hours: int, group: bool, closes_at: float | None, now: float) -> str | None:
+    """Why `/poll create nudge:` can't be used as given, or None (SPEC §3 "Who hasn't
+    voted": a group poll with a deadline, nudged `hours` before it)."""
+    if not group:
+        return "`nudge` is for group polls: pick a `group` (it nudges that group's members)."
+    if closes_at is None:
+        return "`nudge` is hours before the poll closes: give it a `closes` time too."
+    if hours < 1 or hours > MAX_NUDGE_HOURS:
+        return f"`nudge` is 1 to {MAX_NUDGE_HOURS} hours before the poll closes."
+    if closes_at - hours * 3600 <= now:
+        return (
+            f"The poll closes in less than {hours} hours, so a nudge {hours} hours before"
+            " would be now or in the past: pick fewer hours, or nudge by hand with `/poll nudge`."
+        )
+    return None
+
+
 def check_question(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:

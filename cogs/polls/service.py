@@ -18,6 +18,7 @@ from cogs.groups import api as groups
 from cogs.polls import logic, render
 from cogs.polls.engine import PollRuntime, Removal, Snapshot, VoteEngine
 from cogs.polls.jobs import CLOSE_KIND, PUBLISH_KIND
+from cogs.polls.nudges import NUDGE_KIND, nudge_due
 from cogs.polls.store import NewPoll, Poll, PollStore
 from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 from core.errors import BotMissingPermission
@@ -166,6 +167,11 @@ class PollService:
                     CLOSE_KIND, poll.closes_at, {"poll_id": poll.id}, poll.guild_id,
                     key=poll.job_key,
                 )  # fmt: skip
+            nudge_at = nudge_due(poll, self.bot.clock.now())
+            if nudge_at is not None:
+                await self.bot.scheduler.schedule(
+                    NUDGE_KIND, nudge_at, {"poll_id": poll.id}, poll.guild_id, key=poll.job_key
+                )
         except BaseException as exc:
             await self._undo_create(poll_id, message)
             if isinstance(exc, discord.Forbidden):
@@ -176,6 +182,7 @@ class PollService:
     async def _undo_create(self, poll_id: int, message: discord.Message | None) -> None:
         self.engine.untrack(poll_id)
         await self.bot.scheduler.cancel_key(f"poll:{poll_id}", kind=CLOSE_KIND)
+        await self.bot.scheduler.cancel_key(f"poll:{poll_id}", kind=NUDGE_KIND)
         await self.polls.discard(poll_id)
         if message is not None:
             try:
@@ -271,6 +278,7 @@ class PollService:
             self.engine.untrack(poll_id)
         self.editor.forget(poll_id)
         await self.bot.scheduler.cancel_key(poll.job_key, kind=CLOSE_KIND)
+        await self.bot.scheduler.cancel_key(poll.job_key, kind=NUDGE_KIND)  # nobody to nudge
         closed = await self._get(poll_id)
         counts, _ = await self.summary(closed)
         if not message_gone:

@@ -40,6 +40,7 @@ class Poll:
     created_at: float
     closed_at: float | None
     on_close: OnClose | None = None
+    nudge_hours: int | None = None  # the scheduled nudge, hours before it closes
 
     @property
     def rules(self) -> Rules:
@@ -70,6 +71,7 @@ class NewPoll:
     hide_results: bool
     closes_at: float | None
     on_close: OnClose | None = None
+    nudge_hours: int | None = None
 
 
 def _on_close_json(on_close: OnClose | None) -> str | None:
@@ -104,6 +106,7 @@ def _poll(row: sqlite3.Row) -> Poll:
         created_at=row["created_at"],
         closed_at=row["closed_at"],
         on_close=_on_close(row["on_close"]),
+        nudge_hours=row["nudge_hours"],
     )
 
 
@@ -136,12 +139,13 @@ class PollStore:
         """A poll row before its message exists; `activate` or `discard` it next."""
         return await self.store.insert(
             "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
-            " multiple, max_choices, hide_results, closes_at, created_at, on_close, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            " multiple, max_choices, hide_results, closes_at, created_at, on_close, nudge_hours,"
+            " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
             (
                 new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
                 json.dumps(new.options), int(new.multiple), new.max_choices,
                 int(new.hide_results), new.closes_at, now, _on_close_json(new.on_close),
+                new.nudge_hours,
             ),
         )  # fmt: skip
 
