@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from cogs.polls import logic
@@ -15,12 +16,29 @@ def polls_service(bot):
 
 
 async def quiet(bot, emulator, rounds: int = 3) -> None:
-    """Until every reaction event, bot removal (and its echo) and edit is done."""
+    """Until every reaction event, bot removal (and its echo) and edit is done, and no job
+    that is due (a nudge's paced DM batches, say) is still running or waiting to."""
     service = polls_service(bot)
     for _ in range(rounds):
         await emulator.settle()
         await service.idle()
+        await jobs_done(bot)
     await emulator.settle()
+
+
+async def jobs_done(bot, limit: float = 10.0) -> None:
+    """Until the scheduler runs no job and none is due (gives up quietly after `limit` s:
+    before on_ready the scheduler waits, and a test may be looking at that window)."""
+    if not bot.is_ready():
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while loop.time() < deadline:
+        now = bot.clock.now()
+        due = [job for job in await bot.scheduler.pending() if job.run_at <= now]
+        if not due and not bot.scheduler.running_job_ids:
+            return
+        await asyncio.sleep(0.005)
 
 
 def last_poll(guild, channel_id: int | None = None) -> dict | None:
