@@ -17,6 +17,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from core import fit, lengths
 from core.clock import Clock
 from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
@@ -48,6 +49,33 @@ def point_at_api(api_base: str | None, gateway_url: str | None) -> None:
 
 
 class HuddleTree(app_commands.CommandTree):
+    def add_command(self, command: Any, /, **options: Any) -> None:
+        # every string option gets its max_length here, also when a feature is reloaded
+        lengths.declare([command])
+        super().add_command(command, **options)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Refuse an option longer than its limit before any parser reads it; an
+        autocomplete gets no suggestions (there is no message to show it)."""
+        overlong = lengths.too_long(interaction.data or {}, interaction.command)
+        if overlong is None:
+            return True
+        log.info(
+            "refused overlong option %s (%d > %d) from user %s",
+            overlong.option,
+            overlong.length,
+            overlong.limit,
+            interaction.user.id,
+        )
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await reply(interaction, overlong.refusal, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not refuse overlong option in interaction %s", interaction.id)
+        return False
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
@@ -160,9 +188,7 @@ class HuddleBot(commands.AutoShardedBot):
         if isinstance(original, UserError):
             message = original.message
         elif isinstance(original, app_commands.TransformerError):
-            message = (
-                f"I couldn't use `{original.value}` there. Pick it from the list Discord offers."
-            )
+            message = f"I couldn't use {fit.code(str(original.value))} there. Pick it from the list Discord offers."
         elif isinstance(original, app_commands.CheckFailure):
             message = str(original) or "You can't use this command here."
         elif isinstance(original, discord.Forbidden) and original.code == 50013:
@@ -183,7 +209,8 @@ class HuddleBot(commands.AutoShardedBot):
             )
             message = f"Sorry, something went wrong on my side (reference `{ref}`)."
         try:
-            await reply(interaction, message, ephemeral=True)
+            # the messages quote user text clipped (core.fit.code); this is the backstop
+            await reply(interaction, fit.clip(message, fit.CONTENT), ephemeral=True)
         except discord.HTTPException:
             log.warning("could not deliver an error reply to interaction %s", interaction.id)
 

@@ -35,6 +35,52 @@ def clip(text: str, limit: int) -> str:
     return text[: max(limit - 1, 0)] + ELLIPSIS if limit > 0 else ""
 
 
+# User text shown back: how much of it an echo keeps (an error quoting what was typed,
+# a name in a sentence). Short enough that a reply quoting two of them stays far below
+# 2,000 characters whatever was typed.
+QUOTE = 100
+_BACKTICK_STAND_IN = "ˋ"  # U+02CB looks like a backtick but can't close a code span
+_ALWAYS_ESCAPED = frozenset("\\*_~|`[]<")  # emphasis, spoilers, code, masked links, mentions
+_LINE_START_ESCAPED = frozenset("#->")  # headings, lists, subtext, quotes: only at a line start
+
+
+def code(text: str, limit: int = QUOTE) -> str:
+    """User text as an inline code span (backticks included): on one line, clipped to
+    `limit` characters, and no backtick inside can end the span early."""
+    inner = " ".join(text.split()) if "\n" in text or "\r" in text else text.strip()
+    inner = clip(inner.replace("`", _BACKTICK_STAND_IN), limit)
+    return f"`{inner or ' '}`"
+
+
+def escape(text: str, limit: int = QUOTE, *, one_line: bool = True) -> str:
+    """User text shown as is in a message (a title, a pick, a note): at most `limit`
+    characters after escaping, so it can't bold, strike, spoil, quote, make a heading,
+    a masked link or a mention of the bot's own message. Linear in `limit`: the text is
+    cut before it is escaped, never scanned whole."""
+    cut = len(text) > limit * 2  # more than can be shown whatever the spacing
+    text = text[: limit * 2]
+    if one_line:
+        text = " ".join(text.split())
+    out: list[str] = []
+    used = 0
+    line_start = True
+    for index, char in enumerate(text):
+        piece = char
+        if char in _ALWAYS_ESCAPED or (line_start and char in _LINE_START_ESCAPED):
+            piece = "\\" + char
+        line_start = char == "\n" or (line_start and char in " \t")
+        rest = len(text) - index - 1
+        if used + len(piece) + (1 if rest else 0) > limit:
+            out.append(ELLIPSIS)
+            break
+        out.append(piece)
+        used += len(piece)
+    shown = "".join(out)
+    if cut and not shown.endswith(ELLIPSIS):
+        shown = clip(shown, max(limit - 1, 0)) + ELLIPSIS
+    return shown
+
+
 def more(count: int) -> str:
     return f"+{count} more"
 

@@ -67,7 +67,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from core import timeread_span
+from core import fit, timeread_span
 from core.errors import UserError
 from core.timeread_grammar import scan
 from core.timeread_parts import has_day, says_time_clearly
@@ -97,6 +97,16 @@ def read_time(text: str, zone: str, now: float) -> Reading:
     """Read `text` in `zone` at the moment `now` (UTC epoch seconds). Raises UserError
     saying what was understood when the text can't be read. Past readings are returned."""
     tz = _zone(zone)
+    try:
+        return _read(text, tz, now)
+    except (OverflowError, ValueError):  # `in 99999999999 days`: beyond any calendar
+        raise UserError(
+            f"{fit.code(text)} is further away than I can count. Give a time within a few "
+            "years, like `friday 7pm` or `in 2 hours`."
+        ) from None
+
+
+def _read(text: str, tz: zoneinfo.ZoneInfo, now: float) -> Reading:
     first_month = month_first(tz.key)
     ranged = _day_range(normalize(text), tz, now, text, first_month)
     if ranged is not None:
@@ -156,7 +166,7 @@ def _day_range(
         try:
             left = scan(left_text, tz.key, month_first=first_month)
             right = scan(right_text, tz.key, month_first=first_month)
-        except UserError:
+        except (UserError, OverflowError, ValueError):
             continue
         if not (has_day(left) and has_day(right)):
             continue
@@ -168,7 +178,7 @@ def _day_range(
             if end <= start:  # read the right side again, from the start on
                 right = scan(right_text, tz.key, month_first=first_month)
                 end = resolve(right, tz, start, original)[0][0]
-        except UserError:
+        except (UserError, OverflowError, ValueError):
             continue
         if end <= start:
             continue

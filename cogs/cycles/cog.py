@@ -14,10 +14,11 @@ from cogs.cycles import logic, render
 from cogs.cycles.jobs import CycleEngine
 from cogs.cycles.store import Cycle, NewCycle, Period
 from cogs.groups import api as groups
+from core import fit
 from core.checks import FeatureGroup, guild_id_of, is_manager, require_bot_permissions
 from core.components import Press, RoutedModal
 from core.errors import NotAllowed, NotFound, UserError
-from core.timeparse import parse_duration
+from core.timeparse import duration_seconds
 from core.ui import clip, plural, reply
 
 if TYPE_CHECKING:
@@ -28,13 +29,13 @@ FEATURE = "cycles"
 
 def _missing(text: str) -> str:
     """The very reply a missing group gets (groups.resolve_group), for outsiders too."""
-    return f"There is no group called `{text}`. `/group list` shows them all."
+    return f"There is no group called {fit.code(text)}. `/group list` shows them all."
 
 
 def _seconds(option: str, text: str | None, default: float, bounds: tuple[int, int]) -> float:
     if text is None or not text.strip():
         return default
-    return logic.check_range(option, parse_duration(text).total_seconds(), bounds)
+    return logic.check_range(option, duration_seconds(text), bounds)
 
 
 class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nominate, vote, meet"):
@@ -113,7 +114,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         chosen = cadence or ("monthly" if slot.ordinal is not None else None)
         if chosen is None:
             raise UserError(
-                f"`{meet}` is a weekly slot, but the cadence is monthly by default: choose "
+                f"{fit.code(meet)} is a weekly slot, but the cadence is monthly by default: choose "
                 f"cadence `weekly` or `biweekly`, or write `meet` like `last {slot.text}`."
             )
         logic.check_slot_cadence(slot, chosen)

@@ -12,6 +12,7 @@ from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from cogs.polls import logic, render
 from cogs.polls.store import NewPoll, Poll, nocase, poll_number
+from core import fit
 from core.checks import (
     FeatureGroup,
     any_member,
@@ -347,7 +348,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
                 viewer.guild_id, text, groups.visible_sql(viewer, "group_id")
             )
         if found is None:
-            raise NotFound(f"There is no poll `{clip(text, 80)}`. `/poll list` shows the polls.")
+            raise NotFound(f"There is no poll {fit.code(text, 80)}. `/poll list` shows the polls.")
         return found
 
     async def _may_run(self, interaction: discord.Interaction, poll: Poll) -> bool:
