@@ -74,7 +74,12 @@ from core.timeread_parts import has_day, says_time_clearly
 from core.timeread_resolve import Span, resolve
 from core.timeread_words import month_first, normalize, vocabulary
 
-__all__ = ["Reading", "iso_value", "preview_choices", "read_time"]
+__all__ = ["Reading", "TooFar", "iso_value", "preview_choices", "read_time"]
+
+
+class TooFar(UserError):
+    """A text that reads as a time beyond any calendar (`in 99999999999 days`); a caller
+    with a range of its own refuses it with that range."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def read_time(text: str, zone: str, now: float) -> Reading:
     try:
         return _read(text, tz, now)
     except (OverflowError, ValueError):  # `in 99999999999 days`: beyond any calendar
-        raise UserError(
+        raise TooFar(
             f"{fit.code(text)} is further away than I can count. Give a time within a few "
             "years, like `friday 7pm` or `in 2 hours`."
         ) from None

@@ -19,7 +19,7 @@ from core.checks import FeatureGroup, guild_id_of, is_manager, require_bot_permi
 from core.components import Press, RoutedModal
 from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import duration_seconds
-from core.ui import clip, plural, reply
+from core.ui import plural, reply
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -159,7 +159,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         _, period = await self.engine.start(new)
         await reply(
             interaction,
-            f"Started **{clip(title, 80)}** for **{ref.name}** ({chosen}, meeting {slot.text}, "
+            f"Started **{fit.escape(title, 80)}** for **{ref.name}** ({chosen}, meeting {slot.text}, "
             f"{zone}). Nominations are open until {render.when(period.nominate_until)}; the "
             f"first meeting is {render.when(period.meet_at)}.",
         )
@@ -225,7 +225,9 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         await interaction.response.defer(ephemeral=True)
         done = await self.engine.stop(cycle)
         extra = f" I {', '.join(done)}." if done else ""
-        await reply(interaction, f"Stopped **{clip(cycle.name, 80)}** for **{ref.name}**.{extra}")
+        await reply(
+            interaction, f"Stopped **{fit.escape(cycle.name, 80)}** for **{ref.name}**.{extra}"
+        )
 
 
 async def submit_nomination(
@@ -244,7 +246,7 @@ async def submit_nomination(
         when = ""
         if period is not None and cycle.status == "active":
             when = f" The next nominations open after the meeting {render.when(period.meet_at)}."
-        raise UserError(f"Nominations for **{clip(cycle.name, 80)}** are closed.{when}")
+        raise UserError(f"Nominations for **{fit.escape(cycle.name, 80)}** are closed.{when}")
     title = logic.clean_title(pick)
     text = logic.clean_note(note)
     outcome, others = await engine.cycles.nominate(
@@ -252,7 +254,7 @@ async def submit_nomination(
         bot.clock.now(), cycle.per_member,
     )  # fmt: skip
     if outcome == "full":
-        listed = ", ".join(f"**{clip(t, 60)}**" for t in others)
+        listed = ", ".join(f"**{fit.escape(t, 60)}**" for t in others)
         raise UserError(
             f"You already made {plural(cycle.per_member, 'nomination')} ({listed}), the most "
             "this cycle allows. Nominate one of them again to edit its note."
@@ -261,16 +263,16 @@ async def submit_nomination(
     mine = next(n for n in nominees if n.key == logic.title_key(title))
     seconded = f" It has {plural(mine.seconders, 'seconder')}." if mine.seconders else ""
     if outcome == "updated":
-        message = f"Your nomination **{clip(mine.title, 100)}** is updated.{seconded}"
+        message = f"Your nomination **{fit.escape(mine.title, 100)}** is updated.{seconded}"
     elif outcome == "replaced":
         message = (
-            f"Your nomination is now **{clip(mine.title, 100)}** (it replaces "
-            f"**{clip(others[0], 60)}**).{seconded}"
+            f"Your nomination is now **{fit.escape(mine.title, 100)}** (it replaces "
+            f"**{fit.escape(others[0], 60)}**).{seconded}"
         )
     elif mine.nominators[0] != interaction.user.id:
-        message = f"You seconded **{clip(mine.title, 100)}**.{seconded}"
+        message = f"You seconded **{fit.escape(mine.title, 100)}**.{seconded}"
     else:
-        message = f"You nominated **{clip(mine.title, 100)}**."
+        message = f"You nominated **{fit.escape(mine.title, 100)}**."
     message += f" Nominations close {render.when(period.nominate_until)}."
     await reply(interaction, message)
 
@@ -305,7 +307,7 @@ class Cycles(commands.Cog, name="Cycles"):
         if not await groups.is_member(self.bot.store, group.id, interaction.user.id):
             raise NotAllowed(f"Only members of **{group.name}** can nominate. Join it first.")
         if cycle.status != "active" or period.phase != "nominating":
-            raise UserError(f"Nominations for **{clip(cycle.name, 80)}** are closed.")
+            raise UserError(f"Nominations for **{fit.escape(cycle.name, 80)}** are closed.")
         modal = RoutedModal(
             FEATURE,
             "nominate-submit",

@@ -24,6 +24,7 @@ from core.checks import (
 from core.errors import NotAllowed, NotFound, UserError
 from core.fit import CHOICE_NAME, CONTENT, clip, fit_embed
 from core.timeparse import is_duration, preview_choices, read_when
+from core.timeread import TooFar
 from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         zone = await self._reader_zone(interaction, ref)
         try:
             reading = read_when(text, zone, now)
-        except (OverflowError, ValueError, OSError):  # `99999999999999d`: beyond any calendar
+        except (TooFar, OverflowError, ValueError, OSError):  # `99999999999999d`
             raise UserError(logic.closes_range_text(text)) from None
         problem = logic.closes_problem(text, reading.start, now)
         if problem:
