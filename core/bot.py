@@ -3,6 +3,7 @@ syncs application commands only when they changed, and answers errors centrally.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ from core.scheduler import Job, Scheduler
 from core.settings import Settings
 from core.store import Store
 from core.ui import NO_PINGS, reply
+from core.watchdog import LoopWatchdog
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +129,14 @@ class HuddleBot(commands.AutoShardedBot):
         self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
         self.synced_commands = False
+        self.watchdog: LoopWatchdog | None = None
 
     # -- start-up ---------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
+        # a step holding the loop over 100 ms is logged with what ran (core.watchdog)
+        self.watchdog = LoopWatchdog(asyncio.get_running_loop())
+        self.watchdog.start()
         await self.store.open()
         # One DynamicItem and one modal listener route every persistent component.
         self.add_dynamic_items(RoutedButton)
@@ -173,6 +179,8 @@ class HuddleBot(commands.AutoShardedBot):
         return True
 
     async def close(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()
         await self.scheduler.stop()
         await super().close()
         await self.store.close()
