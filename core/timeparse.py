@@ -78,8 +78,8 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
     cleaned = name.strip()
     try:
         return zoneinfo.ZoneInfo(cleaned)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        pass
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
+        pass  # for a file name (zoneinfo reads `tzdata/zoneinfo/<name>`)
     lowered = cleaned.lower().replace(" ", "_")
     for zone in all_zones():
         if zone.lower() == lowered:
