@@ -15,7 +15,9 @@ from core.errors import UserError
 if TYPE_CHECKING:
     from core.timeread import Reading
 
-_DURATION = re.compile(r"(\d+)\s*(w|d|h|m|min|mins|minutes?|hours?|days?|weeks?)", re.I)
+# possessive `\d++`: 6,000 digits without a unit fail in one pass, not one per digit;
+# the longer unit words first, or `2hours` stops after `2h`
+_DURATION = re.compile(r"(\d++)\s*+(weeks?|w|days?|d|hours?|h|minutes?|mins?|m)", re.I)
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 _LONGEST_DURATION = 100 * 366 * 86400  # far beyond any range; timedelta holds it
 _MOST_DIGITS = 30  # more digits than any duration needs: int() of 4,300+ digits raises
@@ -40,8 +42,9 @@ def duration_seconds(text: str) -> int:
         raise UserError("Give a duration like `30m`, `1h`, `3d` or `1w`.")
     total = 0
     position = 0
-    for match in _DURATION.finditer(cleaned):
-        if match.start() != position or len(match.group(1)) > _MOST_DIGITS:
+    while position < len(cleaned):  # term after term, each anchored where the last ended
+        match = _DURATION.match(cleaned, position)
+        if match is None or len(match.group(1)) > _MOST_DIGITS:
             break
         total += int(match.group(1)) * _UNIT_SECONDS[match.group(2)[0]]
         position = match.end()
