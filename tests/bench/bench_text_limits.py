@@ -90,7 +90,7 @@ def _closes(text: str) -> None:
 
 
 def _slots(text: str) -> None:
-    done, last = option_prefix(text)  # the findtime autocomplete reads the last slot
+    _done, last = option_prefix(text)  # the findtime autocomplete reads the last slot
     if last:
         preview_choices(last, ZONE, NOW)
     FindTimeFlow.read_slots(text, ZONE, NOW)
