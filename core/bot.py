@@ -59,7 +59,7 @@ class HuddleTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse an option longer than its limit before any parser reads it; an
         autocomplete gets no suggestions (there is no message to show it)."""
-        overlong = lengths.too_long(interaction.data or {}, interaction.command)
+        overlong = lengths.too_long(interaction.data or {}, lambda: interaction.command)
         if overlong is None:
             return True
         log.info(

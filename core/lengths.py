@@ -14,7 +14,7 @@ feature declares itself (`app_commands.Range[str, 1, 100]`) is kept when it is s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,11 @@ LIMITS: Mapping[str, int] = {
 }  # fmt: skip
 
 
+# the shortest limit any option has: a payload whose strings are all within it needs no
+# command lookup (the check runs on every interaction, autocomplete keystrokes included)
+_shortest = min(LIMITS.values())
+
+
 def limit_for(name: str) -> int:
     return LIMITS.get(name, DEFAULT)
 
@@ -66,6 +71,7 @@ def declare(commands: Iterable[Any]) -> None:
     """Give every string option of `commands` (groups walked) its `max_length`, keeping a
     smaller one the command declared itself. Options with fixed choices are left alone:
     Discord offers only those."""
+    global _shortest
     for command in commands:
         for leaf in _leaf_commands(command):
             for param in leaf._params.values():
@@ -74,6 +80,7 @@ def declare(commands: Iterable[Any]) -> None:
                 limit = limit_for(param.name)
                 declared = param.max_value
                 param.max_value = limit if declared is None else min(int(declared), limit)
+                _shortest = min(_shortest, int(param.max_value))
 
 
 @dataclass(frozen=True)
@@ -100,11 +107,17 @@ def _string_options(options: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[st
             yield option
 
 
-def too_long(data: Mapping[str, Any], command: Any = None) -> Overlong | None:
+def too_long(
+    data: Mapping[str, Any], command_of: Callable[[], Any] = lambda: None
+) -> Overlong | None:
     """The first string option in an interaction's `data` longer than its limit, if any.
-    The limit is the command's declared one when it has the option, else the table's."""
-    params = getattr(command, "_params", {}) or {}
-    for option in _string_options(data.get("options") or ()):
+    The limit is the command's declared one when it has the option, else the table's;
+    `command_of` is asked only when some text is longer than the shortest limit."""
+    options = list(_string_options(data.get("options") or ()))
+    if all(len(option["value"]) <= _shortest for option in options):
+        return None
+    params = getattr(command_of(), "_params", {}) or {}
+    for option in options:
         name = str(option.get("name", ""))
         value = option["value"]
         param = params.get(name)
