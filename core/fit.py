@@ -7,6 +7,7 @@ lists end with `+N more`, and mentions of many members are split over several me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import discord
@@ -40,7 +41,9 @@ def clip(text: str, limit: int) -> str:
 # 2,000 characters whatever was typed.
 QUOTE = 100
 _BACKTICK_STAND_IN = "ˋ"  # U+02CB looks like a backtick but can't close a code span
-_ALWAYS_ESCAPED = frozenset("\\*_~|`[]<")  # emphasis, spoilers, code, masked links, mentions
+# emphasis, spoilers, code, masked links, and `<` of mentions, channels, timestamps, commands
+_ALWAYS_ESCAPED = frozenset("\\*_~|`[]<")
+_CUSTOM_EMOJI = re.compile(r"<a?:\w{2,32}:\d{1,20}>")
 _LINE_START_ESCAPED = frozenset("#->")  # headings, lists, subtext, quotes: only at a line start
 
 
@@ -64,13 +67,16 @@ def escape(text: str, limit: int = QUOTE, *, one_line: bool = True) -> str:
     out: list[str] = []
     used = 0
     line_start = True
-    for index, char in enumerate(text):
-        piece = char
-        if char in _ALWAYS_ESCAPED or (line_start and char in _LINE_START_ESCAPED):
+    index = 0
+    while index < len(text):
+        char = piece = text[index]
+        if char == "<" and (emoji := _CUSTOM_EMOJI.match(text, index)):
+            piece = emoji.group(0)  # a custom emoji stays an emoji
+        elif char in _ALWAYS_ESCAPED or (line_start and char in _LINE_START_ESCAPED):
             piece = "\\" + char
         line_start = char == "\n" or (line_start and char in " \t")
-        rest = len(text) - index - 1
-        if used + len(piece) + (1 if rest else 0) > limit:
+        index += len(piece) if piece[0] == "<" else 1
+        if used + len(piece) + (1 if index < len(text) else 0) > limit:
             out.append(ELLIPSIS)
             break
         out.append(piece)

@@ -101,6 +101,7 @@ def test_escape_breaks_a_masked_link_and_keeps_plain_text() -> None:
     )
     assert fit.escape("Dune by Frank Herbert", 200) == "Dune by Frank Herbert"
     assert fit.escape("# big\n- item", 200, one_line=False) == "\\# big\n\\- item"
+    assert fit.escape("<@1> likes <:pepe_happy:123>", 200) == "\\<@1> likes <:pepe_happy:123>"
 
 
 def test_the_pick_announcement_shows_a_nominated_link_as_text() -> None:
