@@ -77,6 +77,12 @@ from core.timeread_words import month_first, normalize, vocabulary
 __all__ = ["Reading", "TooFar", "iso_value", "preview_choices", "read_time"]
 
 
+# The longest text read as a time: a time option takes 100 characters, and the longest
+# phrase people write (a date, a range, a zone, a few words around) is far shorter. The
+# reader is linear, but no keystroke should cost more than this much reading.
+LONGEST = 200
+
+
 class TooFar(UserError):
     """A text that reads as a time beyond any calendar (`in 99999999999 days`); a caller
     with a range of its own refuses it with that range."""
@@ -102,6 +108,11 @@ def read_time(text: str, zone: str, now: float) -> Reading:
     """Read `text` in `zone` at the moment `now` (UTC epoch seconds). Raises UserError
     saying what was understood when the text can't be read. Past readings are returned."""
     tz = _zone(zone)
+    if len(text) > LONGEST:
+        raise UserError(
+            f"{fit.code(text, 60)} is too long to be a time ({len(text):,} characters). "
+            "Write it like `friday 7pm`, `Dec 3 18:30` or `in 2 hours`."
+        )
     try:
         return _read(text, tz, now)
     except (OverflowError, ValueError):  # `in 99999999999 days`: beyond any calendar

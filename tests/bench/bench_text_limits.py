@@ -11,7 +11,8 @@ them back (core.fit). Name lookups (`group`, `poll`, `event`) are SQL LIKE queri
 are measured by tests/bench/bench_polls; here their echo (`fit.code`) is timed.
 
 Also printed: the same readers at 6,000 characters (what a client can send before the
-tree refuses it), to show they are linear rather than merely short-circuited.
+tree refuses it; the time reader refuses past 200 at once), and the time reader without
+that guard at 1,000 and 4,000 characters, to show it is linear, not merely short-circuited.
 
 Run: .venv/bin/python -m tests.bench.bench_text_limits [--examples 100]
  (or pytest -s tests/bench/bench_text_limits.py)
@@ -57,6 +58,7 @@ WORST_PIECES = [
     "+1d ", "in 2 days ", "1d and ", "for 1h ", "jan 1 ", "1 jan - ", "friday ", "next ",
     "12th august at midnight ", "1 1-", "1.1.", "utc+1 ", "; ", "a;", "`", "*", "[x](y) ",
     "\\", "<@1>", "# ", "ä", "🇦",
+    "- " * 99 + "-;",  # find-a-time slots each as long as a time may be
 ]  # fmt: skip
 VOCABULARY = [
     "at", "-", "to", "on", "the", "of", "in", "for", "next", "last", "this", "friday", "mon",
@@ -149,7 +151,7 @@ READERS: dict[str, Reader] = {
     "status": normalise_status,
     "zone": _zone,
     "timezone": _zone,
-    "options": lambda t: (_poll_options(t), _slots(t)),
+    "options": lambda t: (_quiet(_poll_options)(t), _slots(t)),  # poll and findtime
     "question": _question,
     "pick": _pick,
     "note": _note,
@@ -234,12 +236,33 @@ def report(rows: list[tuple[str, int, float, str, float, str, float]]) -> None:
     print(f"slowest read of any option at its limit: {worst:.2f} ms (target < {TARGET_MS} ms)")
 
 
+def reader_scaling() -> None:
+    """The time reader behind its length guard (`core.timeread.LONGEST`): its cost at
+    1,000 and 4,000 characters of the worst pieces; linear means about 4x."""
+    from core.timeparse import get_zone
+    from core.timeread import _read
+
+    tz = get_zone(ZONE)
+    rows = []
+    for piece in WORST_PIECES:
+        small, large = (
+            min(timed_ms(lambda t: _read(t, tz, NOW), filled(piece, n)) for _ in range(2))
+            for n in (1000, 4000)
+        )
+        rows.append((large, small, piece))
+    print("time reader without its guard (slowest 5 pieces): 1,000 → 4,000 characters")
+    for large, small, piece in sorted(rows, reverse=True)[:5]:
+        print(f"  {piece!r:<12} {small:7.2f} ms → {large:7.2f} ms  (x{large / small:.1f})")
+
+
 def test_bench_text_limits() -> None:
     """Prints the figures (pytest -s); asserts nothing about time (that's the report)."""
     report(run(examples=60))
+    reader_scaling()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=100)
     report(run(parser.parse_args().examples))
+    reader_scaling()
