@@ -196,7 +196,8 @@ class HuddleBot(commands.AutoShardedBot):
         if isinstance(original, UserError):
             message = original.message
         elif isinstance(original, app_commands.TransformerError):
-            message = f"I couldn't use {fit.code(str(original.value))} there. Pick it from the list Discord offers."
+            shown = fit.code(str(original.value))
+            message = f"I couldn't use {shown} there. Pick it from the list Discord offers."
         elif isinstance(original, app_commands.CheckFailure):
             message = str(original) or "You can't use this command here."
         elif isinstance(original, discord.Forbidden) and original.code == 50013:

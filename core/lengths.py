@@ -74,6 +74,7 @@ def declare(commands: Iterable[Any]) -> None:
     global _shortest
     for command in commands:
         for leaf in _leaf_commands(command):
+            # `_params`: discord.py's public `parameters` are read-only views of these
             for param in leaf._params.values():
                 if param.type is not AppCommandOptionType.string or param.choices:
                     continue
