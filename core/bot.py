@@ -3,6 +3,7 @@ syncs application commands only when they changed, and answers errors centrally.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from core import fit, lengths
 from core.clock import Clock
 from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
@@ -29,6 +31,7 @@ from core.scheduler import Job, Scheduler
 from core.settings import Settings
 from core.store import Store
 from core.ui import NO_PINGS, reply
+from core.watchdog import LoopWatchdog
 from core.web import WebServer
 
 log = logging.getLogger(__name__)
@@ -52,10 +55,35 @@ def point_at_api(api_base: str | None, gateway_url: str | None) -> None:
 
 
 class HuddleTree(app_commands.CommandTree):
+    def add_command(self, command: Any, /, **options: Any) -> None:
+        # every string option gets its max_length here, also when a feature is reloaded
+        lengths.declare([command])
+        super().add_command(command, **options)
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Refuse an option longer than its limit before any parser reads it; an
+        autocomplete gets no suggestions (there is no message to show it)."""
         # When the command began, for the latency histogram (huddle_command_seconds).
         interaction.extras["huddle_started"] = time.perf_counter()
-        return True
+        overlong = lengths.too_long(interaction.data or {}, lambda: interaction.command)
+        if overlong is None:
+            return True
+        log.info(
+            "refused overlong option %s (%d > %d) from user %s",
+            overlong.option,
+            overlong.length,
+            overlong.limit,
+            interaction.user.id,
+        )
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await reply(interaction, overlong.refusal, ephemeral=True)
+                interaction.client.count_command(interaction, "refused")  # type: ignore[attr-defined]
+        except discord.HTTPException:
+            log.warning("could not refuse overlong option in interaction %s", interaction.id)
+        return False
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -117,10 +145,14 @@ class HuddleBot(commands.AutoShardedBot):
         self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
         self.synced_commands = False
+        self.watchdog: LoopWatchdog | None = None
 
     # -- start-up ---------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
+        # a step holding the loop over 100 ms is logged with what ran (core.watchdog)
+        self.watchdog = LoopWatchdog(asyncio.get_running_loop())
+        self.watchdog.start()
         await self.store.open()
         # One DynamicItem and one modal listener route every persistent component.
         self.add_dynamic_items(RoutedButton)
@@ -168,6 +200,8 @@ class HuddleBot(commands.AutoShardedBot):
     async def close(self) -> None:
         await self.web.stop()
         await self.metrics.stop_lag_probe()
+        if self.watchdog is not None:
+            self.watchdog.stop()
         await self.scheduler.stop()
         await super().close()
         await self.store.close()
@@ -200,9 +234,8 @@ class HuddleBot(commands.AutoShardedBot):
         if isinstance(original, UserError):
             message = original.message
         elif isinstance(original, app_commands.TransformerError):
-            message = (
-                f"I couldn't use `{original.value}` there. Pick it from the list Discord offers."
-            )
+            shown = fit.code(str(original.value))
+            message = f"I couldn't use {shown} there. Pick it from the list Discord offers."
         elif isinstance(original, app_commands.CheckFailure):
             message = str(original) or "You can't use this command here."
         elif isinstance(original, discord.Forbidden) and original.code == 50013:
@@ -223,7 +256,8 @@ class HuddleBot(commands.AutoShardedBot):
             )
             message = f"Sorry, something went wrong on my side (reference `{ref}`)."
         try:
-            await reply(interaction, message, ephemeral=True)
+            # the messages quote user text clipped (core.fit.code); this is the backstop
+            await reply(interaction, fit.clip(message, fit.CONTENT), ephemeral=True)
         except discord.HTTPException:
             log.warning("could not deliver an error reply to interaction %s", interaction.id)
 

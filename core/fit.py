@@ -7,6 +7,7 @@ lists end with `+N more`, and mentions of many members are split over several me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import discord
@@ -33,6 +34,57 @@ def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: max(limit - 1, 0)] + ELLIPSIS if limit > 0 else ""
+
+
+# User text shown back: how much of it an echo keeps (an error quoting what was typed,
+# a name in a sentence). Short enough that a reply quoting two of them stays far below
+# 2,000 characters whatever was typed.
+QUOTE = 100
+_BACKTICK_STAND_IN = "ˋ"  # U+02CB looks like a backtick but can't close a code span
+# emphasis, spoilers, code, masked links, and `<` of mentions, channels, timestamps, commands
+_ALWAYS_ESCAPED = frozenset("\\*_~|`[]<")
+_CUSTOM_EMOJI = re.compile(r"<a?:\w{2,32}:\d{1,20}>")
+_LINE_START_ESCAPED = frozenset("#->")  # headings, lists, subtext, quotes: only at a line start
+
+
+def code(text: str, limit: int = QUOTE) -> str:
+    """User text as an inline code span (backticks included): on one line, clipped to
+    `limit` characters, and no backtick inside can end the span early."""
+    inner = " ".join(text.split()) if "\n" in text or "\r" in text else text.strip()
+    inner = clip(inner.replace("`", _BACKTICK_STAND_IN), limit)
+    return f"`{inner or ' '}`"
+
+
+def escape(text: str, limit: int = QUOTE, *, one_line: bool = True) -> str:
+    """User text shown as is in a message (a title, a pick, a note): at most `limit`
+    characters after escaping, so it can't bold, strike, spoil, quote, make a heading,
+    a masked link or a mention of the bot's own message. Linear in `limit`: the text is
+    cut before it is escaped, never scanned whole."""
+    cut = len(text) > limit * 2  # more than can be shown whatever the spacing
+    text = text[: limit * 2]
+    if one_line:
+        text = " ".join(text.split())
+    out: list[str] = []
+    used = 0
+    line_start = True
+    index = 0
+    while index < len(text):
+        char = piece = text[index]
+        if char == "<" and (emoji := _CUSTOM_EMOJI.match(text, index)):
+            piece = emoji.group(0)  # a custom emoji stays an emoji
+        elif char in _ALWAYS_ESCAPED or (line_start and char in _LINE_START_ESCAPED):
+            piece = "\\" + char
+        line_start = char == "\n" or (line_start and char in " \t")
+        index += len(piece) if piece[0] == "<" else 1
+        if used + len(piece) + (1 if index < len(text) else 0) > limit:
+            out.append(ELLIPSIS)
+            break
+        out.append(piece)
+        used += len(piece)
+    shown = "".join(out)
+    if cut and not shown.endswith(ELLIPSIS):
+        shown = clip(shown, max(limit - 1, 0)) + ELLIPSIS
+    return shown
 
 
 def more(count: int) -> str:

@@ -9,31 +9,50 @@ from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from core import fit
 from core.errors import UserError
 
 if TYPE_CHECKING:
     from core.timeread import Reading
 
-_DURATION = re.compile(r"(\d+)\s*(w|d|h|m|min|mins|minutes?|hours?|days?|weeks?)", re.I)
+# possessive `\d++`: 6,000 digits without a unit fail in one pass, not one per digit;
+# the longer unit words first, or `2hours` stops after `2h`
+_DURATION = re.compile(r"(\d++)\s*+(weeks?|w|days?|d|hours?|h|minutes?|mins?|m)", re.I)
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
+_LONGEST_DURATION = 100 * 366 * 86400  # far beyond any range; timedelta holds it
+_MOST_DIGITS = 30  # more digits than any duration needs: int() of 4,300+ digits raises
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def parse_duration(text: str) -> timedelta:
-    """`30m`, `1h`, `3d`, `1w`, or combinations like `1d12h`. Raises UserError."""
+    """`30m`, `1h`, `3d`, `1w`, or combinations like `1d12h`. Raises UserError, also for
+    amounts no calendar holds (`99999999999999w`); callers with a range use
+    `duration_seconds` and refuse with the range."""
+    seconds = duration_seconds(text)
+    if seconds > _LONGEST_DURATION:
+        raise UserError(f"{fit.code(text, 40)} is longer than I can count.")
+    return timedelta(seconds=seconds)
+
+
+def duration_seconds(text: str) -> int:
+    """A duration (`30m`, `1d12h`) in whole seconds, however large: an int never
+    overflows, so a range check can refuse `99999999999999w` with the range."""
     cleaned = text.strip().lower().replace(" ", "")
     if not cleaned:
         raise UserError("Give a duration like `30m`, `1h`, `3d` or `1w`.")
     total = 0
     position = 0
-    for match in _DURATION.finditer(cleaned):
-        if match.start() != position:
+    while position < len(cleaned):  # term after term, each anchored where the last ended
+        match = _DURATION.match(cleaned, position)
+        if match is None or len(match.group(1)) > _MOST_DIGITS:
             break
         total += int(match.group(1)) * _UNIT_SECONDS[match.group(2)[0]]
         position = match.end()
     if position != len(cleaned) or total <= 0:
-        raise UserError(f"`{text}` is not a duration. Write it like `30m`, `1h`, `3d` or `1w`.")
-    return timedelta(seconds=total)
+        raise UserError(
+            f"{fit.code(text, 40)} is not a duration. Write it like `30m`, `1h`, `3d` or `1w`."
+        )
+    return total
 
 
 def is_duration(text: str) -> bool:
@@ -48,7 +67,7 @@ def parse_clock(text: str) -> time:
     """24-hour `HH:MM`."""
     match = _CLOCK.match(text.strip())
     if not match:
-        raise UserError(f"`{text}` is not a time of day. Write it 24-hour, like `18:00`.")
+        raise UserError(f"{fit.code(text)} is not a time of day. Write it 24-hour, like `18:00`.")
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -62,8 +81,8 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
     cleaned = name.strip()
     try:
         return zoneinfo.ZoneInfo(cleaned)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        pass
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
+        pass  # for a file name (zoneinfo reads `tzdata/zoneinfo/<name>`)
     lowered = cleaned.lower().replace(" ", "_")
     for zone in all_zones():
         if zone.lower() == lowered:
@@ -71,7 +90,7 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
     hints = suggest_zones(cleaned, limit=3)
     hint = f" Did you mean {', '.join(f'`{h}`' for h in hints)}?" if hints else ""
     raise UserError(
-        f"`{name}` is not a time zone I know. Use an IANA name like `Europe/Berlin`.{hint}"
+        f"{fit.code(name)} is not a time zone I know. Use an IANA name like `Europe/Berlin`.{hint}"
     )
 
 
@@ -103,7 +122,7 @@ def read_when(text: str, zone: str, now: float) -> Reading:
     reading = read_time(text, zone, now)
     if reading.start <= now:
         raise UserError(
-            f"I read `{text}` as {reading.label}, <t:{int(reading.start)}:F>, which is in "
+            f"I read {fit.code(text)} as {reading.label}, <t:{int(reading.start)}:F>, which is in "
             "the past. Give a future time, like `friday 7pm` or `in 2 hours`."
         )
     return reading
@@ -130,9 +149,7 @@ def parse_offsets(text: str) -> list[int]:
     cleaned = text.strip().lower()
     if cleaned in ("", "none", "off", "0", "no"):
         return []
-    offsets = {
-        int(parse_duration(part).total_seconds()) for part in cleaned.split(",") if part.strip()
-    }
+    offsets = {duration_seconds(part) for part in cleaned.split(",") if part.strip()}
     return sorted(offsets, reverse=True)
 
 

@@ -67,14 +67,25 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from core import timeread_span
+from core import fit, timeread_span
 from core.errors import UserError
 from core.timeread_grammar import scan
 from core.timeread_parts import has_day, says_time_clearly
 from core.timeread_resolve import Span, resolve
 from core.timeread_words import month_first, normalize, vocabulary
 
-__all__ = ["Reading", "iso_value", "preview_choices", "read_time"]
+__all__ = ["Reading", "TooFar", "iso_value", "preview_choices", "read_time"]
+
+
+# The longest text read as a time: a time option takes 100 characters, and the longest
+# phrase people write (a date, a range, a zone, a few words around) is far shorter. The
+# reader is linear, but no keystroke should cost more than this much reading.
+LONGEST = 200
+
+
+class TooFar(UserError):
+    """A text that reads as a time beyond any calendar (`in 99999999999 days`); a caller
+    with a range of its own refuses it with that range."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,21 @@ def read_time(text: str, zone: str, now: float) -> Reading:
     """Read `text` in `zone` at the moment `now` (UTC epoch seconds). Raises UserError
     saying what was understood when the text can't be read. Past readings are returned."""
     tz = _zone(zone)
+    if len(text) > LONGEST:
+        raise UserError(
+            f"{fit.code(text, 60)} is too long to be a time ({len(text):,} characters). "
+            "Write it like `friday 7pm`, `Dec 3 18:30` or `in 2 hours`."
+        )
+    try:
+        return _read(text, tz, now)
+    except (OverflowError, ValueError):  # `in 99999999999 days`: beyond any calendar
+        raise TooFar(
+            f"{fit.code(text)} is further away than I can count. Give a time within a few "
+            "years, like `friday 7pm` or `in 2 hours`."
+        ) from None
+
+
+def _read(text: str, tz: zoneinfo.ZoneInfo, now: float) -> Reading:
     first_month = month_first(tz.key)
     ranged = _day_range(normalize(text), tz, now, text, first_month)
     if ranged is not None:
@@ -156,7 +182,7 @@ def _day_range(
         try:
             left = scan(left_text, tz.key, month_first=first_month)
             right = scan(right_text, tz.key, month_first=first_month)
-        except UserError:
+        except (UserError, OverflowError, ValueError):
             continue
         if not (has_day(left) and has_day(right)):
             continue
@@ -168,7 +194,7 @@ def _day_range(
             if end <= start:  # read the right side again, from the start on
                 right = scan(right_text, tz.key, month_first=first_month)
                 end = resolve(right, tz, start, original)[0][0]
-        except UserError:
+        except (UserError, OverflowError, ValueError):
             continue
         if end <= start:
             continue

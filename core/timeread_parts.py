@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core import fit
 from core.errors import UserError
 from core.timeread_words import PARTS, SECONDS
 
@@ -69,10 +70,12 @@ def refuse(text: str, parts: Parts | None, rest: str, zone: str) -> UserError:
     """The refusal of `text`, saying what was understood and where reading stopped."""
     understood = ""
     if parts is not None and parts.understood:
-        understood = f" I understood {', '.join(f'`{u}`' for u in parts.understood)}"
-        understood += f" but not `{rest.strip()}`." if rest.strip() else "."
+        # a long text is understood in many pieces: the first few say enough
+        pieces = fit.join_fitting([fit.code(u, 40) for u in parts.understood], 200)
+        understood = f" I understood {pieces}"
+        understood += f" but not {fit.code(rest, 60)}." if rest.strip() else "."
     return UserError(
-        f"I couldn't read `{text}` as a time.{understood} Try `friday 7pm`, "
+        f"I couldn't read {fit.code(text)} as a time.{understood} Try `friday 7pm`, "
         f"`Dec 3 18:30`, `tomorrow at 9am`, `2026-12-03 18:30` or `in 2 hours` "
         f"(read in {zone})."
     )

@@ -14,6 +14,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as dtime
 
+from core import fit
 from core.errors import UserError
 from core.timeread_parts import Clock, Parts, has_day, hour24, refuse
 from core.timeread_words import DEFAULT_DAY_HOUR
@@ -221,13 +222,15 @@ class _Resolver:
                 if d is None:
                     if value is p.alt_date:
                         continue
-                    raise UserError(f"`{self.text}`: {year}-{month:02}-{day:02} is not a date.")
+                    raise UserError(
+                        f"{fit.code(self.text)}: {year}-{month:02}-{day:02} is not a date."
+                    )
                 choices.append(("fixed", d))
             else:
                 if _valid(2024, month, day) is None:  # 2024: a leap year, Feb 29 exists
                     if value is p.alt_date:
                         continue
-                    raise UserError(f"`{self.text}`: there is no {day} in month {month}.")
+                    raise UserError(f"{fit.code(self.text)}: there is no {day} in month {month}.")
                 choices.append(("yearly", date(2024, month, day)))
         return choices
 
@@ -360,17 +363,18 @@ class _Resolver:
     ) -> list[tuple[date, dtime]]:
         """Enough repeats of `day` that one of them is ahead of now."""
         days: list[date] = []
+        written = day - bump  # the date as written: `bump` is added once, below
         if kind == "daily":
             days = [day + timedelta(days=offset) for offset in range(0, 3)]
         elif kind == "weekly":
             days = [day + timedelta(days=offset) for offset in (0, 7)]
         elif kind == "yearly":  # 9 years: Feb 29 comes at least once
             years = range(self.today.year, self.today.year + 9)
-            found = (_valid(year, day.month, day.day) for year in years)
+            found = (_valid(year, written.month, written.day) for year in years)
             days = [d + bump for d in found if d is not None]
         elif kind == "monthly":  # 3 months: the 31st comes at least once
             firsts = (add_months(self.today.replace(day=1), n) for n in range(0, 3))
-            found = (_valid(f.year, f.month, day.day) for f in firsts)
+            found = (_valid(f.year, f.month, written.day) for f in firsts)
             days = [d + bump for d in found if d is not None]
         return [(d, c) for d in days for c in candidates]
 

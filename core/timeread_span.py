@@ -13,11 +13,16 @@ Two things the word-by-word grammar can't see on its own:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
 _SEPARATOR = re.compile(r"\s+(?:-|to|until|till|through|thru)\s+|\s*[–—]\s*")
 _MAX_WORDS = 24
+# A range of two days has one separator; a few are tried so `10 - 12 Aug - 3 Sep` still
+# finds its cut, but never one per separator: each try reads both sides again, and a text
+# of 2,000 `-` would be read 2,000 times (issue 20).
+MAX_SPLITS = 3
 _MAX_EXTEND = 2  # plain words kept on each side of the phrase (`on`, `at`, `the`)
 
 # words that are never dropped: dropping them could change the time or its meaning
@@ -33,11 +38,12 @@ _KEEP = {
 
 
 def range_splits(text: str) -> list[tuple[str, str]]:
-    """Every way to cut normalized `text` at one spaced range separator: (left, right)."""
+    """The first few ways (at most `MAX_SPLITS`) to cut normalized `text` at one spaced
+    range separator: (left, right)."""
+    cuts = (m for m in _SEPARATOR.finditer(text) if m.start() > 0 and m.end() < len(text))
     return [
         (text[: m.start()].strip(), text[m.end() :].strip())
-        for m in _SEPARATOR.finditer(text)
-        if m.start() > 0 and m.end() < len(text)
+        for m in itertools.islice(cuts, MAX_SPLITS)
     ]
 
 

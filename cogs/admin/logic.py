@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from core import fit
 from core.config import FEATURES, SettingSpec
 from core.errors import UserError
-from core.timeparse import parse_duration
+from core.timeparse import duration_seconds
 
 CREATION_POLICIES = ("anyone", "role", "managers")
+REMINDER_MIN, REMINDER_MAX = 60, 4 * 604800  # 1m to 4w
 FEATURE_LABELS = {
     "groups": "Groups",
     "checkins": "Check-ins",
@@ -27,7 +29,13 @@ def validate_reminder_offsets(text: str) -> str:
     if len(parts) > 5:
         raise UserError("Give at most 5 reminder offsets, like `1d,1h`.")
     for part in parts:
-        parse_duration(part)
+        # the range events hold each `remind` offset to (cogs.events.logic), so a default
+        # can't be absurd either (`99999999999999w` was an OverflowError)
+        if not REMINDER_MIN <= duration_seconds(part) <= REMINDER_MAX:
+            raise UserError(
+                f"The reminder {fit.code(part, 40)} is out of range. Allowed: each from "
+                "`1m` to `4w`."
+            )
     return ",".join(parts)
 
 

@@ -19,6 +19,7 @@ from cogs.checkins.store import Schedule, member_checkin_times
 from cogs.checkins.views import FEATURE, CheckinButtons, checked_in_text
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
+from core import fit
 from core.checks import FeatureGroup, guild_id_of, is_manager
 from core.components import HuddleInteraction
 from core.errors import NotAllowed, UserError
@@ -63,7 +64,7 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     cleaned = value.strip().lower()
     if cleaned not in allowed:
         words = ", ".join(f"`{a}`" for a in allowed)
-        raise UserError(f"`{value}` is not a valid `{option}`. Use one of {words}.")
+        raise UserError(f"{fit.code(value)} is not a valid `{option}`. Use one of {words}.")
     return cleaned
 
 
@@ -218,7 +219,7 @@ class Checkins(commands.Cog, name="Checkins"):
                 return logic.parse_weekday(weekday)
             except ValueError:
                 raise UserError(
-                    f"`{weekday}` is not a weekday. Write its name, like `Tuesday`."
+                    f"{fit.code(weekday)} is not a weekday. Write its name, like `Tuesday`."
                 ) from None
         return datetime.fromtimestamp(self.bot.clock.now(), tz=zone).weekday()
 

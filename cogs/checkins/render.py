@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cogs.checkins.logic import WEEKDAYS, BoardRow, Period, Rule, StreakStats, first_line
-from core.fit import join_fitting, lines_fitting
+from core.fit import escape, join_fitting, lines_fitting
 from core.ui import clip, plural, ts, when_text
 
 LIMIT = 2000  # Discord message content
@@ -45,7 +45,7 @@ def _line_budget(count: int, reserved: int) -> int:
 
 
 def goal_lines(members: Sequence[int], goals: dict[int, str], budget: int = 120) -> list[str]:
-    return [clip(f"<@{u}>: {goals[u]}", budget) for u in members if goals.get(u)]
+    return [clip(f"<@{u}>: {escape(goals[u], budget)}", budget) for u in members if goals.get(u)]
 
 
 def prompt_text(
@@ -96,9 +96,9 @@ def _entry_line(entry: SummaryEntry, goal: str, budget: int) -> str:
     note = first_line(entry.note)
     line = f"{mark} <@{entry.user_id}> ({entry.status})"
     if note:
-        line += f" — {note}"
+        line += f" — {escape(note, budget)}"
     if goal:
-        line += f" · goal: {goal}"
+        line += f" · goal: {escape(goal, budget)}"
     return clip(line, budget)
 
 
@@ -157,5 +157,5 @@ def board_text(group_name: str, window: str, rows: Sequence[BoardRow]) -> str:
 def goals_text(user_id: int, goals: Sequence[tuple[str, str]]) -> str:
     if not goals:
         return f"<@{user_id}> has no goals set. Set one with `/goal set`."
-    lines = [clip(f"**{name}** — {text}", 300) for name, text in goals]
+    lines = [clip(f"**{name}** — {escape(text, 300)}", 300) for name, text in goals]
     return _fit(f"🎯 **Goals of <@{user_id}>**", lines)

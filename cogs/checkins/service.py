@@ -13,6 +13,7 @@ from cogs.checkins.logic import CALENDAR_DAYS, Period, Rule, StreakStats
 from cogs.checkins.store import CheckinStore, Schedule
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
+from core import fit
 from core.errors import NotAllowed, UserError
 from core.timeparse import get_zone
 
@@ -70,7 +71,7 @@ class CheckinService:
             status = logic.normalise_status(status)
         except ValueError:
             raise UserError(
-                f"`{status}` is not a status. Use `done`, `partial` or `blocked`."
+                f"{fit.code(status)} is not a status. Use `done`, `partial` or `blocked`."
             ) from None
         note = (note or "").strip()
         if len(note) > NOTE_MAX:

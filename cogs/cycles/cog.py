@@ -14,11 +14,12 @@ from cogs.cycles import logic, render
 from cogs.cycles.jobs import CycleEngine
 from cogs.cycles.store import Cycle, NewCycle, Period
 from cogs.groups import api as groups
+from core import fit
 from core.checks import FeatureGroup, guild_id_of, is_manager, require_bot_permissions
 from core.components import Press, RoutedModal
 from core.errors import NotAllowed, NotFound, UserError
-from core.timeparse import parse_duration
-from core.ui import clip, plural, reply
+from core.timeparse import duration_seconds
+from core.ui import plural, reply
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -28,13 +29,13 @@ FEATURE = "cycles"
 
 def _missing(text: str) -> str:
     """The very reply a missing group gets (groups.resolve_group), for outsiders too."""
-    return f"There is no group called `{text}`. `/group list` shows them all."
+    return f"There is no group called {fit.code(text)}. `/group list` shows them all."
 
 
 def _seconds(option: str, text: str | None, default: float, bounds: tuple[int, int]) -> float:
     if text is None or not text.strip():
         return default
-    return logic.check_range(option, parse_duration(text).total_seconds(), bounds)
+    return logic.check_range(option, duration_seconds(text), bounds)
 
 
 class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nominate, vote, meet"):
@@ -113,7 +114,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         chosen = cadence or ("monthly" if slot.ordinal is not None else None)
         if chosen is None:
             raise UserError(
-                f"`{meet}` is a weekly slot, but the cadence is monthly by default: choose "
+                f"{fit.code(meet)} is a weekly slot, but the cadence is monthly by default: choose "
                 f"cadence `weekly` or `biweekly`, or write `meet` like `last {slot.text}`."
             )
         logic.check_slot_cadence(slot, chosen)
@@ -158,7 +159,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         _, period = await self.engine.start(new)
         await reply(
             interaction,
-            f"Started **{clip(title, 80)}** for **{ref.name}** ({chosen}, meeting {slot.text}, "
+            f"Started **{fit.escape(title, 80)}** for **{ref.name}** ({chosen}, meeting {slot.text}, "
             f"{zone}). Nominations are open until {render.when(period.nominate_until)}; the "
             f"first meeting is {render.when(period.meet_at)}.",
         )
@@ -224,7 +225,9 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         await interaction.response.defer(ephemeral=True)
         done = await self.engine.stop(cycle)
         extra = f" I {', '.join(done)}." if done else ""
-        await reply(interaction, f"Stopped **{clip(cycle.name, 80)}** for **{ref.name}**.{extra}")
+        await reply(
+            interaction, f"Stopped **{fit.escape(cycle.name, 80)}** for **{ref.name}**.{extra}"
+        )
 
 
 async def submit_nomination(
@@ -243,7 +246,7 @@ async def submit_nomination(
         when = ""
         if period is not None and cycle.status == "active":
             when = f" The next nominations open after the meeting {render.when(period.meet_at)}."
-        raise UserError(f"Nominations for **{clip(cycle.name, 80)}** are closed.{when}")
+        raise UserError(f"Nominations for **{fit.escape(cycle.name, 80)}** are closed.{when}")
     title = logic.clean_title(pick)
     text = logic.clean_note(note)
     outcome, others = await engine.cycles.nominate(
@@ -251,7 +254,7 @@ async def submit_nomination(
         bot.clock.now(), cycle.per_member,
     )  # fmt: skip
     if outcome == "full":
-        listed = ", ".join(f"**{clip(t, 60)}**" for t in others)
+        listed = ", ".join(f"**{fit.escape(t, 60)}**" for t in others)
         raise UserError(
             f"You already made {plural(cycle.per_member, 'nomination')} ({listed}), the most "
             "this cycle allows. Nominate one of them again to edit its note."
@@ -260,16 +263,16 @@ async def submit_nomination(
     mine = next(n for n in nominees if n.key == logic.title_key(title))
     seconded = f" It has {plural(mine.seconders, 'seconder')}." if mine.seconders else ""
     if outcome == "updated":
-        message = f"Your nomination **{clip(mine.title, 100)}** is updated.{seconded}"
+        message = f"Your nomination **{fit.escape(mine.title, 100)}** is updated.{seconded}"
     elif outcome == "replaced":
         message = (
-            f"Your nomination is now **{clip(mine.title, 100)}** (it replaces "
-            f"**{clip(others[0], 60)}**).{seconded}"
+            f"Your nomination is now **{fit.escape(mine.title, 100)}** (it replaces "
+            f"**{fit.escape(others[0], 60)}**).{seconded}"
         )
     elif mine.nominators[0] != interaction.user.id:
-        message = f"You seconded **{clip(mine.title, 100)}**.{seconded}"
+        message = f"You seconded **{fit.escape(mine.title, 100)}**.{seconded}"
     else:
-        message = f"You nominated **{clip(mine.title, 100)}**."
+        message = f"You nominated **{fit.escape(mine.title, 100)}**."
     message += f" Nominations close {render.when(period.nominate_until)}."
     await reply(interaction, message)
 
@@ -304,7 +307,7 @@ class Cycles(commands.Cog, name="Cycles"):
         if not await groups.is_member(self.bot.store, group.id, interaction.user.id):
             raise NotAllowed(f"Only members of **{group.name}** can nominate. Join it first.")
         if cycle.status != "active" or period.phase != "nominating":
-            raise UserError(f"Nominations for **{clip(cycle.name, 80)}** are closed.")
+            raise UserError(f"Nominations for **{fit.escape(cycle.name, 80)}** are closed.")
         modal = RoutedModal(
             FEATURE,
             "nominate-submit",

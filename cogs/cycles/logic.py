@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
 
+from core import fit
 from core.errors import UserError
 
 CADENCES = ("monthly", "biweekly", "weekly")
@@ -74,7 +75,7 @@ def parse_meet(text: str) -> Slot:
     match = _MEET.match(cleaned)
     if match is None:
         raise UserError(
-            f"I can't read `{text}` as a meeting slot. Write a weekday and a 24-hour time: "
+            f"I can't read {fit.code(text)} as a meeting slot. Write a weekday and a 24-hour time: "
             "`thursday 19:00` (weekly or biweekly), or for monthly `first`…`fourth` or `last` "
             "before it, like `last thursday 19:00`."
         )
@@ -86,7 +87,7 @@ def parse_meet(text: str) -> Slot:
 
 def check_slot_cadence(slot: Slot, cadence: str) -> None:
     if cadence not in CADENCES:
-        raise UserError(f"`cadence` is one of {', '.join(CADENCES)}, not `{cadence}`.")
+        raise UserError(f"`cadence` is one of {', '.join(CADENCES)}, not {fit.code(cadence)}.")
     if cadence == "monthly" and slot.ordinal is None:
         raise UserError(
             f"A monthly cycle meets on one weekday of the month: write `meet` like "

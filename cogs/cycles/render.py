@@ -11,7 +11,7 @@ from cogs.cycles import logic
 from cogs.cycles.logic import Nominee
 from cogs.cycles.store import Cycle, Period
 from core.components import button, persistent_view
-from core.fit import EMBED_DESCRIPTION, FIELD_VALUE, clip, fit_embed, lines_fitting
+from core.fit import EMBED_DESCRIPTION, FIELD_VALUE, clip, escape, fit_embed, lines_fitting
 from core.ui import EMBED_COLOUR, plural, ts
 
 FEATURE = "cycles"
@@ -41,7 +41,7 @@ def nominate_view(period_id: int) -> discord.ui.View:
 
 def announcement(cycle: Cycle, period: Period) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"{cycle.name}: nominations are open", 256),
+        title=clip(f"{escape(cycle.name, 200)}: nominations are open", 256),
         colour=EMBED_COLOUR,
         description=(
             f"Nominate what we take up next: press **Nominate**, or use `/cycle nominate`.\n"
@@ -57,7 +57,7 @@ def announcement(cycle: Cycle, period: Period) -> discord.Embed:
 
 def no_nominations(cycle: Cycle, period: Period) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"{cycle.name}: no nominations this time", 256),
+        title=clip(f"{escape(cycle.name, 200)}: no nominations this time", 256),
         colour=EMBED_COLOUR,
         description=(
             f"Nobody nominated anything, so there is no vote and no meeting this period. "
@@ -80,14 +80,14 @@ def pick_announcement(cycle: Cycle, period: Period, nominees: Sequence[Nominee])
     votes = "" if period.pick_votes is None else f" with {plural(period.pick_votes, 'vote')}"
     how = "the only nomination" if period.poll_id is None else f"chosen{votes}"
     note = next((n.note for n in nominees if n.key == logic.title_key(pick) and n.note), "")
-    lines = [f"**{clip(pick, 200)}** ({how})."]
+    lines = [f"**{escape(pick, 200)}** ({how})."]
     if note:
-        lines.append(clip(note, 400))
+        lines.append(escape(note, 400, one_line=False))
     lines.append(f"We meet {when(period.meet_at)}; RSVP on the event below.")
     if cycle.checkins:
         lines.append("Weekly reading check-ins run until then.")
     embed = discord.Embed(
-        title=clip(f"{cycle.name}: the pick", 256),
+        title=clip(f"{escape(cycle.name, 200)}: the pick", 256),
         colour=EMBED_COLOUR,
         description="\n".join(lines),
     )
@@ -99,11 +99,15 @@ def event_title(cycle: Cycle, period: Period) -> str:
 
 
 def event_description(cycle: Cycle, period: Period) -> str:
-    return clip(f"The {cycle.name} meeting about {period.pick}.", 1000)
+    return clip(
+        f"The {escape(cycle.name, 200)} meeting about {escape(period.pick or '', 400)}.", 1000
+    )
 
 
 def reading_prompt(cycle: Cycle, period: Period) -> str:
-    return clip(f"{cycle.name}: how far are you into {period.pick}?", 500)
+    return clip(
+        f"{escape(cycle.name, 200)}: how far are you into {escape(period.pick or '', 250)}?", 500
+    )
 
 
 def advanced_text(period: Period) -> str:
@@ -111,13 +115,16 @@ def advanced_text(period: Period) -> str:
         return "Closed nominations: there were none, so this period has no vote or meeting."
     if period.phase == "voting":
         return f"Closed nominations; the vote runs until {when(period.vote_until)}."
-    return f"Closed nominations; the pick is **{clip(period.pick or '', 100)}**."
+    return f"Closed nominations; the pick is **{escape(period.pick or '', 100)}**."
 
 
 def status(
     cycle: Cycle, period: Period | None, nominees: Sequence[Nominee], group_name: str
 ) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"{cycle.name} · {group_name}", 256), colour=EMBED_COLOUR)
+    embed = discord.Embed(
+        title=clip(f"{escape(cycle.name, 120)} · {escape(group_name, 120)}", 256),
+        colour=EMBED_COLOUR,
+    )
     if cycle.status != "active":
         embed.description = (
             "This cycle is stopped. A leader can start a new one with `/cycle start`."
@@ -142,10 +149,12 @@ def status(
         deadlines.append(f"Next meeting {when(period.meet_at)}")
         embed.add_field(name="Deadlines", value="\n".join(deadlines), inline=False)
         if period.pick:
-            embed.add_field(name="Current pick", value=clip(period.pick, FIELD_VALUE), inline=False)
+            embed.add_field(
+                name="Current pick", value=escape(period.pick, FIELD_VALUE), inline=False
+            )
         lines = [
-            f"{clip(n.title, 100)}"
-            + (f" — {clip(n.note, 80)}" if n.note else "")
+            f"{escape(n.title, 100)}"
+            + (f" — {escape(n.note, 80)}" if n.note else "")
             + (f" (+{plural(n.seconders, 'seconder')})" if n.seconders else "")
             for n in logic.ballot(nominees, limit=len(nominees))
         ]
@@ -170,11 +179,11 @@ def history(group_name: str, shelf: Sequence[tuple[Cycle, Period]], now: float) 
         else:
             went = "attendance unknown"
         lines.append(
-            f"{ts(period.meet_at, 'D')} · **{clip(period.pick or '', 100)}** "
-            f"({clip(cycle.name, 60)}) · {votes} · {went}"
+            f"{ts(period.meet_at, 'D')} · **{escape(period.pick or '', 100)}** "
+            f"({escape(cycle.name, 60)}) · {votes} · {went}"
         )
     embed = discord.Embed(
-        title=clip(f"{group_name}: the shelf", 256),
+        title=clip(f"{escape(group_name, 200)}: the shelf", 256),
         colour=EMBED_COLOUR,
         description=lines_fitting(lines, EMBED_DESCRIPTION) if lines else "No picks yet.",
     )

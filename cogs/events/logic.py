@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from core import fit
 from core.errors import UserError
 from core.letters import MAX_LETTERS, split_list
-from core.timeparse import parse_duration
+from core.timeparse import duration_seconds
 
 STATUSES: tuple[str, ...] = ("going", "maybe", "cant")
 STATUS_LABELS: dict[str, str] = {"going": "Going", "maybe": "Maybe", "cant": "Can't"}
@@ -154,13 +155,11 @@ def bounded_duration(text: str, option: str, low: int, high: int, allowed: str) 
     """A duration option (`90m`, `2h`) in seconds, refused with the allowed range when it
     is out of it, however absurd (`99999999999999d` does not overflow)."""
     try:
-        seconds = parse_duration(text).total_seconds()
-    except OverflowError:
-        seconds = float("inf")
+        seconds = duration_seconds(text)
     except UserError as exc:
         raise UserError(f"`{option}`: {exc.message} Allowed: {allowed}.") from None
     if not low <= seconds <= high:
-        raise UserError(f"`{option}` `{text.strip()[:40]}` is out of range. Allowed: {allowed}.")
+        raise UserError(f"`{option}` {fit.code(text, 40)} is out of range. Allowed: {allowed}.")
     return int(seconds)
 
 

@@ -14,6 +14,7 @@ from cogs.events.logic import MAX_DURATION, REPEATS, check_capacity, event_lengt
 from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft
 from cogs.groups import api as groups
+from core import fit
 from core.checks import POSTING_PERMISSIONS, require_bot_permissions, require_member_can_post
 from core.components import HuddleInteraction
 from core.errors import UserError
@@ -64,7 +65,7 @@ def event_seconds(duration: str | None) -> float:
 
 def read_as_text(text: str, label: str) -> str:
     """The confirmation's line naming how a time was read, in which zone."""
-    return f"Read `{clip(text, 60)}` as **{label}**."
+    return f"Read {fit.code(text, 60)} as **{label}**."
 
 
 async def draft_event(

@@ -37,11 +37,11 @@ from cogs.events.options import (
 from cogs.events.store import EventDraft, EventStore
 from cogs.events.views import rsvp_view
 from cogs.groups import api as groups
+from core import fit
 from core.checks import POSTING_PERMISSIONS, guild_id_of, is_manager, require_bot_permissions
 from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
 from core.timeparse import get_zone, parse_offsets
-from core.ui import clip
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -62,7 +62,7 @@ __all__ = [
     "read_as_text",
 ]
 
-NOT_FOUND = "There is no event called `{}`. `/event list` shows upcoming events."
+NOT_FOUND = "There is no event called {}. `/event list` shows upcoming events."
 
 
 class EventService:
@@ -97,7 +97,7 @@ class EventService:
         group's event gets the very reply a missing one gets."""
         event = await self.events.find(guild_id, text, self.bot.clock.now(), viewer)
         if event is None:
-            raise NotFound(NOT_FOUND.format(clip(text, 100)))
+            raise NotFound(NOT_FOUND.format(fit.code(text)))
         return event
 
     async def event_for(self, interaction: HuddleInteraction, text: str) -> Event:

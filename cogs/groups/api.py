@@ -13,9 +13,9 @@ from discord import app_commands
 
 from cogs.groups.models import GroupRef, Scope
 from cogs.groups.store import GroupStore, guild_group_sizes, visible_groups_clause
+from core import fit
 from core.checks import guild_id_of, huddle, is_manager
 from core.errors import FeatureUnavailable, NotAllowed, NotFound, UserError
-from core.fit import clip
 from core.store import Store
 
 if TYPE_CHECKING:
@@ -74,8 +74,7 @@ async def resolve_group(store: Store, guild_id: int, text: str) -> GroupRef:
 def not_found(text: str) -> NotFound:
     """The reply for a group that doesn't exist (or that the user may not see): the
     typed text is clipped and can't break out of its code span."""
-    shown = clip(" ".join(text.split()).replace("`", "'"), 100)
-    return NotFound(f"There is no group called `{shown}`. `/group list` shows them all.")
+    return NotFound(f"There is no group called {fit.code(text)}. `/group list` shows them all.")
 
 
 async def resolve_group_to_use(

@@ -6,7 +6,7 @@ import discord
 
 from cogs.groups import logic
 from cogs.groups.store import GroupSummary
-from core.fit import FIELD_VALUE, clip, fit_embed, join_fitting
+from core.fit import FIELD_VALUE, clip, escape, fit_embed, join_fitting
 from core.ui import EMBED_COLOUR, chunk, mention_list
 
 LIST_PAGE = 8
@@ -36,7 +36,7 @@ def _line(summary: GroupSummary, max_size: int) -> str:
         parts.append("broken: `/group repair`")
     head = " · ".join(parts)
     leaders = join_fitting([f"<@{u}>" for u in summary.leaders], 200) or "none"
-    return f"{clip(g.description or 'No description.', 200)}\n{head}\nLeaders: {leaders}"
+    return f"{escape(g.description or 'No description.', 200)}\n{head}\nLeaders: {leaders}"
 
 
 def list_pages(summaries: list[GroupSummary], max_size: int) -> list[discord.Embed]:
@@ -67,7 +67,9 @@ def info_pages(
 ) -> list[discord.Embed]:
     g = summary.group
     first = discord.Embed(
-        title=g.name, description=g.description or "No description.", colour=EMBED_COLOUR
+        title=g.name,
+        description=escape(g.description, 1000, one_line=False) or "No description.",
+        colour=EMBED_COLOUR,
     )
     if g.broken:
         first.description = f"{first.description}\n\n{REPAIR_HINT}"
@@ -97,5 +99,5 @@ def panel_embed(names: list[tuple[str, str, str]]) -> discord.Embed:
         colour=EMBED_COLOUR,
     )
     for name, description, size in names[:25]:
-        embed.add_field(name=clip(name, 256), value=f"{clip(description or '—', 150)}\n{size}")
+        embed.add_field(name=clip(name, 256), value=f"{escape(description or '—', 150)}\n{size}")
     return fit_embed(embed)

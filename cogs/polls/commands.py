@@ -12,6 +12,7 @@ from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from cogs.polls import logic, render
 from cogs.polls.store import NewPoll, Poll, nocase, poll_number
+from core import fit
 from core.checks import (
     FeatureGroup,
     any_member,
@@ -23,6 +24,7 @@ from core.checks import (
 from core.errors import NotAllowed, NotFound, UserError
 from core.fit import CHOICE_NAME, CONTENT, clip, fit_embed
 from core.timeparse import is_duration, preview_choices, read_when
+from core.timeread import TooFar
 from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
@@ -134,7 +136,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         zone = await self._reader_zone(interaction, ref)
         try:
             reading = read_when(text, zone, now)
-        except (OverflowError, ValueError, OSError):  # `99999999999999d`: beyond any calendar
+        except (TooFar, OverflowError, ValueError, OSError):  # `99999999999999d`
             raise UserError(logic.closes_range_text(text)) from None
         problem = logic.closes_problem(text, reading.start, now)
         if problem:
@@ -310,37 +312,30 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         if interaction.guild_id is None:
             return []
         viewer = await groups.viewer_of(interaction)
-        # Open polls from the engine's memory; the database only for closed ones, and
-        # only when fewer than 25 open polls match. Same match and order as the SQL
-        # (ASCII-insensitive substring, open first, newest first), same privacy filter.
+        # Open polls from the engine's memory, closed ones from the store's memory of
+        # recent searches (a keystroke costs no query once typed before). Same match and
+        # order as the SQL (ASCII-insensitive substring, open first, newest first), same
+        # privacy filter, applied here with the viewer's groups of the moment.
         needle = nocase(current.strip())
         polls = [
             p
             for p in self.service.engine.open_polls(viewer.guild_id)
             if needle in nocase(p.question)
         ]
-        if not viewer.sees_every_group and any(p.group_id is not None for p in polls):
-            mine = {
-                g.id
-                for g in await groups.groups_of_member(
-                    self.bot.store, viewer.guild_id, viewer.user_id
-                )
-            }  # one query, whatever the number of group polls
-            polls = [p for p in polls if p.group_id is None or p.group_id in mine]
-        polls = polls[:CHOICES]
+        polls = (await self._visible_to(viewer, polls))[:CHOICES]
         if len(polls) < CHOICES:
-            shown = {p.id for p in polls}
-            polls += [
-                p
-                for p in await self.service.polls.search(
+            closed, more = await self.service.polls.closed_matching(viewer.guild_id, current)
+            visible = await self._visible_to(viewer, closed)
+            if more and len(visible) < CHOICES - len(polls):  # the privacy filter hid many
+                visible = await self.service.polls.search(
                     viewer.guild_id,
                     current,
                     groups.visible_sql(viewer, "group_id"),
                     limit=CHOICES - len(polls),
                     statuses=("closed",),
                 )
-                if p.id not in shown  # closing right now: already listed as open
-            ]
+            shown = {p.id for p in polls}  # closing right now: already listed as open
+            polls += [p for p in visible if p.id not in shown][: CHOICES - len(polls)]
         return [
             app_commands.Choice(
                 name=clip(p.question + ("" if p.is_open else " (closed)"), CHOICE_NAME),
@@ -348,6 +343,17 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             )
             for p in polls
         ]
+
+    async def _visible_to(self, viewer: groups.Viewer, polls: list[Poll]) -> list[Poll]:
+        """The polls the viewer may see: one query for their groups, and only when a group
+        poll is among them and the viewer doesn't see every group."""
+        if viewer.sees_every_group or all(p.group_id is None for p in polls):
+            return polls
+        mine = {
+            g.id
+            for g in await groups.groups_of_member(self.bot.store, viewer.guild_id, viewer.user_id)
+        }
+        return [p for p in polls if p.group_id is None or p.group_id in mine]
 
     async def _visible(self, viewer: groups.Viewer, poll: Poll) -> bool:
         """The privacy rule (groups.api) for one poll: no group, a manager, or a member."""
@@ -374,7 +380,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
                 viewer.guild_id, text, groups.visible_sql(viewer, "group_id")
             )
         if found is None:
-            raise NotFound(f"There is no poll `{clip(text, 80)}`. `/poll list` shows the polls.")
+            raise NotFound(f"There is no poll {fit.code(text, 80)}. `/poll list` shows the polls.")
         return found
 
     async def _may_run(self, interaction: discord.Interaction, poll: Poll) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import fit
 from core.errors import UserError
 from core.letters import MAX_LETTERS, letter, letter_index, split_list
 
@@ -49,7 +50,9 @@ def check_options(parts: list[str]) -> list[str]:
     seen: set[str] = set()
     for part in parts:
         if part.casefold() in seen:
-            raise UserError(f"The option `{part}` appears twice; every option must be different.")
+            raise UserError(
+                f"The option {fit.code(part)} appears twice; every option must be different."
+            )
         seen.add(part.casefold())
         if len(part) > MAX_OPTION_LENGTH:
             raise UserError(f"Options can be at most {MAX_OPTION_LENGTH} characters long.")
@@ -58,8 +61,7 @@ def check_options(parts: list[str]) -> list[str]:
 
 def closes_range_text(text: str) -> str:
     """The refusal for a `closes` outside the allowed range (or beyond any calendar)."""
-    shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
-    return f"`{shown}` is out of range: a poll closes {CLOSES_RANGE}."
+    return f"{fit.code(text, 40)} is out of range: a poll closes {CLOSES_RANGE}."
 
 
 def closes_problem(text: str, start: float, now: float) -> str | None:

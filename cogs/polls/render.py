@@ -6,7 +6,7 @@ import discord
 
 from cogs.polls import logic
 from cogs.polls.store import Poll
-from core.fit import CONTENT, FIELD_VALUE, clip, fit_embed, join_fitting, lines_fitting
+from core.fit import CONTENT, FIELD_VALUE, clip, escape, fit_embed, join_fitting, lines_fitting
 from core.ui import EMBED_COLOUR, bar, plural, when_text
 
 CLOSED_COLOUR = discord.Colour.dark_grey()
@@ -31,7 +31,7 @@ def option_lines(poll: Poll, counts: list[int], show: bool) -> str:
     total = sum(counts)
     lines = []
     for index, text in enumerate(poll.options):
-        head = f"{logic.option_emoji(index)} {clip(text, logic.MAX_OPTION_LENGTH)}"
+        head = f"{logic.option_emoji(index)} {escape(text, logic.MAX_OPTION_LENGTH)}"
         if show:
             share = round(100 * counts[index] / total) if total else 0
             lines.append(
@@ -89,7 +89,7 @@ def outcome_text(poll: Poll, counts: list[int], limit: int = 900) -> str:
     best = logic.winners(counts)
     if not best:
         return "No votes were cast."
-    names = [f"{clip(poll.options[i], 100)} ({logic.option_emoji(i)})" for i in best]
+    names = [f"{escape(poll.options[i], 100)} ({logic.option_emoji(i)})" for i in best]
     if len(best) == 1:
         return clip(f"Winner: {names[0]} with {votes_text(counts[best[0]])}.", limit)
     head, tail = "It's a tie between ", f" with {votes_text(counts[best[0]])} each."
@@ -103,7 +103,7 @@ def outcome_text(poll: Poll, counts: list[int], limit: int = 900) -> str:
 
 def announcement(poll: Poll, counts: list[int]) -> str:
     """The message posted in the channel when a poll closes (within 2,000 characters)."""
-    question = clip(poll.question, 200)
+    question = escape(poll.question, 200)
     where = f" ({poll.link()})" if poll.message_id else ""
     head = f"📊 The poll **{question}** is closed{where}. "
     return clip(head + outcome_text(poll, counts, CONTENT - len(head)), CONTENT)
@@ -113,7 +113,7 @@ def list_line(poll: Poll) -> str:
     state = f"closes {when_text(poll.closes_at)}" if poll.is_open and poll.closes_at else ""
     if not poll.is_open:
         state = "closed"
-    link = f"[{clip(poll.question, 80)}]({poll.link()})"
+    link = f"[{escape(poll.question, 80)}]({poll.link()})"
     return f"#{poll.id} {link} {('— ' + state) if state else ''}".rstrip()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -129,9 +130,44 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# Closed polls matching a typed text, kept per (guild, text): the poll autocomplete asks
+# on every keystroke, and closed polls change only when a poll closes (or a pending one is
+# discarded), which empties the memory. Without the privacy filter: the caller applies it
+# with the viewer's groups of the moment.
+CLOSED_CANDIDATES = 50
+CLOSED_MEMORY = 256  # (guild, text) entries
+
+
 class PollStore:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._closed: OrderedDict[tuple[int, str], list[Poll]] = OrderedDict()
+        self._closed_generation = 0
+
+    def _forget_closed(self) -> None:
+        self._closed.clear()
+        self._closed_generation += 1
+
+    async def closed_matching(self, guild_id: int, current: str) -> tuple[list[Poll], bool]:
+        """Closed polls of the guild whose question contains `current` (ASCII case folded,
+        like LIKE), newest first, at most CLOSED_CANDIDATES; and whether there may be more."""
+        key = (guild_id, nocase(current.strip()))
+        found = self._closed.get(key)
+        if found is None:
+            generation = self._closed_generation
+            rows = await self.store.fetchall(
+                "SELECT * FROM polls WHERE guild_id = ? AND status = 'closed'"
+                " AND question LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?",
+                (guild_id, f"%{_like(current.strip())}%", CLOSED_CANDIDATES),
+            )
+            found = [_poll(r) for r in rows]
+            if generation == self._closed_generation:  # no poll closed meanwhile
+                self._closed[key] = found
+                if len(self._closed) > CLOSED_MEMORY:
+                    self._closed.popitem(last=False)
+        else:
+            self._closed.move_to_end(key)
+        return found, len(found) >= CLOSED_CANDIDATES
 
     # -- polls ------------------------------------------------------------------------
 
@@ -156,6 +192,7 @@ class PollStore:
 
     async def discard(self, poll_id: int) -> None:
         await self.store.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+        self._forget_closed()
 
     async def discard_stale_pending(self) -> int:
         """Rows left by a creation interrupted by a crash."""
@@ -256,15 +293,20 @@ class PollStore:
     ) -> bool:
         """Open -> closed; False if it was already closed. `also` runs in the same
         transaction (the on_close job is scheduled there, so a crash can't lose it)."""
-        async with self.store.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE polls SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-                (now, poll_id),
-            )
-            if cursor.rowcount == 0:
-                return False
-            if also is not None:
-                await also(tx)
+        self._forget_closed()  # before and after: a search in between isn't kept
+        try:
+            async with self.store.transaction() as tx:
+                cursor = await tx.execute(
+                    "UPDATE polls SET status = 'closed', closed_at = ?"
+                    " WHERE id = ? AND status = 'open'",
+                    (now, poll_id),
+                )
+                if cursor.rowcount == 0:
+                    return False
+                if also is not None:
+                    await also(tx)
+        finally:
+            self._forget_closed()
         return True
 
     # -- votes ------------------------------------------------------------------------

@@ -251,6 +251,19 @@ async def run(rate: float | None = None, profile: Path | None = None) -> dict[st
         kinds = {
             "results": (2, "poll results", {"poll": str(poll_id)}, None),
             "autocomplete": (4, "poll results", {"poll": "Ben"}, "poll"),
+            # the other kinds of autocomplete (issue 20: every one within 2x of a bare answer)
+            "group_ac": (
+                4,
+                "poll create",
+                {"question": "Q?", "options": "A;B", "group": "Bo"},
+                "group",
+            ),
+            "closes_ac": (
+                4,
+                "poll create",
+                {"question": "Q?", "options": "A;B", "closes": "friday 7pm"},
+                "closes",
+            ),
             "ping": (2, "ping", {}, None),
         }
         if profile:
@@ -292,7 +305,10 @@ def figures(o: dict[str, Any]) -> dict[str, float]:
     """The headline numbers of one run."""
     ms = {
         f"{who}_{kind}_{q}": 1000 * pct(o[f"{who}_inter"][kind], p)
-        for who, kinds in (("huddle", ("results", "autocomplete", "ping")), ("bare", ("ping",)))
+        for who, kinds in (
+            ("huddle", ("results", "autocomplete", "group_ac", "closes_ac", "ping")),
+            ("bare", ("ping",)),
+        )
         for kind in kinds
         for q, p in (("p50", 0.5), ("p99", 0.99))
     }
@@ -310,6 +326,11 @@ def figures(o: dict[str, Any]) -> dict[str, float]:
         "bare_lat_p99_ms": 1000 * o["bare_lat"][1],
         **ms,
         "results_p99_vs_bare_ping_p99": ms["huddle_results_p99"] / ms["bare_ping_p99"],
+        **{
+            f"{kind}_{q}_vs_bare_ping_{q}": ms[f"huddle_{kind}_{q}"] / ms[f"bare_ping_{q}"]
+            for kind in ("autocomplete", "group_ac", "closes_ac")
+            for q in ("p50", "p99")
+        },
         "huddle_rss_mib": o["huddle_rss"] / 1024,
         "bare_rss_mib": o["bare_rss"] / 1024,
         "rss_ratio": o["huddle_rss"] / o["bare_rss"],

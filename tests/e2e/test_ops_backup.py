@@ -60,8 +60,16 @@ async def test_backup_during_a_10000_event_vote_burst_is_consistent(
     emojis = [logic.option_emoji(i) for i in range(OPTIONS)]
     rng = random.Random(24)
 
+    copied = asyncio.Event()
+
     async def burst() -> None:
-        for n in range(EVENTS):
+        # EVENTS at least, and on until the copy is made and 500 more events after it, so the
+        # copy is always taken mid-burst however slow the machine is (no race on timing).
+        n, after_copy = 0, None
+        while n < EVENTS or after_copy is None or n < after_copy + 500:
+            if after_copy is None and copied.is_set():
+                after_copy = n
+            n += 1
             user, emoji = rng.choice(members), rng.choice(emojis)
             if not await add_reaction(emulator, guild.guild, message, user, emoji):
                 await remove_reaction(emulator, guild.guild, message, user, emoji)
@@ -74,6 +82,7 @@ async def test_backup_during_a_10000_event_vote_burst_is_consistent(
         await asyncio.sleep(0.001)
     copy = await asyncio.to_thread(backup, db_path, tmp_path / "during.db", LATEST)
     commits_when_copied = len(committed)
+    copied.set()
     assert not feeding.done(), "the backup should be taken while votes are being written"
     await feeding
     await quiet(bot, emulator)

@@ -84,7 +84,7 @@ async def test_restart_then_close_at_once_counts_exactly_the_reactions(
 
 async def test_closed_poll_with_twenty_long_tied_options_fits_and_says_closed(guild, bot, emulator):
     options = [f"{chr(65 + i)} " + "very long option text " * 5 for i in range(20)]
-    options = [o[:100] for o in options]
+    options = [o[:49] for o in options]  # 20 of them fill the 1,000 characters `options` takes
     r = await guild.alice.slash(
         "poll create", question="Which?", options=";".join(options), multiple=True
     )
@@ -102,7 +102,10 @@ async def test_closed_poll_with_twenty_long_tied_options_fits_and_says_closed(gu
     assert "**closed**" in status and "tie" in status and "more" in status, status
     assert embed.title.startswith("🔒 [Closed]")
     announced = [m["content"] for m in guild.messages(guild.general) if "Which?" in m["content"]]
-    assert len(announced) == 1 and len(announced[0]) <= 2000 and "more" in announced[0]
+    # the 1,000 characters `options` takes all fit in one announcement (the unit renderer
+    # test feeds it longer ties, which end `+N more`)
+    assert len(announced) == 1 and len(announced[0]) <= 2000
+    assert all(chr(0x1F1E6 + index) in announced[0] for index in range(20))
 
 
 async def test_failed_final_edit_and_announcement_are_retried_once_each(
@@ -171,6 +174,8 @@ async def test_closes_autocomplete_previews_the_reading_and_sends_it_unambiguous
 
 
 async def test_not_found_echoes_clipped_text(guild, bot):
-    r = await guild.alice.slash("poll results", poll="x" * 500)
-    assert r.ephemeral and "There is no poll" in r.text and "…" in r.text
+    r = await guild.alice.slash("poll results", poll="`" + "x" * 99)
+    assert r.ephemeral and "There is no poll `ˋxxx" in r.text and "…" in r.text
     assert len(r.text) < 200
+    r = await guild.alice.slash("poll results", poll="x" * 500)  # past the option's limit
+    assert r.ephemeral and "at most 100 characters" in r.text and len(r.text) < 200

@@ -91,3 +91,22 @@ async def test_non_member_reactions_are_removed_and_not_counted(guild, bot, emul
     assert [v["user_id"] for v in votes] == [guild.bob.id]
     r = await guild.alice.slash("poll close", poll=str(poll_id))
     assert "Winner: Dune" in r.text and "1 vote" in r.text
+
+
+async def test_closed_group_poll_suggestions_follow_closing_and_membership(guild, bot, emulator):
+    """Closed polls are suggested from the store's memory of searches (issue 20): a poll
+    that closes is suggested as closed at once, and one a member can no longer see (they
+    left the group) is no longer suggested to them, although the search was remembered."""
+    poll_id, _ = await group_poll(bot, guild, emulator)
+    before = await guild.bob.autocomplete("poll results", "poll", "Secret")
+    assert [c["name"] for c in before] == ["Secret book?"]  # open, from the engine
+    assert await guild.bob.autocomplete("poll results", "poll", "Secret") == before
+    r = await guild.alice.slash("poll close", poll=str(poll_id))
+    assert r.ephemeral
+    await quiet(bot, emulator)
+    after = await guild.bob.autocomplete("poll results", "poll", "Secret")
+    assert [c["name"] for c in after] == ["Secret book? (closed)"]
+    await bot.store.execute("DELETE FROM group_members WHERE user_id = ?", (guild.bob.id,))
+    assert await guild.bob.autocomplete("poll results", "poll", "Secret") == []
+    seen = await guild.admin.autocomplete("poll results", "poll", "Secret")
+    assert [c["value"] for c in seen] == [str(poll_id)]

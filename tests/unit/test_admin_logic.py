@@ -12,7 +12,9 @@ def test_reminder_offsets_normalised():
     assert logic.validate_reminder_offsets("") == ""
 
 
-@pytest.mark.parametrize("bad", ["tomorrow", "1x", "1d,soon", "1h,2h,3h,4h,5h,6h"])
+@pytest.mark.parametrize(
+    "bad", ["tomorrow", "1x", "1d,soon", "1h,2h,3h,4h,5h,6h", "99999999999999w", "5w", "30s"]
+)
 def test_reminder_offsets_rejected(bad):
     with pytest.raises(UserError):
         logic.validate_reminder_offsets(bad)

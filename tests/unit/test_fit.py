@@ -68,3 +68,61 @@ def test_fit_embed_says_how_many_fields_were_left_out() -> None:
     fit.fit_embed(embed)
     assert len(embed.fields) == 25
     assert embed.fields[-1].value == "+6 more"
+
+
+# -- user text shown back (issue 20) -----------------------------------------------------
+
+hostile = st.text(st.sampled_from([*"`*_~|[]()<>#-\\@\n x", "é", "🇦"]), max_size=3000)
+
+
+@given(hostile, st.integers(min_value=1, max_value=1500))
+@settings(max_examples=200)
+def test_code_is_one_unbroken_span_within_the_limit(text: str, limit: int) -> None:
+    out = fit.code(text, limit)
+    assert len(out) <= limit + 2 and out.startswith("`") and out.endswith("`")
+    assert out.count("`") == 2 and "\n" not in out
+
+
+@given(hostile, st.integers(min_value=1, max_value=1500), st.booleans())
+@settings(max_examples=200)
+def test_escape_fits_and_leaves_no_markdown_open(text: str, limit: int, one_line: bool) -> None:
+    out = fit.escape(text, limit, one_line=one_line)
+    assert len(out) <= limit
+    unescaped = out.replace("\\\\", "").replace("\\`", "").replace("\\*", "").replace("\\[", "")
+    for char in "`*[":
+        assert char not in unescaped, out
+    if one_line:
+        assert "\n" not in out
+
+
+def test_escape_breaks_a_masked_link_and_keeps_plain_text() -> None:
+    assert fit.escape("[Reading list](https://example.invalid)", 200) == (
+        "\\[Reading list\\](https://example.invalid)"
+    )
+    assert fit.escape("Dune by Frank Herbert", 200) == "Dune by Frank Herbert"
+    assert fit.escape("# big\n- item", 200, one_line=False) == "\\# big\n\\- item"
+    assert fit.escape("<@1> likes <:pepe_happy:123>", 200) == "\\<@1> likes <:pepe_happy:123>"
+
+
+def test_the_pick_announcement_shows_a_nominated_link_as_text() -> None:
+    from cogs.cycles import render
+    from cogs.cycles.logic import Nominee, title_key
+    from cogs.cycles.store import Cycle, Period
+
+    pick = "[Reading list](https://example.invalid)"
+    cycle = Cycle.__new__(Cycle)
+    period = Period.__new__(Period)
+    object.__setattr__(cycle, "name", "**Club**")
+    object.__setattr__(cycle, "checkins", False)
+    for key, value in {
+        "pick": pick,
+        "pick_votes": 3,
+        "poll_id": 1,
+        "meet_at": 1_796_000_000,
+    }.items():
+        object.__setattr__(period, key, value)
+    note = "see [here](https://example.invalid)"
+    embed = render.pick_announcement(cycle, period, [Nominee(title_key(pick), pick, note, (1,), 0)])
+    assert "\\[Reading list\\](https://example.invalid)" in (embed.description or "")
+    assert "\\[here\\]" in (embed.description or "")
+    assert "\\*\\*Club\\*\\*" in (embed.title or "")

@@ -30,11 +30,14 @@ from hypothesis import strategies as st
 
 from cogs.admin import cog as admin_cog
 from cogs.admin.help import help_embed
+from cogs.admin.logic import validate_reminder_offsets
 from cogs.checkins import cog as checkins_cog
 from cogs.checkins import render as checkins
 from cogs.checkins.logic import BoardRow, Rule, StreakStats
 from cogs.checkins.logic import Period as CheckinPeriod
 from cogs.checkins.views import checkin_modal, prompt_view
+from cogs.cycles import cog as cycles_cog
+from cogs.cycles import logic as cycles_logic
 from cogs.cycles import render as cycles
 from cogs.cycles.logic import NAME_MAX as CYCLE_NAME_MAX
 from cogs.cycles.logic import NOTE_MAX as NOMINATION_NOTE_MAX
@@ -45,9 +48,12 @@ from cogs.cycles.store import Period as CyclePeriod
 from cogs.events import notify
 from cogs.events import render as events
 from cogs.events.cog import PER_PAGE as EVENTS_PER_PAGE
-from cogs.events.logic import MENTIONS_PER_JOB, REPEATS, Rsvp
+from cogs.events.logic import MENTIONS_PER_JOB, REPEATS, Rsvp, event_length, reminder_offsets
 from cogs.events.models import Event, FindTime
+from cogs.events.options import read_as_text
+from cogs.events.service import NOT_FOUND as EVENT_NOT_FOUND
 from cogs.events.views import findtime_view, rsvp_view
+from cogs.groups import api as groups_api
 from cogs.groups import render as groups
 from cogs.groups.logic import DESCRIPTION_MAX as GROUP_DESCRIPTION_MAX
 from cogs.groups.logic import NAME_MAX as GROUP_NAME_MAX
@@ -56,11 +62,26 @@ from cogs.groups.store import GroupSummary
 from cogs.groups.views import approval_view, panel_view, request_view, waitlist_view
 from cogs.insights import logic as insights
 from cogs.polls import render as polls
-from cogs.polls.logic import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH
+from cogs.polls.logic import (
+    MAX_OPTION_LENGTH,
+    MAX_OPTIONS,
+    MAX_QUESTION_LENGTH,
+    check_options,
+    closes_range_text,
+)
 from cogs.polls.store import Poll
-from core import fit
+from core import fit, lengths
 from core.config import CORE_SETTINGS, GuildConfig
-from core.timeparse import preview_choices, suggest_zones
+from core.errors import UserError
+from core.timeparse import (
+    get_zone,
+    parse_clock,
+    parse_duration,
+    preview_choices,
+    read_when,
+    suggest_zones,
+)
+from core.timeread import read_time
 from core.ui import chunk, clip
 
 NOW = 1_796_000_000  # Dec 2026
@@ -806,6 +827,70 @@ def _choices(typed: str) -> Iterable[Message]:
     yield Message(choices=admin_cog.CREATION_CHOICES)
     for name in ("CADENCE_CHOICES", "STATUS_CHOICES", "PERIOD_CHOICES"):
         yield Message(choices=getattr(checkins_cog, name))
+
+
+# -- errors that echo what was typed (issue 20): whatever the text, the reply fits and its
+# code spans hold (a backtick typed can't end one early and format the rest)
+
+HOSTILE = st.sampled_from(["`", "``", "at - ", "[x](https://e.invalid) ", "*_~|", "\n", " "])
+
+
+@st.composite
+def typed(draw: st.DrawFn) -> str:
+    """Any text up to a slash option's 6,000 characters, often full of backticks and
+    range separators: the tree refuses it past the option's limit, but the errors must
+    fit without relying on that."""
+    piece = draw(st.one_of(text(SLASH_TEXT, 1), HOSTILE))
+    return draw(
+        st.one_of(
+            st.just(piece),
+            st.builds(lambda p, n: (p * n)[:SLASH_TEXT], st.just(piece), st.integers(1, 3000)),
+        )
+    )
+
+
+def _refusals(calls: Iterable[Callable[[], object]]) -> Iterable[Message]:
+    for call in calls:
+        try:
+            call()
+        except UserError as refusal:
+            spans = refusal.message.count("`")
+            assert spans % 2 == 0, f"a code span is broken open: {refusal.message[:300]!r}"
+            yield Message(content=refusal.message)
+
+
+@builder("errors echoing user text (times, durations, names, options)", typed())
+def _errors(typed_text: str) -> Iterable[Message]:
+    yield from _refusals(
+        [
+            lambda: parse_duration(typed_text),
+            lambda: parse_clock(typed_text),
+            lambda: get_zone(typed_text),
+            lambda: read_when(typed_text, "Europe/Berlin", NOW),
+            lambda: read_when("yesterday " + typed_text[:90], "UTC", NOW),  # in the past
+            lambda: read_time("2026-02-31 " + typed_text[:90], "UTC", NOW),  # no such date
+            lambda: read_time("in 99999999999 days " + typed_text[:90], "UTC", NOW),
+            lambda: event_length(typed_text),
+            lambda: reminder_offsets(typed_text),
+            lambda: validate_reminder_offsets(typed_text),
+            lambda: cycles_logic.check_range("nominate", 10**30, cycles_logic.NOMINATE_RANGE),
+            lambda: cycles_logic.parse_meet(typed_text),
+            lambda: cycles_logic.check_slot_cadence(
+                cycles_logic.Slot(3, time(19), None), typed_text
+            ),
+            lambda: check_options(["A", typed_text, typed_text.upper()]),
+            lambda: checkins_cog._choice(typed_text, ("done", "partial"), "status"),
+        ]
+    )
+    yield Message(content=closes_range_text(typed_text))
+    yield Message(content=read_as_text(typed_text, "Fri 4 Dec 2026, 19:00 (Europe/Berlin)"))
+    yield Message(content=groups_api.not_found(typed_text).message)
+    yield Message(content=cycles_cog._missing(typed_text))
+    yield Message(content=EVENT_NOT_FOUND.format(fit.code(typed_text)))
+    overlong = lengths.Overlong("when", lengths.TIME, len(typed_text))
+    yield Message(content=overlong.refusal)
+    for message in (closes_range_text(typed_text), cycles_cog._missing(typed_text)):
+        assert message.count("`") % 2 == 0, message[:300]
 
 
 # ------------------------------------------------------------------------ the test
