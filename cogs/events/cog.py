@@ -22,7 +22,7 @@ from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
 from core.config import SettingSpec, yes_no
 from core.fit import fit_embed, lines_fitting
-from core.timeparse import preview_choices, to_local
+from core.timeparse import preview_choices
 from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
 
 if TYPE_CHECKING:
@@ -109,10 +109,7 @@ class EventsCog(commands.Cog, name="Events"):
         )
         choices = []
         for event in found:
-            local = to_local(event.start_at, event.timezone).strftime("%a %d %b %H:%M")
-            choices.append(
-                app_commands.Choice(name=clip(f"{event.title} — {local}", 100), value=str(event.id))
-            )
+            choices.append(app_commands.Choice(name=render.choice_name(event), value=str(event.id)))
         return choices
 
     async def reader_zone(self, interaction: HuddleInteraction) -> str:

@@ -11,6 +11,7 @@ from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import describe
 from core.fit import FIELD_VALUE, fit_embed, join_fitting, lines_fitting
 from core.letters import letter
+from core.plaintime import plain_times
 from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
 
@@ -78,6 +79,13 @@ def _add_answers(embed: discord.Embed, event: Event, rsvps: Sequence[Rsvp]) -> N
         embed.add_field(
             name=f"Waitlist ({len(queue)})", value=_names(queue) if queue else "—", inline=False
         )
+
+
+def choice_name(event: Event) -> str:
+    """The event as an autocomplete choice: title and local start, timestamps written out
+    (a choice shows `<t:…>` raw)."""
+    local = to_local(event.start_at, event.timezone).strftime("%a %d %b %H:%M")
+    return clip(plain_times(f"{event.title} — {local}"), 100)
 
 
 def message_content(event: Event) -> str | None:

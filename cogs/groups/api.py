@@ -16,6 +16,7 @@ from cogs.groups.store import GroupStore, guild_group_sizes, visible_groups_clau
 from core.checks import guild_id_of, huddle, is_manager
 from core.errors import FeatureUnavailable, NotAllowed, NotFound, UserError
 from core.fit import clip
+from core.plaintime import plain_times
 from core.store import Store
 
 if TYPE_CHECKING:
@@ -157,7 +158,10 @@ async def group_choices(
     the user is not in and that are not invite-only; all: every active group. A manager
     sees every group for member/leader scopes."""
     found = await _groups(store).choices(guild_id, user_id, current, scope, manager)
-    return [app_commands.Choice(name=name[:100], value=str(gid)) for gid, name in found]
+    return [
+        app_commands.Choice(name=clip(plain_times(name), 100), value=str(gid))
+        for gid, name in found
+    ]
 
 
 Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]

@@ -314,13 +314,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
                 )
                 if p.id not in shown  # closing right now: already listed as open
             ]
-        return [
-            app_commands.Choice(
-                name=clip(p.question + ("" if p.is_open else " (closed)"), CHOICE_NAME),
-                value=str(p.id),
-            )
-            for p in polls
-        ]
+        return [app_commands.Choice(name=render.choice_name(p), value=str(p.id)) for p in polls]
 
     async def _visible(self, viewer: groups.Viewer, poll: Poll) -> bool:
         """The privacy rule (groups.api) for one poll: no group, a manager, or a member."""

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, tzinfo
 
 from cogs.insights.logic.figures import DAY
 from core import fit
+from core.plaintime import plain_times
 
 # Discord's limits and the fitting rules are core.fit's: one place for every feature.
 CONTENT_LIMIT = fit.CONTENT
@@ -35,8 +36,9 @@ def ratio(num: int, den: int) -> float | None:
 
 
 def one_line(text: str, limit: int) -> str:
-    """A user-typed name on one line (no newlines, no markdown-breaking backticks)."""
-    return clip(" ".join((text or "").replace("`", "'").split()), limit)
+    """A user-typed name on one line (no newlines, no markdown-breaking backticks), its
+    timestamps written out first so clipping never leaves half a `<t:…>` token."""
+    return clip(" ".join(plain_times(text or "").replace("`", "'").split()), limit)
 
 
 def join_lines(lines: Sequence[str], limit: int) -> str:
