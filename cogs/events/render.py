@@ -18,13 +18,13 @@ from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
 OVER_COLOUR = discord.Colour.dark_grey()  # cancelled or ended
 
 
+# Every answer with its count and who gave it; mentions show each member's current
+# name (a mention in an embed never pings).
+ANSWERS = (("going", "✅ Going"), ("maybe", "❔ Maybe"), ("cant", "❌ Can't"))
+
+
 def _person(row: Rsvp) -> str:
-    """The name as it was when they answered (at most 40 characters), plus a mention
-    (shows their current name; mentions in embeds never ping)."""
-    if not row.display_name:
-        return f"<@{row.user_id}>"
-    name = discord.utils.escape_markdown(clip(row.display_name, 40))
-    return f"{name} (<@{row.user_id}>)"
+    return f"<@{row.user_id}>"
 
 
 def _names(rows: Sequence[Rsvp]) -> str:
@@ -40,9 +40,8 @@ def place_text(event: Event) -> str:
 
 def event_embed(event: Event, rsvps: Sequence[Rsvp]) -> discord.Embed:
     over = event.status in ("cancelled", "ended")
-    prefix = {"cancelled": "Cancelled: ", "ended": "Ended: "}.get(event.status, "")
-    embed = discord.Embed(
-        title=clip(prefix + event.title, 256),
+    embed = discord.Embed(  # the line above it says Cancelled or Ended (once)
+        title=clip(event.title, 256),
         description=clip(event.description, 2000) or None,
         colour=OVER_COLOUR if over else EMBED_COLOUR,
     )
@@ -69,11 +68,11 @@ def _add_answers(embed: discord.Embed, event: Event, rsvps: Sequence[Rsvp]) -> N
     by_status: dict[str, list[Rsvp]] = {"going": [], "maybe": [], "cant": [], "waitlist": []}
     for row in sorted(rsvps, key=lambda r: r.seq):
         by_status[row.status].append(row)
-    going = by_status["going"]
     limit = f"/{event.capacity}" if event.capacity else ""
-    embed.add_field(name=f"Going ({len(going)}{limit})", value=_names(going), inline=False)
-    embed.add_field(name="Maybe", value=str(len(by_status["maybe"])))
-    embed.add_field(name="Can't", value=str(len(by_status["cant"])))
+    for status, label in ANSWERS:
+        rows = by_status[status]
+        count = f"{len(rows)}{limit if status == 'going' else ''}"
+        embed.add_field(name=f"{label} ({count})", value=_names(rows))
     if event.capacity:
         queue = by_status["waitlist"]
         embed.add_field(
@@ -98,10 +97,13 @@ def message_content(event: Event) -> str | None:
 
 
 def reminder_text(event: Event) -> str:
-    """The reminder line; the caller appends the mentions of those it reminds."""
+    """The reminder line: what, when, where, and a link to the event message; the caller
+    appends the mentions of those it reminds."""
     start = event.start_at
     title = discord.utils.escape_markdown(clip(event.title, 100))
-    return f"⏰ **{title}** starts {ts(start, 'R')} ({ts(start, 'F')})."
+    where = f" at {clip(place_text(event), 300)}" if place_text(event) else ""
+    link = f" {event.link()}" if event.channel_id and event.message_id else ""
+    return f"⏰ **{title}** starts {ts(start, 'R')} ({ts(start, 'F')}){where}.{link}"
 
 
 def summary_line(event: Event, rsvps: Sequence[Rsvp]) -> str:

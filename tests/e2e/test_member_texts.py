@@ -58,3 +58,51 @@ async def test_timestamps_are_written_out_where_discord_shows_them_raw(emulator,
         assert not RAW_TIME.search(attachment["filename"])
         assert not RAW_TIME.search(attachment["content"].decode()), attachment["content"]
 
+
+# -- 2. event messages
+
+
+def answers_text(message: dict) -> str:
+    [embed] = message["embeds"]
+    return " · ".join(f"{f['name']}: {f['value']}" for f in embed.get("fields") or [])
+
+
+async def test_event_message_names_under_every_answer_and_reminder_says_where(
+    emulator, guild, bot, clock
+):
+    made = await guild.alice.slash(
+        "event create", title="Book talk", when="in 2 days", where="Café Lumen", remind="1h"
+    )
+    message = event_message(guild)
+    for user, label in [(guild.bob, "Going"), (guild.carol, "Can't"), (guild.dave, "Going")]:
+        await user.click(message, button_ids(message)[label])
+    shown = guild.message(int(message["id"]))
+    answers = answers_text(shown)
+    print("ANSWERS:", answers, "| DESCRIPTION:", shown["embeds"][0].get("description"))
+    assert f"✅ Going (2): {guild.bob.mention}, {guild.dave.mention}" in answers, answers
+    assert "❔ Maybe (0): —" in answers, answers
+    assert f"❌ Can't (1): {guild.carol.mention}" in answers, answers
+    assert "Bob (" not in answers  # a name once, as the mention Discord shows as the name
+
+    await clock.advance(2 * 86400 - 3600 + 60)
+    await emulator.settle()
+    posts = [m for m in guild.messages(guild.general) if "⏰" in (m.get("content") or "")]
+    print("REMINDER:", posts[-1]["content"])
+    assert "Café Lumen" in posts[-1]["content"]
+    assert f"/{message['id']}" in posts[-1]["content"]  # a link to the event message
+    [body] = [
+        r.json
+        for r in emulator.find_requests("POST", r"/channels/\d+/messages$")
+        if r.json and "⏰" in (r.json.get("content") or "")
+    ]
+    assert body["allowed_mentions"]["users"] == sorted(body["allowed_mentions"]["users"]) and {
+        int(u) for u in body["allowed_mentions"]["users"]
+    } == {guild.bob.id, guild.dave.id}
+
+    await clock.advance(3 * 3600)
+    await emulator.settle()
+    ended = guild.message(int(message["id"]))
+    print("ENDED:", ended.get("content"), "|", ended["embeds"][0]["title"])
+    said = "\n".join([ended.get("content") or "", ended["embeds"][0]["title"]])
+    assert said.count("Ended") == 1 and "**Ended**" in said, said
+    assert made.ephemeral
