@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from core.pictures import HEAT, MUTED, PAD, TEXT, WIDTH, canvas, font, header, num, png
+from core.ui import plural
 
 HEATMAP_WEEKS = 26
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -67,11 +68,11 @@ def heatmap_text(hm: Heatmap) -> str:
     """The heatmap's figures in one line (beside the picture)."""
     weeks = len(hm.counts)
     if hm.total == 0:
-        return f"No check-ins in the last {weeks} weeks."
+        return f"No check-ins in the last {plural(weeks, 'week')}."
     per = hm.per_weekday()
     best = max(range(7), key=lambda d: per[d])
     return (
-        f"{hm.total} check-ins on {hm.active_days} days in the last {weeks} weeks "
+        f"{plural(hm.total, 'check-in')} on {plural(hm.active_days, 'day')} in the last {plural(weeks, 'week')} "
         f"(since {hm.mondays[0].isoformat()}); most on {WEEKDAYS[best]} ({per[best]})."
     )
 
@@ -93,7 +94,7 @@ def draw_heatmap(hm: Heatmap, title: str = "Check-ins") -> bytes:
     step = cell + 4
     height = 126 + 34 + 7 * step + 70
     im, d = canvas(height)
-    sub = f"{num(hm.total)} check-ins on {hm.active_days} days · last {weeks} weeks"
+    sub = f"{num(hm.total)} {'check-in' if hm.total == 1 else 'check-ins'} on {plural(hm.active_days, 'day')} · last {plural(weeks, 'week')}"
     y = header(d, title, sub) + 34
     last_month = None
     for w, monday in enumerate(hm.mondays):

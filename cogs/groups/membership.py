@@ -14,6 +14,7 @@ import discord
 from cogs.groups import logic
 from cogs.groups.messages import post, tell
 from cogs.groups.models import GroupRef
+from cogs.groups.panel import panels_changed
 from cogs.groups.resources import Resources
 from cogs.groups.settings import Limits, group_limit, limits
 from cogs.groups.store import GroupStore
@@ -140,6 +141,7 @@ class Membership:
                     "gone (`/group repair` fixes that)."
                 ) from exc
             raise
+        await panels_changed(self.bot, guild.id)
 
     async def wait(self, group: GroupRef, user_id: int) -> str:
         member, _ = await self.store.role_of(group.id, user_id)
@@ -287,6 +289,7 @@ class Membership:
         except discord.Forbidden as exc:
             raise BotMissingPermission("Manage Roles", "take away the group's role") from exc
         await self.store.remove_member(group.id, user_id)
+        await panels_changed(self.bot, guild.id)
         await self.fill_from_waitlist(guild, group)
 
     async def fill_from_waitlist(self, guild: discord.Guild, group: GroupRef) -> None:
@@ -387,5 +390,6 @@ class Membership:
             await self.bot.audit(
                 guild.id, f"Left the server, so no longer in **{group.name}**: {names}{more}."
             )
+            await panels_changed(self.bot, guild.id)
             await self.fill_from_waitlist(guild, group)
         return ended

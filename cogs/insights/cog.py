@@ -23,7 +23,7 @@ from cogs.insights.jobs import CHANNEL_KEY, DigestJobs
 from core.checks import FeatureGroup, guild_id_of, require_manager
 from core.config import SettingSpec, channel_mention
 from core.errors import NotAllowed, UserError
-from core.ui import EMBED_COLOUR, reply
+from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -128,10 +128,10 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
         weeks = logic.DEFAULT_WEEKS
         figures = await guild_figures(self.bot, guild_id, now, weeks, only=found)
         text = logic.export_csv(figures, now, weeks, tz)
-        what = f"**{found.name}**" if found else f"{len(figures)} groups"
+        what = f"**{found.name}**" if found else plural(len(figures), "group")
         await reply(
             interaction,
-            f"Insights of {what} over the last {weeks} weeks, as CSV.",
+            f"Insights of {what} over the last {plural(weeks, 'week')}, as CSV.",
             file=discord.File(io.BytesIO(text.encode("utf-8")), filename="insights.csv"),
         )
 

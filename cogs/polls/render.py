@@ -24,7 +24,7 @@ def how_to_vote(poll: Poll) -> str:
     if not poll.multiple:
         return "Single choice: react with one letter (a new reaction moves your vote)."
     if poll.max_choices and poll.max_choices < len(poll.options):
-        return f"Multiple choice: react with up to {poll.max_choices} letters."
+        return f"Multiple choice: react with up to {plural(poll.max_choices, 'letter')}."
     return "Multiple choice: react with every letter you like."
 
 

@@ -106,3 +106,38 @@ async def test_event_message_names_under_every_answer_and_reminder_says_where(
     said = "\n".join([ended.get("content") or "", ended["embeds"][0]["title"]])
     assert said.count("Ended") == 1 and "**Ended**" in said, said
     assert made.ephemeral
+
+
+# -- 3. counts in words; the panel follows joins and leaves
+
+
+def panel_sizes(message: dict) -> str:
+    return " ".join(f["value"] for f in message["embeds"][0]["fields"])
+
+
+async def test_counts_read_as_words_and_the_panel_count_follows_members(
+    emulator, guild, bot, clock
+):
+    made = await guild.alice.slash("group create", name="Book Club", description="Books")
+    assert made.ephemeral, made.text
+    posted = await guild.alice.slash("group panel")
+    print("PANEL REPLY:", posted.text)
+    assert "panel of 1 group " in posted.text, posted.text
+    panel = [m for m in guild.messages(guild.general) if m.get("embeds")][-1]
+    assert "1/25 members" in panel_sizes(panel), panel_sizes(panel)
+
+    for user in (guild.bob, guild.carol, guild.dave):
+        await user.click(panel, button_ids(panel)["Join Book Club"])
+    await guild.dave.slash("group leave", group="Book Club")
+    await clock.advance(5)
+    await emulator.settle()
+    shown = guild.message(int(panel["id"]))
+    print("PANEL AFTER:", panel_sizes(shown))
+    assert "3/25 members" in panel_sizes(shown), panel_sizes(shown)
+
+    manager = await use_manager(bot, guild)
+    exported = await manager.slash("insights export")
+    print("EXPORT:", exported.text)
+    assert "Insights of 1 group " in exported.text, exported.text
+    wrong = await guild.alice.slash("poll create", question="Q", options="Only one")
+    assert "You gave 1 option." in wrong.text, wrong.text

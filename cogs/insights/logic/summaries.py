@@ -27,6 +27,7 @@ from cogs.insights.logic.text import (
     pct,
     ratio,
 )
+from core.ui import plural
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,11 @@ def group_summary(
         for q in reversed(pic.polls)
     ]
     if pic.events_hidden:
-        events.append(f"(and {pic.events_hidden} earlier events, in the CSV export)")
+        events.append(f"(and {plural(pic.events_hidden, 'earlier event')}, in the CSV export)")
     if pic.polls_hidden:
-        polls.append(f"(and {pic.polls_hidden} earlier polls, in the CSV export)")
+        polls.append(f"(and {plural(pic.polls_hidden, 'earlier poll')}, in the CSV export)")
     return _fit(
-        f"{one_line(fig.name, 100)} · last {weeks} weeks",
+        f"{one_line(fig.name, 100)} · last {plural(weeks, 'week')}",
         "\n".join(desc),
         [
             ("Check-in completion per period", periods or ["no check-ins"]),
@@ -112,8 +113,8 @@ def group_summary(
 
 def row_text(r: ServerRow, now: int) -> str:
     s = (
-        f"{one_line(r.name, 60)}: {r.members} members, activity {r.trend.text} "
-        f"({r.trend.recent} in {COMPARE_WEEKS} weeks), last {ago_text(r.last_activity, now)}"
+        f"{one_line(r.name, 60)}: {plural(r.members, 'member')}, activity {r.trend.text} "
+        f"({r.trend.recent} in {plural(COMPARE_WEEKS, 'week')}), last {ago_text(r.last_activity, now)}"
     )
     if r.attention:
         s = "⚠ " + s + f" — {r.attention.reason}"
@@ -124,14 +125,14 @@ def server_summary(rows: Sequence[ServerRow], now: int, weeks: int = DEFAULT_WEE
     """The figures of the server picture as text (attention first, then every group)."""
     urgent = [r for r in rows if r.attention]
     desc = (
-        f"{len(rows)} groups, {sum(r.members for r in rows)} memberships; "
-        f"{len(urgent)} need attention."
+        f"{plural(len(rows), 'group')}, {plural(sum(r.members for r in rows), 'membership')}; "
+        f"{len(urgent)} {'needs' if len(urgent) == 1 else 'need'} attention."
     )
     fields: list[tuple[str, list[str]]] = []
     if urgent:
         fields.append(("Needing attention", [row_text(r, now) for r in urgent]))
     fields.append(("Groups", [row_text(r, now) for r in rows if not r.attention] or ["none"]))
-    return _fit(f"Server insights · last {weeks} weeks", desc, fields)
+    return _fit(f"Server insights · last {plural(weeks, 'week')}", desc, fields)
 
 
 def digest_content(urgent: Sequence[Attention], now: int) -> str:

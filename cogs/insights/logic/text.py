@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, tzinfo
 from cogs.insights.logic.figures import DAY
 from core import fit
 from core.plaintime import plain_times
+from core.ui import plural
 
 # Discord's limits and the fitting rules are core.fit's: one place for every feature.
 CONTENT_LIMIT = fit.CONTENT
@@ -64,7 +65,7 @@ def ago_text(epoch: int | None, now: int) -> str:
         return "today"
     if days == 1:
         return "yesterday"
-    return f"{days} days ago"
+    return f"{plural(days, 'day')} ago"
 
 
 def page_of(rows: Sequence, page: int, per_page: int) -> tuple[list, int, int]:
