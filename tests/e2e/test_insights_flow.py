@@ -104,7 +104,7 @@ async def test_server_picture_attention_first(guild, bot):
     quiet, big = r.text.index("⚠ Quiet: 2 members"), r.text.index("⚠ Big: 1000 members")
     assert urgent < quiet < big, r.text  # the longer quiet first
     assert "no activity since it was created 140 days ago" in r.text
-    assert "Solo: 1 members" in r.text and "Book Club: 3 members" in r.text
+    assert "Solo: 1 member," in r.text and "Book Club: 3 members" in r.text
     assert "⚠ Solo" not in r.text and "⚠ Book Club" not in r.text
 
 

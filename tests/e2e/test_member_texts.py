@@ -141,3 +141,26 @@ async def test_counts_read_as_words_and_the_panel_count_follows_members(
     assert "Insights of 1 group " in exported.text, exported.text
     wrong = await guild.alice.slash("poll create", question="Q", options="Only one")
     assert "You gave 1 option." in wrong.text, wrong.text
+
+
+async def test_insights_leave_out_the_running_period_and_compare_only_what_existed(guild, bot):
+    from tests.support.insights import DAY, WEEK, add_group, add_period
+
+    now = bot.clock.now()
+    members = [guild.alice.id, guild.bob.id, guild.carol.id, guild.dave.id]
+    # Five weeks old: younger than the two 4-week windows the trend compares.
+    club = await add_group(bot, guild, "Book Club", members, now - 5 * WEEK)
+    for weeks_ago in (5, 4, 3, 2, 1):
+        await add_period(bot, guild, club, now - weeks_ago * WEEK, members)
+    await add_period(bot, guild, club, now - 2 * DAY, [guild.bob.id])  # still running
+    manager = await use_manager(bot, guild)
+
+    pictured = await manager.slash("insights group", group="Book Club")
+    print("GROUP:", pictured.text)
+    assert "Check-in completion: 100%" in pictured.text, pictured.text
+    assert "1/4" not in pictured.text  # the running period is not drawn as a drop
+
+    server = await manager.slash("insights server")
+    print("SERVER:", server.text)
+    assert "Book Club: 4 members, activity new" in server.text, server.text
+    assert "%" not in server.text.split("Book Club:")[1].split("\n")[0]
