@@ -101,12 +101,10 @@ class Checkins(commands.Cog, name="Checkins"):
 
     async def _visible_group(self, interaction: HuddleInteraction, text: str) -> GroupRef:
         """A group whose check-ins the invoker may see (member, leader, manager, admin); an
-        outsider gets the very reply a group that doesn't exist gets."""
+        outsider is told it is for its members and how to join (SPEC's privacy rule)."""
         found = await self._group(interaction, text)
         viewer = await groups.viewer_of(interaction)
-        await groups.require_can_see(
-            self.bot.store, viewer, found.id, groups.not_found(text).message
-        )
+        await groups.require_insider(self.bot.store, viewer, found)
         return found
 
     async def _visible_groups_of(

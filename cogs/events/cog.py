@@ -210,6 +210,8 @@ class EventsCog(commands.Cog, name="Events"):
         guild_id = guild_id_of(interaction)
         viewer = await groups.viewer_of(interaction)
         group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
+        if group_ref is not None:
+            await groups.require_insider(self.bot.store, viewer, group_ref)
         now = self.bot.clock.now()
         group_id = group_ref.id if group_ref else None
         found = await self.service.events.upcoming(guild_id, now, group_id, viewer=viewer)

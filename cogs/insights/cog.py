@@ -83,14 +83,14 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
     async def _group_for(
         self, interaction: discord.Interaction, guild_id: int, text: str
     ) -> groups.GroupRef:
-        """The group, if the user leads it or sees every group; an outsider is told it
-        doesn't exist (as for a missing group), a member who doesn't lead it is refused."""
+        """The group, if the user leads it or sees every group; an outsider is told it is
+        for its members (and how to join), a member who doesn't lead it is refused."""
         viewer = await groups.viewer_of(interaction)
         found = await groups.resolve_group(self.bot.store, guild_id, text)
         if viewer.sees_every_group:
             return found
         if not await groups.is_member(self.bot.store, found.id, viewer.user_id):
-            raise groups.not_found(text)
+            raise groups.members_only(found)
         if not await groups.is_leader(self.bot.store, found.id, viewer.user_id):
             raise NotAllowed(
                 f"Only leaders of **{found.name}**, community managers and admins "

@@ -259,6 +259,8 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         guild_id = guild_id_of(interaction)
         ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
         viewer = await groups.viewer_of(interaction)
+        if ref is not None:
+            await groups.require_insider(self.bot.store, viewer, ref)
         open_polls, closed = await self.service.polls.listing(
             guild_id, ref.id if ref else None, groups.visible_sql(viewer, "group_id")
         )

@@ -164,3 +164,46 @@ async def test_insights_leave_out_the_running_period_and_compare_only_what_exist
     print("SERVER:", server.text)
     assert "Book Club: 4 members, activity new" in server.text, server.text
     assert "%" not in server.text.split("Book Club:")[1].split("\n")[0]
+
+
+# -- 4. an outsider is told a group's own things are for its members
+
+
+async def test_outsider_is_told_the_group_is_for_members_and_how_to_join(emulator, guild, bot):
+    await guild.alice.slash("group create", name="Book Club", description="Books")
+    await guild.alice.slash(
+        "group create", name="Quiet Room", description="x", visibility="request"
+    )
+    await guild.alice.slash(
+        "group create", name="Inner Circle", description="x", visibility="invite"
+    )
+    listed = await guild.dave.slash("group list")
+    assert "Book Club" in listed.text
+
+    board = await guild.dave.slash("checkin board", group="Book Club")
+    print("BOARD:", board.text)
+    assert board.ephemeral and "There is no group" not in board.text
+    assert "for the members of **Book Club**" in board.text
+    assert "`/group join group:Book Club` joins it" in board.text
+    asked = await guild.dave.slash("poll list", group="Quiet Room")
+    print("POLL LIST:", asked.text)
+    assert "asks its leaders to let you in" in asked.text, asked.text
+    inner = await guild.dave.slash("event list", group="Inner Circle")
+    assert "invite-only" in inner.text and "for the members of **Inner Circle**" in inner.text
+
+    # A named poll or event of a group answers exactly as a missing one.
+    await guild.alice.slash(
+        "event create", title="Secret supper", when="friday 7pm", group="Book Club"
+    )
+    await guild.alice.slash(
+        "poll create", question="Secret pick?", options="A; B", group="Book Club"
+    )
+    await quiet(bot, emulator)
+    for command, option, name, missing_name in [
+        ("event info", "event", "Secret supper", "Nothing here"),
+        ("poll results", "poll", "Secret pick?", "Nothing here?"),
+    ]:
+        private = await guild.dave.slash(command, **{option: name})
+        missing = await guild.dave.slash(command, **{option: missing_name})
+        print("NAMED:", private.text, "|", missing.text)
+        assert private.text.replace(name, "X") == missing.text.replace(missing_name, "X")
