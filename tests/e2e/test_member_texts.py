@@ -207,3 +207,21 @@ async def test_outsider_is_told_the_group_is_for_members_and_how_to_join(emulato
         missing = await guild.dave.slash(command, **{option: missing_name})
         print("NAMED:", private.text, "|", missing.text)
         assert private.text.replace(name, "X") == missing.text.replace(missing_name, "X")
+
+
+# -- 5. /help
+
+
+async def test_help_names_every_feature_and_no_past_date(guild, bot, clock):
+    shown = await guild.dave.slash("help")
+    for feature in ("Groups", "Check-ins", "Polls", "Events", "Club cycles", "Insights"):
+        assert feature in shown.text, feature
+    for command in ("/cycle start", "/cycle nominate", "/insights group", "/insights server"):
+        assert command in shown.text, command
+    assert "/config insights" in shown.text
+    years = re.findall(r"\b(20\d\d)-\d\d-\d\d", shown.text)
+    assert years == [], years  # examples relative to now, never a date that passes
+    # Every command registered is named in /help.
+    registered = {c["name"] for c in guild.commands()}
+    named = set(re.findall(r"`/([a-z-]+)", shown.text))
+    assert registered - named - {"help"} == set(), registered - named
