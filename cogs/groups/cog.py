@@ -24,6 +24,7 @@ from cogs.groups.buttons import FEATURE, GroupButtons
 from cogs.groups.lifecycle import Lifecycle, NewGroup
 from cogs.groups.membership import Membership
 from cogs.groups.models import GroupRef
+from cogs.groups.notices import REQUEST_DM_KIND, tell_leaders
 from cogs.groups.panel import REFRESH_KIND, post_panel, refresh_panels
 from cogs.groups.resources import Resources
 from cogs.groups.settings import SETTINGS, limits
@@ -82,10 +83,11 @@ class GroupsCog(commands.Cog, name="Groups"):
             self.bot.config.register(spec)
         self.buttons.register(self.bot.components)
         self.bot.scheduler.register(REFRESH_KIND, partial(refresh_panels, self.bot, self.store))
+        self.bot.scheduler.register(REQUEST_DM_KIND, partial(tell_leaders, self.bot, self.store))
 
     async def cog_unload(self) -> None:
         self.bot.components.remove_feature(FEATURE)
-        self.bot.scheduler.unregister(REFRESH_KIND)
+        self.bot.scheduler.unregister(REFRESH_KIND, REQUEST_DM_KIND)
         self.bot.config.unregister(*SETTINGS)
 
     async def resolve(self, interaction: HuddleInteraction, text: str) -> GroupRef:

@@ -148,11 +148,10 @@ def join_verdict(
     return Verdict.JOIN
 
 
-def request_text(mention: str, name: str, group: str) -> str:
-    """The join request leaders see: the requester by mention and, readable anywhere
-    (notifications, logs), by name."""
-    who = f"{mention} ({name})" if name else mention
-    return f"{who} asks to join **{group}**. Leaders, approve or deny:"
+def request_text(requester: int, group: str) -> str:
+    """The join request leaders see (and are sent a DM about): the requester named once,
+    by the mention Discord shows as their name."""
+    return f"<@{requester}> asks to join **{group}**. Leaders, approve or deny:"
 
 
 def full_text(name: str, size: int, limit: int) -> str:

@@ -225,3 +225,33 @@ async def test_help_names_every_feature_and_no_past_date(guild, bot, clock):
     registered = {c["name"] for c in guild.commands()}
     named = set(re.findall(r"`/([a-z-]+)", shown.text))
     assert registered - named - {"help"} == set(), registered - named
+
+
+# -- 6. join requests
+
+
+async def test_join_request_reaches_the_leaders_and_the_approval_says_where(emulator, guild, bot):
+    await guild.alice.slash(
+        "group create", name="Quiet Room", description="Reading", visibility="request"
+    )
+    posted = await guild.alice.slash("group panel")
+    assert "panel of 1 group" in posted.text, posted.text
+    panel = [m for m in guild.messages(guild.general) if m.get("embeds")][-1]
+    asked = await guild.bob.click(panel, button_ids(panel)["Request to join Quiet Room"])
+    assert asked.ephemeral and "waits for their approval" in asked.text, asked.text
+
+    channel = guild.channel("quiet-room")
+    request = [m for m in guild.messages(channel["id"]) if "asks to join" in m["content"]][-1]
+    print("REQUEST:", request["content"])
+    assert request["content"].count("Bob") + request["content"].count(str(guild.bob.id)) == 1
+    await emulator.settle()
+    [told] = [m["content"] for m in guild.alice.dm_messages() if "asks to join" in m["content"]]
+    print("LEADER DM:", told)  # the leader notices (a DM; SPEC keeps pings for reminders)
+    assert "Test Server" in told and f"/{request['id']}" in told, told
+
+    await guild.alice.click(request, button_ids(request)["Approve"])
+    await emulator.settle()
+    [dm] = [m["content"] for m in guild.bob.dm_messages() if "approved" in m["content"]]
+    print("DM:", dm)
+    assert "Test Server" in dm, dm
+    assert f"https://discord.com/channels/{guild.id}/{channel['id']}" in dm, dm

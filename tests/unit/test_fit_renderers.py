@@ -561,7 +561,8 @@ def panel(draw: st.DrawFn) -> list[GroupRef]:
 def _group_panel(args: Any) -> Iterable[Message]:
     part = args[:25]  # post_panel: one message per 25 open groups
     embed = groups.panel_embed([(g.name, g.description, f"{g.id}/1000 members") for g in part])
-    yield Message(embeds=[embed], view=panel_view([(g.id, g.name) for g in part]))
+    asks = frozenset(g.id for g in part if g.visibility == "request")
+    yield Message(embeds=[embed], view=panel_view([(g.id, g.name) for g in part], asks))
 
 
 @builder("groups request/approval/waitlist views", big)
