@@ -72,12 +72,14 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
         now = int(self.bot.clock.now())
         tz = await server_zone(self.bot, guild_id)
         (fig,) = await guild_figures(self.bot, guild_id, now, weeks, only=found)
-        png = await charts.render(charts.draw_group, logic.group_picture(fig, now, weeks, tz))
+        picture = logic.group_picture(fig, now, weeks, tz)
+        png = await charts.render(charts.draw_group, picture)
         embed = summary_embed(logic.group_summary(fig, now, weeks, tz), "insights-group.png")
+        alt = logic.group_alt(picture)
         await reply(
             interaction,
             embed=embed,
-            file=discord.File(io.BytesIO(png), filename="insights-group.png"),
+            file=discord.File(io.BytesIO(png), filename="insights-group.png", description=alt),
         )
 
     async def _group_for(
@@ -109,10 +111,11 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
         rows = logic.server_rows(await guild_figures(self.bot, guild_id, now, weeks), now, weeks)
         png = await charts.render(charts.draw_server, rows, now, weeks)
         embed = summary_embed(logic.server_summary(rows, now, weeks), "insights-server.png")
+        alt = logic.server_alt(rows, now, weeks)
         await reply(
             interaction,
             embed=embed,
-            file=discord.File(io.BytesIO(png), filename="insights-server.png"),
+            file=discord.File(io.BytesIO(png), filename="insights-server.png", description=alt),
         )
 
     @app_commands.command(name="export", description="The figures as a CSV file (managers)")

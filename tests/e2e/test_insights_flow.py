@@ -189,9 +189,11 @@ async def test_monday_digest_once_a_week_until_turned_off(guild, bot, clock):
     [post] = digests(guild)
     assert "2 groups need attention" in post["content"]
     assert post["content"].index("Quiet") < post["content"].index("Big")
-    assert "Big: check-ins fell from" in post["content"]
+    assert "Big: 1000 members" in post["content"] and "check-ins fell from" in post["content"]
+    assert "Book Club: 3 members" in post["content"]  # every group, one line each
     [att] = post["attachments"]
     assert att["filename"] == "insights-server.png"
+    assert att["description"].startswith("Server insights, last 12 weeks, 4 groups.")
     await clock.advance(DAY)
     assert len(digests(guild)) == 1  # once a week
     await clock.advance(6 * DAY)

@@ -255,3 +255,40 @@ async def test_join_request_reaches_the_leaders_and_the_approval_says_where(emul
     print("DM:", dm)
     assert "Test Server" in dm, dm
     assert f"https://discord.com/channels/{guild.id}/{channel['id']}" in dm, dm
+
+
+# -- 7. every picture carries a text alternative
+
+
+def pictures(reply) -> list[dict]:
+    found = {
+        a["id"]: a
+        for m in [reply.message, *reply.followups]
+        if m
+        for a in m.get("attachments") or []
+    }
+    return list(found.values())
+
+
+async def test_every_picture_has_a_text_alternative_from_the_same_figures(guild, bot):
+    await guild.alice.slash("group create", name="Book Club", description="Books")
+    await guild.bob.slash("group join", group="Book Club")
+    logged = await guild.bob.slash("checkin log", group="Book Club", note="read 30 pages")
+    assert logged.ephemeral, logged.text
+
+    streak = await guild.bob.slash("checkin streak")
+    [heatmap] = pictures(streak)
+    print("HEATMAP ALT:", heatmap["description"])
+    assert heatmap["description"].startswith("Check-in calendar of Bob in Book Club.")
+    assert "1 check-in on 1 day in the last 26 weeks" in heatmap["description"]
+
+    manager = await use_manager(bot, guild)
+    group = await manager.slash("insights group", group="Book Club")
+    [picture] = pictures(group)
+    print("GROUP ALT:", picture["description"])
+    assert picture["description"].startswith("Insights of Book Club, last 12 weeks: 2 members,")
+    server = await manager.slash("insights server")
+    [picture] = pictures(server)
+    print("SERVER ALT:", picture["description"])
+    assert picture["description"].startswith("Server insights, last 12 weeks, 1 group.")
+    assert "Book Club: 2 members" in picture["description"]

@@ -780,7 +780,7 @@ def server(draw: st.DrawFn) -> list[insights.GroupFigures]:
 def _server_summary(figs: list[insights.GroupFigures]) -> Iterable[Message]:
     rows = insights.server_rows(figs, NOW)
     yield from summary_messages(insights.server_summary(rows, NOW))
-    yield Message(content=insights.digest_content(insights.needing_attention(figs, NOW), NOW))
+    yield Message(content=insights.digest_content(rows, NOW))
     yield Message(files=[("insights.csv", insights.export_csv(figs[:3], NOW))])
 
 

@@ -61,10 +61,13 @@ from cogs.insights.logic.group import (
     headline,
 )
 from cogs.insights.logic.summaries import (
+    ALT_LIMIT,
     Summary,
     digest_content,
+    group_alt,
     group_summary,
     row_text,
+    server_alt,
     server_summary,
 )
 from cogs.insights.logic.text import (
@@ -89,6 +92,7 @@ from cogs.insights.logic.text import (
 from core.heatmap import Heatmap, heatmap_grid, heatmap_text
 
 __all__ = [
+    "ALT_LIMIT",
     "COMPARE_WEEKS",
     "CONTENT_LIMIT",
     "CSV_HEADER",
@@ -127,6 +131,7 @@ __all__ = [
     "date_text",
     "digest_content",
     "export_csv",
+    "group_alt",
     "group_picture",
     "group_summary",
     "headline",
@@ -141,6 +146,7 @@ __all__ = [
     "pct",
     "ratio",
     "row_text",
+    "server_alt",
     "server_rows",
     "server_summary",
     "sum_completion",
