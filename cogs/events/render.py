@@ -136,7 +136,13 @@ def findtime_result(poll: FindTime, index: int | None, counts: Sequence[int]) ->
     if index is None:
         return f"Nobody picked a time for **{discord.utils.escape_markdown(poll.title)}**."
     slot = poll.slots[index]
+    others = [
+        f"{letter(i)} {ts(other, 'f')} — {plural(counts[i], 'member')}"
+        for i, other in enumerate(poll.slots)
+        if i != index
+    ]
+    rest = f"\nThe other times: {join_fitting(others, 900, sep='; ')}." if others else ""
     return (
         f"Best time for **{discord.utils.escape_markdown(poll.title)}**: {letter(index)} "
-        f"{when_text(slot)} — suits {plural(counts[index], 'member')}."
+        f"{when_text(slot)} — suits {plural(counts[index], 'member')}.{rest}"
     )

@@ -292,3 +292,47 @@ async def test_every_picture_has_a_text_alternative_from_the_same_figures(guild,
     print("SERVER ALT:", picture["description"])
     assert picture["description"].startswith("Server insights, last 12 weeks, 1 group.")
     assert "Book Club: 2 members" in picture["description"]
+
+
+# -- 8. find-a-time
+
+
+async def test_findtime_advice_works_and_the_event_asks_who_picked_the_time(
+    emulator, guild, bot, clock
+):
+    options = "in 3 hours; in 5 hours; in 8 hours"
+    refused = await guild.alice.slash("event findtime", title="Sync", options=options, closes="4h")
+    print("REFUSED:", refused.text)
+    [advice] = re.findall(r"like `([^`]+)`", refused.text)
+    assert advice != "12h"
+    taken = await guild.alice.slash("event findtime", title="Sync", options=options, closes=advice)
+    assert "Posted" in taken.text, (advice, taken.text)
+
+    poll = guild.messages(guild.general)[-1]
+    emojis = list(guild.reactions(int(poll["id"])))
+    for user, index in [(guild.bob, 0), (guild.carol, 0), (guild.dave, 0), (guild.alice, 1)]:
+        await user.react(int(poll["id"]), emojis[index])
+    await clock.advance(2 * 3600 + 60)  # closes after the advised 2h, before the slot
+    await emulator.settle()
+    result = guild.messages(guild.general)[-1]
+    print("RESULT:", result["content"].replace("\n", " / "))
+    assert "suits 3 members" in result["content"]
+    assert f"{emojis[1]} " in result["content"] and "— 1 member" in result["content"]
+    assert f"{emojis[2]} " in result["content"] and "— 0 members" in result["content"]
+
+    emulator.reset_requests()
+    [button] = [b for row in result["components"] for b in row["components"]]
+    created = await guild.alice.click(result, button["custom_id"])
+    await emulator.settle()
+    print("CREATED:", created.text)
+    assert "3 members who picked this time were asked" in created.text
+    event = event_message(guild)
+    asked = [
+        r.json
+        for r in emulator.find_requests("POST", r"/channels/\d+/messages$")
+        if r.json and "the time you picked" in (r.json.get("content") or "")
+    ]
+    print("ASKED:", asked[0]["content"])
+    assert f"/{event['id']}" in asked[0]["content"]
+    pinged = {int(u) for body in asked for u in body["allowed_mentions"]["users"]}
+    assert pinged == {guild.bob.id, guild.carol.id, guild.dave.id}
