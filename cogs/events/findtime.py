@@ -249,8 +249,9 @@ class FindTimeFlow:
         event, notes = await self.service.publish(guild, draft)  # type: ignore[arg-type]
         suited = await self._tell_who_picked_it(poll, event)
         text = f"Created **{event.title}** from the poll: {event.link()}"
+        were = "was" if suited == 1 else "were"
         told = (
-            f" {plural(suited, 'member')} who picked this time were asked to answer."
+            f"\n{plural(suited, 'member')} who picked this time {were} asked to answer."
             if suited
             else ""
         )
