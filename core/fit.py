@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
+from core.plaintime import plain_times
+
 CONTENT = 2000
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
@@ -144,7 +146,10 @@ def mention_batches(
 
 def fit_embed(embed: discord.Embed) -> discord.Embed:
     """Clip every part of an embed to its limit, keep at most 25 fields (the last one
-    saying `+N more`) and the whole under 6,000 characters. Changes `embed` in place."""
+    saying `+N more`) and the whole under 6,000 characters. Changes `embed` in place.
+    Timestamps where Discord shows them raw (title, author, footer, field names) are
+    written out (core.plaintime)."""
+    _plain_times_where_raw(embed)
     if embed.title:
         embed.title = clip(embed.title, EMBED_TITLE)
     if embed.description:
@@ -156,6 +161,18 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     _fit_fields(embed)
     _fit_total(embed)
     return embed
+
+
+def _plain_times_where_raw(embed: discord.Embed) -> None:
+    if embed.title:
+        embed.title = plain_times(embed.title)
+    if embed.footer.text:
+        embed.set_footer(text=plain_times(embed.footer.text), icon_url=embed.footer.icon_url)
+    if embed.author.name:
+        embed.set_author(name=plain_times(embed.author.name), url=embed.author.url)
+    for index, f in enumerate(embed.fields):
+        if f.name and "<t:" in f.name:
+            embed.set_field_at(index, name=plain_times(f.name), value=f.value, inline=f.inline)
 
 
 def _fit_fields(embed: discord.Embed) -> None:

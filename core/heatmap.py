@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 
-from core.pictures import HEAT, MUTED, PAD, TEXT, WIDTH, canvas, font, header, num, png
+from core.pictures import BG, HEAT, MUTED, PAD, TEXT, WIDTH, canvas, font, header, num, png
+from core.ui import plural
 
 HEATMAP_WEEKS = 26
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -67,13 +69,40 @@ def heatmap_text(hm: Heatmap) -> str:
     """The heatmap's figures in one line (beside the picture)."""
     weeks = len(hm.counts)
     if hm.total == 0:
-        return f"No check-ins in the last {weeks} weeks."
+        return f"No check-ins in the last {plural(weeks, 'week')}."
     per = hm.per_weekday()
     best = max(range(7), key=lambda d: per[d])
     return (
-        f"{hm.total} check-ins on {hm.active_days} days in the last {weeks} weeks "
+        f"{plural(hm.total, 'check-in')} on {plural(hm.active_days, 'day')} in the last {plural(weeks, 'week')} "
         f"(since {hm.mondays[0].isoformat()}); most on {WEEKDAYS[best]} ({per[best]})."
     )
+
+
+def level_labels(peak: int) -> list[str]:
+    """What each colour of the legend means, as check-in counts: `0`, `1`, `2`, … or
+    ranges (`1–3`) when a day holds more than 4."""
+    if peak <= 4:
+        return [str(n) for n in range(5)]
+    labels = ["0"]
+    for level in range(1, 5):
+        counts = [c for c in range(1, peak + 1) if _level(c, peak) == level]
+        low, high = (counts[0], counts[-1]) if counts else (0, 0)
+        labels.append(str(low) if low == high else f"{low}–{high}")
+    return labels
+
+
+def heatmap_alt(hm: Heatmap, whose: str, where: str) -> str:
+    """The picture's text alternative (read by screen readers), from the same figures."""
+    busiest = [
+        f"{hm.mondays[w] + timedelta(days=d):%d %b} ({c})"
+        for w, week in enumerate(hm.counts)
+        for d, c in enumerate(week)
+        if c and c == hm.peak
+    ][:3]
+    peak = (
+        f" Busiest day{'s' if len(busiest) > 1 else ''}: {', '.join(busiest)}." if busiest else ""
+    )
+    return f"Check-in calendar of {whose} in {where}. {heatmap_text(hm)}{peak}"[:1000]
 
 
 def _level(count: int, peak: int) -> int:
@@ -93,7 +122,7 @@ def draw_heatmap(hm: Heatmap, title: str = "Check-ins") -> bytes:
     step = cell + 4
     height = 126 + 34 + 7 * step + 70
     im, d = canvas(height)
-    sub = f"{num(hm.total)} check-ins on {hm.active_days} days · last {weeks} weeks"
+    sub = f"{num(hm.total)} {'check-in' if hm.total == 1 else 'check-ins'} on {plural(hm.active_days, 'day')} · last {plural(weeks, 'week')}"
     y = header(d, title, sub) + 34
     last_month = None
     for w, monday in enumerate(hm.mondays):
@@ -124,26 +153,41 @@ def draw_heatmap(hm: Heatmap, title: str = "Check-ins") -> bytes:
             d.rounded_rectangle(
                 (x0, y0, x0 + cell, y0 + cell), radius=5, fill=HEAT[_level(count, peak)]
             )
+            if count and cell >= 18:  # the count itself, not colour alone
+                d.text(
+                    (x0 + cell / 2, y0 + cell / 2),
+                    str(min(count, 99)),
+                    font=font(max(12, cell // 2), True),
+                    fill=TEXT if _level(count, peak) == 1 else BG,  # 4.5:1 on each green
+                    anchor="mm",
+                )
             if hm.mondays[w].toordinal() + dow == hm.today.toordinal():
                 d.rounded_rectangle(
                     (x0 - 2, y0 - 2, x0 + cell + 2, y0 + cell + 2), radius=6, outline=TEXT, width=2
                 )
-    ly = y + 7 * step + 18
-    lx = WIDTH - PAD - 5 * (cell + 4) - 60
-    d.text((lx - 12, ly + cell / 2), "less", font=font(22), fill=MUTED, anchor="rm")
-    for i, c in enumerate(HEAT):
-        x0 = lx + i * (cell + 4)
-        d.rounded_rectangle((x0, ly, x0 + cell, ly + cell), radius=5, fill=c)
-    d.text((lx + 5 * (cell + 4) + 8, ly + cell / 2), "more", font=font(22), fill=MUTED, anchor="lm")
+    _legend(d, y + 7 * step + 18, cell, level_labels(peak))
     return png(im)
 
 
+def _legend(d: Any, ly: float, cell: int, labels: list[str]) -> None:
+    """Each colour with the check-ins it stands for (not colour alone)."""
+    x = WIDTH - PAD
+    for colour, label in reversed(list(zip(HEAT, labels, strict=True))):
+        x -= d.textlength(label, font=font(22))
+        d.text((x, ly + cell / 2), label, font=font(22), fill=MUTED, anchor="lm")
+        x -= cell + 6
+        d.rounded_rectangle((x, ly, x + cell, ly + cell), radius=5, fill=colour)
+        x -= 18
+    d.text((x, ly + cell / 2), "check-ins a day:", font=font(22), fill=MUTED, anchor="rm")
+
+
 async def heatmap_picture(
-    epochs: Iterable[float], tz: tzinfo, now: float, title: str = "Check-ins"
-) -> tuple[bytes, str]:
-    """The last 26 weeks of check-ins at `epochs` as (PNG drawn off the loop, the same
-    figures as one line of text)."""
+    epochs: Iterable[float], tz: tzinfo, now: float, whose: str, where: str
+) -> tuple[bytes, str, str]:
+    """The last 26 weeks of `whose` check-ins (in the groups `where`) at `epochs` as (PNG
+    drawn off the loop, the same figures as one line of text, the picture's alt text)."""
     from core.pictures import render
 
     hm = heatmap_grid([int(e) for e in epochs], tz, int(now))
-    return await render(draw_heatmap, hm, title), heatmap_text(hm)
+    title = f"Check-ins of {whose} · {where}"
+    return await render(draw_heatmap, hm, title), heatmap_text(hm), heatmap_alt(hm, whose, where)

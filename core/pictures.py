@@ -40,7 +40,9 @@ GREEN = (72, 199, 142)  # attendance
 GREEN_DIM = (44, 92, 72)  # going (behind attended)
 AMBER = (245, 184, 65)  # polls
 RED = (255, 107, 107)  # needs attention
-HEAT = ((45, 50, 60), (14, 68, 41), (0, 109, 50), (38, 166, 65), (57, 211, 83))
+# Empty, then four greens: the lowest at 3:1 against the background (WCAG's contrast for
+# graphics), each brighter than the one before; the heatmap also writes the counts.
+HEAT = ((45, 50, 60), (30, 122, 62), (40, 156, 70), (60, 190, 86), (120, 230, 130))
 
 _FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",

@@ -27,7 +27,7 @@ SECTIONS = (
     ),
     (
         "Events — meet at times that suit everyone",
-        "`/event create` (`friday 7pm`, `2026-12-03 18:30`, `in 2 hours`), RSVP with "
+        "`/event create` (`friday 7pm`, `tomorrow 18:30`, `in 2 hours`), RSVP with "
         "**Going** / **Maybe** / **Can't**, reminders, `repeat` for series (`occurrence` "
         "skips or moves one meeting), `/event calendar` for your own calendar link, "
         "`/event export` for a file, `/event findtime` to find a slot. Set your zone: "
@@ -35,9 +35,23 @@ SECTIONS = (
         "who came; `/event nudge` DMs who hasn't answered.",
     ),
     (
+        "Club cycles — the monthly ritual, run by itself",
+        "Leaders: `/cycle start` (`meet: last thursday 19:00`): nominations, a vote, the "
+        "pick, the meeting and reading check-ins, every month. Members: `/cycle nominate` "
+        "or the **Nominate** button. `/cycle status`, `/cycle history` (the shelf); "
+        "leaders: `/cycle advance`, `/cycle stop`.",
+    ),
+    (
+        "Insights — how the groups are doing",
+        "Leaders: `/insights group` (members, check-in completion, attendance, poll "
+        "participation, as a picture and as text). Managers: `/insights server` (every "
+        "group, those needing attention first), `/insights export` (CSV).",
+    ),
+    (
         "Admins",
         "`/config show`, `/config feature`, `/config manager-role`, `/config groups`, "
-        "`/config timezone`, `/config log-channel`, `/config reminders`.",
+        "`/config timezone`, `/config log-channel`, `/config reminders`, "
+        "`/config insights` (the Monday digest channel).",
     ),
 )
 
@@ -45,7 +59,10 @@ SECTIONS = (
 def help_embed() -> discord.Embed:
     embed = discord.Embed(
         title="Huddle — micro-communities for your server",
-        description="Small groups around one interest, with accountability, polls and meetups.",
+        description=(
+            "Small groups around one interest, with accountability, polls, meetups, "
+            "club cycles and insights."
+        ),
         colour=EMBED_COLOUR,
     )
     for name, value in SECTIONS:

@@ -102,12 +102,10 @@ class Checkins(commands.Cog, name="Checkins"):
 
     async def _visible_group(self, interaction: HuddleInteraction, text: str) -> GroupRef:
         """A group whose check-ins the invoker may see (member, leader, manager, admin); an
-        outsider gets the very reply a group that doesn't exist gets."""
+        outsider is told it is for its members and how to join (SPEC's privacy rule)."""
         found = await self._group(interaction, text)
         viewer = await groups.viewer_of(interaction)
-        await groups.require_can_see(
-            self.bot.store, viewer, found.id, groups.not_found(text).message
-        )
+        await groups.require_insider(self.bot.store, viewer, found)
         return found
 
     async def _visible_groups_of(
@@ -282,21 +280,23 @@ class Checkins(commands.Cog, name="Checkins"):
         lines = [render.streak_line(g.name, await self.service.stats(g, user.id)) for g in chosen]
         await interaction.response.defer(ephemeral=True)
         text = render.streak_text(user.id, lines)
-        png, figures = await self._heatmap(guild_id_of(interaction), user.id, chosen)
+        png, figures, alt = await self._heatmap(guild_id_of(interaction), user, chosen)
         text = text if len(text) + 1 + len(figures) > 2000 else f"{text}\n{figures}"
-        file = discord.File(io.BytesIO(png), filename="checkins-heatmap.png")
+        file = discord.File(io.BytesIO(png), filename="checkins-heatmap.png", description=alt)
         await reply(interaction, text, file=file)
 
     async def _heatmap(
-        self, guild_id: int, user_id: int, chosen: list[GroupRef]
-    ) -> tuple[bytes, str]:
-        """The member's last 26 weeks of check-ins in the groups shown (SPEC §7)."""
+        self, guild_id: int, user: discord.abc.User, chosen: list[GroupRef]
+    ) -> tuple[bytes, str, str]:
+        """The member's last 26 weeks of check-ins in the groups shown (SPEC §7): the
+        picture, its figures as text, and its alt text (whose, which groups)."""
         now = self.bot.clock.now()
         since = now - (HEATMAP_WEEKS + 1) * 7 * 86_400
         ids = [g.id for g in chosen]
-        times = await member_checkin_times(self.bot.store, guild_id, user_id, ids, since)
+        times = await member_checkin_times(self.bot.store, guild_id, user.id, ids, since)
         tz = get_zone(await self.bot.config.server_timezone(guild_id))
-        return await heatmap_picture(times, tz, now)
+        where = clip(", ".join(g.name for g in chosen), 200)
+        return await heatmap_picture(times, tz, now, clip(user.display_name, 60), where)
 
     @checkin.command(name="board", description="A group's check-in leaderboard")
     @app_commands.describe(group="The group", period="week, month or all time (default week)")

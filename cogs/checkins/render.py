@@ -135,7 +135,7 @@ def streak_line(group_name: str, stats: StreakStats) -> str:
     rate = f"{stats.rate or 0}%"
     return (
         f"**{group_name}** — current streak: **{stats.current}** · best streak: **{stats.best}**"
-        f" · completion rate: **{rate}** ({stats.periods_done} of {stats.periods_total} periods)"
+        f" · completion rate: **{rate}** ({stats.periods_done} of {plural(stats.periods_total, 'period')})"
     )
 
 

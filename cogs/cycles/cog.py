@@ -49,13 +49,13 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     # -- shared ------------------------------------------------------------------------------
 
     async def _group(self, interaction: discord.Interaction, text: str) -> groups.GroupRef:
-        """A group the member may see; an outsider is told it does not exist."""
+        """A group the member may see; an outsider is told it is for its members."""
         guild_id = guild_id_of(interaction)
         group = await groups.find_group(self.bot.store, guild_id, text)
         if group is None or group.status == "pending":
             raise NotFound(_missing(text))
         viewer = await groups.viewer_of(interaction)
-        await groups.require_can_see(self.bot.store, viewer, group.id, _missing(text))
+        await groups.require_insider(self.bot.store, viewer, group)
         return group
 
     async def _require_leader(

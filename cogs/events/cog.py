@@ -24,7 +24,7 @@ from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
 from core.config import SettingSpec, yes_no
 from core.fit import fit_embed, lines_fitting
-from core.timeparse import preview_choices, to_local
+from core.timeparse import preview_choices
 from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
 
 if TYPE_CHECKING:
@@ -132,10 +132,7 @@ class EventsCog(commands.Cog, name="Events"):
         )
         choices = []
         for event in found:
-            local = to_local(event.start_at, event.timezone).strftime("%a %d %b %H:%M")
-            choices.append(
-                app_commands.Choice(name=clip(f"{event.title} — {local}", 100), value=str(event.id))
-            )
+            choices.append(app_commands.Choice(name=render.choice_name(event), value=str(event.id)))
         return choices
 
     async def occurrence_autocomplete(
@@ -254,6 +251,8 @@ class EventsCog(commands.Cog, name="Events"):
         guild_id = guild_id_of(interaction)
         viewer = await groups.viewer_of(interaction)
         group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
+        if group_ref is not None:
+            await groups.require_insider(self.bot.store, viewer, group_ref)
         now = self.bot.clock.now()
         group_id = group_ref.id if group_ref else None
         found = await self.service.events.upcoming(guild_id, now, group_id, viewer=viewer)

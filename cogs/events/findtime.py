@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.events import render
-from cogs.events.logic import MAX_SLOTS, best_slot, split_options
+from cogs.events import notify, render
+from cogs.events.logic import MAX_SLOTS, best_slot, format_offset, split_options
 from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import rule_for
 from cogs.events.store import EventDraft
@@ -24,7 +24,7 @@ from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 from core.letters import letter, letter_index
 from core.scheduler import Job
 from core.timeparse import parse_when, to_local
-from core.ui import clip, ts
+from core.ui import clip, plural, ts
 
 if TYPE_CHECKING:
     from cogs.events.service import EventService
@@ -33,6 +33,16 @@ log = logging.getLogger(__name__)
 
 CLOSE = "event.findtime_close"
 DEFAULT_CLOSES = 86400.0
+
+
+def closes_advice(now: float, earliest: float) -> str:
+    """A `closes` that works for these slots: the time to the earliest option less an hour
+    (half of it when that is under two hours), in whole minutes, as a duration."""
+    span = earliest - now
+    fits = int(span - min(3600.0, span / 2)) // 60 * 60
+    if fits < 60:
+        return "The earliest option is too soon for a vote; give later options."
+    return f"Give a shorter `closes`, like `{format_offset(fits)}` (or leave it out)."
 
 
 class FindTimeFlow:
@@ -111,7 +121,7 @@ class FindTimeFlow:
         if closes_at >= earliest:
             raise UserError(
                 f"The poll must close before the earliest option ({ts(earliest, 'F')}). "
-                "Give a shorter `closes`, like `12h`."
+                + closes_advice(now, earliest)
             )
         return closes_at
 
@@ -237,6 +247,33 @@ class FindTimeFlow:
             channel_id=poll.channel_id, created_by=poll.created_by,
         )  # fmt: skip
         event, notes = await self.service.publish(guild, draft)  # type: ignore[arg-type]
+        suited = await self._tell_who_picked_it(poll, event)
         text = f"Created **{event.title}** from the poll: {event.link()}"
-        await interaction.followup.send("\n".join([text, *notes]), ephemeral=True)
+        were = "was" if suited == 1 else "were"
+        told = (
+            f"\n{plural(suited, 'member')} who picked this time {were} asked to answer."
+            if suited
+            else ""
+        )
+        await interaction.followup.send("\n".join([text + told, *notes]), ephemeral=True)
         return event
+
+    async def _tell_who_picked_it(self, poll: FindTime, event: Event) -> int:
+        """The members who said the winning slot suits them are asked, by mention in the
+        event's channel, to answer on the event (their reaction is not an RSVP). Returns
+        how many; 0 when the poll's message can't be read any more."""
+        try:
+            voters = await self.read_voters(poll)
+        except discord.HTTPException as exc:
+            log.info("find-time %s: could not read who picked the slot: %s", poll.id, exc)
+            return 0
+        index = poll.slots.index(poll.best_slot) if poll.best_slot in poll.slots else None
+        picked = sorted(voters[index]) if index is not None else []
+        title = discord.utils.escape_markdown(clip(event.title, 100))
+        text = (
+            f"📅 **{title}** is now an event at the time you picked ({ts(event.start_at, 'F')})."
+            f" Press **Going**, **Maybe** or **Can't** on it: {event.link()}\n"
+        )
+        if picked:
+            await notify.mention(self.bot, event.channel_id, text, picked)
+        return len(picked)

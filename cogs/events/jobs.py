@@ -138,7 +138,8 @@ async def send_reminder_batch(service: EventService, job: Job) -> None:
     if not await service.bot.config.feature_enabled(event.guild_id, "events"):
         return
     if "dm" in job.payload:
-        text = f"⏰ Reminder: **{event.title}** starts {when_text(event.start_at)}."
+        # where and a link too, as in the channel
+        text = render.reminder_text(event).replace("⏰ ", "⏰ Reminder: ", 1)
         skipped = [u for u in job.payload["dm"] if not await notify.dm(service.bot, int(u), text)]
         if skipped:
             log.info("event %s reminder DMs skipped for %s members", event.id, len(skipped))

@@ -11,19 +11,20 @@ from cogs.events.models import EndedOccurrence, Event, FindTime, Person
 from cogs.events.recurrence import describe
 from core.fit import FIELD_VALUE, fit_embed, join_fitting, lines_fitting
 from core.letters import letter
+from core.plaintime import plain_times
 from core.timeparse import to_local
 from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
 
 OVER_COLOUR = discord.Colour.dark_grey()  # cancelled or ended
 
 
+# Every answer with its count and who gave it; mentions show each member's current
+# name (a mention in an embed never pings).
+ANSWERS = (("going", "✅ Going"), ("maybe", "❔ Maybe"), ("cant", "❌ Can't"))
+
+
 def _person(row: Rsvp) -> str:
-    """The name as it was when they answered (at most 40 characters), plus a mention
-    (shows their current name; mentions in embeds never ping)."""
-    if not row.display_name:
-        return f"<@{row.user_id}>"
-    name = discord.utils.escape_markdown(clip(row.display_name, 40))
-    return f"{name} (<@{row.user_id}>)"
+    return f"<@{row.user_id}>"
 
 
 def _names(rows: Sequence[Rsvp]) -> str:
@@ -41,9 +42,8 @@ def event_embed(
     event: Event, rsvps: Sequence[Rsvp], ended: EndedOccurrence | None = None
 ) -> discord.Embed:
     over = event.status in ("cancelled", "ended")
-    prefix = {"cancelled": "Cancelled: ", "ended": "Ended: "}.get(event.status, "")
-    embed = discord.Embed(
-        title=clip(prefix + event.title, 256),
+    embed = discord.Embed(  # the line above it says Cancelled or Ended (once)
+        title=clip(event.title, 256),
         description=clip(event.description, 2000) or None,
         colour=OVER_COLOUR if over else EMBED_COLOUR,
     )
@@ -72,11 +72,11 @@ def _add_answers(embed: discord.Embed, event: Event, rsvps: Sequence[Rsvp]) -> N
     by_status: dict[str, list[Rsvp]] = {"going": [], "maybe": [], "cant": [], "waitlist": []}
     for row in sorted(rsvps, key=lambda r: r.seq):
         by_status[row.status].append(row)
-    going = by_status["going"]
     limit = f"/{event.capacity}" if event.capacity else ""
-    embed.add_field(name=f"Going ({len(going)}{limit})", value=_names(going), inline=False)
-    embed.add_field(name="Maybe", value=str(len(by_status["maybe"])))
-    embed.add_field(name="Can't", value=str(len(by_status["cant"])))
+    for status, label in ANSWERS:
+        rows = by_status[status]
+        count = f"{len(rows)}{limit if status == 'going' else ''}"
+        embed.add_field(name=f"{label} ({count})", value=_names(rows))
     if event.capacity:
         queue = by_status["waitlist"]
         embed.add_field(
@@ -104,6 +104,13 @@ def _add_who_came(embed: discord.Embed, event: Event, ended: EndedOccurrence) ->
     embed.add_field(name=f"Came ({len(ended.came)})", value=_people(ended.came) or "—")
 
 
+def choice_name(event: Event) -> str:
+    """The event as an autocomplete choice: title and local start, timestamps written out
+    (a choice shows `<t:…>` raw)."""
+    local = to_local(event.start_at, event.timezone).strftime("%a %d %b %H:%M")
+    return clip(plain_times(f"{event.title} — {local}"), 100)
+
+
 def message_content(event: Event) -> str | None:
     """The line above the embed: says when the event is over; None while it is on."""
     if event.status == "cancelled":
@@ -114,10 +121,13 @@ def message_content(event: Event) -> str | None:
 
 
 def reminder_text(event: Event) -> str:
-    """The reminder line; the caller appends the mentions of those it reminds."""
+    """The reminder line: what, when, where, and a link to the event message; the caller
+    appends the mentions of those it reminds."""
     start = event.start_at
     title = discord.utils.escape_markdown(clip(event.title, 100))
-    return f"⏰ **{title}** starts {ts(start, 'R')} ({ts(start, 'F')})."
+    where = f" at {clip(place_text(event), 300)}" if place_text(event) else ""
+    link = f" {event.link()}" if event.channel_id and event.message_id else ""
+    return f"⏰ **{title}** starts {ts(start, 'R')} ({ts(start, 'F')}){where}.{link}"
 
 
 def summary_line(event: Event, rsvps: Sequence[Rsvp]) -> str:
@@ -150,7 +160,13 @@ def findtime_result(poll: FindTime, index: int | None, counts: Sequence[int]) ->
     if index is None:
         return f"Nobody picked a time for **{discord.utils.escape_markdown(poll.title)}**."
     slot = poll.slots[index]
+    others = [
+        f"{letter(i)} {ts(other, 'f')} — {plural(counts[i], 'member')}"
+        for i, other in enumerate(poll.slots)
+        if i != index
+    ]
+    rest = f"\nThe other times: {join_fitting(others, 900, sep='; ')}." if others else ""
     return (
         f"Best time for **{discord.utils.escape_markdown(poll.title)}**: {letter(index)} "
-        f"{when_text(slot)} — suits {plural(counts[index], 'member')}."
+        f"{when_text(slot)} — suits {plural(counts[index], 'member')}.{rest}"
     )

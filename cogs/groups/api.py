@@ -16,6 +16,8 @@ from cogs.groups.store import GroupStore, guild_group_sizes, visible_groups_clau
 from core import fit
 from core.checks import guild_id_of, huddle, is_manager
 from core.errors import FeatureUnavailable, NotAllowed, NotFound, UserError
+from core.fit import clip
+from core.plaintime import plain_times
 from core.store import Store
 
 if TYPE_CHECKING:
@@ -37,9 +39,11 @@ __all__ = [
     "is_member",
     "leader_ids",
     "member_ids",
+    "members_only",
     "not_found",
     "present_member_ids",
     "require_can_see",
+    "require_insider",
     "resolve_group",
     "resolve_group_to_use",
     "viewer_of",
@@ -77,6 +81,36 @@ def not_found(text: str) -> NotFound:
     return NotFound(f"There is no group called {fit.code(text)}. `/group list` shows them all.")
 
 
+def how_to_join(group: GroupRef) -> str:
+    """How an outsider gets in, as SPEC's privacy rule says it (open, request, invite)."""
+    named = f"`/group join group:{clip(group.name, 100).replace('`', chr(39))}`"
+    if group.visibility == "open":
+        return f"{named} joins it."
+    if group.visibility == "request":
+        return f"{named} asks its leaders to let you in."
+    return "It is invite-only: one of its leaders can invite you."
+
+
+def members_only(group: GroupRef, doing: str | None = None) -> NotAllowed:
+    """The reply to an outsider who names a group in a command for its members: the truth
+    (the group exists, `/group list` shows it) and how to join."""
+    what = (
+        f"Only members of **{clip(group.name, 100)}** can {doing}."
+        if doing
+        else (f"That is for the members of **{clip(group.name, 100)}**.")
+    )
+    return NotAllowed(f"{what} {how_to_join(group)}")
+
+
+async def require_insider(
+    store: Store, viewer: Viewer, group: GroupRef, doing: str | None = None
+) -> None:
+    """An outsider (not a member, leader, manager or admin) is told the group is for its
+    members and how to join (`members_only`)."""
+    if not await can_see_group(store, viewer, group.id):
+        raise members_only(group, doing)
+
+
 async def resolve_group_to_use(
     store: Store, guild_id: int, text: str, user_id: int, *, manager: bool, action: str
 ) -> GroupRef:
@@ -87,7 +121,7 @@ async def resolve_group_to_use(
     if group.archived:
         raise UserError(f"**{group.name}** is archived; restore it before you {action}.")
     if not manager and not await is_member(store, group.id, user_id):
-        raise NotAllowed(f"Only members of **{group.name}** can {action}. Join it first.")
+        raise members_only(group, action)
     return group
 
 
@@ -156,7 +190,10 @@ async def group_choices(
     the user is not in and that are not invite-only; all: every active group. A manager
     sees every group for member/leader scopes."""
     found = await _groups(store).choices(guild_id, user_id, current, scope, manager)
-    return [app_commands.Choice(name=name[:100], value=str(gid)) for gid, name in found]
+    return [
+        app_commands.Choice(name=clip(plain_times(name), 100), value=str(gid))
+        for gid, name in found
+    ]
 
 
 Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]

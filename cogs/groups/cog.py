@@ -4,6 +4,7 @@ the work to lifecycle.py (a group's objects) and membership.py (its people)."""
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -23,7 +24,8 @@ from cogs.groups.buttons import FEATURE, GroupButtons
 from cogs.groups.lifecycle import Lifecycle, NewGroup
 from cogs.groups.membership import Membership
 from cogs.groups.models import GroupRef
-from cogs.groups.panel import post_panel
+from cogs.groups.notices import REQUEST_DM_KIND, tell_leaders
+from cogs.groups.panel import REFRESH_KIND, post_panel, refresh_panels
 from cogs.groups.resources import Resources
 from cogs.groups.settings import SETTINGS, limits
 from cogs.groups.store import GroupStore
@@ -39,7 +41,7 @@ from core.checks import (
 from core.components import HuddleInteraction
 from core.errors import NotAllowed, UserError
 from core.timeparse import suggest_zones
-from core.ui import reply, send_pages
+from core.ui import plural, reply, send_pages
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -80,9 +82,12 @@ class GroupsCog(commands.Cog, name="Groups"):
         for spec in SETTINGS:
             self.bot.config.register(spec)
         self.buttons.register(self.bot.components)
+        self.bot.scheduler.register(REFRESH_KIND, partial(refresh_panels, self.bot, self.store))
+        self.bot.scheduler.register(REQUEST_DM_KIND, partial(tell_leaders, self.bot, self.store))
 
     async def cog_unload(self) -> None:
         self.bot.components.remove_feature(FEATURE)
+        self.bot.scheduler.unregister(REFRESH_KIND, REQUEST_DM_KIND)
         self.bot.config.unregister(*SETTINGS)
 
     async def resolve(self, interaction: HuddleInteraction, text: str) -> GroupRef:
@@ -359,4 +364,7 @@ class GroupsCog(commands.Cog, name="Groups"):
         require_member_can_post(any_member(interaction), target, "the panel")
         await interaction.response.defer(ephemeral=True)
         count = await post_panel(self.bot, self.store, guild_of(interaction), int(where or 0))
-        await reply(interaction, f"Posted Join buttons for {count} open groups in <#{where}>.")
+        await reply(
+            interaction,
+            f"Posted a panel of {plural(count, 'group')} to join (or ask to join) in <#{where}>.",
+        )

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from core.ui import plural
+
 NAME_MAX = 80  # role names allow 100, channel names 100; leave room for readable slugs
 DESCRIPTION_MAX = 300
 CATEGORY_LIMIT = 50  # Discord: channels per category
@@ -88,9 +90,7 @@ def max_members_problem(requested: int | None, max_size: int, current_size: int 
             f" and at most {max_size} on this server."
         )
     if requested < current_size:
-        return (
-            f"The group already has {current_size} members; `max_members` can't be lower than that."
-        )
+        return f"The group already has {plural(current_size, 'member')}; `max_members` can't be lower than that."
     return None
 
 
@@ -111,7 +111,7 @@ def can_create(
 
 
 def groups_text(count: int) -> str:
-    return f"{count} group" if count == 1 else f"{count} groups"
+    return plural(count, "group")
 
 
 def limit_text(max_per_member: int) -> str:
@@ -148,11 +148,10 @@ def join_verdict(
     return Verdict.JOIN
 
 
-def request_text(mention: str, name: str, group: str) -> str:
-    """The join request leaders see: the requester by mention and, readable anywhere
-    (notifications, logs), by name."""
-    who = f"{mention} ({name})" if name else mention
-    return f"{who} asks to join **{group}**. Leaders, approve or deny:"
+def request_text(requester: int, group: str) -> str:
+    """The join request leaders see (and are sent a DM about): the requester named once,
+    by the mention Discord shows as their name."""
+    return f"<@{requester}> asks to join **{group}**. Leaders, approve or deny:"
 
 
 def full_text(name: str, size: int, limit: int) -> str:

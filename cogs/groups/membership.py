@@ -14,6 +14,8 @@ import discord
 from cogs.groups import logic
 from cogs.groups.messages import post, tell
 from cogs.groups.models import GroupRef
+from cogs.groups.notices import tell_leaders_later
+from cogs.groups.panel import panels_changed
 from cogs.groups.resources import Resources
 from cogs.groups.settings import Limits, group_limit, limits
 from cogs.groups.store import GroupStore
@@ -46,13 +48,6 @@ class Decided:
     dm: str
 
 
-def requester_name(user: discord.User | discord.Member) -> str:
-    """How a join request names its member: the display name, and the username when it
-    differs (display names are not unique)."""
-    name = discord.utils.escape_markdown(user.display_name)
-    return name if user.name == user.display_name else f"{name}, `@{user.name}`"
-
-
 class Membership:
     """A group's people: who joins, waits, asks, is invited, leaves or is kicked."""
 
@@ -75,7 +70,7 @@ class Membership:
             where = f" Say hi in <#{group.channel_id}>." if group.channel_id else ""
             return Outcome(f"You joined **{group.name}**.{where}")
         if verdict is logic.Verdict.REQUEST:
-            return Outcome(await self.request(group, user.id, requester_name(user)))
+            return Outcome(await self.request(group, user.id))
         if verdict is logic.Verdict.FULL:
             return await self._full(group, user.id, size, limit)
         raise self._refusal(verdict, group, lim)
@@ -140,6 +135,7 @@ class Membership:
                     "gone (`/group repair` fixes that)."
                 ) from exc
             raise
+        await panels_changed(self.bot, guild.id)
 
     async def wait(self, group: GroupRef, user_id: int) -> str:
         member, _ = await self.store.role_of(group.id, user_id)
@@ -153,14 +149,14 @@ class Membership:
 
     # -- requests --------------------------------------------------------------------
 
-    async def request(self, group: GroupRef, user_id: int, name: str = "") -> str:
+    async def request(self, group: GroupRef, user_id: int) -> str:
         if await self.store.requests.pending(group.id, user_id, "join"):
             return f"You already asked to join **{group.name}**; its leaders will decide."
         request_id = await self.store.requests.open(group, user_id, "join", self.bot.clock.now())
         message = await post(
             self.bot,
             group.channel_id,
-            logic.request_text(f"<@{user_id}>", name, group.name),
+            logic.request_text(user_id, group.name),
             request_view(request_id),
         )
         if message is None:
@@ -170,6 +166,7 @@ class Membership:
                 "A leader can fix it with `/group repair`."
             )
         await self.store.requests.set_message(request_id, message.channel.id, message.id)
+        await tell_leaders_later(self.bot, request_id, group.guild_id)
         return (
             f"Asked the leaders of **{group.name}**: your join request waits for their "
             "approval. You'll hear back when they decide."
@@ -188,11 +185,12 @@ class Membership:
             request_id, "approved" if approve else "denied", actor_id
         ):
             raise UserError("Someone already answered that request.")
+        server = f"**{discord.utils.escape_markdown(guild.name)}**"
         if not approve:
             return Decided(
                 f"<@{req.user_id}>'s request to join **{group.name}** was denied by <@{actor_id}>.",
                 req.user_id,
-                f"Your request to join **{group.name}** was declined.",
+                f"Your request to join **{group.name}** on {server} was declined.",
             )
         try:
             await self._admit(guild, group, req.user_id)
@@ -202,7 +200,12 @@ class Membership:
         return Decided(
             f"<@{req.user_id}> joined **{group.name}** (approved by <@{actor_id}>).",
             req.user_id,
-            f"You're in: your request to join **{group.name}** was approved.",
+            f"You're in: your request to join **{group.name}** on {server} was approved."
+            + (
+                f" Say hi in its channel: https://discord.com/channels/{guild.id}/{group.channel_id}"
+                if group.channel_id
+                else ""
+            ),
         )
 
     async def _admit(self, guild: discord.Guild, group: GroupRef, user_id: int) -> None:
@@ -287,6 +290,7 @@ class Membership:
         except discord.Forbidden as exc:
             raise BotMissingPermission("Manage Roles", "take away the group's role") from exc
         await self.store.remove_member(group.id, user_id)
+        await panels_changed(self.bot, guild.id)
         await self.fill_from_waitlist(guild, group)
 
     async def fill_from_waitlist(self, guild: discord.Guild, group: GroupRef) -> None:
@@ -387,5 +391,6 @@ class Membership:
             await self.bot.audit(
                 guild.id, f"Left the server, so no longer in **{group.name}**: {names}{more}."
             )
+            await panels_changed(self.bot, guild.id)
             await self.fill_from_waitlist(guild, group)
         return ended

@@ -83,9 +83,10 @@ class GroupLookup:
         return [group_from_row(r) for r in rows]
 
     async def open_groups(self, guild_id: int) -> list[GroupRef]:
+        """Groups anyone may join or ask to join (a panel's buttons)."""
         rows = await self.db.fetchall(
             "SELECT * FROM groups WHERE guild_id = ? AND status = 'active'"
-            " AND visibility = 'open' ORDER BY name_key",
+            " AND visibility IN ('open', 'request') ORDER BY name_key",
             (guild_id,),
         )
         return [group_from_row(r) for r in rows]

@@ -45,10 +45,18 @@ def waitlist_view(group_id: int) -> discord.ui.View:
     return persistent_view(button(FEATURE, "waitlist", group_id, "Join the waitlist", primary))
 
 
-def panel_view(groups: list[tuple[int, str]]) -> discord.ui.View:
-    """Up to 25 Join buttons (5 rows of 5), labelled with the group names."""
-    primary = discord.ButtonStyle.primary
-    joins = [button(FEATURE, "join", gid, f"Join {name}", primary) for gid, name in groups[:25]]
+def panel_view(
+    groups: list[tuple[int, str]], asks: frozenset[int] = frozenset()
+) -> discord.ui.View:
+    """Up to 25 buttons (5 rows of 5), labelled with the group names: Join, or Request to
+    join for the groups in `asks` (leaders approve; the same join action decides)."""
+    primary, grey = discord.ButtonStyle.primary, discord.ButtonStyle.secondary
+    joins = [
+        button(FEATURE, "join", gid, f"Request to join {name}", grey)
+        if gid in asks
+        else button(FEATURE, "join", gid, f"Join {name}", primary)
+        for gid, name in groups[:25]
+    ]
     return persistent_view(*joins)
 
 

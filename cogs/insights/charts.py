@@ -47,6 +47,7 @@ from core.pictures import header as _header
 from core.pictures import num as _num
 from core.pictures import png as _png
 from core.pictures import warning as _warning
+from core.ui import plural
 
 SERVER_PER_PAGE = 12
 
@@ -158,7 +159,9 @@ def draw_group(pic: logic.GroupPicture) -> bytes:
     height = 126 + (70 if pic.attention else 0) + 126 + 3 * 254 + 10
     im, d = _canvas(height)
     h = pic.headline
-    y = _header(d, pic.name, f"Last {pic.weeks} weeks · last activity {pic.last_activity}")
+    y = _header(
+        d, pic.name, f"Last {plural(pic.weeks, 'week')} · last activity {pic.last_activity}"
+    )
     if pic.attention:
         y = _banner(d, y, pic.attention.reason)
     y = _tiles(
@@ -258,8 +261,12 @@ def draw_server(
     height = 126 + 40 + max(1, len(chunk)) * row_h + 64
     im, d = _canvas(height)
     urgent = sum(1 for r in rows if r.attention)
-    sub = f"{_num(len(rows))} groups · last {weeks} weeks"
-    sub += f" · {urgent} need attention" if urgent else " · none needs attention"
+    sub = f"{_num(len(rows))} {'group' if len(rows) == 1 else 'groups'} · last {plural(weeks, 'week')}"
+    sub += (
+        f" · {urgent} {'needs' if urgent == 1 else 'need'} attention"
+        if urgent
+        else " · none needs attention"
+    )
     y = _header(d, "Server insights", sub)
     cols = {"name": PAD + 44, "size": 384, "spark": 530, "trend": 722, "last": WIDTH - PAD}
     for key, label, anchor in (

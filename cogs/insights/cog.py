@@ -23,7 +23,7 @@ from cogs.insights.jobs import CHANNEL_KEY, DigestJobs
 from core.checks import FeatureGroup, guild_id_of, require_manager
 from core.config import SettingSpec, channel_mention
 from core.errors import NotAllowed, UserError
-from core.ui import EMBED_COLOUR, reply
+from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -72,25 +72,27 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
         now = int(self.bot.clock.now())
         tz = await server_zone(self.bot, guild_id)
         (fig,) = await guild_figures(self.bot, guild_id, now, weeks, only=found)
-        png = await charts.render(charts.draw_group, logic.group_picture(fig, now, weeks, tz))
+        picture = logic.group_picture(fig, now, weeks, tz)
+        png = await charts.render(charts.draw_group, picture)
         embed = summary_embed(logic.group_summary(fig, now, weeks, tz), "insights-group.png")
+        alt = logic.group_alt(picture)
         await reply(
             interaction,
             embed=embed,
-            file=discord.File(io.BytesIO(png), filename="insights-group.png"),
+            file=discord.File(io.BytesIO(png), filename="insights-group.png", description=alt),
         )
 
     async def _group_for(
         self, interaction: discord.Interaction, guild_id: int, text: str
     ) -> groups.GroupRef:
-        """The group, if the user leads it or sees every group; an outsider is told it
-        doesn't exist (as for a missing group), a member who doesn't lead it is refused."""
+        """The group, if the user leads it or sees every group; an outsider is told it is
+        for its members (and how to join), a member who doesn't lead it is refused."""
         viewer = await groups.viewer_of(interaction)
         found = await groups.resolve_group(self.bot.store, guild_id, text)
         if viewer.sees_every_group:
             return found
         if not await groups.is_member(self.bot.store, found.id, viewer.user_id):
-            raise groups.not_found(text)
+            raise groups.members_only(found)
         if not await groups.is_leader(self.bot.store, found.id, viewer.user_id):
             raise NotAllowed(
                 f"Only leaders of **{found.name}**, community managers and admins "
@@ -109,10 +111,11 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
         rows = logic.server_rows(await guild_figures(self.bot, guild_id, now, weeks), now, weeks)
         png = await charts.render(charts.draw_server, rows, now, weeks)
         embed = summary_embed(logic.server_summary(rows, now, weeks), "insights-server.png")
+        alt = logic.server_alt(rows, now, weeks)
         await reply(
             interaction,
             embed=embed,
-            file=discord.File(io.BytesIO(png), filename="insights-server.png"),
+            file=discord.File(io.BytesIO(png), filename="insights-server.png", description=alt),
         )
 
     @app_commands.command(name="export", description="The figures as a CSV file (managers)")
@@ -128,10 +131,10 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
         weeks = logic.DEFAULT_WEEKS
         figures = await guild_figures(self.bot, guild_id, now, weeks, only=found)
         text = logic.export_csv(figures, now, weeks, tz)
-        what = f"**{found.name}**" if found else f"{len(figures)} groups"
+        what = f"**{found.name}**" if found else plural(len(figures), "group")
         await reply(
             interaction,
-            f"Insights of {what} over the last {weeks} weeks, as CSV.",
+            f"Insights of {what} over the last {plural(weeks, 'week')}, as CSV.",
             file=discord.File(io.BytesIO(text.encode("utf-8")), filename="insights.csv"),
         )
 

@@ -96,12 +96,15 @@ class DigestJobs:
         figures = await guild_figures(self.bot, guild_id, now, logic.DEFAULT_WEEKS)
         rows = logic.server_rows(figures, now)
         png = await charts.render(charts.draw_server, rows, now)
-        urgent = [r.attention for r in rows if r.attention is not None]
         channel = self.bot.get_partial_messageable(int(channel_id), guild_id=guild_id)
         try:
             await channel.send(
-                logic.digest_content(urgent, now),
-                file=discord.File(io.BytesIO(png), filename="insights-server.png"),
+                logic.digest_content(rows, now),
+                file=discord.File(
+                    io.BytesIO(png),
+                    filename="insights-server.png",
+                    description=logic.server_alt(rows, now),
+                ),
                 allowed_mentions=NO_PINGS,
             )
         except (discord.NotFound, discord.Forbidden) as exc:

@@ -287,6 +287,8 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         guild_id = guild_id_of(interaction)
         ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
         viewer = await groups.viewer_of(interaction)
+        if ref is not None:
+            await groups.require_insider(self.bot.store, viewer, ref)
         open_polls, closed = await self.service.polls.listing(
             guild_id, ref.id if ref else None, groups.visible_sql(viewer, "group_id")
         )
@@ -336,13 +338,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
                 )
             shown = {p.id for p in polls}  # closing right now: already listed as open
             polls += [p for p in visible if p.id not in shown][: CHOICES - len(polls)]
-        return [
-            app_commands.Choice(
-                name=clip(p.question + ("" if p.is_open else " (closed)"), CHOICE_NAME),
-                value=str(p.id),
-            )
-            for p in polls
-        ]
+        return [app_commands.Choice(name=render.choice_name(p), value=str(p.id)) for p in polls]
 
     async def _visible_to(self, viewer: groups.Viewer, polls: list[Poll]) -> list[Poll]:
         """The polls the viewer may see: one query for their groups, and only when a group

@@ -15,6 +15,7 @@ from typing import Any
 from core import fit
 from core.errors import UserError
 from core.letters import MAX_LETTERS, letter, letter_index, split_list
+from core.ui import plural
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = MAX_LETTERS  # Discord allows 20 distinct reactions per message
@@ -44,7 +45,7 @@ def check_options(parts: list[str]) -> list[str]:
         "for example `options: Dune; Emma; Ulysses`."
     )
     if len(parts) < MIN_OPTIONS or len(parts) > MAX_OPTIONS:
-        raise UserError(f"You gave {len(parts)} option(s). {rule}")
+        raise UserError(f"You gave {plural(len(parts), 'option')}. {rule}")
     if any(not p for p in parts):
         raise UserError(f"One of the options is empty (two `;` in a row or one at the end). {rule}")
     seen: set[str] = set()

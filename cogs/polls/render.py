@@ -6,7 +6,17 @@ import discord
 
 from cogs.polls import logic
 from cogs.polls.store import Poll
-from core.fit import CONTENT, FIELD_VALUE, clip, escape, fit_embed, join_fitting, lines_fitting
+from core.fit import (
+    CHOICE_NAME,
+    CONTENT,
+    FIELD_VALUE,
+    clip,
+    escape,
+    fit_embed,
+    join_fitting,
+    lines_fitting,
+)
+from core.plaintime import plain_times
 from core.ui import EMBED_COLOUR, bar, plural, when_text
 
 CLOSED_COLOUR = discord.Colour.dark_grey()
@@ -23,7 +33,7 @@ def how_to_vote(poll: Poll) -> str:
     if not poll.multiple:
         return "Single choice: react with one letter (a new reaction moves your vote)."
     if poll.max_choices and poll.max_choices < len(poll.options):
-        return f"Multiple choice: react with up to {poll.max_choices} letters."
+        return f"Multiple choice: react with up to {plural(poll.max_choices, 'letter')}."
     return "Multiple choice: react with every letter you like."
 
 
@@ -107,6 +117,12 @@ def announcement(poll: Poll, counts: list[int]) -> str:
     where = f" ({poll.link()})" if poll.message_id else ""
     head = f"📊 The poll **{question}** is closed{where}. "
     return clip(head + outcome_text(poll, counts, CONTENT - len(head)), CONTENT)
+
+
+def choice_name(poll: Poll) -> str:
+    """The poll as an autocomplete choice: its question, timestamps written out (a
+    choice shows `<t:…>` raw)."""
+    return clip(plain_times(poll.question) + ("" if poll.is_open else " (closed)"), CHOICE_NAME)
 
 
 def list_line(poll: Poll) -> str:

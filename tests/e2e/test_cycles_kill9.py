@@ -64,7 +64,8 @@ async def test_kill_9_right_after_cycle_start(emulator, guild, db_path, bot_subp
 
     # and the restarted bot answers for the cycle it did not start
     status = await guild.bob.slash("cycle status", group="Book Club")
-    assert "There is no group" in status.text  # bob is no member: privacy holds after restart
+    # bob is no member: privacy holds after restart (told it is for members, nothing of it)
+    assert "for the members of **Book Club**" in status.text, status.text
     mine = await guild.alice.slash("cycle status", group="Book Club")
     assert "Nominations open" in mine.text, mine.text
     again.kill()

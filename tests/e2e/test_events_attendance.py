@@ -47,8 +47,9 @@ async def meeting(guild, bot, **options) -> tuple[int, int, dict]:
 
 def field(message: dict, name: str) -> str:
     for f in message["embeds"][0].get("fields") or []:
-        if f["name"].startswith(name):
-            return f"{f['name']}: {f['value']}"
+        label = f["name"].lstrip("✅❔❌ ")  # answers carry their emoji: `✅ Going (2)`
+        if label.startswith(name):
+            return f"{label}: {f['value']}"
     raise AssertionError(f"no field {name!r} in {embed_text(message)}")
 
 

@@ -33,7 +33,7 @@ async def test_capacity_edit_promotes_waitlist(guild, bot):
         await user.click(message, button_ids(message)["Going"])
     await guild.alice.slash("event edit", event="Tour", capacity=2)
     text = embed_text(guild.message(int(message["id"])))
-    assert "Going (2/2)" in text and "Carol" in text
+    assert "Going (2/2)" in text and guild.carol.mention in text
     assert any("now **Going**" in m["content"] for m in guild.carol.dm_messages())
 
 

@@ -86,8 +86,8 @@ async def test_many_attendees_fit_and_reminders_fan_out(emulator, guild, bot, cl
     import discord
 
     assert embed_problems(discord.Embed.from_dict(shown)) == []
-    going = next(f for f in shown["fields"] if f["name"].startswith("Going"))
-    assert going["name"] == "Going (251)" and going["value"].endswith("more")
+    going = next(f for f in shown["fields"] if "Going" in f["name"])
+    assert going["name"] == "✅ Going (251)" and going["value"].endswith("more")
     info = await guild.bob.slash("event info", event=str(event_id))
     assert info.ephemeral and "more" in info.text
 

@@ -32,7 +32,7 @@ async def test_capacity_waitlist_and_promotion_by_dm(emulator, guild, bot):
     assert "Going (1/1)" in text and "Waitlist (2)" in text
     await guild.bob.click(message, button_ids(message)["Can't"])
     text = embed_text(guild.message(int(message["id"])))
-    assert "Going (1/1): Carol" in text and "Waitlist (1)" in text
+    assert f"Going (1/1): {guild.carol.mention}" in text and "Waitlist (1)" in text
     assert any("now **Going**" in m["content"] for m in guild.carol.dm_messages())
     # Closed DMs: the promotion falls back to a mention in the event channel.
     guild.dave.close_dms()
@@ -195,7 +195,7 @@ async def test_restart_with_pending_reminders(emulator, guild, bot, clock, start
     bot = await restart(bot, start_bot)  # real ready timing (issue 12)
     # Before on_ready (so before the overdue reminders go out): carol answers Going.
     going = await guild.carol.click(messages["Soon"], button_ids(messages["Soon"])["Going"])
-    assert "Carol" in embed_text(guild.message(int(messages["Soon"]["id"]))), going.text
+    assert guild.carol.mention in embed_text(guild.message(int(messages["Soon"]["id"]))), going.text
     before_ready(bot)
     await until_ready(bot)
 

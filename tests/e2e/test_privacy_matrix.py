@@ -234,7 +234,7 @@ TABLE: list[Row] = [
     Row(
         "group panel",
         LEADS,
-        ok="Posted Join buttons",
+        ok="Posted a panel",
         write=True,
         note="leaders of any group and managers",
     ),
@@ -329,7 +329,7 @@ TABLE: list[Row] = [
         "event info",
         INSIDERS,
         EVENT,
-        shows=(m.EVENT_TITLE, m.EVENT_WHERE, m.EVENT_DESCRIPTION, "Bob"),
+        shows=(m.EVENT_TITLE, m.EVENT_WHERE, m.EVENT_DESCRIPTION, "Going (1)\n<@"),
     ),
     Row(
         "event rsvp",

@@ -99,8 +99,6 @@ def text(max_size: int, min_size: int = 0) -> st.SearchStrategy[str]:
     """Short texts, and texts at (or near) `max_size` made by repeating a random piece:
     cheap to make however long."""
     short = st.text(ALPHABET, min_size=min_size, max_size=min(max_size, 40))
-    if max_size <= 40:
-        return short
     longest = st.builds(
         lambda piece, cut: (piece * (max_size // len(piece) + 1))[: max_size - cut],
         st.text(ALPHABET, min_size=1, max_size=12),
@@ -111,7 +109,16 @@ def text(max_size: int, min_size: int = 0) -> st.SearchStrategy[str]:
         st.text(ALPHABET, min_size=1, max_size=12),
         st.integers(max(min_size, 1), max_size),
     )
-    return st.one_of(short, longest, middling)
+    # A Discord timestamp typed (or put by the bot, like a ballot's meeting date) in it.
+    timed = st.builds(
+        lambda before, style, after: (before + f"<t:{NOW}{style}>" + after)[: max(max_size, 1)],
+        st.text(ALPHABET, max_size=min(max_size, 20)),
+        st.sampled_from(["", ":D", ":F", ":R", ":t"]),
+        st.text(ALPHABET, max_size=20),
+    )
+    if max_size <= 40:
+        return short
+    return st.one_of(short, longest, middling, timed)
 
 
 def many(most: int) -> st.SearchStrategy[int]:
@@ -141,9 +148,26 @@ class Message:
     allowed: list[int] | None = None  # users allowed_mentions pings; None: none given
     choices: list[app_commands.Choice] = field(default_factory=list)
     modal: discord.ui.Modal | None = None
+    files: list[tuple[str, str]] = field(default_factory=list)  # (file name, text in it)
 
 
 MENTION = re.compile(r"<@!?(\d+)>")
+# Discord renders `<t:…>` only in content, descriptions and field values: anywhere else
+# (titles, author names, field names, footers, choices, files) a member reads the raw token.
+RAW_TIME = re.compile(r"<t:-?\d+(:[tTdDfFR])?>|<t:[-\d:tTdDfFR]*…")
+
+
+def raw_times(message: Message) -> list[str]:
+    places: list[tuple[str, str]] = []
+    for index, embed in enumerate(message.embeds):
+        places += [(f"embed {index} title", embed.title or "")]
+        places += [(f"embed {index} author", embed.author.name or "")]
+        places += [(f"embed {index} footer", embed.footer.text or "")]
+        places += [(f"embed {index} field name", f.name or "") for f in embed.fields]
+    places += [("choice name", c.name) for c in message.choices]
+    for name, body in message.files:
+        places += [("file name", name), (f"file {name}", body)]
+    return [f"{where}: raw timestamp" for where, text in places if RAW_TIME.search(text)]
 
 
 def problems(message: Message) -> list[str]:
@@ -178,7 +202,7 @@ def problems(message: Message) -> list[str]:
             found.append(f"choice value: {len(str(choice.value))} > {fit.CHOICE_VALUE}")
     if message.modal is not None and len(message.modal.title) > fit.MODAL_TITLE:
         found.append(f"modal title: {len(message.modal.title)} > {fit.MODAL_TITLE}")
-    return found
+    return found + raw_times(message)
 
 
 # ------------------------------------------------------------------------ records
@@ -558,7 +582,8 @@ def panel(draw: st.DrawFn) -> list[GroupRef]:
 def _group_panel(args: Any) -> Iterable[Message]:
     part = args[:25]  # post_panel: one message per 25 open groups
     embed = groups.panel_embed([(g.name, g.description, f"{g.id}/1000 members") for g in part])
-    yield Message(embeds=[embed], view=panel_view([(g.id, g.name) for g in part]))
+    asks = frozenset(g.id for g in part if g.visibility == "request")
+    yield Message(embeds=[embed], view=panel_view([(g.id, g.name) for g in part], asks))
 
 
 @builder("groups request/approval/waitlist views", big)
@@ -776,7 +801,8 @@ def server(draw: st.DrawFn) -> list[insights.GroupFigures]:
 def _server_summary(figs: list[insights.GroupFigures]) -> Iterable[Message]:
     rows = insights.server_rows(figs, NOW)
     yield from summary_messages(insights.server_summary(rows, NOW))
-    yield Message(content=insights.digest_content(insights.needing_attention(figs, NOW), NOW))
+    yield Message(content=insights.digest_content(rows, NOW))
+    yield Message(files=[("insights.csv", insights.export_csv(figs[:3], NOW))])
 
 
 # -- admin: /config show, /help
@@ -893,6 +919,23 @@ def _errors(typed_text: str) -> Iterable[Message]:
         assert message.count("`") % 2 == 0, message[:300]
 
 
+@st.composite
+def searched(draw: st.DrawFn) -> tuple[list[Poll], list[Event]]:
+    found = [make_poll(draw, draw(st.sampled_from(["open", "closed"])))[0] for _ in range(3)]
+    return found, [make_event(draw) for _ in range(3)]
+
+
+@builder("autocomplete: polls and events by name", searched())
+def _named_choices(args: tuple[list[Poll], list[Event]]) -> Iterable[Message]:
+    found, events_found = args
+    yield Message(
+        choices=[app_commands.Choice(name=polls.choice_name(p), value="1") for p in found]
+    )
+    yield Message(
+        choices=[app_commands.Choice(name=events.choice_name(e), value="1") for e in events_found]
+    )
+
+
 # ------------------------------------------------------------------------ the test
 
 
@@ -915,9 +958,24 @@ def test_the_checks_catch_what_breaks_a_limit() -> None:
             modal=modal,
         )
     )
+    timed = discord.Embed(title="Vote (meeting <t:1798743600:D>)")
+    timed.set_author(name="<t:1798743600>").set_footer(text="ends <t:1798743600:R>")
+    timed.add_field(name="<t:1798743600:F>", value="<t:1798743600:F> is fine here")
+    found += problems(
+        Message(
+            content="<t:1798743600:F> is fine here",
+            embeds=[timed],
+            choices=[app_commands.Choice(name="Ballot (meeting <t:1798743600:…", value="1")],
+            files=[("insights.csv", "poll,<t:1798743600:D>")],
+        )
+    )
+    assert len([p for p in found if "raw timestamp" in p]) == 6, found
     for what in ("content:", "title", "description", "fields", "total", "field value 0",
                  "content mentions", "allowed_mentions", "button label", "choice name",
-                 "choice value", "modal title"):  # fmt: skip
+                 "choice value", "modal title", "title: raw timestamp",
+                 "author: raw timestamp", "footer: raw timestamp",
+                 "field name: raw timestamp", "choice name: raw timestamp",
+                 "file insights.csv: raw timestamp"):  # fmt: skip
         assert any(what in p for p in found), what
 
 

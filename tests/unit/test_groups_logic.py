@@ -151,9 +151,8 @@ def test_overflow_categories():
 def test_groups_text_and_request_text():
     assert logic.groups_text(1) == "1 group" and logic.groups_text(3) == "3 groups"
     assert "1 group," in logic.limit_text(1)
-    text = logic.request_text("<@5>", "Bob", "Quiet")
-    assert text.startswith("<@5> (Bob) asks to join **Quiet**")
-    assert logic.request_text("<@5>", "", "Quiet").startswith("<@5> asks")
+    text = logic.request_text(5, "Quiet")
+    assert text == "<@5> asks to join **Quiet**. Leaders, approve or deny:"
 
 
 def test_a_co_leader_cannot_demote_or_kick_the_creator():

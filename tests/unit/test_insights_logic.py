@@ -207,10 +207,13 @@ def test_join_lines():
 
 
 def test_digest_content():
-    urgent = logic.needing_attention(sample_server(NOW, 200), NOW)
-    text = logic.digest_content(urgent, NOW)
+    rows = logic.server_rows(sample_server(NOW, 200), NOW)
+    text = logic.digest_content(rows, NOW)
     assert len(text) <= logic.CONTENT_LIMIT and text.endswith("more")
-    assert logic.digest_content([], NOW) == "Weekly insights: no group needs attention."
+    calm = logic.server_rows([GroupFigures("Calm", 3, last_activity=NOW - DAY)], NOW)
+    assert logic.digest_content(calm, NOW).startswith(
+        "Weekly insights: no group needs attention.\n• Calm: 3 members"
+    )
 
 
 names = st.text(min_size=0, max_size=400)
@@ -243,7 +246,9 @@ def test_texts_fit_discord_limits(name, titles, members, going):
     ss = logic.server_summary(rows, NOW)
     assert ss.total() <= logic.EMBED_TOTAL_LIMIT
     assert all(len(v) <= 1024 for _, v in ss.fields)
-    assert len(logic.digest_content(logic.needing_attention([g], NOW), NOW)) <= 2000
+    assert len(logic.digest_content(rows, NOW)) <= 2000
+    assert len(logic.server_alt(rows, NOW)) <= logic.ALT_LIMIT
+    assert len(logic.group_alt(logic.group_picture(g, NOW))) <= logic.ALT_LIMIT
 
 
 # ----------------------------------------------------------------- CSV

@@ -62,10 +62,13 @@ from cogs.insights.logic.group import (
     headline,
 )
 from cogs.insights.logic.summaries import (
+    ALT_LIMIT,
     Summary,
     digest_content,
+    group_alt,
     group_summary,
     row_text,
+    server_alt,
     server_summary,
 )
 from cogs.insights.logic.text import (
@@ -90,6 +93,7 @@ from cogs.insights.logic.text import (
 from core.heatmap import Heatmap, heatmap_grid, heatmap_text
 
 __all__ = [
+    "ALT_LIMIT",
     "COMPARE_WEEKS",
     "CONTENT_LIMIT",
     "CSV_HEADER",
@@ -129,6 +133,7 @@ __all__ = [
     "date_text",
     "digest_content",
     "export_csv",
+    "group_alt",
     "group_picture",
     "group_summary",
     "headline",
@@ -143,6 +148,7 @@ __all__ = [
     "pct",
     "ratio",
     "row_text",
+    "server_alt",
     "server_rows",
     "server_summary",
     "sum_completion",

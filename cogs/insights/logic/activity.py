@@ -59,11 +59,16 @@ class Trend:
         return f"{'+' if ch >= 0 else '−'}{round(abs(ch) * 100)}%"
 
 
-def trend_of(series: Sequence[int], compare_weeks: int = COMPARE_WEEKS) -> Trend:
-    """The last `compare_weeks` buckets against the same number before them."""
+def trend_of(
+    series: Sequence[int], compare_weeks: int = COMPARE_WEEKS, *, young: bool = False
+) -> Trend:
+    """The last `compare_weeks` buckets against the same number before them. A `young`
+    group (younger than both windows) has no earlier window to compare: it is "new"."""
     n = max(1, min(compare_weeks, len(series) // 2))
     recent = sum(series[-n:]) if series else 0
     previous = sum(series[-2 * n : -n]) if len(series) >= 2 * n else 0
+    if young:
+        return Trend("new" if recent else "flat", recent, 0)
     if previous == 0:
         return Trend("new" if recent else "flat", recent, previous)
     ch = (recent - previous) / previous
@@ -97,10 +102,10 @@ def server_rows(
     rows = []
     for g in groups:
         act = tuple(activity_by_week(g, now, weeks))
+        young = g.created is not None and g.created > now - 2 * COMPARE_WEEKS * WEEK
+        trend = trend_of(act, young=young)
         rows.append(
-            ServerRow(
-                g.name, g.members, act, trend_of(act), g.last_activity, by_id.get(id(g)), g.group_id
-            )
+            ServerRow(g.name, g.members, act, trend, g.last_activity, by_id.get(id(g)), g.group_id)
         )
     order = {id(a.figures): i for i, a in enumerate(urgent)}
     rank = {id(r): order.get(id(g), len(order)) for r, g in zip(rows, groups, strict=True)}

@@ -15,6 +15,7 @@ from cogs.insights.logic.figures import (
     window_completion,
 )
 from cogs.insights.logic.text import pct
+from core.ui import plural
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ def attention_of(
         days = (now - since) // DAY
         if fig.last_activity is None:
             never = True
-            reasons.append(f"no activity since it was created {days} days ago")
+            reasons.append(f"no activity since it was created {plural(days, 'day')} ago")
         else:
-            reasons.append(f"nothing in {days} days")
+            reasons.append(f"nothing in {plural(days, 'day')}")
     drop = None
     span = compare_weeks * WEEK
     rc, re_ = window_completion(fig, now - span, now, now)
@@ -64,7 +65,7 @@ def attention_of(
             drop = 1 - recent / previous
             reasons.append(
                 f"check-ins fell from {pct(previous)} to {pct(recent)} "
-                f"in the last {compare_weeks} weeks"
+                f"in the last {plural(compare_weeks, 'week')}"
             )
     if not quiet and drop is None:
         return None

@@ -11,13 +11,15 @@ from datetime import UTC, datetime, tzinfo
 from cogs.insights.logic.activity import activity_by_week
 from cogs.insights.logic.attention import attention_of
 from cogs.insights.logic.figures import DEFAULT_WEEKS, WEEK, GroupFigures, in_window
+from core.plaintime import plain_times
 
 CSV_HEADER = ("group", "figure", "item", "date", "value", "out_of", "percent")
 
 
 def _cell(text: str) -> str:
-    """User text safe in spreadsheets (no formula injection)."""
-    text = text or ""
+    """User text safe in spreadsheets (no formula injection), timestamps written out
+    (a spreadsheet can't render `<t:…>`)."""
+    text = plain_times(text or "")
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

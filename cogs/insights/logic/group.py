@@ -4,7 +4,7 @@ per week when there are many), and the latest events and polls (`GroupPicture`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, timedelta, tzinfo
 
 from cogs.insights.logic.attention import Attention, attention_of
@@ -80,7 +80,10 @@ class GroupPicture:
 def group_picture(
     fig: GroupFigures, now: int, weeks: int = DEFAULT_WEEKS, tz: tzinfo = UTC
 ) -> GroupPicture:
+    # The period still running (members may yet check in) is neither counted in the
+    # headline nor drawn: it would read as a drop that hasn't happened.
     w = in_window(fig, now, weeks)
+    w = replace(w, checkins=tuple(p for p in w.checkins if p.end is None or p.end <= now))
     return GroupPicture(
         fig.name,
         weeks,

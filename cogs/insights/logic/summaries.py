@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
 from cogs.insights.logic.activity import ServerRow
-from cogs.insights.logic.attention import Attention
 from cogs.insights.logic.figures import (
     COMPARE_WEEKS,
     DEFAULT_WEEKS,
@@ -16,7 +15,7 @@ from cogs.insights.logic.figures import (
     attendance_basis,
     in_window,
 )
-from cogs.insights.logic.group import group_picture
+from cogs.insights.logic.group import GroupPicture, group_picture
 from cogs.insights.logic.text import (
     CONTENT_LIMIT,
     EMBED_DESCRIPTION_LIMIT,
@@ -33,6 +32,7 @@ from cogs.insights.logic.text import (
     pct,
     ratio,
 )
+from core.ui import plural
 
 
 @dataclass(frozen=True)
@@ -105,11 +105,11 @@ def group_summary(
         for q in reversed(pic.polls)
     ]
     if pic.events_hidden:
-        events.append(f"(and {pic.events_hidden} earlier events, in the CSV export)")
+        events.append(f"(and {plural(pic.events_hidden, 'earlier event')}, in the CSV export)")
     if pic.polls_hidden:
-        polls.append(f"(and {pic.polls_hidden} earlier polls, in the CSV export)")
+        polls.append(f"(and {plural(pic.polls_hidden, 'earlier poll')}, in the CSV export)")
     return _fit(
-        f"{one_line(fig.name, 100)} · last {weeks} weeks",
+        f"{one_line(fig.name, 100)} · last {plural(weeks, 'week')}",
         "\n".join(desc),
         [
             ("Check-in completion per period", periods or ["no check-ins"]),
@@ -121,8 +121,9 @@ def group_summary(
 
 def row_text(r: ServerRow, now: int) -> str:
     s = (
-        f"{one_line(r.name, 60)}: {r.members} members, activity {r.trend.text} "
-        f"({r.trend.recent} in {COMPARE_WEEKS} weeks), last {ago_text(r.last_activity, now)}"
+        f"{one_line(r.name, 60)}: {plural(r.members, 'member')}, activity {r.trend.text} "
+        f"({r.trend.recent} in {plural(COMPARE_WEEKS, 'week')}), "
+        f"last active {ago_text(r.last_activity, now)}"
     )
     if r.attention:
         s = "⚠ " + s + f" — {r.attention.reason}"
@@ -133,20 +134,63 @@ def server_summary(rows: Sequence[ServerRow], now: int, weeks: int = DEFAULT_WEE
     """The figures of the server picture as text (attention first, then every group)."""
     urgent = [r for r in rows if r.attention]
     desc = (
-        f"{len(rows)} groups, {sum(r.members for r in rows)} memberships; "
-        f"{len(urgent)} need attention."
+        f"{plural(len(rows), 'group')}, {plural(sum(r.members for r in rows), 'membership')}; "
+        f"{len(urgent)} {'needs' if len(urgent) == 1 else 'need'} attention."
     )
     fields: list[tuple[str, list[str]]] = []
     if urgent:
         fields.append(("Needing attention", [row_text(r, now) for r in urgent]))
     fields.append(("Groups", [row_text(r, now) for r in rows if not r.attention] or ["none"]))
-    return _fit(f"Server insights · last {weeks} weeks", desc, fields)
+    return _fit(f"Server insights · last {plural(weeks, 'week')}", desc, fields)
 
 
-def digest_content(urgent: Sequence[Attention], now: int) -> str:
-    """The Monday digest's message beside the server picture (at most 2,000 chars)."""
-    if not urgent:
-        return "Weekly insights: no group needs attention."
-    lines = [f"• {one_line(a.figures.name, 80)}: {a.reason}" for a in urgent]
-    head = f"Weekly insights: {len(urgent)} group{'s' if len(urgent) != 1 else ''} need attention"
+def digest_content(rows: Sequence[ServerRow], now: int) -> str:
+    """The Monday digest's message beside the server picture (at most 2,000 chars): how
+    many need attention, then each group in one line, those needing attention first."""
+    urgent = sum(1 for r in rows if r.attention)
+    if not rows:
+        return "Weekly insights: there are no groups yet."
+    needs = (
+        f"{plural(urgent, 'group')} {'needs' if urgent == 1 else 'need'} attention"
+        if urgent
+        else "no group needs attention"
+    )
+    head = f"Weekly insights: {needs}."
+    lines = [f"• {row_text(r, now)}" for r in rows]
     return head + "\n" + join_lines(lines, CONTENT_LIMIT - len(head) - 1)
+
+
+# A picture's text alternative (the attachment's description): Discord takes 1,024.
+ALT_LIMIT = 1024
+
+
+def group_alt(pic: GroupPicture) -> str:
+    """The group picture in words, from the same figures, for screen readers."""
+    h = pic.headline
+    parts = [
+        f"Insights of {one_line(pic.name, 100)}, last {plural(pic.weeks, 'week')}: "
+        f"{plural(h.members, 'member')}, check-in completion {_spoken(h.completion)}, "
+        f"event attendance {_spoken(h.attendance)}, "
+        f"poll participation {_spoken(h.participation)}, last activity {pic.last_activity}."
+    ]
+    if pic.attention:
+        parts.append(f"Needs attention: {pic.attention.reason}.")
+    if pic.completion:
+        rates = ", ".join(pct(ratio(c, e)) for _, c, e in pic.completion[-12:])
+        parts.append(f"Check-in completion per period, oldest first: {rates}.")
+    parts.append(
+        f"Events: {len(pic.events) + pic.events_hidden}; polls: {len(pic.polls) + pic.polls_hidden}."
+    )
+    return clip(" ".join(parts), ALT_LIMIT)
+
+
+def _spoken(rate: float | None) -> str:
+    """A rate as a screen reader should say it: `75%`, or `none yet` (not a dash)."""
+    return "none yet" if rate is None else pct(rate)
+
+
+def server_alt(rows: Sequence[ServerRow], now: int, weeks: int = DEFAULT_WEEKS) -> str:
+    """The server picture in words: every group in one sentence, attention first."""
+    head = f"Server insights, last {plural(weeks, 'week')}, {plural(len(rows), 'group')}."
+    lines = [row_text(r, now) + "." for r in rows]
+    return head + " " + join_lines(lines, ALT_LIMIT - len(head) - 1).replace("\n", " ")

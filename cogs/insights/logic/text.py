@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, tzinfo
 
 from cogs.insights.logic.figures import DAY
 from core import fit
+from core.plaintime import plain_times
+from core.ui import plural
 
 # Discord's limits and the fitting rules are core.fit's: one place for every feature.
 CONTENT_LIMIT = fit.CONTENT
@@ -35,8 +37,9 @@ def ratio(num: int, den: int) -> float | None:
 
 
 def one_line(text: str, limit: int) -> str:
-    """A user-typed name on one line (no newlines, no markdown-breaking backticks)."""
-    return clip(" ".join((text or "").replace("`", "'").split()), limit)
+    """A user-typed name on one line (no newlines, no markdown-breaking backticks), its
+    timestamps written out first so clipping never leaves half a `<t:…>` token."""
+    return clip(" ".join(plain_times(text or "").replace("`", "'").split()), limit)
 
 
 def join_lines(lines: Sequence[str], limit: int) -> str:
@@ -62,7 +65,7 @@ def ago_text(epoch: int | None, now: int) -> str:
         return "today"
     if days == 1:
         return "yesterday"
-    return f"{days} days ago"
+    return f"{plural(days, 'day')} ago"
 
 
 def page_of(rows: Sequence, page: int, per_page: int) -> tuple[list, int, int]:
