@@ -25,6 +25,17 @@ if TYPE_CHECKING:
     from core.bot import HuddleBot
 
 
+def reading_owner(cycle_id: int, period_id: int) -> str:
+    """The owner of a period's reading check-ins: its own schedule beside the group's,
+    started and stopped only by that period (a stale job of an earlier period stops
+    nothing of a later one)."""
+    return f"{cycle_owner_prefix(cycle_id)}{period_id}"
+
+
+def cycle_owner_prefix(cycle_id: int) -> str:
+    return f"cycle:{cycle_id}:"
+
+
 class CycleEffects:
     """What a cycle does outside its own rows, each step idempotent."""
 
@@ -164,6 +175,7 @@ class CycleEffects:
         await checkins.schedule_prompts(
             self.bot, cycle.group_id, "weekly", slot.at, created_by=cycle.created_by,
             weekday=(slot.weekday - logic.PROMPT_DAYS_BEFORE) % 7, prompt=render.reading_prompt(cycle, period),
+            owner=reading_owner(cycle.id, period.id),
         )  # fmt: skip
         async with self.bot.store.transaction() as tx:
             await self.cycles.record(period.id, tx, checkins_set=1)

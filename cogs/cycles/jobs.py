@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from cogs.checkins import api as checkins
 from cogs.cycles import leaders, logic, render
-from cogs.cycles.effects import CycleEffects
+from cogs.cycles.effects import CycleEffects, reading_owner
 from cogs.cycles.job_kinds import CLOSE, KINDS, LATE_CLOSE, MET, NEXT, OPEN, READ_END, VOTED
 from cogs.cycles.store import Cycle, CycleStore, NewCycle, Period, job_key
 from cogs.events import api as events
@@ -257,11 +257,14 @@ class CycleEngine:
         await self.cycles.record(period.id, phase="reading")
 
     async def on_read_end(self, job: Job) -> None:
+        """Stop this period's reading check-ins only (the owner names the period): the
+        group's own schedule and a later period's reading go on."""
         period = await self.cycles.period(int(job.payload["period_id"]))
         if period is not None and period.checkins_set:
             cycle = await self.cycles.cycle(period.cycle_id)
             if cycle is not None:
-                await checkins.stop_prompts(self.bot, cycle.group_id)
+                owner = reading_owner(cycle.id, period.id)
+                await checkins.stop_prompts(self.bot, cycle.group_id, owner)
 
     # -- (5) the meeting ended: the next period opens ----------------------------------------
 

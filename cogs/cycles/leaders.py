@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from cogs.checkins import api as checkins
 from cogs.cycles import render
+from cogs.cycles.effects import cycle_owner_prefix, reading_owner
 from cogs.cycles.store import Cycle, NewCycle, Period, job_key
 from cogs.events import api as events
 from cogs.polls import api as polls
@@ -60,7 +61,8 @@ async def advance(engine: CycleEngine, cycle: Cycle) -> str:
         return "Closed the vote early; the result is announced in the group's channel."
     if period.phase in ("picked", "reading"):
         if period.checkins_set:
-            await checkins.stop_prompts(engine.bot, cycle.group_id)
+            owner = reading_owner(cycle.id, period.id)
+            await checkins.stop_prompts(engine.bot, cycle.group_id, owner)
         async with engine.lock(period.id):
             await engine.finish(period, ("reading", "picked"), "done")
         return (
@@ -95,7 +97,6 @@ async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
         if summary and summary.status == "scheduled" and summary.start_at > engine.now():
             await events.cancel_event(bot, period.event_id, by="/cycle stop")
             done.append("cancelled the planned meeting")
-    if period.checkins_set and period.phase in ("picked", "reading"):
-        await checkins.stop_prompts(bot, cycle.group_id)
+    if await checkins.stop_prompts_starting(bot, cycle.group_id, cycle_owner_prefix(cycle.id)):
         done.append("stopped the reading check-ins")
     return done
