@@ -95,6 +95,9 @@ class HuddleBot(commands.AutoShardedBot):
         self.prefs = UserPrefs(self.store)
         self.scheduler = Scheduler(self.store, self.clock)
         self.scheduler.on_dead = self._job_gave_up
+        # One rule for every feature's jobs: paused while its switch is off (SPEC §5).
+        self.scheduler.feature_switch = self.config.feature_enabled
+        self.config.feature_listeners.append(self.scheduler.feature_switched)
         self.components = ComponentRouter(self)
         self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()

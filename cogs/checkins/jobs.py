@@ -51,6 +51,7 @@ NUDGE_BATCH_KIND = "checkin.nudge_batch"
 NUDGE_BATCH = 25  # members per nudge batch job
 FINAL_KIND = "checkin.final"
 DM_CLOSED = 50007
+FEATURE = "checkins"
 
 
 def job_key(group_id: int, owner: str = "") -> str:
@@ -78,10 +79,14 @@ class CheckinJobs:
 
     def register(self) -> None:
         """Hand the scheduler a handler per check-ins job kind (the cog's `cog_load`)."""
-        self.bot.scheduler.register(PROMPT_KIND, self.on_prompt)
-        self.bot.scheduler.register(NUDGE_KIND, self.on_nudge)
-        self.bot.scheduler.register(FINAL_KIND, self.on_final)
-        self.bot.scheduler.register(NUDGE_BATCH_KIND, self.on_nudge_batch)
+        register = self.bot.scheduler.register
+        # Paused with check-ins (the scheduler asks the switch); a prompt or a nudge whose
+        # moment passed meanwhile is dropped, and a dropped prompt re-arms its schedule.
+        register(PROMPT_KIND, self.on_prompt, feature=FEATURE, moment_bound=True,
+                 on_drop=self.on_prompt_dropped)  # fmt: skip
+        register(NUDGE_KIND, self.on_nudge, feature=FEATURE, moment_bound=True)
+        register(FINAL_KIND, self.on_final, feature=FEATURE)
+        register(NUDGE_BATCH_KIND, self.on_nudge_batch, feature=FEATURE, moment_bound=True)
 
     def unregister(self) -> None:
         """Undo `register` (the cog's `cog_unload`); pending jobs stay stored."""
@@ -150,8 +155,6 @@ class CheckinJobs:
         group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
         if group is None or group.archived:
             return
-        if not await self.bot.config.feature_enabled(group.guild_id, "checkins"):
-            return
         p = job.payload
         rule = Rule(p["cadence"], time(int(p["hour"]), int(p["minute"])), p["weekday"])
         zone, owner = await self.service.zone(group), owner_of(job)
@@ -186,10 +189,9 @@ class CheckinJobs:
             return  # the group or its schedule is gone: the job ends here
         rule, zone = schedule.rule, await self.service.zone(group)
         now = self.bot.clock.now()
-        # An archived group or a disabled feature posts nothing but keeps its schedule.
-        active = not group.archived and await self.bot.config.feature_enabled(
-            group.guild_id, "checkins"
-        )
+        # An archived group posts nothing but keeps its schedule (a paused feature's
+        # prompt job is parked by the scheduler and never gets here).
+        active = not group.archived
         due = logic.period_at(rule, zone, float(job.payload["start"]))
         if active:
             await self._adopt_unprompted(group, rule, zone, due, now, owner)
@@ -204,6 +206,23 @@ class CheckinJobs:
         if active and await self.post_prompt(group, schedule, current):
             await self._schedule_nudge(group, schedule, current)
         await self._replace_prompt_job(group, current.end, owner)
+
+    async def on_prompt_dropped(self, job: Job) -> None:
+        """The prompt's moment passed while check-ins were off: it is not posted late, but
+        the summaries that fell due with it are posted now (once), and the schedule goes on
+        from its next prompt."""
+        group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
+        owner = owner_of(job)
+        schedule = await self.store.get_schedule(group.id, owner) if group else None
+        if group is None or schedule is None:
+            return
+        if not group.archived:
+            zone = await self.service.zone(group)
+            for record in await self.store.periods_to_summarise(
+                group.id, self.bot.clock.now(), owner
+            ):
+                await self.post_summary(group, schedule.rule, zone, record, owner)
+        await self.arm(group, schedule)
 
     async def _adopt_unprompted(
         self, group: GroupRef, rule: Rule, zone: ZoneInfo, due: Period, now: float, owner: str
@@ -315,8 +334,6 @@ class CheckinJobs:
         owner = owner_of(job)
         schedule = await self.store.get_schedule(group.id, owner) if group else None
         if group is None or schedule is None or group.archived:
-            return
-        if not await self.bot.config.feature_enabled(group.guild_id, "checkins"):
             return
         zone = await self.service.zone(group)
         period = logic.period_at(schedule.rule, zone, float(job.payload["start"]))

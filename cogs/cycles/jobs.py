@@ -60,8 +60,8 @@ class CycleEngine:
             OPEN: self.on_open, CLOSE: self.on_close, VOTED: self.on_voted, MET: self.on_met,
             NEXT: self.on_next, READ_END: self.on_read_end,
         }  # fmt: skip
-        for kind, handler in handlers.items():
-            self.bot.scheduler.register(kind, handler)
+        for kind, handler in handlers.items():  # paused with cycles: run once when back on
+            self.bot.scheduler.register(kind, handler, feature="cycles")
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(*KINDS)

@@ -57,7 +57,8 @@ class DigestJobs:
         self._lock = asyncio.Lock()
 
     def register(self) -> None:
-        self.bot.scheduler.register(DIGEST, self.run)
+        # Paused with insights (the scheduler asks the switch): one digest when back on.
+        self.bot.scheduler.register(DIGEST, self.run, feature="insights")
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(DIGEST)
@@ -86,7 +87,7 @@ class DigestJobs:
         """Post the digest for the Monday of `due_at`, once; False when nothing was posted."""
         config = self.bot.config
         channel_id = await config.get(guild_id, CHANNEL_KEY)
-        if not channel_id or not await config.feature_enabled(guild_id, "insights"):
+        if not channel_id:
             return False
         tz = await server_zone(self.bot, guild_id)
         monday = datetime.fromtimestamp(due_at, tz).date().isoformat()
