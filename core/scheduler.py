@@ -180,6 +180,18 @@ class Scheduler:
             return await self.store.execute("DELETE FROM jobs WHERE key = ?", (key,))
         return await self.store.execute("DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind))
 
+    async def retry_now(self, key: str) -> int:
+        """Run again now the jobs of `key` that failed (waiting for a retry, or given up):
+        someone fixed the cause (a permission given back) and asked to try at once."""
+        count = await self.store.execute(
+            "UPDATE jobs SET due_at = ?, dead = ?, attempts = CASE WHEN dead = ? THEN 0"
+            " ELSE attempts END WHERE key = ? AND (dead = ? OR (dead = ? AND attempts > 0))",
+            (self.clock.now(), LIVE, DEAD, key, DEAD, LIVE),
+        )
+        if count:
+            self._wake.set()
+        return count
+
     async def pending(self, kind: str | None = None, key: str | None = None) -> list[Job]:
         sql = "SELECT * FROM jobs WHERE dead = 0"
         params: list[Any] = []

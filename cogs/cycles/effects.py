@@ -17,7 +17,7 @@ from cogs.cycles.store import Cycle, CycleStore, Period, PeriodTimes, job_key
 from cogs.events import api as events
 from cogs.groups import api as groups
 from cogs.polls import api as polls
-from core.errors import UserError
+from core.errors import BotMissingPermission, UserError
 from core.store import Tx
 from core.ui import NO_PINGS
 
@@ -34,6 +34,9 @@ def reading_owner(cycle_id: int, period_id: int) -> str:
 
 def cycle_owner_prefix(cycle_id: int) -> str:
     return f"cycle:{cycle_id}:"
+
+
+MISSING_ACCESS = 50001  # Discord's code when the bot cannot see the channel
 
 
 class CycleEffects:
@@ -85,7 +88,11 @@ class CycleEffects:
         kwargs: dict[str, Any] = {"embed": embed, "nonce": nonce, "allowed_mentions": NO_PINGS}
         if view is not None:
             kwargs["view"] = view
-        message = await channel.send(**kwargs)
+        try:
+            message = await channel.send(**kwargs)
+        except discord.Forbidden as exc:  # named as Discord names it, for the leaders
+            missing = "View Channel" if exc.code == MISSING_ACCESS else "Send Messages"
+            raise BotMissingPermission(missing, "post in the group's channel") from exc
         return message.id
 
     async def announce(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> None:
@@ -116,23 +123,25 @@ class CycleEffects:
         options: list[str],
         closes_at: float,
     ) -> None:
-        """Make the period's poll once: `column` NULL = not begun, 0 = begun (look it up)."""
+        """Make the period's poll once, keyed by a request id: a rerun (after a crash, or
+        a retry after a failure such as a missing permission) gets the poll already made
+        and completes it (its reactions) instead of posting another."""
         made = getattr(period, column)
         if made:
             return
-        found = None
-        if made == 0:
+        if made == 0:  # begun before request ids (marked 0): look it up as it was made
             found = await polls.find_poll_by_on_close(
                 self.bot, VOTED, period_id=period.id, round=round_
             )
-        if found is None:
-            await self.cycles.record(period.id, **{column: 0})
-            result = await polls.create_poll(
-                self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
-                closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
-            )  # fmt: skip
-            found = result.poll_id
-        await self.cycles.record(period.id, **{column: found})
+            if found is not None:
+                await self.cycles.record(period.id, **{column: found})
+                return
+        result = await polls.create_poll(
+            self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
+            closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
+            request_id=f"cycle:{cycle.id}:{period.id}:poll:{round_}",
+        )  # fmt: skip
+        await self.cycles.record(period.id, **{column: result.poll_id})
 
     async def ballot_poll(self, cycle: Cycle, period: Period) -> None:
         nominees = logic.ballot(await self.cycles.nominees(period.id))
@@ -142,20 +151,24 @@ class CycleEffects:
         )  # fmt: skip
 
     async def make_meeting(self, cycle: Cycle, period: Period) -> None:
-        """The meeting event once (`event_id` 0 = begun: look it up), noted together with
-        its backstop job."""
-        found = None
-        if period.event_id == 0:
-            found = await events.find_event_by_on_end(self.bot, MET, period_id=period.id)
-        if found is None:
-            await self.cycles.record(period.id, event_id=0)
-            summary = await events.create_event(
-                self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
-                created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
-                description=render.event_description(cycle, period),
-                on_end=(MET, {"period_id": period.id}),
-            )  # fmt: skip
-            found = summary.id
+        """The meeting event once, keyed by a request id (a rerun gets the event already
+        made, completed), noted together with its backstop job."""
+        legacy = None
+        if period.event_id == 0:  # begun before request ids (marked 0): look it up
+            legacy = await events.find_event_by_on_end(self.bot, MET, period_id=period.id)
+        if legacy is not None:
+            async with self.bot.store.transaction() as tx:
+                await self.cycles.record(period.id, tx, event_id=legacy)
+                await self.schedule_backstop(cycle, period.id, period.meet_at, tx)
+            return
+        summary = await events.create_event(
+            self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
+            created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
+            description=render.event_description(cycle, period),
+            on_end=(MET, {"period_id": period.id}),
+            request_id=f"cycle:{cycle.id}:{period.id}:meeting",
+        )  # fmt: skip
+        found = summary.id
         async with self.bot.store.transaction() as tx:  # the event and its backstop
             await self.cycles.record(period.id, tx, event_id=found)
             await self.schedule_backstop(cycle, period.id, period.meet_at, tx)

@@ -29,10 +29,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from cogs.checkins import api as checkins
-from cogs.cycles import leaders, logic, render
+from cogs.cycles import leaders, logic, render, trouble
 from cogs.cycles.effects import CycleEffects, reading_owner
 from cogs.cycles.job_kinds import CLOSE, KINDS, LATE_CLOSE, MET, NEXT, OPEN, READ_END, VOTED
 from cogs.cycles.store import Cycle, CycleStore, NewCycle, Period, job_key
@@ -61,7 +62,24 @@ class CycleEngine:
             NEXT: self.on_next, READ_END: self.on_read_end,
         }  # fmt: skip
         for kind, handler in handlers.items():  # paused with cycles: run once when back on
-            self.bot.scheduler.register(kind, handler, feature="cycles")
+            self.bot.scheduler.register(kind, self._guarded(handler), feature="cycles")
+
+    def _guarded(
+        self, handler: Callable[[Job], Awaitable[None]]
+    ) -> Callable[[Job], Awaitable[None]]:
+        """A failing step raises for the scheduler to retry it with backoff; its leaders
+        are told once what is wrong (trouble.py)."""
+
+        async def run(job: Job) -> None:
+            period_id = int(job.payload["period_id"])
+            try:
+                await handler(job)
+            except Exception as exc:
+                await trouble.tell_leaders(self.bot, self.cycles, period_id, exc)
+                raise
+            await trouble.all_clear(self.cycles, period_id)
+
+        return run
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(*KINDS)
@@ -245,6 +263,16 @@ class CycleEngine:
         await self._picked(cycle, await self.reload(period), group)
 
     # -- (4) the pick: announcement, meeting, reading check-ins ------------------------------
+
+    async def carry_out_pick(self, period_id: int) -> None:
+        """Do what is left of a picked period's steps now (`/cycle advance` after a failure)."""
+        async with self._locks[period_id]:
+            loaded = await self._load(period_id)
+            if loaded is None:
+                return
+            cycle, period, group = loaded
+            if cycle.status == "active" and period.phase == "picked":
+                await self._picked(cycle, period, group)
 
     async def _picked(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> None:
         if not period.result_msg:

@@ -49,22 +49,31 @@ async def advance(engine: CycleEngine, cycle: Cycle) -> str:
     period = await engine.cycles.current_period(cycle.id)
     if period is None:
         raise UserError("This cycle has no period to advance.")
+    retried = await engine.bot.scheduler.retry_now(job_key(cycle.id))  # a failed step: now
+    if period.phase == "voting" and not period.poll_id:
+        await engine.close_nominations(period.id)  # the ballot failed: make (or complete) it
+        return "Tried again: the ballot is posted in the group's channel."
+    if period.phase == "runoff" and not period.runoff_poll_id:
+        if not retried:
+            raise UserError("The runoff poll is still being posted; try again in a moment.")
+        return "Trying the runoff poll again now."
+    if period.phase == "picked":
+        await engine.carry_out_pick(period.id)  # the pick's steps failed: do what is left
+        return "Tried again: the pick, its meeting and its check-ins are in place."
     if period.phase == "nominating":
         await engine.close_nominations(period.id, advanced=True)
         after = await engine.reload(period)
         return render.advanced_text(after)
     if period.phase in ("voting", "runoff"):
         poll_id = period.poll_id if period.phase == "voting" else period.runoff_poll_id
-        if not poll_id:
-            raise UserError("The poll is still being posted; try again in a moment.")
         await polls.close_poll(engine.bot, poll_id)
         return "Closed the vote early; the result is announced in the group's channel."
-    if period.phase in ("picked", "reading"):
+    if period.phase == "reading":
         if period.checkins_set:
             owner = reading_owner(cycle.id, period.id)
             await checkins.stop_prompts(engine.bot, cycle.group_id, owner)
         async with engine.lock(period.id):
-            await engine.finish(period, ("reading", "picked"), "done")
+            await engine.finish(period, ("reading",), "done")
         return (
             "Ended the reading phase: the next nominations are open now. The meeting "
             "already planned stays as it is."

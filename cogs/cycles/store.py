@@ -69,6 +69,7 @@ class Period:
     event_id: int | None
     checkins_set: bool
     going: int | None
+    told: str | None = None  # the problem its leaders were last told of (told once)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _build(cls: type, row: sqlite3.Row) -> Any:
 # Columns a phase change may record on a period.
 PERIOD_COLUMNS = {
     "phase", "announce_msg", "poll_id", "runoff_poll_id", "result_msg", "pick", "pick_votes",
-    "event_id", "checkins_set", "going", "vote_until", "nominate_until",
+    "event_id", "checkins_set", "going", "vote_until", "nominate_until", "told",
 }  # fmt: skip
 
 

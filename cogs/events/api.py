@@ -65,6 +65,7 @@ async def create_event(
     description: str = "",
     remind: str | None = None,
     on_end: tuple[str, dict[str, Any]] | None = None,
+    request_id: str | None = None,
 ) -> EventSummary:
     """Plan a one-off event for a group, posted in the group's channel with RSVP buttons,
     mirrored as a Discord scheduled event, with reminders, exactly as `/event create`.
@@ -75,7 +76,12 @@ async def create_event(
     shown as organiser. `on_end=(job_kind, payload)`: when the event ends, the scheduler runs
     a `job_kind` job with `payload` plus `event_id`, `start_at` and the attendance counts
     (`going`, `maybe`, `cant`, `waitlist`). It survives restarts and edits; a cancelled
-    event never ends, so it never fires. Returns the created event's summary."""
+    event never ends, so it never fires. Returns the created event's summary.
+
+    `request_id` (the caller's own name for this event, e.g. `cycle:3:1`) makes it once:
+    stored with the event before its message is posted, so calling again with it (after a
+    crash or a failure) returns that event, completing what was not done, instead of
+    making a second one."""
     service = _service(bot)
     group = await _group_with_channel(bot, group_id)
     guild = bot.get_guild(group.guild_id)
@@ -92,7 +98,10 @@ async def create_event(
         remind=await service.remind_offsets(guild.id, remind), capacity=None,
         channel_id=group.channel_id, created_by=created_by,
     )  # fmt: skip
-    event, _ = await service.publish(guild, draft, on_end)
+    if request_id is None:
+        event, _ = await service.publish(guild, draft, on_end)
+    else:
+        event = await service.publish_once(guild, draft, on_end, request_id)
     return await _summary(service, event)
 
 
