@@ -5,6 +5,7 @@ cancelling its planned meeting, stopping its check-ins). `CycleEngine` offers th
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from cogs.checkins import api as checkins
@@ -87,16 +88,31 @@ async def advance(engine: CycleEngine, cycle: Cycle) -> str:
 
 async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
     """End the cycle: its open poll closes, its future meeting is cancelled, its
-    check-ins stop. Returns what was done, in words."""
-    bot = engine.bot
+    check-ins stop. It takes the period's lock (a poll or meeting being made meanwhile is
+    made first, then stopped too), and can be run again until everything is stopped: a
+    step that failed (closing the poll) is tried again. Returns what was done, in words."""
     period = await engine.cycles.current_period(cycle.id)
-    if not await engine.cycles.stop_cycle(cycle.id):
-        raise UserError("This cycle is already stopped.")
+    lock = engine.lock(period.id) if period is not None else asyncio.Lock()
+    async with lock:
+        stopped_now = await engine.cycles.stop_cycle(cycle.id)
+        done = await _stop_what_runs(engine, cycle, period)
+    if not stopped_now and not done:
+        raise UserError("This cycle is already stopped, and nothing of it runs any more.")
+    return done
+
+
+async def _stop_what_runs(engine: CycleEngine, cycle: Cycle, period: Period | None) -> list[str]:
+    """Close, cancel and stop whatever of the cycle still runs (each checked afresh, so a
+    rerun does only what is left)."""
+    bot = engine.bot
     done: list[str] = []
+    if await checkins.stop_prompts_starting(bot, cycle.group_id, cycle_owner_prefix(cycle.id)):
+        done.append("stopped the reading check-ins")
     if period is None:
         return done
+    period = await engine.reload(period)
     for poll_id in (period.poll_id, period.runoff_poll_id):
-        if poll_id and period.phase in ("voting", "runoff"):
+        if poll_id:
             result = await polls.poll_result(bot, poll_id)
             if result is not None and not result.closed:
                 await polls.close_poll(bot, poll_id)
@@ -106,6 +122,4 @@ async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
         if summary and summary.status == "scheduled" and summary.start_at > engine.now():
             await events.cancel_event(bot, period.event_id, by="/cycle stop")
             done.append("cancelled the planned meeting")
-    if await checkins.stop_prompts_starting(bot, cycle.group_id, cycle_owner_prefix(cycle.id)):
-        done.append("stopped the reading check-ins")
     return done

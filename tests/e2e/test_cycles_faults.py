@@ -7,6 +7,8 @@ back `/cycle advance` completes the ballot at once, without reposting it."""
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import json
 from datetime import UTC, datetime
 
@@ -143,3 +145,61 @@ async def test_missing_add_reactions_is_told_once_and_advance_completes_the_ball
     assert len(stuck_notes(guild, channel)) == 1
     status = await guild.carol.slash("cycle status", group="Book Club")
     assert "Dune" in status.text and "Emma" in status.text
+
+
+async def test_a_nomination_racing_the_deadline_is_on_the_ballot_or_refused(
+    guild, bot, emulator, clock, monkeypatch
+):
+    channel = await book_club(guild, bot)
+    await start(guild.alice)
+    await guild.bob.slash("cycle nominate", group="Book Club", pick="Dune")
+    await guild.carol.slash("cycle nominate", group="Book Club", pick="Emma")
+    store_class = importlib.import_module("cogs.cycles.store").CycleStore  # the loaded one
+    original = store_class.nominate
+    deadline: list[asyncio.Task] = []
+
+    async def nominate_as_the_deadline_passes(self, *args, **kwargs):
+        # the deadline falls due while this nomination is on its way to the database
+        deadline.append(asyncio.create_task(clock.set(at(2026, 12, 6, 12) + 1)))
+        await asyncio.sleep(0.05)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(store_class, "nominate", nominate_as_the_deadline_passes)
+    answer = await guild.dave.slash("group join", group="Book Club")
+    assert answer.ephemeral, answer.text
+    reply = await guild.dave.slash("cycle nominate", group="Book Club", pick="Ulysses")
+    await deadline[0]
+    await settle(bot, emulator)
+    [ballot] = polls_in(guild, channel)
+    on_ballot = "Ulysses" in json.dumps(ballot)
+    refused = "Too late" in reply.text
+    assert on_ballot != refused, (reply.text, on_ballot)  # one or the other, never neither
+
+
+async def test_cycle_stop_can_be_run_again_until_its_poll_is_closed(
+    guild, bot, emulator, clock, monkeypatch
+):
+    channel = await book_club(guild, bot)
+    await start(guild.alice)
+    await guild.bob.slash("cycle nominate", group="Book Club", pick="Dune")
+    await guild.carol.slash("cycle nominate", group="Book Club", pick="Emma")
+    await clock.set(at(2026, 12, 6, 12) + 1)
+    await settle(bot, emulator)
+    [ballot] = polls_in(guild, channel)
+    polls_api = importlib.import_module("cogs.polls.api")
+
+    async def close_fails(*args, **kwargs):
+        raise RuntimeError("Discord failed while closing the poll")
+
+    monkeypatch.setattr(polls_api, "close_poll", close_fails)
+    first = await guild.alice.slash("cycle stop", group="Book Club")
+    assert "closed its open poll" not in first.text, first.text
+    assert "closed" not in json.dumps(guild.message(int(ballot["id"]))).lower()
+
+    monkeypatch.undo()  # Discord is back
+    again = await guild.alice.slash("cycle stop", group="Book Club")
+    assert "closed its open poll" in again.text, again.text
+    await settle(bot, emulator)
+    assert "closed" in json.dumps(guild.message(int(ballot["id"]))).lower()
+    done = await guild.alice.slash("cycle stop", group="Book Club")
+    assert "already stopped" in done.text, done.text
