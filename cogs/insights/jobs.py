@@ -22,7 +22,7 @@ import discord
 
 from cogs.insights import charts, logic
 from cogs.insights.gather import guild_figures, server_zone
-from core.ui import NO_PINGS
+from core.ui import NO_PINGS, nonce_for
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 DIGEST = "insights.digest"
 CHANNEL_KEY = "insights.digest_channel"
 LAST_KEY = "insights.digest_last"
+SENDING_KEY = "insights.digest_sending"  # the Monday and nonce of a digest being sent
 DIGEST_HOUR = 9
 
 
@@ -99,11 +100,19 @@ class DigestJobs:
         png = await charts.render(charts.draw_server, rows, now)
         urgent = [r.attention for r in rows if r.attention is not None]
         channel = self.bot.get_partial_messageable(int(channel_id), guild_id=guild_id)
+        # The nonce is recorded before sending: a rerun after a crash between the post and
+        # LAST_KEY sends the same nonce, and Discord returns the digest already posted.
+        sending = await config.get(guild_id, SENDING_KEY)
+        if not isinstance(sending, dict) or sending.get("monday") != monday:
+            sending = {"monday": monday, "nonce": nonce_for(f"digest:{guild_id}:{monday}")}
+            await config.set(guild_id, SENDING_KEY, sending)
+        nonce = str(sending["nonce"])
         try:
             await channel.send(
                 logic.digest_content(urgent, now),
                 file=discord.File(io.BytesIO(png), filename="insights-server.png"),
                 allowed_mentions=NO_PINGS,
+                nonce=nonce,
             )
         except (discord.NotFound, discord.Forbidden) as exc:
             # the channel is gone or closed to the bot: say so once, don't retry forever

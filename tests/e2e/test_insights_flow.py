@@ -239,3 +239,27 @@ async def test_streak_shows_the_heatmap(guild, bot):
     im = decode(att["content"])
     assert im.size[0] == 1000
     assert "2 check-ins on 2 days in the last 26 weeks" in r.text, r.text
+
+
+async def test_a_digest_cut_off_after_posting_is_not_posted_twice(guild, bot, clock, monkeypatch):
+    """The digest is sent with a nonce recorded before sending: the job dying between the
+    post and noting its Monday reruns with the same nonce, and Discord (the emulator)
+    answers with the digest already posted."""
+    await world(guild, bot)
+    await guild.admin.slash("config insights", digest_channel=guild.general)
+    original = type(bot.config).set
+    died: list[str] = []
+
+    async def set_then_die(self, guild_id, key, value):
+        if key == "insights.digest_last" and not died:
+            died.append(key)
+            raise RuntimeError("the process died before noting the Monday")
+        return await original(self, guild_id, key, value)
+
+    monkeypatch.setattr(type(bot.config), "set", set_then_die)
+    monday = next_monday_9(bot.clock.now())
+    await clock.advance(monday - bot.clock.now() + 60)
+    assert died and len(digests(guild)) == 1
+    await clock.advance(120)  # the failed job's retry
+    assert len(digests(guild)) == 1
+    assert await bot.config.get(guild.id, "insights.digest_last")
