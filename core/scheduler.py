@@ -239,6 +239,7 @@ class Scheduler:
     async def _timer(self, gate: Callable[[], Awaitable[Any]] | None) -> None:
         if gate is not None:
             await gate()
+        await self._wake_switched_on()
         while not self._stopping:
             self._wake.clear()  # before dispatching: a wake-up during it is not lost
             await self._dispatch_logged()
@@ -420,6 +421,29 @@ class Scheduler:
                 (LIVE, now, job.id, PARKED),
             )
         self._wake.set()
+        return woken
+
+    async def _wake_switched_on(self) -> int:
+        """At start: parked jobs whose feature is on again (switched on while they were
+        being parked, or a wake cut off by a restart) are woken as the switch would."""
+        if self.feature_switch is None:
+            return 0
+        rows = await self.store.fetchall(
+            "SELECT DISTINCT guild_id, kind FROM jobs WHERE dead = ? AND guild_id IS NOT NULL",
+            (PARKED,),
+        )
+        pairs = {
+            (int(r["guild_id"]), spec.feature)
+            for r in rows
+            if (spec := self._handlers.get(r["kind"])) is not None and spec.feature is not None
+        }
+        woken = 0
+        for guild_id, feature in sorted(pairs):
+            try:
+                if await self.feature_switch(guild_id, feature):
+                    woken += await self.feature_switched(guild_id, feature, True)
+            except Exception:
+                log.exception("waking parked %s jobs of guild %s failed", feature, guild_id)
         return woken
 
     async def _drop(self, job: Job, spec: Kind) -> None:

@@ -4,6 +4,8 @@ and a moment-bound one whose moment passed is then dropped (its `on_drop` is tol
 
 from __future__ import annotations
 
+import asyncio
+
 from core.scheduler import PARKED, Scheduler
 
 GUILD = 1
@@ -90,3 +92,23 @@ async def test_waking_one_server_leaves_another_servers_parked_jobs(store, fake_
     await scheduler.run_due()
     assert ran == [("feat.close", {"g": 1})]
     assert [j.payload for j in await scheduler.parked(2)] == [{"g": 2}]
+
+
+async def test_at_start_parked_jobs_of_a_feature_on_again_are_woken(store, fake_clock):
+    """A switch turned on without the wake (a restart cut it off): the next start wakes."""
+    switches = {"feat": False}
+    scheduler, ran, _ = make(store, fake_clock, switches)
+    await scheduler.schedule("feat.close", fake_clock.now(), {"n": 1}, GUILD)
+    await scheduler.run_due()
+    assert ran == [] and len(await scheduler.parked(GUILD)) == 1
+    await scheduler.stop()
+
+    switches["feat"] = True
+    again, ran_again, _ = make(store, fake_clock, switches)
+    again.start()
+    for _ in range(50):
+        if ran_again:
+            break
+        await asyncio.sleep(0.01)
+    await again.stop()
+    assert ran_again == [("feat.close", {"n": 1})]
