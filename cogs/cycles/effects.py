@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.checkins import api as checkins
-from cogs.cycles import logic, render
+from cogs.cycles import logic, render, trouble
 from cogs.cycles.job_kinds import BACKSTOP_DELAY, CLOSE, MET, OPEN, READ_END, VOTED
 from cogs.cycles.store import Cycle, CycleStore, Period, PeriodTimes, job_key
 from cogs.events import api as events
@@ -169,6 +169,8 @@ class CycleEffects:
             request_id=f"cycle:{cycle.id}:{period.id}:meeting",
         )  # fmt: skip
         found = summary.id
+        for note in summary.notes:  # the meeting stands; what it lacks is told once
+            await trouble.tell_note(self.bot, self.cycles, period.id, "meeting-note", note)
         async with self.bot.store.transaction() as tx:  # the event and its backstop
             await self.cycles.record(period.id, tx, event_id=found)
             await self.schedule_backstop(cycle, period.id, period.meet_at, tx)

@@ -39,26 +39,46 @@ def problem_of(error: BaseException) -> tuple[str, str]:
 async def tell_leaders(bot: HuddleBot, cycles: CycleStore, period_id: int, error: BaseException):
     """Tell the period's leaders once what stops its step; never raises."""
     try:
-        await _tell(bot, cycles, period_id, error)
+        key, text = problem_of(error)
+        await _tell(bot, cycles, period_id, key, text)
     except Exception:
         log.exception("cycle period %s: could not tell the leaders of %r", period_id, error)
 
 
-async def _tell(bot: HuddleBot, cycles: CycleStore, period_id: int, error: BaseException):
+async def tell_note(bot: HuddleBot, cycles: CycleStore, period_id: int, key: str, note: str):
+    """Tell the leaders once of something a step could not do although it went on (the
+    meeting made without its Discord scheduled event); never raises."""
+    try:
+        await _tell(bot, cycles, period_id, key, note, stuck=False)
+    except Exception:
+        log.exception("cycle period %s: could not tell the leaders %r", period_id, note)
+
+
+async def _tell(
+    bot: HuddleBot,
+    cycles: CycleStore,
+    period_id: int,
+    key: str,
+    text: str,
+    *,
+    stuck: bool = True,
+) -> None:
     period = await cycles.period(period_id)
     cycle = await cycles.cycle(period.cycle_id) if period else None
     if period is None or cycle is None or cycle.status != "active":
         return
-    key, text = problem_of(error)
     if period.told == key:
         return
     group = await groups.get_group(bot.store, cycle.group_id)
     if group is None or not group.channel_id:
         return
     leaders = await groups.leader_ids(bot.store, group.id)
+    mentions = " ".join(f"<@{u}>" for u in leaders)
     content = (
-        f"⚠️ {' '.join(f'<@{u}>' for u in leaders)} **{cycle.name}** is stuck: {text}\n"
+        f"⚠️ {mentions} **{cycle.name}** is stuck: {text}\n"
         "I keep trying; a leader's `/cycle advance` tries again now."
+        if stuck
+        else f"ℹ️ {mentions} **{cycle.name}**: {text}"
     )
     channel = bot.get_partial_messageable(group.channel_id, guild_id=group.guild_id)
     await channel.send(

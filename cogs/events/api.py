@@ -8,6 +8,7 @@ reminder offset) are `core.errors.UserError`s, as from the commands.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -47,6 +48,8 @@ class EventSummary:
     maybe: int
     cant: int
     waitlist: int
+    # what creating it could not do (the Discord scheduled event skipped, and why)
+    notes: tuple[str, ...] = ()
 
 
 def _service(bot: HuddleBot) -> EventService:
@@ -99,10 +102,10 @@ async def create_event(
         channel_id=group.channel_id, created_by=created_by,
     )  # fmt: skip
     if request_id is None:
-        event, _ = await service.publish(guild, draft, on_end)
+        event, notes = await service.publish(guild, draft, on_end)
     else:
-        event = await service.publish_once(guild, draft, on_end, request_id)
-    return await _summary(service, event)
+        event, notes = await service.publish_once(guild, draft, on_end, request_id)
+    return dataclasses.replace(await _summary(service, event), notes=tuple(notes))
 
 
 async def _group_with_channel(bot: HuddleBot, group_id: int) -> groups.GroupRef:

@@ -186,7 +186,7 @@ class EventService:
 
     async def publish_once(
         self, guild: discord.Guild, draft: EventDraft, on_end: OnEnd | None, request_id: str
-    ) -> Event:
+    ) -> tuple[Event, list[str]]:
         """Make the event of `request_id` once. The request is stored with the event before
         its message is posted (with a nonce Discord dedupes); a rerun after a crash or a
         failure finds it and does only what is missing: the message, the reminders and
@@ -207,9 +207,8 @@ class EventService:
         if not await self.events.is_armed(event.id):
             await self.arm(event, on_end)
             await self.events.mark_armed(event.id)
-        if event.scheduled_event_id is None:
-            await self._mirror(guild, event)
-        return await self.events.get(event.id) or event
+        notes = await self._mirror(guild, event) if event.scheduled_event_id is None else []
+        return await self.events.get(event.id) or event, notes
 
     async def _mirror(self, guild: discord.Guild, event: Event) -> list[str]:
         """The Discord scheduled event, best effort: any failure (a refusal, a server

@@ -39,8 +39,9 @@ STEPS = {
     "scheduled event": ("POST", SCHEDULED, None, "vote"),
     "prompts": ("POST", MESSAGES, saying("how far are you into"), "reading"),
 }
-# a failed step the cycle itself retries tells its leaders; the scheduled event is best
-# effort (the meeting stands without it) and check-in prompts are check-ins' own job
+# a failed step the cycle itself retries tells its leaders it is stuck; the scheduled event
+# is best effort (the meeting stands without it: the leaders are told what it lacks), and
+# check-in prompts are check-ins' own job (retried on a server error, skipped on a 403)
 TOLD = {"announcement", "ballot", "reactions", "pick", "event"}
 
 
@@ -114,6 +115,11 @@ async def test_a_failing_call_at_each_step_is_retried_and_made_once(
             assert "permission" in told[0]["content"]
     else:
         assert told == []
+    if step == "scheduled event":
+        [note] = posts(guild, channel, "scheduled event")
+        assert guild.alice.mention in note["content"]
+        if status == 403:
+            assert "**Manage Events**" in note["content"], note["content"]
     if step == "prompts" and status == 503:
         assert posts(guild, channel, "how far are you into Dune")  # retried, then posted
 
