@@ -1,8 +1,10 @@
 """The cycle's side effects, each made at most once however often a handler reruns
 (`CycleEffects`): a period's row and its jobs, channel posts (with a nonce), the vote's
 poll, the meeting event with its backstop, and the reading check-ins. The period row
-records what is done; a poll or event about to be made is marked first (`0`: "being
-made") and looked up by its callback payload on a rerun."""
+records what is done; a poll or event is made under a request id its feature stores
+before posting, so a rerun gets (and completes) the one already made. (A `0` mark left by
+an earlier version is still looked up by its callback payload.) Reading check-ins are a
+check-in schedule of the period's own (`reading_owner`), beside the group's."""
 
 from __future__ import annotations
 

@@ -4,9 +4,12 @@ idempotent, so a bot killed at any point carries on where it was when it comes b
 How a handler stays idempotent:
 - the period row records the phase reached and every side effect already made (message,
   poll and event ids); a handler reads it first and skips what is done;
-- a poll or event about to be made is marked first (`poll_id = 0`: "being made"); a rerun
-  that finds the mark looks the poll/event up by its callback payload (polls/events api)
-  before making one, so a crash between "made" and "noted" never makes a second;
+- a poll or event is made under a request id (`cycle:<id>:<period>:poll:<round>`,
+  `…:meeting`) that polls/events store before posting: a rerun gets the one already made
+  (completing its reactions or jobs), so a crash or a failure between "made" and "noted"
+  never makes a second;
+- a step that fails raises: the scheduler retries it with backoff, the leaders are told
+  once in the group channel what is wrong (`trouble.py`), `/cycle advance` retries now;
 - messages are posted with a nonce and `enforce_nonce` (Discord returns the earlier message
   for the same nonce instead of posting twice);
 - the end of a period and the next period's row and jobs are written in one transaction.
