@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import pkgutil
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,14 @@ from core.clock import Clock
 from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
 from core.errors import FeatureUnavailable, UserError
+from core.health import ops_routes
+from core.metrics import Metrics, install_rest_metrics
 from core.pacing import GLOBAL_BURST, GLOBAL_RATE_PER_SECOND, Pacer, install_global_limit
 from core.scheduler import Job, Scheduler
 from core.settings import Settings
 from core.store import Store
 from core.ui import NO_PINGS, reply
+from core.web import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,11 @@ def point_at_api(api_base: str | None, gateway_url: str | None) -> None:
 
 
 class HuddleTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # When the command began, for the latency histogram (huddle_command_seconds).
+        interaction.extras["huddle_started"] = time.perf_counter()
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
@@ -64,17 +73,23 @@ class HuddleBot(commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         intents = discord.Intents.default()  # no privileged intents: no members, no content
+        # Who came to a voice meeting (cogs/events/attendance.py): VOICE_STATE_UPDATE and
+        # the voice states in GUILD_CREATE. Not privileged (it is in the default set; said
+        # here so it stays on whatever the default becomes).
+        intents.voice_states = True
         # Huddle never joins voice: don't warn self-hosters about voice libraries at each start.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # Every REST call (but interaction answers) waits for a token of the global limit
         # before it leaves, through discord.py's public `http_trace` option (core.pacing).
         # Tests that burst many calls against the unlimited emulator swap it like dm_pacer.
         self.global_pacer = Pacer(GLOBAL_RATE_PER_SECOND, GLOBAL_BURST)
+        self.metrics = Metrics()  # this bot's Prometheus series (core/metrics.py)
         options["http_trace"] = install_global_limit(
             options.get("http_trace") or aiohttp.TraceConfig(),
             lambda: self.global_pacer,
             lambda: discord.http.Route.BASE,
         )
+        install_rest_metrics(options["http_trace"], self.metrics, lambda: discord.http.Route.BASE)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -98,7 +113,10 @@ class HuddleBot(commands.AutoShardedBot):
         # One rule for every feature's jobs: paused while its switch is off (SPEC §5).
         self.scheduler.feature_switch = self.config.feature_enabled
         self.config.feature_listeners.append(self.scheduler.feature_switched)
+        self.scheduler.on_ran = lambda job, outcome: self.metrics.count_job(job.kind, outcome)
         self.components = ComponentRouter(self)
+        # Features add routes in cog_load (see core/web.py); started in setup_hook.
+        self.web = WebServer(settings.http_host, settings.http_port, settings.public_url)
         self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
         self.synced_commands = False
@@ -114,6 +132,9 @@ class HuddleBot(commands.AutoShardedBot):
             await self.load_extension(name)
         await self.sync_commands_if_changed()
         self.scheduler.start(gate=self.wait_until_ready)
+        self.web.add_routes("core", ops_routes(self))
+        self.metrics.start_lag_probe()
+        await self.web.start()
         log.info("Huddle ready to connect: %d extensions", len(self.extensions_to_load))
 
     def command_tree_hash(self) -> str:
@@ -148,9 +169,26 @@ class HuddleBot(commands.AutoShardedBot):
         return True
 
     async def close(self) -> None:
+        await self.web.stop()
+        await self.metrics.stop_lag_probe()
         await self.scheduler.stop()
         await super().close()
         await self.store.close()
+
+    # -- commands answered (metrics) ---------------------------------------------------
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command | Any
+    ) -> None:
+        self.count_command(interaction, "ok")
+
+    def count_command(self, interaction: discord.Interaction, outcome: str) -> None:
+        command = interaction.command
+        if command is None:
+            return  # a button or a modal: not a command
+        started = interaction.extras.get("huddle_started")
+        seconds = None if started is None else time.perf_counter() - started
+        self.metrics.count_command(command.qualified_name, outcome, seconds)
 
     # -- errors -----------------------------------------------------------------------
 
@@ -160,6 +198,8 @@ class HuddleBot(commands.AutoShardedBot):
         """Known errors become a plain ephemeral reply; anything else is logged with a
         reference the admin can find, and the user gets a short apology."""
         original = getattr(error, "original", error)
+        known = (UserError, app_commands.TransformerError, app_commands.CheckFailure)
+        self.count_command(interaction, "refused" if isinstance(original, known) else "error")
         if isinstance(original, UserError):
             message = original.message
         elif isinstance(original, app_commands.TransformerError):

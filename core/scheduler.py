@@ -58,6 +58,7 @@ class Job:
 Handler = Callable[[Job], Awaitable[None]]
 DeadHook = Callable[[Job, str], Awaitable[None]]
 FeatureSwitch = Callable[[int, str], Awaitable[bool]]
+RanHook = Callable[[Job, str], None]  # (job, "done" | "retry" | "dead"): metrics count it
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Scheduler:
         self.stop_grace = stop_grace
         # Called once when a job gives up for good (the bot posts it to the audit channel).
         self.on_dead: DeadHook | None = None
+        self.on_ran: RanHook | None = None  # read-only observer (core/metrics.py)
         # Asked before a feature's job runs (the bot answers from `/config feature`).
         self.feature_switch: FeatureSwitch | None = None
         self._handlers: dict[str, Kind] = {}
@@ -205,6 +207,16 @@ class Scheduler:
         return [_row_to_job(r) for r in rows]
 
     # -- running ------------------------------------------------------------------------
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the timer task is alive (started, not stopped, not crashed)."""
+        return self._task is not None and not self._task.done()
+
+    @property
+    def running_job_ids(self) -> frozenset[int]:
+        """Jobs running right now (a long one is busy, not late)."""
+        return frozenset(self._running)
 
     def start(self, gate: Callable[[], Awaitable[Any]] | None = None) -> None:
         """Start the timer task: it waits for `gate` (e.g. the bot being ready), starts
@@ -373,6 +385,11 @@ class Scheduler:
             await self._fail(job, f"{type(exc).__name__}: {exc}")
             return
         await self.store.execute("DELETE FROM jobs WHERE id = ?", (job.id,))
+        self._ran(job, "done")
+
+    def _ran(self, job: Job, outcome: str) -> None:
+        if self.on_ran is not None:
+            self.on_ran(job, outcome)
 
     # -- paused features --------------------------------------------------------------------
 
@@ -474,11 +491,13 @@ class Scheduler:
                     await self.on_dead(dataclasses.replace(job, attempts=attempts), error)
                 except Exception:
                     log.exception("on_dead for job %s failed", job.id)
+            self._ran(job, "dead")
             return
         await self.store.execute(
             "UPDATE jobs SET attempts = ?, last_error = ?, due_at = ? WHERE id = ?",
             (attempts, error, self.clock.now() + backoff_seconds(attempts), job.id),
         )
+        self._ran(job, "retry")
 
 
 def _row_to_job(row: Any) -> Job:

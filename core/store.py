@@ -13,6 +13,8 @@ from typing import Any
 
 import aiosqlite
 
+from core.backup import BackupError, pre_migration_copy
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -136,11 +138,19 @@ class Store:
 
     async def migrate(self, directory: Path = MIGRATIONS_DIR) -> int:
         """Apply every numbered migration above `PRAGMA user_version`, each in one
-        transaction. Returns the resulting version."""
+        transaction. Returns the resulting version. A database that already holds data is
+        copied first (core/backup.py keeps the last 3 such copies beside it)."""
         current = await self.schema_version()
-        for number, path in available_migrations(directory):
-            if number <= current:
-                continue
+        pending = [(n, p) for n, p in available_migrations(directory) if n > current]
+        if pending and current > 0 and str(self.path) != ":memory:":
+            try:
+                copy = await asyncio.to_thread(
+                    pre_migration_copy, self.path, current, pending[-1][0]
+                )
+            except BackupError as exc:  # no upgrade without a way back
+                raise MigrationError(f"no copy could be made before upgrading: {exc}") from exc
+            log.info("copied the database to %s before upgrading it", copy)
+        for number, path in pending:
             await self._apply(number, path)
             current = number
         return current

@@ -22,13 +22,17 @@ SECTIONS = (
     (
         "Polls — decide together",
         "`/poll create` with options separated by `;`. Vote by reacting 🇦 🇧 …; remove the "
-        "reaction to withdraw. `/poll results`, `/poll close`, `/poll list`, `/poll recount`.",
+        "reaction to withdraw. `/poll results`, `/poll close`, `/poll list`, `/poll recount`; "
+        "`/poll nudge` DMs a group's members who haven't voted.",
     ),
     (
         "Events — meet at times that suit everyone",
         "`/event create` (`friday 7pm`, `2026-12-03 18:30`, `in 2 hours`), RSVP with "
-        "**Going** / **Maybe** / **Can't**, reminders, `repeat` for series, `/event export` "
-        "to your calendar, `/event findtime` to find a slot. Set your zone: `/timezone set`.",
+        "**Going** / **Maybe** / **Can't**, reminders, `repeat` for series (`occurrence` "
+        "skips or moves one meeting), `/event calendar` for your own calendar link, "
+        "`/event export` for a file, `/event findtime` to find a slot. Set your zone: "
+        "`/timezone set`. **I'm here** (or 10 minutes in the group's voice channel) marks "
+        "who came; `/event nudge` DMs who hasn't answered.",
     ),
     (
         "Admins",

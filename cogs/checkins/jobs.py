@@ -398,7 +398,11 @@ class CheckinJobs:
             await dm.send(render.nudge_dm_text(group.name, group.channel_id, period))
         except discord.Forbidden as exc:
             log.info("nudge DM to %s refused (%s); falling back to the channel", user_id, exc.code)
+            self.bot.metrics.count_dm(delivered=False)
             return False
         except discord.HTTPException as exc:
             log.warning("nudge DM to %s failed: %s", user_id, exc)
+            self.bot.metrics.count_dm(delivered=False)
+            return True
+        self.bot.metrics.count_dm(delivered=True)
         return True

@@ -26,6 +26,8 @@ from core.ui import NO_PINGS
 if TYPE_CHECKING:
     from core.bot import HuddleBot
 
+BALLOT_NUDGE_HOURS = 12  # SPEC §3: a cycle's ballot nudges who hasn't voted 12 h before it closes
+
 
 def reading_owner(cycle_id: int, period_id: int) -> str:
     """The owner of a period's reading check-ins: its own schedule beside the group's,
@@ -141,6 +143,7 @@ class CycleEffects:
         result = await polls.create_poll(
             self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
             closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
+            nudge_hours=BALLOT_NUDGE_HOURS,
             request_id=f"cycle:{cycle.id}:{period.id}:poll:{round_}",
         )  # fmt: skip
         await self.cycles.record(period.id, **{column: result.poll_id})

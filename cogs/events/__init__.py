@@ -1,4 +1,5 @@
-"""Events: meetups with RSVP buttons, reminders, time zones, recurrence and find-a-time."""
+"""Events: meetups with RSVP buttons, reminders, time zones, recurrence and find-a-time;
+who came (voice presence, I'm here) and nudging who hasn't answered."""
 
 from __future__ import annotations
 

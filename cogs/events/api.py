@@ -12,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from cogs.events.calendar import FeedTag, feed_tag, member_feed
 from cogs.events.changes import cancel_whole
 from cogs.events.logic import attendance
 from cogs.events.models import Event
@@ -160,24 +161,44 @@ async def _summary(service: EventService, event: Event) -> EventSummary:
 
 @dataclass(frozen=True)
 class EventAttendance:
-    """A group event's current occurrence and how many answered, and answered Going."""
+    """An occurrence of a group event: how many answered, answered Going, and came (None:
+    not known, or not ended yet)."""
 
     group_id: int
     title: str
     start_at: float
     going: int
     answered: int
+    came: int | None = None
 
 
 async def attendance_by_event(
     store: Store, guild_id: int, since: float, until: float
 ) -> list[EventAttendance]:
-    """Going / answered of every group event of a server (not cancelled) starting in
-    [since, until), oldest first; one query. (Insights.)"""
+    """Going / answered / came of every occurrence of a group event of a server starting
+    in [since, until) (ended ones, and current ones not cancelled), oldest first; one
+    query. (Insights.)"""
     rows = await attendance_rows(store, guild_id, since, until)
-    return [EventAttendance(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in rows]
+    return [
+        EventAttendance(r[0], r[1], r[2], int(r[3]), int(r[4]), None if r[5] is None else int(r[5]))
+        for r in rows
+    ]
 
 
 async def last_answer_by_group(store: Store, guild_id: int) -> dict[int, float]:
     """The time of the latest RSVP answer to each group's events; one query."""
     return await last_answers(store, guild_id)
+
+
+# -- calendar feeds --------------------------------------------------------------------------
+
+
+async def calendar_tag(bot: HuddleBot, viewer: groups.Viewer) -> FeedTag:
+    """The ETag and Last-Modified of `viewer`'s calendar feed, without building it."""
+    return await feed_tag(bot.store, viewer, bot.clock.now())
+
+
+async def calendar_feed(bot: HuddleBot, viewer: groups.Viewer, name: str) -> bytes:
+    """`viewer`'s calendar feed (iCalendar text): exactly the events `/event list` shows
+    them, from 30 days ago to a year ahead, with their own answers (see calendar.py)."""
+    return await member_feed(bot.store, viewer, bot.clock.now(), name)

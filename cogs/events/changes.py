@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cogs.events import render, scheduled
+from cogs.events import occurrences, render, scheduled, store_calendar
 from cogs.events.logic import check_capacity
 from cogs.events.models import Event
-from cogs.events.recurrence import next_occurrence, rule_for
+from cogs.events.recurrence import rule_for
 from cogs.events.service import checked_length, read_as_text
 from core.components import HuddleInteraction
 from core.errors import UserError
@@ -25,15 +25,23 @@ async def edit_event(
     interaction: HuddleInteraction,
     event: Event,
     options: dict[str, Any],
+    occurrence: str | None = None,
 ) -> tuple[Event, list[str]]:
-    """Apply the given options; returns the updated event and notes for the editor."""
+    """Apply the given options (to one meeting of a series with `occurrence`); returns
+    the updated event and notes for the editor."""
     await service.require_organiser(interaction, event)
     service.check_open(event)
+    if occurrence:
+        return await occurrences.move_meeting(service, interaction, event, occurrence, options)
     notes: list[str] = []
     fields = await _changed_fields(service, interaction, event, options, notes)
     if not fields:
         raise UserError("Nothing to change: give at least one option to edit.")
     updated = await service.events.update(event.id, **fields)
+    if "series_start" in fields and await store_calendar.clear_occurrences(
+        service.bot.store, event.id
+    ):
+        notes.append("The meetings skipped or moved one by one follow the new times again.")
     promoted = (
         await service.events.fill_free_seats(event.id, service.bot.clock.now())
         if "capacity" in fields
@@ -78,8 +86,12 @@ async def _changed_fields(
         notes.append(read_as_text(options["when"], reading.label))
     if (start, length) != (event.start_at, event.duration):
         fields.update(start_at=start, end_at=start + length)
-        if event.recurring:
-            fields["rrule"] = rule_for(event.repeat, to_local(start, event.timezone))
+    if event.recurring and options.get("when"):  # the series' rule starts afresh from here
+        fields.update(
+            rrule=rule_for(event.repeat, to_local(start, event.timezone)),
+            series_start=start,
+            occurrence_at=None,
+        )
     if options.get("capacity") is not None:
         fields["capacity"] = options["capacity"] or None
     if options.get("remind") is not None:
@@ -99,14 +111,19 @@ def _change_text(before: Event, after: Event) -> str:
 
 
 async def cancel_event(
-    service: EventService, interaction: HuddleInteraction, event: Event, scope: str
+    service: EventService,
+    interaction: HuddleInteraction,
+    event: Event,
+    scope: str,
+    occurrence: str | None = None,
 ) -> tuple[str, list[str]]:
+    """The whole event, or one meeting of a series: `occurrence`, else with
+    `scope: this occurrence` the current one."""
     await service.require_organiser(interaction, event)
     service.check_open(event)
-    who = interaction.user.mention
-    if scope == "this occurrence" and event.recurring:
-        return await _skip_occurrence(service, interaction, event, who)
-    return await cancel_whole(service, event, who)
+    if occurrence or (scope == "this occurrence" and event.recurring):
+        return await occurrences.skip_meeting(service, interaction, event, occurrence)
+    return await cancel_whole(service, event, interaction.user.mention)
 
 
 async def cancel_whole(service: EventService, event: Event, who: str) -> tuple[str, list[str]]:
@@ -123,22 +140,3 @@ async def cancel_whole(service: EventService, event: Event, who: str) -> tuple[s
     await service.bot.audit(event.guild_id, f"Event cancelled: **{event.title}** by {who}")
     series = " (the whole series)" if event.recurring else ""
     return f"Cancelled **{event.title}**{series}.", [note] if note else []
-
-
-async def _skip_occurrence(
-    service: EventService, interaction: HuddleInteraction, event: Event, who: str
-) -> tuple[str, list[str]]:
-    start = next_occurrence(event.start_at, event.timezone, event.rrule or "")
-    await service.tell_attendees(
-        event,
-        f"❌ **{event.title}** on {when_text(event.start_at)} is **cancelled**; the next one is {when_text(start)}.",
-    )
-    moved = await service.events.move_occurrence(event.id, start, start + event.duration)
-    await service.arm(moved)
-    await service.refresh_message(moved)
-    notes = await service.sync_scheduled(interaction.guild, moved)  # type: ignore[arg-type]
-    await service.bot.audit(
-        event.guild_id,
-        f"Event occurrence cancelled: **{event.title}** on {when_text(event.start_at)} by {who}",
-    )
-    return f"Cancelled this occurrence of **{event.title}**. Next: {when_text(start)}.", notes

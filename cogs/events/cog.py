@@ -10,11 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.events import render
+from cogs.events import calendar, occurrences, render
 from cogs.events.changes import SCOPES, cancel_event, edit_event
+from cogs.events.feed_web import OWNER, CalendarFeed, link_reply
 from cogs.events.findtime import FindTimeFlow
 from cogs.events.jobs import register_jobs, schedule_cleanup_once, unregister_jobs
 from cogs.events.logic import REPEATS, STATUS_LABELS, option_prefix
+from cogs.events.nudges import EventNudges
 from cogs.events.service import EventService
 from cogs.events.views import FEATURE, EventButtons
 from cogs.groups import api as groups
@@ -53,6 +55,8 @@ class EventsCog(commands.Cog, name="Events"):
         self.bot = bot
         self.service = EventService(bot)
         self.findtime = FindTimeFlow(self.service)
+        self.feed = CalendarFeed(bot)
+        self.nudges = EventNudges(self.service)
 
     async def cog_load(self) -> None:
         for spec in SETTINGS:
@@ -66,10 +70,17 @@ class EventsCog(commands.Cog, name="Events"):
         if not self.service.events.knows_no_open_findtime():
             self._hear_reactions()
         await schedule_cleanup_once(self.service)
+        self.bot.web.add_routes(OWNER, self.feed.routes())  # the calendar feeds
+        self.nudges.register()
+        if self.bot.is_ready():  # a reload: GUILD_CREATE came before this cog was here
+            for guild in self.bot.guilds:
+                await self.service.attendance.reconcile(guild)
 
     async def cog_unload(self) -> None:
+        self.bot.web.remove_routes(OWNER)
         self.bot.config.unregister(*SETTINGS)
         unregister_jobs(self.bot)
+        self.nudges.unregister()
         self.bot.components.remove_feature(FEATURE)
         self.service.events.on_findtime_change = None
         self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
@@ -94,6 +105,18 @@ class EventsCog(commands.Cog, name="Events"):
             self._hearing = False
             self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
 
+    # -- voice presence: who came (attendance.py) -----------------------------------------
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        await self.service.attendance.voice_changed(member, before, after)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.service.attendance.reconcile(guild)
+
     # -- autocomplete ---------------------------------------------------------------------
 
     async def event_autocomplete(
@@ -114,6 +137,24 @@ class EventsCog(commands.Cog, name="Events"):
                 app_commands.Choice(name=clip(f"{event.title} — {local}", 100), value=str(event.id))
             )
         return choices
+
+    async def occurrence_autocomplete(
+        self, interaction: HuddleInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """`occurrence`: the next meetings of the series named in `event`."""
+        event_text = getattr(interaction.namespace, "event", None)
+        if interaction.guild_id is None or not event_text:
+            return []
+        event = await self.service.events.find(
+            interaction.guild_id,
+            str(event_text),
+            self.bot.clock.now(),
+            await groups.viewer_of(interaction),
+        )
+        if event is None:
+            return []
+        found = await occurrences.choices(self.service, event, current)
+        return [app_commands.Choice(name=name, value=value) for name, value in found]
 
     async def reader_zone(self, interaction: HuddleInteraction) -> str:
         """The zone a `when` being typed is read in: the member's, else the group's (the
@@ -241,7 +282,7 @@ class EventsCog(commands.Cog, name="Events"):
     async def info(self, interaction: HuddleInteraction, event: str) -> None:
         """Everything about one event, including who is going."""
         found = await self.service.event_for(interaction, event)
-        embed = render.event_embed(found, await self.service.events.rsvps(found.id))
+        embed = await self.service.embed(found)
         embed.add_field(name="Message", value=found.link(), inline=False)
         await reply(interaction, render.message_content(found), embed=fit_embed(embed))
 
@@ -269,8 +310,11 @@ class EventsCog(commands.Cog, name="Events"):
         description="New description",
         capacity="New capacity (0 removes the limit)",
         remind="New reminder offsets, e.g. `1d,1h` (`none` for no reminders)",
+        occurrence="Move just this meeting of a series (with `when`/`duration`)",
     )
-    @app_commands.autocomplete(event=event_autocomplete, when=when_autocomplete)
+    @app_commands.autocomplete(
+        event=event_autocomplete, when=when_autocomplete, occurrence=occurrence_autocomplete
+    )
     async def edit(
         self,
         interaction: HuddleInteraction,
@@ -282,13 +326,14 @@ class EventsCog(commands.Cog, name="Events"):
         description: app_commands.Range[str, 0, 1000] | None = None,
         capacity: app_commands.Range[int, 0, 10000] | None = None,
         remind: str | None = None,
+        occurrence: str | None = None,
     ) -> None:
-        """Change an event (creator, group leaders, managers); attendees are told."""
+        """Change an event or one meeting of a series (creator, group leaders, managers)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self.service.event_for(interaction, event)
         options = {"title": title, "when": when, "duration": duration, "where": where,
                    "description": description, "capacity": capacity, "remind": remind}  # fmt: skip
-        updated, notes = await edit_event(self.service, interaction, found, options)
+        updated, notes = await edit_event(self.service, interaction, found, options, occurrence)
         text = (
             f"Updated **{discord.utils.escape_markdown(updated.title)}** "
             f"({when_text(updated.start_at)}, {updated.timezone})."
@@ -297,18 +342,41 @@ class EventsCog(commands.Cog, name="Events"):
 
     @event.command(name="cancel")
     @app_commands.describe(
-        event="The event (type to search)", scope="For a series: just this occurrence, or all"
+        event="The event (type to search)",
+        scope="For a series: just this occurrence (the next one), or all",
+        occurrence="Skip just this meeting of a series",
     )
     @app_commands.choices(scope=[app_commands.Choice(name=s, value=s) for s in SCOPES])
-    @app_commands.autocomplete(event=event_autocomplete)
+    @app_commands.autocomplete(event=event_autocomplete, occurrence=occurrence_autocomplete)
     async def cancel(
-        self, interaction: HuddleInteraction, event: str, scope: str = "series"
+        self,
+        interaction: HuddleInteraction,
+        event: str,
+        scope: str = "series",
+        occurrence: str | None = None,
     ) -> None:
-        """Cancel an event or one occurrence of a series; attendees are told."""
+        """Cancel an event or one meeting of a series; attendees are told."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self.service.event_for(interaction, event)
-        text, notes = await cancel_event(self.service, interaction, found, scope)
+        text, notes = await cancel_event(self.service, interaction, found, scope, occurrence)
         await reply(interaction, "\n".join([text, *notes]))
+
+    @event.command(name="nudge")
+    @app_commands.describe(event="The group event (type to search)")
+    @app_commands.autocomplete(event=event_autocomplete)
+    async def nudge(self, interaction: HuddleInteraction, event: str) -> None:
+        """DM the group's members who haven't answered yet (organisers; once per 12 hours)."""
+        found = await self.service.event_for(interaction, event)
+        await self.service.require_organiser(interaction, found)
+        await interaction.response.defer(ephemeral=True)
+        count = await self.nudges.start(found, interaction.user.id)
+        await reply(
+            interaction,
+            f"Nudging {plural(count, 'member')} who haven't answered"
+            f" **{discord.utils.escape_markdown(found.title)}**: a DM each, or a mention in"
+            " the group's channel when their DMs are closed. The next nudge is possible in"
+            " 12 hours.",
+        )
 
     @event.command(name="export")
     @app_commands.describe(group="Only this group's events")
@@ -326,15 +394,23 @@ class EventsCog(commands.Cog, name="Events"):
             limit=1000,
             viewer=await groups.viewer_of(interaction),
         )
-        from cogs.events import ics  # icalendar (~3 MB) only once someone exports
-
-        data = ics.build_calendar(
-            found, now, name=f"{group_ref.name} events" if group_ref else "Huddle events"
-        )
+        name = f"{group_ref.name} events" if group_ref else "Huddle events"
+        data = await calendar.export_calendar(self.bot.store, found, now, name)
         file = discord.File(io.BytesIO(data), filename="huddle-events.ics")
         await reply(
             interaction, f"{plural(len(found), 'upcoming event')} as a calendar file.", file=file
         )
+
+    @event.command(name="calendar")
+    @app_commands.describe(reset="Make a new link; the old one stops working at once")
+    async def calendar_(self, interaction: HuddleInteraction, reset: bool = False) -> None:
+        """Your private calendar link: every event you may see, in your own calendar app."""
+        guild = interaction.guild
+        if guild is None:
+            guild_id_of(interaction)  # refuses outside a server
+            return
+        text, view = await link_reply(self.feed, guild, interaction.user.id, reset)
+        await reply(interaction, text, view=view)
 
     @event.command(name="findtime")
     @app_commands.describe(

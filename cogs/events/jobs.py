@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.events import notify, render, scheduled
+from cogs.events import notify, render, scheduled, store_calendar
 from cogs.events.findtime import CLOSE
 from cogs.events.logic import DMS_PER_JOB, MENTIONS_PER_JOB, batches, should_send_reminder
 from cogs.events.models import Event
-from cogs.events.recurrence import next_after
+from cogs.events.series import by_slot, following_meeting
 from cogs.events.service import (
     PROMOTED,
     REMIND,
@@ -182,10 +182,13 @@ async def roll_over(service: EventService, job: Job) -> None:
     if not event.recurring:
         await end_event(service, event, on_end)
         return
+    await service.attendance.take(event)  # who came, before the answers reset
     await service.tell_ended(event, on_end)  # before the answers reset for the next one
     now = service.bot.clock.now()
-    start = next_after(event.start_at, event.duration, event.timezone, event.rrule, now)
-    moved = await service.events.move_occurrence(event.id, start, start + event.duration)
+    changes = await store_calendar.occurrence_changes(service.bot.store, [event.id])
+    nxt = following_meeting(event, by_slot(changes[event.id]), now)  # skipped/moved honoured
+    moved = await service.events.move_occurrence(event.id, nxt.start_at, nxt.end_at, nxt.slot_at)
+    start = moved.start_at
     await service.arm(moved, on_end)
     await service.refresh_message(moved)
     guild = service.bot.get_guild(event.guild_id)
@@ -242,6 +245,7 @@ async def end_event(service: EventService, event: Event, on_end: OnEnd | None = 
     if event.end_at > service.bot.clock.now() + 1:
         log.info("end job for event %s is early (end moved later); its new job will run", event.id)
         return
+    await service.attendance.take(event)  # who came (once: a retry keeps the first record)
     ended = await service.events.mark_ended(event.id)
     if ended is None or ended.status != "ended":
         return

@@ -212,3 +212,44 @@ def option_prefix(text: str) -> tuple[str, str]:
         return "", text.strip()
     done = [p.strip() for p in head.split(";") if p.strip()]
     return "; ".join(done) + "; " if done else "", last.strip()
+
+
+# -- who came (SPEC §4 "Who came") -------------------------------------------------------
+
+MIN_PRESENCE = 10 * 60  # in the event's voice channel this long, in total, during it
+HERE_EARLY = 30 * 60  # the I'm here button opens this long before the start
+
+
+def presence_seconds(
+    stays: Iterable[tuple[float, float | None]], start: float, end: float, now: float
+) -> float:
+    """Seconds of [start, end] covered by `stays` ((joined, left or None while there))."""
+    total = 0.0
+    for joined, left in stays:
+        until = min(end, now if left is None else left)
+        total += max(0.0, until - max(start, joined))
+    return total
+
+
+def came_by_voice(
+    stays: Iterable[tuple[int, float, float | None]], start: float, end: float, now: float
+) -> list[int]:
+    """The users whose stays ((user, joined, left)) add up to `MIN_PRESENCE` during the
+    event, in the order they first joined."""
+    by_user: dict[int, list[tuple[float, float | None]]] = {}
+    for user_id, joined, left in sorted(stays, key=lambda s: s[1]):
+        by_user.setdefault(user_id, []).append((joined, left))
+    return [
+        user_id
+        for user_id, own in by_user.items()
+        if presence_seconds(own, start, end, now) >= MIN_PRESENCE
+    ]
+
+
+def here_window_problem(start: float, end: float, now: float) -> str | None:
+    """Why the I'm here button can't be pressed now, or None."""
+    if now < start - HERE_EARLY:
+        return f"**I'm here** opens 30 minutes before the start: <t:{int(start - HERE_EARLY)}:R>."
+    if now > end:
+        return "This event is over; **I'm here** works until its end."
+    return None

@@ -32,6 +32,12 @@ class Event:
     status: str
     created_by: int
     created_at: float
+    # Calendar bookkeeping (migration 0010); defaults for records built by hand.
+    series_start: float | None = None  # a series' first meeting: its RRULE's anchor
+    occurrence_at: float | None = None  # the rule's time of the current meeting if moved
+    sequence: int = 0  # iCalendar SEQUENCE: bumped by every change a calendar shows
+    updated_at: float | None = None
+    cancelled_at: float | None = None
 
     @property
     def duration(self) -> float:
@@ -44,6 +50,11 @@ class Event:
     @property
     def recurring(self) -> bool:
         return self.rrule is not None
+
+    @property
+    def slot_at(self) -> float:
+        """The rule's time of the current meeting (its start unless it was moved)."""
+        return self.start_at if self.occurrence_at is None else self.occurrence_at
 
     @property
     def location_text(self) -> str:
@@ -106,3 +117,34 @@ class EventDraft:
     capacity: int | None
     channel_id: int | None
     created_by: int
+
+
+@dataclass(frozen=True)
+class OccurrenceChange:
+    """One meeting of a series skipped or moved; `slot_at` is the rule's time of it."""
+
+    event_id: int
+    slot_at: float
+    status: str  # skipped or moved
+    start_at: float | None
+    end_at: float | None
+    changed_at: float
+
+    @classmethod
+    def from_row(cls, row: Any) -> OccurrenceChange:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+Person = tuple[int, str]  # (user id, display name as it was; '' when not known)
+
+
+@dataclass(frozen=True)
+class EndedOccurrence:
+    """An occurrence that ended: who had said Going, how many answered, who came (None:
+    not known: no voice channel and nobody pressed I'm here)."""
+
+    event_id: int
+    start: float
+    going: list[Person]
+    answered: int
+    came: list[Person] | None

@@ -80,7 +80,9 @@ async def dm(bot: HuddleBot, user_id: int, text: str) -> bool:
             channel = await bot.create_dm(discord.Object(user_id))
             await channel.send(fit.clip(text, fit.CONTENT), allowed_mentions=NO_PINGS)
     except discord.HTTPException:
+        bot.metrics.count_dm(delivered=False)
         return False
+    bot.metrics.count_dm(delivered=True)
     return True
 
 

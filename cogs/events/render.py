@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from cogs.events.logic import Rsvp, format_offset, going_count
-from cogs.events.models import Event, FindTime
+from cogs.events.models import EndedOccurrence, Event, FindTime, Person
 from cogs.events.recurrence import describe
 from core.fit import FIELD_VALUE, fit_embed, join_fitting, lines_fitting
 from core.letters import letter
@@ -37,7 +37,9 @@ def place_text(event: Event) -> str:
     return discord.utils.escape_mentions(event.location) if event.location else ""
 
 
-def event_embed(event: Event, rsvps: Sequence[Rsvp]) -> discord.Embed:
+def event_embed(
+    event: Event, rsvps: Sequence[Rsvp], ended: EndedOccurrence | None = None
+) -> discord.Embed:
     over = event.status in ("cancelled", "ended")
     prefix = {"cancelled": "Cancelled: ", "ended": "Ended: "}.get(event.status, "")
     embed = discord.Embed(
@@ -57,6 +59,8 @@ def event_embed(event: Event, rsvps: Sequence[Rsvp]) -> discord.Embed:
     if place_text(event):
         embed.add_field(name="Where", value=place_text(event))
     _add_answers(embed, event, rsvps)
+    if ended is not None:
+        _add_who_came(embed, event, ended)
     if event.offsets and not over:
         embed.set_footer(
             text="Reminders " + ", ".join(format_offset(o) for o in event.offsets) + " before"
@@ -78,6 +82,26 @@ def _add_answers(embed: discord.Embed, event: Event, rsvps: Sequence[Rsvp]) -> N
         embed.add_field(
             name=f"Waitlist ({len(queue)})", value=_names(queue) if queue else "—", inline=False
         )
+
+
+def _people(people: Sequence[Person]) -> str:
+    return _names([Rsvp(user_id, "going", 0, name) for user_id, name in people])
+
+
+def _add_who_came(embed: discord.Embed, event: Event, ended: EndedOccurrence) -> None:
+    """After an occurrence: who came beside who said Going (SPEC §4 "Who came"). A
+    one-off event's Going field is already there; a series, whose answers start afresh,
+    shows the last meeting's Going list too."""
+    this_one = abs(ended.start - event.start_at) < 1
+    if not this_one:
+        embed.add_field(
+            name=f"Last meeting {ts(ended.start, 'd')}: going ({len(ended.going)})",
+            value=_people(ended.going) or "—",
+        )
+    if ended.came is None:
+        embed.add_field(name="Came", value="not known (no voice channel, nobody pressed I'm here)")
+        return
+    embed.add_field(name=f"Came ({len(ended.came)})", value=_people(ended.came) or "—")
 
 
 def message_content(event: Event) -> str | None:

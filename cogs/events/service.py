@@ -23,6 +23,7 @@ from cogs.events.arming import (
     job_key,
     on_end_of,
 )
+from cogs.events.attendance import Attendance
 from cogs.events.logic import STATUS_LABELS, RsvpOutcome, reminder_offsets
 from cogs.events.models import Event
 from cogs.events.options import (
@@ -67,8 +68,9 @@ NOT_FOUND = "There is no event called `{}`. `/event list` shows upcoming events.
 class EventService:
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
-        self.events = EventStore(bot.store)
+        self.events = EventStore(bot.store, bot.clock.now)
         self.arming = EventArming(bot, self.events)
+        self.attendance = Attendance(self)
 
     # -- reading the options --------------------------------------------------------------
 
@@ -169,7 +171,7 @@ class EventService:
         event = await self.events.create(draft, self.bot.clock.now())
         try:
             message = await self.bot.get_partial_messageable(draft.channel_id or 0).send(
-                embed=render.event_embed(event, []), view=rsvp_view(event.id)
+                embed=render.event_embed(event, []), view=self.view(event)
             )
         except discord.HTTPException as exc:
             await self.events.delete(event.id)  # leave nothing half-made
@@ -302,16 +304,29 @@ class EventService:
         await self.require_may_see(interaction, event)
         outcome = await self.answer(interaction, event, status)
         await interaction.response.edit_message(
-            content=render.message_content(event),
-            embed=render.event_embed(event, await self.events.rsvps(event.id)),
-            view=rsvp_view(event.id),
-        )
+            content=render.message_content(event), embed=await self.embed(event),
+            view=self.view(event),
+        )  # fmt: skip
         await interaction.followup.send(self.answer_text(event, outcome), ephemeral=True)
 
     async def tell_promoted(self, event: Event, user_ids: list[int]) -> None:
         await self.arming.tell_promoted(event, user_ids)
 
     # -- the event message ----------------------------------------------------------------
+
+    async def embed(self, event: Event) -> discord.Embed:
+        """The event's embed: its answers and, once an occurrence ended, who came beside
+        who said Going."""
+        return render.event_embed(
+            event, await self.events.rsvps(event.id), await self.attendance.last_ended(event)
+        )
+
+    @staticmethod
+    def view(event: Event) -> discord.ui.View:
+        """RSVP buttons (disabled once it is over); a group event's **I'm here** too."""
+        return rsvp_view(
+            event.id, disabled=event.status != "scheduled", here=event.group_id is not None
+        )
 
     async def refresh_message(self, event: Event) -> None:
         if event.channel_id is None or event.message_id is None:
@@ -321,10 +336,9 @@ class EventService:
         )
         try:
             await message.edit(
-                content=render.message_content(event),
-                embed=render.event_embed(event, await self.events.rsvps(event.id)),
-                view=rsvp_view(event.id, disabled=event.status != "scheduled"),
-            )
+                content=render.message_content(event), embed=await self.embed(event),
+                view=self.view(event),
+            )  # fmt: skip
         except discord.HTTPException as exc:
             log.warning("event %s message edit failed: %s", event.id, exc)
 

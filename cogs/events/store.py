@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -20,13 +21,22 @@ EDITABLE = frozenset(
     {
         "title", "description", "location", "voice_channel_id", "start_at", "end_at",
         "remind", "capacity", "channel_id", "message_id", "scheduled_event_id", "status", "rrule",
+        "series_start", "occurrence_at",
+    }
+)  # fmt: skip
+# The columns a calendar shows: changing one bumps the event's SEQUENCE and LAST-MODIFIED.
+SHOWN_IN_CALENDARS = frozenset(
+    {
+        "title", "description", "location", "voice_channel_id", "start_at", "end_at",
+        "channel_id", "message_id", "status", "rrule", "series_start", "occurrence_at",
     }
 )  # fmt: skip
 
 
 class EventStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, now: Callable[[], float] = time.time) -> None:
         self.store = store
+        self.now = now  # the bot's clock: when a change happened (LAST-MODIFIED)
         # Message ids of open find-a-time polls: every reaction on the server asks whether
         # it is on one, so the answer must not cost a query. Reloaded after any change.
         self._open_findtime_messages: set[int] | None = None
@@ -42,7 +52,8 @@ class EventStore:
     # -- events ---------------------------------------------------------------------------
 
     async def create(self, draft: EventDraft, now: float) -> Event:
-        values = dict(draft.__dict__, created_at=now)
+        series_start = draft.start_at if draft.rrule else None
+        values = dict(draft.__dict__, created_at=now, updated_at=now, series_start=series_start)
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         event_id = await self.store.insert(
@@ -172,8 +183,15 @@ class EventStore:
             raise ValueError(f"not editable: {sorted(unknown)}")
         if fields:
             assignments = ", ".join(f"{name} = ?" for name in fields)
+            values = list(fields.values())
+            if fields.keys() & SHOWN_IN_CALENDARS:
+                assignments += ", sequence = sequence + 1, updated_at = ?"
+                values.append(self.now())
+            if fields.get("status") == "cancelled":
+                assignments += ", cancelled_at = ?"
+                values.append(self.now())
             await self.store.execute(
-                f"UPDATE events SET {assignments} WHERE id = ?", (*fields.values(), event_id)
+                f"UPDATE events SET {assignments} WHERE id = ?", (*values, event_id)
             )
         event = await self.get(event_id)
         assert event is not None
@@ -183,17 +201,23 @@ class EventStore:
         """A one-off event is over: 'scheduled' becomes 'ended' (an ended event stays so;
         a cancelled one stays cancelled). Returns the event as it now is."""
         await self.store.execute(
-            "UPDATE events SET status = 'ended' WHERE id = ? AND status = 'scheduled'",
-            (event_id,),
+            "UPDATE events SET status = 'ended', sequence = sequence + 1, updated_at = ?"
+            " WHERE id = ? AND status = 'scheduled'",
+            (self.now(), event_id),
         )
         return await self.get(event_id)
 
-    async def move_occurrence(self, event_id: int, start_at: float, end_at: float) -> Event:
-        """The series moves to its next occurrence: new times, answers start afresh."""
+    async def move_occurrence(
+        self, event_id: int, start_at: float, end_at: float, slot_at: float | None = None
+    ) -> Event:
+        """The series moves to its next occurrence (`slot_at`: the rule's time of it when
+        that meeting was moved): new times, answers start afresh."""
+        occurrence_at = None if slot_at is None or abs(slot_at - start_at) < 1 else slot_at
         async with self.store.transaction() as tx:
             await tx.execute(
-                "UPDATE events SET start_at = ?, end_at = ? WHERE id = ?",
-                (start_at, end_at, event_id),
+                "UPDATE events SET start_at = ?, end_at = ?, occurrence_at = ?,"
+                " sequence = sequence + 1, updated_at = ? WHERE id = ?",
+                (start_at, end_at, occurrence_at, self.now(), event_id),
             )
             await tx.execute("DELETE FROM event_rsvps WHERE event_id = ?", (event_id,))
         event = await self.get(event_id)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 FEATURE = "events"
 FINDTIME_CREATE = "findtime-create"
+HERE = "here"  # the I'm here button of a group event (SPEC §4 "Who came")
 STYLES = {
     "going": discord.ButtonStyle.success,
     "maybe": discord.ButtonStyle.primary,
@@ -35,8 +36,15 @@ def rsvp_button(event_id: int, status: str, *, disabled: bool = False) -> Routed
     )
 
 
-def rsvp_view(event_id: int, *, disabled: bool = False) -> discord.ui.View:
-    return persistent_view(*(rsvp_button(event_id, s, disabled=disabled) for s in STATUS_LABELS))
+def rsvp_view(event_id: int, *, disabled: bool = False, here: bool = False) -> discord.ui.View:
+    """Going / Maybe / Can't, and for a group event **I'm here** (`here`)."""
+    buttons = [rsvp_button(event_id, s, disabled=disabled) for s in STATUS_LABELS]
+    if here:
+        buttons.append(
+            button(FEATURE, HERE, event_id, "I'm here", discord.ButtonStyle.primary,
+                   disabled=disabled)
+        )  # fmt: skip
+    return persistent_view(*buttons)
 
 
 def findtime_view(poll_id: int, *, disabled: bool = False) -> discord.ui.View:
@@ -58,11 +66,15 @@ class EventButtons:
         for status in STATUS_LABELS:
             router.add(FEATURE, status, self.rsvp)
         router.add(FEATURE, FINDTIME_CREATE, self.create_from_findtime)
+        router.add(FEATURE, HERE, self.here)
         router.alias(LEGACY_RSVP, FEATURE, "{status}")
         router.alias(LEGACY_FINDTIME, FEATURE, FINDTIME_CREATE)
 
     async def rsvp(self, interaction: HuddleInteraction, press: Press) -> None:
         await self.service.rsvp_button(interaction, press.target, press.action)
+
+    async def here(self, interaction: HuddleInteraction, press: Press) -> None:
+        await self.service.attendance.press_here(interaction, press.target)
 
     async def create_from_findtime(self, interaction: HuddleInteraction, press: Press) -> None:
         await self.findtime.create_from_button(interaction, press.target)

@@ -23,7 +23,9 @@ async def tell(bot: HuddleBot, user_id: int, text: str) -> bool:
         await channel.send(text, allowed_mentions=NO_PINGS)
     except discord.HTTPException as exc:
         log.info("could not DM %s: %s", user_id, exc)
+        bot.metrics.count_dm(delivered=False)
         return False
+    bot.metrics.count_dm(delivered=True)
     return True
 
 

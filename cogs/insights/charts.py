@@ -145,6 +145,12 @@ def _bars_panel(
     return y + height + 42
 
 
+def _attended_label(events: Sequence[logic.EventAttendance]) -> str:
+    """`came` where it is known for every event, `going` where for none, else both."""
+    known = {e.came is not None for e in events}
+    return "came" if known == {True} else "came/going" if len(known) > 1 else "going"
+
+
 def draw_group(pic: logic.GroupPicture) -> bytes:
     """The group picture: members and headline rates, then check-in completion per
     period, attendance per event (answered behind, going in front) and poll
@@ -161,7 +167,7 @@ def draw_group(pic: logic.GroupPicture) -> bytes:
         [
             (_num(h.members), "members", TEXT),
             (logic.pct(h.completion), "check-ins", BLUE),
-            (logic.pct(h.attendance), "going", GREEN),
+            (logic.pct(h.attendance), _attended_label(pic.events), GREEN),
             (logic.pct(h.participation), "voted", AMBER),
         ],
     )
@@ -187,7 +193,7 @@ def draw_group(pic: logic.GroupPicture) -> bytes:
         d,
         y,
         f"Attendance per event{hidden}",
-        [(e.answered, e.going) for e in ev],
+        [(max(e.answered, e.attended or 0), e.attended) for e in ev],
         top,
         _num(top),
         GREEN,
@@ -195,7 +201,7 @@ def draw_group(pic: logic.GroupPicture) -> bytes:
         logic.date_text(ev[0].start, tz) if ev else "",
         logic.date_text(ev[-1].start, tz) if ev else "",
         "No events yet",
-        legend=(("answered", GREEN_DIM), ("going", GREEN)) if ev else (),
+        legend=(("answered", GREEN_DIM), (_attended_label(ev), GREEN)) if ev else (),
     )
     po = pic.polls
     hidden = f" · latest {len(po)}" if pic.polls_hidden else ""

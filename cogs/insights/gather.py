@@ -58,7 +58,7 @@ async def guild_figures(
     for e in await events.attendance_by_event(store, guild_id, since, now):
         if e.group_id in evs:
             evs[e.group_id].append(
-                logic.EventAttendance(e.title, int(e.start_at), e.answered, e.going)
+                logic.EventAttendance(e.title, int(e.start_at), e.answered, e.going, e.came)
             )
     pos: dict[int, list[logic.PollParticipation]] = {gid: [] for gid in sizes}
     for q in await polls.participation_by_poll(store, guild_id, since, now + 1):

@@ -63,12 +63,15 @@ async def create_poll(
     closes_at: float | None = None,
     hide_results: bool = False,
     on_close: tuple[str, dict[str, Any]] | None = None,
+    nudge_hours: int | None = None,
     request_id: str | None = None,
 ) -> PollResult:
     """Post a poll only the group's members may vote in, in `channel_id` (default: the
     group's channel). The same rules as `/poll create` apply (2–20 distinct options,
     `max_choices` implies `multiple`); a broken rule raises `UserError`. `closes_at` is UTC
-    epoch seconds (None: closed by hand or `close_poll`).
+    epoch seconds (None: closed by hand or `close_poll`). `nudge_hours`: DM the members
+    who haven't voted that many hours before it closes (as `/poll create nudge:`); none
+    when that moment is not after now (a shorter vote).
 
     `request_id` (a feature's own name for this poll, e.g. `cycle:3:1`) makes it once: it
     is stored before the message is posted, so calling again with it (after a crash or a
@@ -85,7 +88,7 @@ async def create_poll(
         creator_id=creator_id, question=logic.check_question(question),
         options=texts, multiple=rules.multiple,
         max_choices=rules.max_choices, hide_results=hide_results, closes_at=closes_at,
-        on_close=on_close,
+        on_close=on_close, nudge_hours=nudge_hours if closes_at is not None else None,
     )  # fmt: skip
     channel = bot.get_partial_messageable(channel_id, guild_id=group.guild_id)
     service = _service(bot)

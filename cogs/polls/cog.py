@@ -16,6 +16,7 @@ from discord.message import convert_emoji_reaction
 from cogs.polls.commands import PollCommands
 from cogs.polls.engine import ReactionEvent
 from cogs.polls.jobs import PollJobs
+from cogs.polls.nudges import PollNudges
 from cogs.polls.service import PollService
 
 if TYPE_CHECKING:
@@ -28,12 +29,14 @@ class PollsCog(commands.Cog, name="Polls"):
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
         self.service = PollService(bot)
-        self.poll_commands = PollCommands(bot, self.service)
+        self.nudges = PollNudges(self.service)
+        self.poll_commands = PollCommands(bot, self.service, self.nudges)
         self.jobs = PollJobs(self.service)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.poll_commands)
         self.jobs.register()
+        self.nudges.register()
         await self.service.load()
         self.service.spawn(self.service.startup(), name="huddle-poll-startup")
 
@@ -41,6 +44,7 @@ class PollsCog(commands.Cog, name="Polls"):
         """Undo cog_load: the commands, the job handlers, the background work."""
         self.bot.tree.remove_command(self.poll_commands.name)
         self.jobs.unregister()
+        self.nudges.unregister()
         await self.service.stop()
 
     # -- reactions ----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from core.timeparse import is_duration, preview_choices, read_when
 from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
+    from cogs.polls.nudges import PollNudges
     from cogs.polls.service import PollService, Progress
     from core.bot import HuddleBot
 
@@ -38,10 +39,11 @@ PROGRESS_EVERY = 2.0  # seconds between progress edits of a long /poll recount
 class PollCommands(FeatureGroup, name="poll", description="Polls: members vote by reacting"):
     feature_name = "polls"
 
-    def __init__(self, bot: HuddleBot, service: PollService) -> None:
+    def __init__(self, bot: HuddleBot, service: PollService, nudges: PollNudges) -> None:
         super().__init__(guild_only=True)
         self.bot = bot
         self.service = service
+        self.nudges = nudges
 
     # -- /poll create ---------------------------------------------------------------------
 
@@ -56,6 +58,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         closes="When it closes: a duration (3d, 12h) or a time (friday 18:00)",
         channel="Where to post it (default: here, or the group's channel)",
         hide_results="Hide counts until the poll closes",
+        nudge="Group polls: hours before it closes to DM members who haven't voted",
     )
     async def create(
         self,
@@ -68,6 +71,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         closes: str | None = None,
         channel: discord.TextChannel | None = None,
         hide_results: bool = False,
+        nudge: app_commands.Range[int, 1, logic.MAX_NUDGE_HOURS] | None = None,
     ) -> None:
         member = any_member(interaction)
         question = logic.check_question(question)
@@ -76,6 +80,10 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         ref = await self._poll_group(interaction, group)
         closing = await self._closes_at(interaction, closes, ref)
         closes_at = closing[0] if closing else None
+        if nudge is not None:
+            problem = logic.nudge_problem(nudge, ref is not None, closes_at, self.bot.clock.now())
+            if problem:
+                raise UserError(problem)
         target = self._target_channel(interaction, ref, channel)
         # The bot's own missing permission first: only an admin can fix that one.
         require_bot_permissions(target, f"post a poll in {target.mention}")
@@ -85,11 +93,14 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
             guild_id=target.guild.id, channel_id=target.id, group_id=ref.id if ref else None,
             creator_id=member.id, question=question, options=texts, multiple=rules.multiple,
             max_choices=rules.max_choices, hide_results=hide_results, closes_at=closes_at,
+            nudge_hours=nudge,
         )  # fmt: skip
         poll = await self.service.create(new, target)
         said = ""
         if closing:
             said = f" It closes {render.when_text(closing[0])} (read in {closing[1]})."
+        if nudge:
+            said += f" Members who haven't voted are nudged {plural(nudge, 'hour')} before."
         await reply(interaction, f"Poll #{poll.id} posted: {poll.link()}.{said}")
 
     async def _poll_group(
@@ -250,6 +261,21 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
 
         return show
 
+    @app_commands.command(name="nudge", description="DM the group's members who haven't voted")
+    @app_commands.describe(poll="The group poll (type part of its question)")
+    async def nudge(self, interaction: discord.Interaction, poll: str) -> None:
+        """Creator, the group's leaders, managers; group polls; once per 12 hours (SPEC §3)."""
+        found = await self._resolve(interaction, poll)
+        await self._require_runner(interaction, found, "nudge its voters")
+        await interaction.response.defer(ephemeral=True)
+        count = await self.nudges.start(found, interaction.user.id)
+        await reply(
+            interaction,
+            f"Nudging {plural(count, 'member')} who haven't voted in poll #{found.id}: a DM"
+            " each, or a mention in the group's channel when their DMs are closed."
+            " The next nudge is possible in 12 hours.",
+        )
+
     # -- /poll list -------------------------------------------------------------------------
 
     @app_commands.command(name="list", description="Open polls and recently closed ones")
@@ -277,6 +303,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     @close.autocomplete("poll")
     @results.autocomplete("poll")
     @recount.autocomplete("poll")
+    @nudge.autocomplete("poll")
     async def _poll_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from cogs.polls import logic
 from cogs.polls.logic import Outcome, Votes
-from cogs.polls.store import Poll, PollStore
+from cogs.polls.store import Poll, PollStore, StaleKey
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ class Snapshot:
 
 MemberCheck = Callable[[int, int], Awaitable[bool]]  # (group_id, user_id)
 MembersOf = Callable[[int], Awaitable[set[int]]]  # group_id -> user ids
-RemoveReactions = Callable[[list[Removal]], None]
+# The removal queue: (stale reactions to remove, (poll, user, emoji) no longer to remove).
+RemoveReactions = Callable[[list[Removal], list[tuple[int, int, str]]], None]
 Dirty = Callable[[int], None]
 CommitHook = Callable[[int, list[ReactionEvent], float], None]
 
@@ -116,6 +117,9 @@ class VoteEngine:
         self.dirty = dirty
         self.resync = resync  # asks for a reconcile after a failed write
         self.on_commit: CommitHook | None = None  # benchmarks measure latency with it
+        # Reaction events applied per committed batch (the bot's huddle_votes_counted_total):
+        # one call per batch, not per event, so the hot path pays nothing per vote.
+        self.counted: Callable[[int], None] | None = None
         # The bot's own user id, asked at each use: the adapter answers from READY (bot.user
         # is set when READY is parsed, before guilds stream in and long before on_ready),
         # so the bot's reactions never count, also in its first seconds.
@@ -224,20 +228,21 @@ class VoteEngine:
         votes = await self._loaded(runtime)
         allowed = await self._membership(poll, batch)
         outcome = Outcome()  # one for the whole batch: the rules add to it
-        foreign: list[Removal] = []
+        foreign: dict[StaleKey, bool] = {}  # foreign emoji: stale while on the message
         rules = poll.rules
         option_of = runtime.option_of
         runtime.changes += 1  # the votes change in place below
         for _message, user_id, emoji, added in batch:
             option = option_of(emoji)
             if option is None:
-                if added:
-                    foreign.append(self._removal(poll, user_id, emoji, None))
+                foreign[(user_id, emoji)] = added
             elif added:
                 logic.apply_add(votes, rules, user_id, option, allowed.get(user_id, True), outcome)
             else:
                 logic.apply_remove(votes, user_id, option, outcome)
         await self._commit(runtime, votes, outcome, foreign)
+        if self.counted is not None:
+            self.counted(len(batch))
         if self.on_commit is not None:
             self.on_commit(poll.id, batch, asyncio.get_running_loop().time())
 
@@ -260,21 +265,31 @@ class VoteEngine:
         runtime: PollRuntime,
         votes: Votes,
         outcome: Outcome,
-        extra: list[Removal],
+        foreign: dict[StaleKey, bool],
         notify: bool = True,
     ) -> None:
+        """Store the batch's votes and, in the same transaction, which reactions it made
+        stale (or no longer stale); then queue the removals (after the commit: the queue
+        is the table, the in-memory one only saves reading it back)."""
         poll = runtime.poll
+        stale: dict[StaleKey, bool] = {
+            (user, logic.option_emoji(option)): flag
+            for (user, option), flag in outcome.stale.items()
+        }
+        stale.update(foreign)
         try:
-            await self.polls.write_votes(poll.id, votes, outcome.touched, self.now())
+            await self.polls.write_votes(poll.id, votes, outcome.touched, self.now(), stale)
         except Exception:
             runtime.votes = None  # reload the committed truth next time
             raise
-        removals = extra + [
-            self._removal(poll, user, logic.option_emoji(option), option)
-            for user, option in outcome.unreact
-        ]
-        if removals:
-            self.remove(removals)
+        if stale:
+            removals, cancelled = [], []
+            for (user, emoji), flag in stale.items():
+                if flag:
+                    removals.append(self._removal(poll, user, emoji, runtime.option_of(emoji)))
+                else:
+                    cancelled.append((poll.id, user, emoji))
+            self.remove(removals, cancelled)
         if outcome.touched and notify:
             self.dirty(poll.id)
 
@@ -284,11 +299,26 @@ class VoteEngine:
 
     # -- reconcile ----------------------------------------------------------------------
 
+    async def flush(self, runtime: PollRuntime) -> None:
+        """Apply the events queued for this poll now. Call with runtime.lock held: a close
+        or reconcile first counts every reaction event that reached the bot before it."""
+        if runtime.queue and self.is_tracked(runtime):
+            batch = list(runtime.queue)
+            runtime.queue.clear()
+            await self._apply_batch(runtime, batch)
+
     async def reconcile(
-        self, runtime: PollRuntime, snapshot: Snapshot, *, notify: bool = True
+        self,
+        runtime: PollRuntime,
+        snapshot: Snapshot,
+        stale: set[StaleKey],
+        *,
+        notify: bool = True,
     ) -> Outcome:
         """Rebuild the votes from the message's real reactions. Call with runtime.lock
-        held (the snapshot must be read under it too, so no event slips between)."""
+        held (the snapshot must be read under it too, so no event slips between), and
+        `stale` (the stored stale reactions) read before the snapshot: a reaction whose
+        removal lands in between is then either still seen and known stale, or gone."""
         poll = runtime.poll
         votes = await self._loaded(runtime)
         members: set[int] | None = None
@@ -298,13 +328,27 @@ class VoteEngine:
         by_option = {
             o: {u for u in users if u != own_id} for o, users in snapshot.by_option.items()
         }
+        stale_options: set[logic.Key] = set()
+        foreign: dict[StaleKey, bool] = {}
+        present = set(snapshot.foreign)
+        for user, emoji in stale:
+            option = runtime.option_of(emoji)
+            if option is not None:
+                stale_options.add((user, option))
+            elif emoji not in present:
+                foreign[(user, emoji)] = False  # that emoji is gone from the message
         new, outcome = logic.reconcile(
-            votes, poll.rules, by_option, lambda u: members is None or u in members
+            votes,
+            poll.rules,
+            by_option,
+            lambda u: members is None or u in members,
+            stale_options,
         )
         runtime.votes = new
-        foreign = [
-            self._removal(poll, 0, emoji, None) for emoji in snapshot.foreign
-        ]  # user 0: clear that emoji entirely
+        runtime.changes += 1
+        for emoji in present:
+            if (0, emoji) not in stale:
+                foreign[(0, emoji)] = True  # user 0: clear that emoji entirely
         await self._commit(runtime, new, outcome, foreign, notify)
         return outcome
 

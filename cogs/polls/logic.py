@@ -69,6 +69,26 @@ def closes_problem(text: str, start: float, now: float) -> str | None:
     return None
 
 
+MAX_NUDGE_HOURS = 168
+
+
+def nudge_problem(hours: int, group: bool, closes_at: float | None, now: float) -> str | None:
+    """Why `/poll create nudge:` can't be used as given, or None (SPEC §3 "Who hasn't
+    voted": a group poll with a deadline, nudged `hours` before it)."""
+    if not group:
+        return "`nudge` is for group polls: pick a `group` (it nudges that group's members)."
+    if closes_at is None:
+        return "`nudge` is hours before the poll closes: give it a `closes` time too."
+    if hours < 1 or hours > MAX_NUDGE_HOURS:
+        return f"`nudge` is 1 to {MAX_NUDGE_HOURS} hours before the poll closes."
+    if closes_at - hours * 3600 <= now:
+        return (
+            f"The poll closes in less than {hours} hours, so a nudge {hours} hours before"
+            " would be now or in the past: pick fewer hours, or nudge by hand with `/poll nudge`."
+        )
+    return None
+
+
 def check_question(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
@@ -114,15 +134,26 @@ def check_choices(option_count: int, multiple: bool | None, max_choices: int | N
 
 @dataclass
 class Outcome:
-    """What an event changed: keys whose stored state must be written, and reactions the
-    bot should remove (user_id, option)."""
+    """What an event changed: keys whose stored state must be written, reactions the bot
+    should remove (user_id, option), and how the set of stale reactions changed.
+
+    `stale` maps a reaction to True (it is on the message but is no vote: the bot must
+    remove it) or False (it is a vote again, or gone from the message: nothing to remove).
+    Later events overwrite earlier ones, so the last word on each reaction is what the
+    batch stores, in the same transaction as the votes."""
 
     touched: set[Key] = field(default_factory=set)
     unreact: list[Key] = field(default_factory=list)
+    stale: dict[Key, bool] = field(default_factory=dict)
 
     def merge(self, other: Outcome) -> None:
         self.touched |= other.touched
         self.unreact.extend(other.unreact)
+        self.stale.update(other.stale)
+
+    def make_stale(self, key: Key) -> None:
+        self.unreact.append(key)
+        self.stale[key] = True
 
 
 def apply_add(
@@ -132,7 +163,7 @@ def apply_add(
     when given, else to a new Outcome; returns it."""
     out = Outcome() if out is None else out
     if not allowed or not 0 <= option < rules.option_count:
-        out.unreact.append((user_id, option))
+        out.make_stale((user_id, option))
         return out
     current = votes.setdefault(user_id, [])
     if option in current:
@@ -140,13 +171,14 @@ def apply_add(
     if not rules.multiple:
         for old in current:
             out.touched.add((user_id, old))
-            out.unreact.append((user_id, old))
+            out.make_stale((user_id, old))
         current.clear()
     elif len(current) >= rules.limit:
-        out.unreact.append((user_id, option))  # beyond max_choices: not counted
+        out.make_stale((user_id, option))  # beyond max_choices: not counted
         return out
     current.append(option)
     out.touched.add((user_id, option))
+    out.stale[(user_id, option)] = False  # a vote again: a pending removal is cancelled
     return out
 
 
@@ -154,6 +186,7 @@ def apply_remove(votes: Votes, user_id: int, option: int, out: Outcome | None = 
     """A reaction went away (the member's or ours): the vote for that option goes.
     Keyed by option, so removing a reaction the bot moved never touches the new vote."""
     out = Outcome() if out is None else out
+    out.stale[(user_id, option)] = False  # the reaction is gone: nothing left to remove
     current = votes.get(user_id)
     if current and option in current:
         current.remove(option)
@@ -168,28 +201,40 @@ def reconcile(
     rules: Rules,
     reactions: Mapping[int, Iterable[int]],
     allowed: Callable[[int], bool],
+    stale: Iterable[Key] = (),
 ) -> tuple[Votes, Outcome]:
     """Rebuild votes from the message's real reactions (option -> user ids).
 
-    Deterministic: votes already stored and still reacted are kept first (in the order
-    they were cast), then new reactions in option order, up to the member's limit; the
-    rest are to be removed. Members not allowed to vote have all their reactions removed.
+    A reaction in `stale` (made stale by a vote, its removal still queued) is no vote,
+    however long it stays on the message; a stale reaction no longer on the message needs
+    no removal (marked False in the outcome). Deterministic: votes already stored and still
+    reacted are kept first (in the order they were cast), then new reactions in option
+    order, up to the member's limit; the rest are to be removed. Members not allowed to
+    vote have all their reactions removed.
     """
+    out = Outcome()
+    pending = set(stale)
     reacted: dict[int, set[int]] = {}
     for option, users in reactions.items():
         for user in users:
-            reacted.setdefault(user, set()).add(option)
+            if (user, option) in pending:
+                pending.discard((user, option))
+            else:
+                reacted.setdefault(user, set()).add(option)
+    for gone in pending:  # removed already (by the member, or a removal that landed)
+        out.stale[gone] = False
     new: Votes = {}
-    out = Outcome()
     for user in sorted(reacted):
         options = reacted[user]
         if not allowed(user):
-            out.unreact.extend((user, o) for o in sorted(options))
+            for option in sorted(options):
+                out.make_stale((user, option))
             continue
         kept = [o for o in votes.get(user, []) if o in options]
         kept += [o for o in sorted(options) if o not in kept]
         new[user] = kept[: rules.limit]
-        out.unreact.extend((user, o) for o in kept[rules.limit :])
+        for option in kept[rules.limit :]:
+            out.make_stale((user, option))
     for user in set(votes) | set(new):
         before, after = set(votes.get(user, [])), set(new.get(user, []))
         out.touched |= {(user, o) for o in before ^ after}

@@ -18,6 +18,7 @@ from cogs.groups import api as groups
 from cogs.polls import logic, render
 from cogs.polls.engine import PollRuntime, Removal, Snapshot, VoteEngine
 from cogs.polls.jobs import CLOSE_KIND, PUBLISH_KIND
+from cogs.polls.nudges import NUDGE_KIND, nudge_due
 from cogs.polls.store import NewPoll, Poll, PollStore
 from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 from core.errors import BotMissingPermission
@@ -42,7 +43,9 @@ class PollService:
         self.bot = bot
         self.polls = PollStore(bot.store)
         self.editor = EditCoalescer(self._edit_live, edit_interval)
-        self.remover = ReactionRemover(self._remove_reaction, self._still_wanted)
+        self.remover = ReactionRemover(
+            self._remove_reaction, self._still_wanted, self._removal_done
+        )
         self.engine = VoteEngine(
             self.polls,
             now=bot.clock.now,
@@ -53,6 +56,7 @@ class PollService:
             resync=self._resync_later,
         )
         self.engine.own_id = lambda: bot.user.id if bot.user else None  # known from READY
+        self.engine.counted = bot.metrics.votes.inc
         self.startup_done = asyncio.Event()
         self._tasks: set[asyncio.Task[object]] = set()
         self._embeds: dict[int, tuple[tuple[object, ...], discord.Embed]] = {}  # see embed()
@@ -107,6 +111,7 @@ class PollService:
         another poll; a poll's close reconciles that poll itself."""
         try:
             await self.bot.wait_until_ready()
+            await self.queue_stored_removals()
             gate = asyncio.Semaphore(STARTUP_CONCURRENCY)
 
             async def one(poll_id: int) -> None:
@@ -123,6 +128,20 @@ class PollService:
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             self.startup_done.set()
+
+    async def queue_stored_removals(self) -> None:
+        """The stale reactions a previous run had still to remove (the queue is a table)."""
+        rows = await self.polls.queued_removals()
+        removals = [
+            Removal(
+                row["poll_id"], row["channel_id"], row["message_id"], row["user_id"],
+                row["emoji"], logic.emoji_option(row["emoji"], logic.MAX_OPTIONS),
+            )
+            for row in rows
+        ]  # fmt: skip
+        if removals:
+            log.info("%d stale poll reaction(s) still to remove", len(removals))
+            self.remover.add(removals)
 
     # -- creating -------------------------------------------------------------------------
 
@@ -156,6 +175,12 @@ class PollService:
             if poll.closes_at is not None:
                 await self.bot.scheduler.schedule(
                     CLOSE_KIND, poll.closes_at, {"poll_id": poll.id}, poll.guild_id,
+                    key=poll.job_key, tx=tx,
+                )  # fmt: skip
+            nudge_at = nudge_due(poll, self.bot.clock.now())
+            if nudge_at is not None:
+                await self.bot.scheduler.schedule(
+                    NUDGE_KIND, nudge_at, {"poll_id": poll.id}, poll.guild_id,
                     key=poll.job_key, tx=tx,
                 )  # fmt: skip
         poll = await self._get(poll.id)
@@ -195,6 +220,7 @@ class PollService:
     async def _undo_create(self, poll_id: int, message: discord.Message | None) -> None:
         self.engine.untrack(poll_id)
         await self.bot.scheduler.cancel_key(f"poll:{poll_id}", kind=CLOSE_KIND)
+        await self.bot.scheduler.cancel_key(f"poll:{poll_id}", kind=NUDGE_KIND)
         await self.polls.discard(poll_id)
         if message is not None:
             try:
@@ -254,12 +280,15 @@ class PollService:
         async with runtime.lock:
             if not self.engine.is_tracked(runtime):
                 return None  # closed while we waited: its close did the final reconcile
+            await self.engine.flush(runtime)
+            stale = await self.polls.stale_reactions(poll_id)  # before the snapshot
             try:
                 snapshot = await self.read_snapshot(poll, progress)
             except discord.NotFound:
                 snapshot = None
             else:
-                outcome = await self.engine.reconcile(runtime, snapshot, notify=False)
+                outcome = await self.engine.reconcile(runtime, snapshot, stale, notify=False)
+                await self.engine.flush(runtime)  # events that came while it was read
         if snapshot is None:
             await self.close(poll_id, message_gone=True)
             return None
@@ -287,6 +316,7 @@ class PollService:
             self.engine.untrack(poll_id)
         self.editor.forget(poll_id)
         await self.bot.scheduler.cancel_key(poll.job_key, kind=CLOSE_KIND)
+        await self.bot.scheduler.cancel_key(poll.job_key, kind=NUDGE_KIND)  # nobody to nudge
         closed = await self._get(poll_id)
         counts, _ = await self.summary(closed)
         if not message_gone:
@@ -330,7 +360,10 @@ class PollService:
         return await self.polls.mark_closed(poll.id, now, also=also)
 
     async def _final_reconcile(self, runtime: PollRuntime) -> bool:
-        """True if the message is gone."""
+        """Every reaction event that reached the bot, then the message's reactions less
+        the stale ones, then the events that came meanwhile. True if the message is gone."""
+        await self.engine.flush(runtime)
+        stale = await self.polls.stale_reactions(runtime.poll.id)  # before the snapshot
         try:
             snapshot = await self.read_snapshot(runtime.poll)
         except discord.NotFound:
@@ -338,7 +371,8 @@ class PollService:
         except discord.HTTPException as exc:
             log.warning("poll %s: final reconcile skipped: %s", runtime.poll.id, exc)
             return False
-        await self.engine.reconcile(runtime, snapshot, notify=False)
+        await self.engine.reconcile(runtime, snapshot, stale, notify=False)
+        await self.engine.flush(runtime)
         return False
 
     async def publish_close(self, poll: Poll) -> None:
@@ -422,6 +456,9 @@ class PollService:
         if removal.option is None:
             return True
         return not self.engine.holds(removal.poll_id, removal.user_id, removal.option)
+
+    async def _removal_done(self, removal: Removal) -> None:
+        await self.polls.removal_done(removal.poll_id, removal.user_id, removal.emoji)
 
     async def _remove_reaction(self, removal: Removal) -> None:
         if removal.user_id == 0:  # a foreign emoji found by reconcile: clear all of it

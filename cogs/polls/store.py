@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ OnClose = tuple[str, dict[str, Any]]  # (scheduler job kind, payload) to run at 
 # The privacy filter (groups.api.visible_sql on `group_id`): an SQL condition and its
 # parameters, ANDed into every query that shows polls to someone (SPEC "A group is private").
 Visible = tuple[str, tuple[object, ...]]
+StaleKey = tuple[int, str]  # (user id, emoji) of a reaction the bot must remove; user 0 = all
 
 _POLL_NUMBER = re.compile(r"^(?:poll\s*)?#?\s*(\d+)$", re.IGNORECASE)
 
@@ -39,6 +40,7 @@ class Poll:
     created_at: float
     closed_at: float | None
     on_close: OnClose | None = None
+    nudge_hours: int | None = None  # the scheduled nudge, hours before it closes
 
     @property
     def rules(self) -> Rules:
@@ -69,6 +71,7 @@ class NewPoll:
     hide_results: bool
     closes_at: float | None
     on_close: OnClose | None = None
+    nudge_hours: int | None = None
 
 
 def _on_close_json(on_close: OnClose | None) -> str | None:
@@ -103,6 +106,7 @@ def _poll(row: sqlite3.Row) -> Poll:
         created_at=row["created_at"],
         closed_at=row["closed_at"],
         on_close=_on_close(row["on_close"]),
+        nudge_hours=row["nudge_hours"],
     )
 
 
@@ -135,12 +139,13 @@ class PollStore:
         """A poll row before its message exists; `activate` or `discard` it next."""
         return await self.store.insert(
             "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
-            " multiple, max_choices, hide_results, closes_at, created_at, on_close, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            " multiple, max_choices, hide_results, closes_at, created_at, on_close, nudge_hours,"
+            " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
             (
                 new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
                 json.dumps(new.options), int(new.multiple), new.max_choices,
                 int(new.hide_results), new.closes_at, now, _on_close_json(new.on_close),
+                new.nudge_hours,
             ),
         )  # fmt: skip
 
@@ -160,13 +165,14 @@ class PollStore:
                 return int(row[0])
             return await tx.insert(
                 "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
-                " multiple, max_choices, hide_results, closes_at, created_at, on_close, status,"
-                " request_id, ready) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)",
+                " multiple, max_choices, hide_results, closes_at, created_at, on_close,"
+                " nudge_hours, status, request_id, ready)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)",
                 (
                     new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
                     json.dumps(new.options), int(new.multiple), new.max_choices,
                     int(new.hide_results), new.closes_at, now, _on_close_json(new.on_close),
-                    request_id,
+                    new.nudge_hours, request_id,
                 ),
             )  # fmt: skip
 
@@ -302,17 +308,26 @@ class PollStore:
         return votes
 
     async def write_votes(
-        self, poll_id: int, votes: Votes, touched: Iterable[Key], now: float
+        self,
+        poll_id: int,
+        votes: Votes,
+        touched: Iterable[Key],
+        now: float,
+        stale: Mapping[StaleKey, bool] | None = None,
     ) -> None:
-        """Make the stored state of every touched (user, option) equal `votes`, in one
-        transaction: present -> inserted (kept if already there), absent -> deleted."""
+        """Make the stored state of every touched (user, option) equal `votes`, and of every
+        (user, emoji) in `stale` its flag (True: a stale reaction to remove, False: none),
+        in one transaction: a vote and the reactions it made stale are stored together."""
         present, absent = [], []
         for user_id, option in touched:
             if option in votes.get(user_id, ()):
                 present.append((poll_id, user_id, option, now))
             else:
                 absent.append((poll_id, user_id, option))
-        if not present and not absent:
+        stale = stale or {}
+        add = [(poll_id, u, e, now) for (u, e), flag in stale.items() if flag]
+        drop = [(poll_id, u, e) for (u, e), flag in stale.items() if not flag]
+        if not (present or absent or add or drop):
             return
         async with self.store.transaction() as tx:
             if absent:
@@ -326,6 +341,43 @@ class PollStore:
                     " VALUES (?, ?, ?, ?)",
                     present,
                 )
+            if drop:
+                await tx.executemany(
+                    "DELETE FROM poll_stale_reactions"
+                    " WHERE poll_id = ? AND user_id = ? AND emoji = ?",
+                    drop,
+                )
+            if add:
+                await tx.executemany(
+                    "INSERT OR IGNORE INTO poll_stale_reactions"
+                    " (poll_id, user_id, emoji, queued_at) VALUES (?, ?, ?, ?)",
+                    add,
+                )
+
+    # -- stale reactions (the removal queue) ----------------------------------------------
+
+    async def stale_reactions(self, poll_id: int) -> set[StaleKey]:
+        """The (user, emoji) reactions of a poll that are no vote and wait for removal."""
+        rows = await self.store.fetchall(
+            "SELECT user_id, emoji FROM poll_stale_reactions WHERE poll_id = ?", (poll_id,)
+        )
+        return {(row["user_id"], row["emoji"]) for row in rows}
+
+    async def queued_removals(self) -> list[sqlite3.Row]:
+        """Every stale reaction still to remove, oldest first, with where it is (columns
+        poll_id, channel_id, message_id, user_id, emoji): the queue after a restart."""
+        return await self.store.fetchall(
+            "SELECT s.poll_id, p.channel_id, p.message_id, s.user_id, s.emoji"
+            " FROM poll_stale_reactions s JOIN polls p ON p.id = s.poll_id"
+            " WHERE p.message_id IS NOT NULL ORDER BY s.queued_at, s.rowid"
+        )
+
+    async def removal_done(self, poll_id: int, user_id: int, emoji: str) -> None:
+        """Discord answered the removal (204, or 404: gone already): the row goes."""
+        await self.store.execute(
+            "DELETE FROM poll_stale_reactions WHERE poll_id = ? AND user_id = ? AND emoji = ?",
+            (poll_id, user_id, emoji),
+        )
 
     async def counts(self, poll_id: int, option_count: int) -> list[int]:
         rows = await self.store.fetchall(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
 import discord
@@ -151,30 +151,44 @@ class EditCoalescer:
 
 REMOVAL_INTERVAL = 0.25  # Discord's reaction bucket: about 1 request per 0.25 s per channel
 REMOVAL_BURST = 4  # removals sent back to back before pacing starts
+RETRY_AFTER_ERROR = 5.0  # seconds before a removal Discord failed (5xx, network) is tried again
+ATTEMPTS = 5  # a removal that keeps failing waits for the next start (its row stays)
+
+RemovalKey = tuple[int, int, str]  # (poll id, user id, emoji)
+
+
+def removal_key(removal: Removal) -> RemovalKey:
+    return removal.poll_id, removal.user_id, removal.emoji
 
 
 class ReactionRemover:
-    """Takes reactions off poll messages: one paced queue per channel, so a burst of
+    """Takes stale reactions off poll messages: one paced queue per channel, so a burst of
     removals in one channel (single-choice moves, foreign emoji, non-members) goes out at
     Discord's reaction-bucket pace (a small burst, then one per `interval`) without holding
-    up another channel, and never the tally (removals are queued after the votes are
-    committed, and run in their own tasks). A removal whose reaction became a counted vote
-    again before its turn is skipped (so no removal is wasted or wrong)."""
+    up another channel, and never the tally (the votes are committed first).
+
+    The queue is the `poll_stale_reactions` table: every removal here has its row, written
+    with the vote that made it stale; `done` deletes the row once Discord answered (204, or
+    404: gone already), and a restart queues the rows again. A removal cancelled meanwhile
+    (the reaction became a vote again, or the member took it off) is skipped."""
 
     def __init__(
         self,
         remove: Callable[[Removal], Awaitable[None]],
         still_wanted: Callable[[Removal], bool],
+        done: Callable[[Removal], Awaitable[None]] | None = None,
         interval: float = REMOVAL_INTERVAL,
         burst: int = REMOVAL_BURST,
     ) -> None:
         self.remove = remove
         self.still_wanted = still_wanted
+        self.done = done
         self.interval = interval
         self.burst = burst
         self.removed = 0
         self._queues: dict[int, deque[Removal]] = {}
-        self._queued: set[Removal] = set()
+        self._wanted: set[RemovalKey] = set()  # queued and not cancelled
+        self._attempts: dict[RemovalKey, int] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._tokens: dict[int, tuple[float, float]] = {}  # channel -> (tokens, at)
 
@@ -193,12 +207,20 @@ class ReactionRemover:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
 
-    def add(self, removals: list[Removal]) -> None:
+    def add(self, removals: list[Removal], cancelled: Iterable[RemovalKey] = ()) -> None:
+        """Queue stale reactions (their rows are committed) and forget cancelled ones."""
+        for key in cancelled:
+            self._wanted.discard(key)
         for removal in removals:
-            if removal not in self._queued:
-                self._queued.add(removal)
+            key = removal_key(removal)
+            if key not in self._wanted:
+                self._wanted.add(key)
                 self._queues.setdefault(removal.channel_id, deque()).append(removal)
         self.start()
+
+    def backlog(self) -> int:
+        """Removals queued and not yet answered (benchmarks, tests)."""
+        return len(self._wanted)
 
     async def idle(self) -> None:
         while tasks := [t for t in self._tasks.values() if not t.done()]:
@@ -220,29 +242,61 @@ class ReactionRemover:
         try:
             while queue:
                 removal = queue.popleft()
-                self._queued.discard(removal)
+                if removal_key(removal) not in self._wanted:
+                    continue  # cancelled: a vote again, or taken off by the member
                 if self.still_wanted(removal):
                     await self._pace(channel_id)
-                    await self._remove_logged(removal)
+                    await self._remove_logged(removal, queue)
+                else:
+                    self._wanted.discard(removal_key(removal))
         finally:
             if not queue:
                 self._queues.pop(channel_id, None)
                 if self._tasks.get(channel_id) is asyncio.current_task():
                     del self._tasks[channel_id]
 
-    async def _remove_logged(self, removal: Removal) -> None:
+    async def _remove_logged(self, removal: Removal, queue: deque[Removal]) -> None:
+        key = removal_key(removal)
         try:
-            if self.still_wanted(removal):  # asked again: the pace may have waited
+            if key in self._wanted and self.still_wanted(removal):  # the pace may have waited
                 await self.remove(removal)
                 self.removed += 1
         except discord.NotFound:
-            pass  # message or reaction already gone
+            pass  # message or reaction already gone: as good as removed
         except discord.Forbidden:
             log.warning(
-                "poll %s: can't remove a reaction in channel %s (Manage Messages missing?)",
+                "poll %s: can't remove a reaction in channel %s (Manage Messages missing?);"
+                " it stays queued for the next start",
                 removal.poll_id, removal.channel_id,
             )  # fmt: skip
-        except discord.HTTPException as exc:
-            log.warning("poll %s: reaction removal failed: %s", removal.poll_id, exc)
-        except Exception:
-            log.exception("poll %s: reaction removal failed", removal.poll_id)
+            self._wanted.discard(key)
+            return
+        except Exception as exc:  # 5xx after discord.py's retries, a dropped connection
+            self._retry_later(removal, queue, exc)
+            return
+        await self._answered(removal)
+
+    async def _answered(self, removal: Removal) -> None:
+        key = removal_key(removal)
+        self._attempts.pop(key, None)
+        if key not in self._wanted:
+            return  # cancelled while the request was out: the row went with it
+        self._wanted.discard(key)
+        if self.done is not None:
+            try:
+                await self.done(removal)
+            except Exception:
+                log.exception("poll %s: could not mark a removal done", removal.poll_id)
+
+    def _retry_later(self, removal: Removal, queue: deque[Removal], exc: Exception) -> None:
+        key = removal_key(removal)
+        attempts = self._attempts[key] = self._attempts.get(key, 0) + 1
+        log.warning("poll %s: reaction removal failed (%r), try %d", removal.poll_id, exc, attempts)
+        if attempts >= ATTEMPTS:
+            self._wanted.discard(key)  # the row stays: the next start tries again
+            self._attempts.pop(key, None)
+            return
+        # Back of the queue, and the channel's bucket is emptied so the retry is not at once.
+        now = asyncio.get_running_loop().time()
+        self._tokens[removal.channel_id] = (1 - RETRY_AFTER_ERROR / self.interval, now)
+        queue.append(removal)

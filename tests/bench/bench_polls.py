@@ -25,7 +25,9 @@ Design (fair by construction):
   bare client: the same /ping (one cog in bench_polls_child, not the emulator's test-only
   /ping, whose import brought the emulator package into Huddle's memory).
 
-Run: .venv/bin/python -m tests.bench.bench_polls [--runs 3] [--rate N] [--profile DIR]
+Then, once: the counts after a restart + close with a clean-up backlog (bench_polls_lag).
+
+Run: .venv/bin/python -m tests.bench.bench_polls [--runs 3] [--rate N] [--profile DIR] [--no-lag]
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import sqlite3
 import statistics
 import sys
@@ -44,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from cogs.polls import logic
+from tests.bench import bench_polls_lag
 from tests.emulator import Emulator
 from tests.emulator.rest.reactions import reaction_event
 
@@ -92,6 +96,7 @@ class Child:
             limit=2**24,
         )  # fmt: skip
         child = cls(proc)
+        place(proc.pid, CONSUMER_CPU)  # before it connects: all its threads follow
         await child.read("ready")
         await emu.settle()
         return child
@@ -123,9 +128,28 @@ class Child:
             await self.proc.wait()
 
 
+STALL = float(os.environ.get("BENCH_STALL", "0"))  # see feed()
+# Where the processes run (issue 27). "split": the feeder (this process) on one core, each
+# consumer on the other, as the design above needs; "same": all on one core (the slow mode,
+# reproduced); "free": left to the OS, which put a consumer on the feeder's core in about
+# one run of two: that consumer then ran at about half speed.
+PLACEMENT = os.environ.get("BENCH_PLACEMENT", "split")
+FEEDER_CPU, CONSUMER_CPU = 0, 1
+
+
+def place(pid: int, cpu: int) -> None:
+    if PLACEMENT == "free" or (os.cpu_count() or 1) < 2:
+        return
+    os.sched_setaffinity(pid, {FEEDER_CPU if PLACEMENT == "same" else cpu})
+
+
 async def feed(emu: Emulator, child: Child, datas: list[tuple[str, dict]], rate: float | None):
     """Pre-encode the frames for the child's session, then write them as fast as the socket
-    takes them (or at `rate` events/s). → (sent at, per frame; feed seconds; child's done)."""
+    takes them (or at `rate` events/s). → (sent at, per frame; feed seconds; child's done).
+
+    BENCH_STALL=<s> stops the child (SIGSTOP) for that long while the feed starts, so the
+    whole burst is waiting when it wakes: the consumer meets the worst backlog on purpose
+    (the slow mode of issue 27 came with a feed faster than the consumer)."""
     session = emu.gateway.live_sessions()[-1]
     ws = session.ws
     assert ws is not None
@@ -135,6 +159,9 @@ async def feed(emu: Emulator, child: Child, datas: list[tuple[str, dict]], rate:
     ]
     session.seq += len(frames)
     await child.ask(f"arm {len(frames)}", "armed")
+    if STALL:
+        os.kill(child.proc.pid, signal.SIGSTOP)
+        asyncio.get_running_loop().call_later(STALL, os.kill, child.proc.pid, signal.SIGCONT)
     sent: list[float] = []
     mono = time.monotonic
     start = mono()
@@ -291,6 +318,24 @@ def figures(o: dict[str, Any]) -> dict[str, float]:
         "expected_votes": o["expected"],
         "exact": float(o["exact"]),
         "violations": o["violations"],
+        **gc_figures("huddle", o["huddle"]),
+        **gc_figures("bare", o["bare"]),
+        "huddle_batches": o["huddle"].get("batches", 0),
+        "huddle_involuntary_switches": o["huddle"].get("switches", [0, 0])[1],
+        "bare_involuntary_switches": o["bare"].get("switches", [0, 0])[1],
+    }
+
+
+def gc_figures(who: str, done: dict[str, Any]) -> dict[str, float]:
+    """The collector's work in the window: full (gen 2) collections and all pauses."""
+    stats = done.get("gc") or {}
+    if not stats:
+        return {}
+    return {
+        f"{who}_gc2_runs": stats["2"][0],
+        f"{who}_gc_pause_ms": 1000 * sum(v[1] for v in stats.values()),
+        f"{who}_gc2_pause_ms": 1000 * stats["2"][1],
+        f"{who}_objects_k": done.get("gc_objects", 0) / 1000,
     }
 
 
@@ -317,20 +362,34 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rate", type=float, default=None, help="pace the feed (events/s)")
     parser.add_argument("--profile", type=Path, default=None, help="pyinstrument Huddle into DIR")
+    parser.add_argument(
+        "--no-lag", action="store_true", help="skip the restart + close with a clean-up backlog"
+    )
     args = parser.parse_args()
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     runs = []
+    place(os.getpid(), FEEDER_CPU)
     for n in range(args.runs):
         o = await run(args.rate, args.profile)
         runs.append(figures(o))
         print(f"run {n + 1} done ({o['tmp']})", file=sys.stderr)
+    print(f"== placement: {PLACEMENT} (BENCH_PLACEMENT=split|same|free)")
     print(
         f"== {EVENTS:,} reaction events from {MEMBERS:,} members, "
         f"{'unthrottled' if not args.rate else f'paced at {args.rate:,.0f}/s'}; "
         f"{CONCURRENT} concurrent interactions x {ROUNDS} rounds per kind"
     )
     print(report(runs))
+    if not args.no_lag:
+        lag = await bench_polls_lag.run(lambda role, emu, db: Child.start(role, emu, db, {}))
+        print(
+            f"== exact while the clean-up lags: {bench_polls_lag.EVENTS:,} toggles, "
+            f"{bench_polls_lag.OPTIONS} options, single choice, Discord's reaction pace, "
+            "restart in the middle of the clean-up, then /poll close"
+        )
+        for key, value in lag.items():
+            print(f"{key}: {value}")
 
 
 def test_bench_polls() -> None:

@@ -23,6 +23,7 @@ Run by the driver only: python -m tests.bench.bench_polls_child huddle|bare
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -43,9 +44,59 @@ def rss_kib() -> int:
     return 0
 
 
+def switches() -> tuple[int, int]:
+    """(voluntary, involuntary) context switches of this process's threads so far. Many
+    involuntary ones mean another process ran on this one's core meanwhile."""
+    voluntary = involuntary = 0
+    for task in Path("/proc/self/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith("voluntary_ctxt_switches:"):
+                voluntary += int(line.split()[1])
+            elif line.startswith("nonvoluntary_ctxt_switches:"):
+                involuntary += int(line.split()[1])
+    return voluntary, involuntary
+
+
 def emit(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
+
+
+class GcWatch:
+    """The garbage collector's work inside the armed window: collections and pause time per
+    generation (gc.callbacks), so a slow run can be told apart from a fast one by it."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.stats: dict[int, list[float]] = {}  # generation -> [collections, seconds, worst]
+        self.on = False
+        gc.callbacks.append(self._callback)
+
+    def reset(self) -> None:
+        self.stats = {0: [0, 0.0, 0.0], 1: [0, 0.0, 0.0], 2: [0, 0.0, 0.0]}
+        self.on = True
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if not self.on:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+        elif self.started is not None:
+            took = time.perf_counter() - self.started
+            entry = self.stats[info["generation"]]
+            entry[0] += 1
+            entry[1] += took
+            entry[2] = max(entry[2], took)
+            self.started = None
+
+    def report(self) -> dict[str, Any]:
+        self.on = False
+        return {
+            "gc": {str(g): v for g, v in self.stats.items()},
+            "gc_objects": len(gc.get_objects()),
+            "gc_threshold": gc.get_threshold(),
+            "gc_frozen": gc.get_freeze_count(),
+        }
 
 
 class Counter:
@@ -55,11 +106,15 @@ class Counter:
         self.target = 0
         self.count = 0
         self.times: list[float] = []
+        self.batches = 0
         self.cpu0 = 0.0
         self.profiler: Any = None
+        self.gc = GcWatch()
 
     def arm(self, n: int) -> None:
-        self.target, self.count, self.times = n, 0, []
+        self.target, self.count, self.times, self.batches = n, 0, [], 0
+        self.gc.reset()
+        self.switches0 = switches()
         if os.environ.get("BENCH_PROFILE"):
             from pyinstrument import Profiler
 
@@ -72,6 +127,7 @@ class Counter:
             return
         now = time.monotonic()
         self.count += n
+        self.batches += 1
         self.times.extend([now] * n)
         if self.count >= self.target:
             cpu = time.process_time() - self.cpu0
@@ -83,7 +139,14 @@ class Counter:
                     self.profiler.output_text(unicode=True, flat=True)
                 )
                 self.profiler = None
-            emit({"done": now, "count": self.count, "cpu_s": cpu, "t": self.times})
+            emit(
+                {
+                    "done": now, "count": self.count, "cpu_s": cpu, "t": self.times,
+                    "batches": self.batches, **self.gc.report(),
+                    "switches": [b - a for a, b in zip(self.switches0, switches(), strict=True)],
+                    "cpus": sorted(os.sched_getaffinity(0)),
+                }
+            )  # fmt: skip
             self.target = 0
 
 
@@ -176,6 +239,8 @@ async def main(role: str) -> None:
         service = bot.get_cog("Polls").service  # type: ignore[union-attr]
         await service.startup_done.wait()
         service.engine.on_commit = lambda _poll, batch, _at: counter.processed(len(batch))
+    if os.environ.get("BENCH_GC_FREEZE"):  # experiment: what Huddle would do at ready
+        gc.freeze()
     emit({"ready": True, "pid": os.getpid()})
 
     loop = asyncio.get_running_loop()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import icalendar
 
+from tests.support.calendars import both_parsers
 from tests.support.events import (
     button_ids,
     embed_text,
@@ -107,7 +108,12 @@ async def test_export_parses_back(guild, bot):
     assert events["Fortnightly"]["RRULE"].to_ical() == b"FREQ=WEEKLY;INTERVAL=2"
     assert events["Monthly"]["DTSTART"].params["TZID"] == "America/New_York"
     assert events["Monthly"]["LOCATION"] == "Hall" and events["Monthly"]["UID"]
-    assert not calendar.walk("VTIMEZONE")  # its DTSTARTs would read as floating times
+    # RFC 5545 §3.6.5: a VTIMEZONE per TZID, else Thunderbird's ical.js reads floating time.
+    assert [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+    since, until = datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 31, tzinfo=UTC)
+    read = both_parsers(attachment["content"], since, until)
+    monthly = [o["start"] for o in read if o["summary"] == "Monthly"]
+    assert monthly == ["2026-12-04T00:00:00.000Z", "2027-01-08T00:00:00.000Z"]  # 1st Thu 19:00 EST
 
 
 async def test_findtime_to_event(emulator, guild, bot, clock):

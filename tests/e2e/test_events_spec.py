@@ -171,9 +171,12 @@ async def test_export_ics_zoned_and_monthly_byday(guild, bot):
     events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {"Club", "Plain"}
     assert "BYDAY=1TH" in events["Club"]["RRULE"].to_ical().decode()
+    in_event = False  # a VTIMEZONE's own DTSTARTs are local time by definition
     for line in raw.splitlines():
-        if line.startswith(("DTSTART", "DTEND")):
+        in_event = {"BEGIN:VEVENT": True, "END:VEVENT": False}.get(line, in_event)
+        if in_event and line.startswith(("DTSTART", "DTEND")):
             assert "TZID=" in line or line.endswith("Z"), line
+    assert [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
 
 
 async def test_findtime_best_slot_and_create(emulator, guild, bot, clock):

@@ -306,6 +306,15 @@ TABLE: list[Row] = [
     Row("poll list", INSIDERS, group, variant="group", shows=(m.POLL_Q,), ok=m.POLL_Q),
     Row("poll recount", LEADS, POLL, shows=(m.POLL_OPTIONS[0],), ok="Recounted"),
     Row("poll close", LEADS, POLL, ok="Closed poll", write=True, fresh=fresh_poll),
+    Row(
+        "poll nudge",
+        LEADS,
+        POLL,
+        ok="Nudging",
+        write=True,
+        fresh=fresh_poll,
+        note="DMs the group's members who haven't voted; a fresh poll: once per 12 hours",
+    ),
     # §4 events: members plan and answer; creator, leaders, managers edit and cancel.
     Row(
         "event create",
@@ -340,6 +349,15 @@ TABLE: list[Row] = [
     ),
     Row("event cancel", LEADS, EVENT, ok="Cancelled", write=True, fresh=fresh_event),
     Row(
+        "event nudge",
+        LEADS,
+        EVENT,
+        ok="Nudging",
+        write=True,
+        fresh=fresh_event,
+        note="DMs the group's members who haven't answered; a fresh event: once per 12 hours",
+    ),
+    Row(
         "event export",
         ALL,
         shows=(m.EVENT_TITLE, m.EVENT_WHERE),
@@ -353,6 +371,13 @@ TABLE: list[Row] = [
         variant="group",
         ok="BEGIN:VCALENDAR",
         shows=(m.EVENT_TITLE, m.EVENT_WHERE, m.EVENT_DESCRIPTION),
+    ),
+    Row(
+        "event calendar",
+        ALL,
+        ok="not set up",
+        note="this world's bot has no PUBLIC_URL; the feed's own matrix (who sees which "
+        "group's events, over HTTP) is in test_events_calendar.py",
     ),
     Row(
         "event findtime",
@@ -645,7 +670,7 @@ async def test_outsider_buttons_change_nothing(world: World) -> None:
     outsider = w.user("outsider")
     pressed = buttons_of_group_messages(w)
     names = {label for message, _ in pressed for label in m.button_ids(message)}
-    for needed in ("Going", "Maybe", "Can't", "Check in", "Nominate", f"Join {GROUP}"):
+    for needed in ("Going", "Maybe", "Can't", "I'm here", "Check in", "Nominate", f"Join {GROUP}"):
         assert needed in names, (needed, names)
     for message, custom_id in pressed:
         await quiet(w.bot, w.emulator)
@@ -666,6 +691,23 @@ async def test_outsider_buttons_change_nothing(world: World) -> None:
         assert reply.ephemeral, where
         assert not leaked(reply_text(reply)), where
         assert m.diff(before, snapshot(w)) == [], where
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_im_here_outside_its_window_changes_nothing(world: World, role: str) -> None:
+    """I'm here on the group's event (days ahead): an outsider is told nothing of it;
+    everyone else is told when it opens. Nobody is marked."""
+    w = world
+    message = w.guild.message(int(w.event_message["id"]))
+    before = snapshot(w)
+    reply = await w.user(role).click(message, m.button_ids(message)["I'm here"])
+    await quiet(w.bot, w.emulator)
+    assert reply.ephemeral, reply
+    if role == "outsider":
+        assert "no longer exists" in reply.text and not leaked(reply_text(reply)), reply
+    else:
+        assert "opens 30 minutes before the start" in reply.text, reply
+    assert m.diff(before, snapshot(w)) == []
 
 
 async def test_outsider_reactions_on_group_polls_count_nothing(world: World) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.emulator import permissions as perms
 from tests.emulator.state import EVERYONE_DEFAULT, Guild, World, user_dict
+from tests.emulator.voice import guild_create_voice
 
 if TYPE_CHECKING:
     from tests.emulator.users import GuildHandle
@@ -188,10 +189,12 @@ class Builders:
 
     def guild_create_payload(self, guild: Guild) -> dict:
         # Without the privileged GUILD_MEMBERS intent Discord sends only the bot's own member
-        # (plus voice-connected ones, which the emulator has none of); member_count is the
-        # real total. discord.py does not chunk without the intent, so it does not wait.
+        # plus those connected to voice; member_count is the real total. discord.py does
+        # not chunk without the intent, so it does not wait.
         bot_id = int(self.bot_user["id"])
+        voice_states, in_voice = guild_create_voice(guild)
         members = [dict(guild.members[bot_id])]
+        members += [m for m in in_voice if int(m["user"]["id"]) != bot_id]
         return {
             **guild.base(),
             "joined_at": guild.members[int(self.bot_user["id"])]["joined_at"],
@@ -203,7 +206,7 @@ class Builders:
             "channels": guild.sorted_channels(),
             "threads": [],
             "presences": [],
-            "voice_states": [],
+            "voice_states": voice_states,
             "stage_instances": [],
             "guild_scheduled_events": list(guild.scheduled_events.values()),
             "soundboard_sounds": [],

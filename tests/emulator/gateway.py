@@ -51,6 +51,8 @@ class Gateway:
         self.resumes = 0
         self.identifies = 0
         self.invalid_sessions = 0
+        self._open = asyncio.Event()  # cleared by `hold`: new connections wait
+        self._open.set()
 
     # -- sending ------------------------------------------------------------------------
 
@@ -78,13 +80,24 @@ class Gateway:
             if not ws.closed:
                 await ws.close(code=code, message=b"dropped by test")
 
+    async def hold(self) -> None:
+        """Drop every socket and keep new connections waiting (Discord unreachable) until
+        `release`; the bot stays disconnected meanwhile."""
+        self._open.clear()
+        await self.drop()
+
+    def release(self) -> None:
+        self._open.set()
+
     async def close(self) -> None:
+        self._open.set()
         for ws in list(self.connections):
             await ws.close(code=1001)
 
     # -- the socket -----------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        await self._open.wait()
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
         self.connections.add(ws)

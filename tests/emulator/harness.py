@@ -112,6 +112,9 @@ class BotProcess:
             "DISCORD_GATEWAY_URL": self.emulator.gateway_url,
             "DATABASE_PATH": str(self.db_path),
             "LOG_LEVEL": "INFO",
+            # No web server unless a test asks for one: parallel subprocesses would all
+            # try port 8080.
+            "HTTP_PORT": "0",
             **self.extra_env,
         }
         script = ROOT / "bot.py"

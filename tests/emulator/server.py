@@ -7,7 +7,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -21,7 +21,7 @@ from tests.emulator.builders import Builders
 from tests.emulator.errors import ApiError
 from tests.emulator.gateway import Gateway
 from tests.emulator.ids import Snowflakes
-from tests.emulator.ratelimit import RateLimiter
+from tests.emulator.ratelimit import DISCORD_RULES, RateLimiter
 from tests.emulator.router import Req, match
 from tests.emulator.state import World
 
@@ -167,6 +167,15 @@ class Emulator(Builders):
         """Answer like Discord does over its limits (per-route buckets, 50/s global)."""
         self.rate_limiter = limiter or RateLimiter()
         return self.rate_limiter
+
+    def pace_reactions(self, limit: int = 1, per: float = 0.25) -> RateLimiter:
+        """Discord's reaction pacing alone: every reaction request (add, remove, clear) is
+        limited to `limit` per `per` seconds per channel and answered 429 with
+        `retry_after` beyond it, as Discord does; nothing else is limited. Tests scale
+        `per` down to milliseconds; the default is Discord's."""
+        rule = next(r for r in DISCORD_RULES if r.name == "reactions")
+        paced = replace(rule, limit=limit, per=per)
+        return self.enable_rate_limits(RateLimiter(rules=(paced,), global_per_second=None))
 
     async def drop_gateway(self) -> None:
         await self.gateway.drop()

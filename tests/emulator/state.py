@@ -71,6 +71,7 @@ class Guild:
     members: dict[int, dict] = field(default_factory=dict)
     scheduled_events: dict[int, dict] = field(default_factory=dict)
     commands: dict[int, dict] = field(default_factory=dict)
+    voice_states: dict[int, dict] = field(default_factory=dict)  # user id → voice state
 
     def base(self) -> dict[str, Any]:
         everyone_channel = next(iter(self.channels), None)

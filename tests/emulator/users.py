@@ -425,6 +425,22 @@ class UserHandle:
         assert message is not None, f"no message {message_id}"
         return message
 
+    # -- voice ---------------------------------------------------------------------------------
+
+    async def join_voice(self, channel: int | str) -> None:
+        """Connect to (or move to) a voice channel: VOICE_STATE_UPDATE, as Discord sends it."""
+        from tests.emulator.voice import set_voice_channel
+
+        channel_id = int(self.guild.channel_by(channel)["id"])
+        await set_voice_channel(self.emulator, self.guild, self.id, channel_id)
+        await self.emulator.settle()
+
+    async def leave_voice(self) -> None:
+        from tests.emulator.voice import set_voice_channel
+
+        await set_voice_channel(self.emulator, self.guild, self.id, None)
+        await self.emulator.settle()
+
     async def send(self, channel: int | str, content: str) -> dict:
         """Post a plain message as this user (MESSAGE_CREATE)."""
         emu = self.emulator

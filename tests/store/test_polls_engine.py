@@ -22,6 +22,11 @@ class FakeDiscord:
         self.removals: list[Removal] = []
         self.dirty: list[int] = []
         self.members = {1, 2, 3}
+        self.cancelled: list[tuple[int, int, str]] = []
+
+    def remove(self, removals: list[Removal], cancelled: list[tuple[int, int, str]]) -> None:
+        self.removals.extend(removals)
+        self.cancelled.extend(cancelled)
 
 
 async def make_engine(store, fake: FakeDiscord, **poll_kw) -> tuple[VoteEngine, int]:
@@ -46,7 +51,7 @@ async def make_engine(store, fake: FakeDiscord, **poll_kw) -> tuple[VoteEngine, 
         now=lambda: NOW,
         is_member=is_member,
         members_of=members_of,
-        remove=fake.removals.extend,
+        remove=fake.remove,
         dirty=fake.dirty.append,
         resync=lambda _: None,
     )
@@ -164,7 +169,7 @@ async def test_reconcile_rebuilds_from_reactions(store):
     runtime = engine.runtime(poll_id)
     snapshot = Snapshot({0: {2, 999}, 1: {2, 3}, 2: {2}}, foreign=["👍"])
     async with runtime.lock:
-        await engine.reconcile(runtime, snapshot)
+        await engine.reconcile(runtime, snapshot, await PollStore(store).stale_reactions(poll_id))
     assert await PollStore(store).votes(poll_id) == {2: [0, 1], 3: [1]}
     assert {(r.user_id, r.emoji) for r in fake.removals} == {(2, "🇨"), (0, "👍")}
 
@@ -194,7 +199,8 @@ async def test_the_kept_tally_follows_every_change_of_the_votes(store):
     assert engine.summary(poll_id) == ([0, 1, 1], 1)
     runtime = engine.runtime(poll_id)
     async with runtime.lock:
-        await engine.reconcile(runtime, Snapshot(by_option={0: {3}, 1: {2}, 2: set()}))
+        stale = await PollStore(store).stale_reactions(poll_id)
+        await engine.reconcile(runtime, Snapshot(by_option={0: {3}, 1: {2}, 2: set()}), stale)
     assert engine.summary(poll_id) == ([1, 1, 0], 2)
     assert engine.summary(poll_id) == (
         logic.tally(runtime.votes, 3),

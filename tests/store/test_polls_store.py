@@ -195,3 +195,36 @@ async def test_search_treats_like_wildcards_as_text(store):
     assert [p.id for p in await polls.search(1, "%", ALL)] == [percent]
     assert [p.id for p in await polls.search(1, "_", ALL)] == []
     assert plain != percent
+
+
+async def test_stale_reactions_are_stored_with_the_vote_and_leave_when_answered(store):
+    """A moved vote and the reaction it made stale are one transaction; the removal queue
+    reads the table (oldest first, with where the reaction is); a row goes when Discord
+    answered, or when the same write says it is a vote again; a deleted poll takes its
+    rows with it."""
+    polls = PollStore(store)
+    poll_id = await open_poll(polls, message_id=700)
+    await polls.write_votes(poll_id, {5: [0]}, {(5, 0)}, NOW)
+    await polls.write_votes(
+        poll_id, {5: [1]}, {(5, 0), (5, 1)}, NOW + 1, stale={(5, "🇦"): True, (6, "👍"): True}
+    )
+    assert await polls.votes(poll_id) == {5: [1]}
+    assert await polls.stale_reactions(poll_id) == {(5, "🇦"), (6, "👍")}
+    queued = [tuple(row) for row in await polls.queued_removals()]
+    assert sorted(queued) == sorted([(poll_id, 10, 700, 5, "🇦"), (poll_id, 10, 700, 6, "👍")])
+    await polls.removal_done(poll_id, 6, "👍")
+    # the member moves back: 🇦 is a vote again and its removal is cancelled in the same write
+    await polls.write_votes(
+        poll_id, {5: [0]}, {(5, 0), (5, 1)}, NOW + 2, stale={(5, "🇦"): False, (5, "🇧"): True}
+    )
+    assert await polls.stale_reactions(poll_id) == {(5, "🇧")}
+    await polls.discard(poll_id)
+    assert await store.fetchval("SELECT COUNT(*) FROM poll_stale_reactions") == 0
+
+
+async def test_a_failed_vote_write_stores_no_stale_reaction_either(store):
+    polls = PollStore(store)
+    poll_id = await open_poll(polls)
+    with pytest.raises(sqlite3.IntegrityError):
+        await polls.write_votes(poll_id + 99, {5: [1]}, {(5, 1)}, NOW, stale={(5, "🇦"): True})
+    assert await store.fetchval("SELECT COUNT(*) FROM poll_stale_reactions") == 0

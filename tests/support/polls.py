@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from cogs.polls import logic
 from tests.emulator.replies import flatten
 
 A, B, C, D = "🇦", "🇧", "🇨", "🇩"
@@ -59,3 +62,33 @@ async def make_group(bot, guild, name: str, channel_id: int, members: list[int])
             (guild.id, group_id, user_id, int(index == 0), now),
         )
     return group_id
+
+
+def paced_removals(bot, emulator, per: float = 0.01) -> None:
+    """Discord's reaction pacing, scaled to `per` seconds a request per channel: the
+    emulator answers 429 beyond it and the bot's remover paces itself at the same rate,
+    so a burst of changed minds leaves a real backlog of stale reactions to clean up."""
+    emulator.pace_reactions(per=per)
+    polls_service(bot).remover.interval = per
+
+
+def option_counts(message: dict, options: list[str]) -> list[int]:
+    """The vote counts a poll message shows, option by option (`🇦 Dune — 3 votes`)."""
+    text = poll_text(message)
+    counts = []
+    for index, name in enumerate(options):
+        letter = logic.option_emoji(index)
+        found = re.search(rf"{re.escape(letter)} {re.escape(name)} — (\d+) vote", text)
+        assert found, f"no count for {name} in {text!r}"
+        counts.append(int(found.group(1)))
+    return counts
+
+
+def reacted(guild, message_id: int, options: int) -> dict[int, set[int]]:
+    """user id -> the options they have a reaction on (the bot's own left out)."""
+    out: dict[int, set[int]] = {}
+    for index in range(options):
+        for user in guild.reactions(message_id).get(logic.option_emoji(index), []):
+            if user != guild.bot_id:
+                out.setdefault(user, set()).add(index)
+    return out

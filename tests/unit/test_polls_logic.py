@@ -255,3 +255,85 @@ def test_check_options_applies_the_same_rules_to_a_list():
         logic.check_options(["Only one"])
     with pytest.raises(UserError):
         logic.check_options(["Dune", "dune"])
+
+
+# -- stale reactions: exact while the clean-up lags -------------------------------------------
+
+
+class LaggingWorld(World):
+    """World, plus the stored stale reactions: written with the vote that made them stale,
+    gone once the bot's removal is answered or the reaction is a vote again or gone."""
+
+    def __init__(self, rules: Rules, banned: frozenset[int]) -> None:
+        super().__init__(rules, banned)
+        self.stale: set[tuple[int, int]] = set()
+
+    def deliver(self) -> None:
+        added, user, option = self.events.popleft()
+        if added:
+            out = logic.apply_add(self.votes, self.rules, user, option, user not in self.banned)
+        else:
+            out = logic.apply_remove(self.votes, user, option)
+        self.removals.extend(out.unreact)
+        self.store_stale(out)
+
+    def store_stale(self, out: logic.Outcome) -> None:
+        for key, flag in out.stale.items():
+            (self.stale.add if flag else self.stale.discard)(key)
+
+    def unreact(self, index: int) -> None:
+        key = self.removals.pop(index % len(self.removals))
+        if key not in self.stale:
+            return  # cancelled: a vote again, or taken off by the member
+        if key in self.reactions:
+            self.reactions.discard(key)
+            self.events.append((False, *key))
+        self.stale.discard(key)  # Discord answered (204, or 404: gone already)
+
+    def reactions_by_option(self) -> dict[int, set[int]]:
+        by_option: dict[int, set[int]] = {}
+        for user, option in self.reactions:
+            by_option.setdefault(option, set()).add(user)
+        return by_option
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    rules=rules_strategy,
+    banned=st.frozensets(st.integers(0, USERS - 1), max_size=1),
+    steps=st.lists(step, max_size=80),
+)
+def test_reconcile_with_any_part_of_the_clean_up_done_counts_exactly_the_last_choices(
+    rules, banned, steps
+):
+    """Any interleaving of adds and removes, any prefix of the queued removals done (the
+    rest still on the message), then every event seen and a reconcile (a close, a restart,
+    a recount): the votes are exactly the members' last choices, and reconciling again
+    changes nothing."""
+    world = LaggingWorld(rules, banned)
+    for kind, *args in steps:
+        if kind == "act":
+            world.toggle(*args)
+        elif kind == "deliver" and world.events:
+            world.deliver()
+        elif kind == "unreact" and world.removals:
+            world.unreact(args[0])
+    while world.events:  # a close flushes every event that reached the bot first
+        world.deliver()
+    last_choices = {u: set(o) for u, o in world.votes.items() if o}
+    new, out = logic.reconcile(
+        world.votes, rules, world.reactions_by_option(), lambda u: u not in banned, world.stale
+    )
+    assert {u: set(o) for u, o in new.items() if o} == last_choices
+    assert not out.touched  # nothing to correct: the stored votes were right
+    world.store_stale(out)
+    again, out2 = logic.reconcile(
+        new, rules, world.reactions_by_option(), lambda u: u not in banned, world.stale
+    )
+    assert again == new and not out2.touched
+
+
+def test_a_stale_reaction_no_longer_on_the_message_needs_no_removal():
+    votes: Votes = {1: [1]}
+    new, out = logic.reconcile(votes, Rules(3), {1: {1}}, lambda u: True, stale={(1, 0)})
+    assert new == {1: [1]} and out.stale == {(1, 0): False} and not out.unreact

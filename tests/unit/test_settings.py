@@ -16,6 +16,9 @@ VARS = (
     "DEV_GUILD_ID",
     "DISCORD_API_BASE",
     "DISCORD_GATEWAY_URL",
+    "HTTP_HOST",
+    "HTTP_PORT",
+    "PUBLIC_URL",
 )
 
 
@@ -37,6 +40,34 @@ def test_defaults(monkeypatch):
     assert settings.log_level == "INFO"
     assert settings.dev_guild_id is None
     assert settings.api_base is None
+    assert (settings.http_host, settings.http_port, settings.public_url) == (
+        "127.0.0.1",
+        8080,
+        None,
+    )
+
+
+def test_http_port_zero_turns_the_web_server_off(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("HTTP_PORT", "0")
+    assert load_settings(env_file=None).http_port is None
+
+
+@pytest.mark.parametrize("raw", ["eighty", "70000", "-1"])
+def test_http_port_must_be_a_port(monkeypatch, raw):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("HTTP_PORT", raw)
+    with pytest.raises(SettingsError, match="HTTP_PORT"):
+        load_settings(env_file=None)
+
+
+def test_public_url_is_a_full_address(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("PUBLIC_URL", "https://huddle.example.org/")
+    assert load_settings(env_file=None).public_url == "https://huddle.example.org"
+    monkeypatch.setenv("PUBLIC_URL", "huddle.example.org")
+    with pytest.raises(SettingsError, match="PUBLIC_URL"):
+        load_settings(env_file=None)
 
 
 def test_token_never_in_repr(monkeypatch):

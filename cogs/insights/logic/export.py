@@ -59,9 +59,14 @@ def csv_rows(
                 _iso(e.start, tz),
                 "" if e.going is None else str(e.going),
                 str(e.answered),
-                _pc(e.rate),
+                _pc(None if e.going is None or not e.answered else e.going / e.answered),
             )
         )
+        if e.came is not None:  # who came, where known, beside who said going
+            rows.append(
+                (name, "event_came", _cell(e.title), _iso(e.start, tz), str(e.came),
+                 str(e.answered), _pc(e.rate))
+            )  # fmt: skip
     for q in w.polls:
         rows.append(
             (

@@ -33,19 +33,43 @@ class PeriodCompletion:
 
 @dataclass(frozen=True)
 class EventAttendance:
-    """One event: members who answered its RSVP, and of them those going (None if
-    unknown). Attendance is going / answered."""
+    """One event (occurrence): members who answered its RSVP, of them those going (None
+    if unknown), and who came (None if unknown: no voice channel and no I'm here, or not
+    ended yet). Attendance is came / answered where came is known, else going /
+    answered (`figure` says which)."""
 
     title: str
     start: int
     answered: int
     going: int | None = None
+    came: int | None = None
+
+    @property
+    def figure(self) -> str:
+        return "came" if self.came is not None else "going"
+
+    @property
+    def attended(self) -> int | None:
+        """The figure attendance is counted by: came where known, else going."""
+        return self.came if self.came is not None else self.going
 
     @property
     def rate(self) -> float | None:
-        if self.going is None or self.answered <= 0:
+        if self.attended is None:
             return None
-        return self.going / self.answered
+        # Members may come without answering: out of whichever is larger (at most 100%).
+        out_of = max(self.answered, self.attended)
+        return self.attended / out_of if out_of > 0 else None
+
+
+def attendance_basis(events: Sequence[EventAttendance]) -> str:
+    """Which figure the attendance shows: `came`, `going`, or both."""
+    known = sum(1 for e in events if e.came is not None)
+    if known == 0:
+        return "going: who came is not known"
+    if known == len(events):
+        return "came"
+    return f"came for {known} of {len(events)} events, going for the rest"
 
 
 @dataclass(frozen=True)

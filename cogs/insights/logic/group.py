@@ -48,8 +48,11 @@ class Headline:
 
 def headline(fig: GroupFigures) -> Headline:
     c, e = sum_completion(fig.checkins)
-    known = [ev for ev in fig.events if ev.going is not None]
-    att = ratio(sum(ev.going or 0 for ev in known), sum(ev.answered for ev in known))
+    known = [ev for ev in fig.events if ev.attended is not None]
+    att = ratio(
+        sum(ev.attended or 0 for ev in known),
+        sum(max(ev.answered, ev.attended or 0) for ev in known),
+    )
     part = ratio(sum(q.voters for q in fig.polls), sum(q.members for q in fig.polls))
     return Headline(fig.members, ratio(c, e), att, part)
 

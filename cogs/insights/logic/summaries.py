@@ -9,7 +9,13 @@ from datetime import UTC, tzinfo
 
 from cogs.insights.logic.activity import ServerRow
 from cogs.insights.logic.attention import Attention
-from cogs.insights.logic.figures import COMPARE_WEEKS, DEFAULT_WEEKS, GroupFigures
+from cogs.insights.logic.figures import (
+    COMPARE_WEEKS,
+    DEFAULT_WEEKS,
+    GroupFigures,
+    attendance_basis,
+    in_window,
+)
 from cogs.insights.logic.group import group_picture
 from cogs.insights.logic.text import (
     CONTENT_LIMIT,
@@ -71,11 +77,12 @@ def group_summary(
 ) -> Summary:
     """The figures of the group picture as text, newest first within each section."""
     pic = group_picture(fig, now, weeks, tz)
+    window = in_window(fig, now, weeks)
     h = pic.headline
     desc = [
         f"Members: {h.members}",
         f"Check-in completion: {pct(h.completion)}",
-        f"Event attendance: {pct(h.attendance)}",
+        f"Event attendance: {pct(h.attendance)} ({attendance_basis(window.events)})",
         f"Poll participation: {pct(h.participation)}",
         f"Last activity: {pic.last_activity}",
     ]
@@ -85,7 +92,9 @@ def group_summary(
     events = [
         f"{date_text(e.start, tz)} {one_line(e.title, 60)}: "
         + (
-            f"{e.going} going of {e.answered} answered ({pct(e.rate)})"
+            f"{e.came} came, {e.going} going of {e.answered} answered ({pct(e.rate)} came)"
+            if e.came is not None
+            else f"{e.going} going of {e.answered} answered ({pct(e.rate)})"
             if e.going is not None
             else f"{e.answered} answered"
         )
