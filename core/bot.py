@@ -138,6 +138,9 @@ class HuddleBot(commands.AutoShardedBot):
         self.prefs = UserPrefs(self.store)
         self.scheduler = Scheduler(self.store, self.clock)
         self.scheduler.on_dead = self._job_gave_up
+        # One rule for every feature's jobs: paused while its switch is off (SPEC §5).
+        self.scheduler.feature_switch = self.config.feature_enabled
+        self.config.feature_listeners.append(self.scheduler.feature_switched)
         self.scheduler.on_ran = lambda job, outcome: self.metrics.count_job(job.kind, outcome)
         self.components = ComponentRouter(self)
         # Features add routes in cog_load (see core/web.py); started in setup_hook.

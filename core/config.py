@@ -4,7 +4,7 @@ declare its settings so `/config show` can list them all."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +59,8 @@ class GuildConfig:
         # generation before and after writing, and `get` caches only if it didn't move.
         self._cache: dict[tuple[int, str], Any] = {}
         self._generation = 0
+        # Called after a feature is switched: (guild_id, feature, enabled).
+        self.feature_listeners: list[Callable[[int, str, bool], Awaitable[Any]]] = []
         for spec in CORE_SETTINGS:
             self.register(spec)
 
@@ -120,7 +122,10 @@ class GuildConfig:
         return bool(await self.get(guild_id, f"feature.{feature}", True))
 
     async def set_feature(self, guild_id: int, feature: str, enabled: bool) -> None:
+        """Switch a feature; then tell the listeners (the scheduler wakes its parked jobs)."""
         await self.set(guild_id, f"feature.{feature}", enabled)
+        for listener in self.feature_listeners:
+            await listener(guild_id, feature, enabled)
 
     async def server_timezone(self, guild_id: int) -> str:
         return str(await self.get(guild_id, "timezone") or "UTC")

@@ -11,6 +11,13 @@ reminder DMing 2,000 members) never holds up another server's prompt. Jobs shari
 `key` (one poll, one event, one group's schedule) run one at a time in due order. A
 claimed job (in `_running`) is never started twice. On stop, running jobs get
 `stop_grace` seconds; a job cut off keeps its row and runs again at the next start.
+
+A feature's switch is one rule here (SPEC §5, DESIGN "paused features"): a kind registered
+with `feature=` asks `feature_switch(guild_id, feature)` before its handler runs. A job of
+a paused feature is parked (`dead = PARKED`: not run, not failed, not counted as an
+attempt) and woken by `feature_switched(guild_id, feature, True)`: it then runs once,
+except a `moment_bound` kind (a prompt, a reminder, a nudge) whose moment has passed,
+which is dropped (its `on_drop` lets a recurring kind plan its next occurrence).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from core.store import Store, Tx
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+LIVE, DEAD, PARKED = 0, 1, 2  # jobs.dead: waiting to run, gave up, its feature is paused
 BATCH = 200
 CONCURRENCY = 16  # handlers running at once; jobs of one key never run side by side
 PAGES_PER_PASS = 5  # rows a pass reads past key-blocked ones before waiting for a slot
@@ -49,7 +57,18 @@ class Job:
 
 Handler = Callable[[Job], Awaitable[None]]
 DeadHook = Callable[[Job, str], Awaitable[None]]
+FeatureSwitch = Callable[[int, str], Awaitable[bool]]
 RanHook = Callable[[Job, str], None]  # (job, "done" | "retry" | "dead"): metrics count it
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a feature registered for a job kind."""
+
+    handler: Handler
+    feature: str | None = None  # its switch is asked before the handler runs
+    moment_bound: bool = False  # dropped, not run late, when woken after its moment
+    on_drop: Handler | None = None  # told when a moment-bound job is dropped
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -73,7 +92,9 @@ class Scheduler:
         # Called once when a job gives up for good (the bot posts it to the audit channel).
         self.on_dead: DeadHook | None = None
         self.on_ran: RanHook | None = None  # read-only observer (core/metrics.py)
-        self._handlers: dict[str, Handler] = {}
+        # Asked before a feature's job runs (the bot answers from `/config feature`).
+        self.feature_switch: FeatureSwitch | None = None
+        self._handlers: dict[str, Kind] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._dispatch_lock = asyncio.Lock()
@@ -84,8 +105,22 @@ class Scheduler:
         self._stopping = False
         clock.subscribe(self.run_due)
 
-    def register(self, kind: str, handler: Handler) -> None:
-        self._handlers[kind] = handler
+    def register(
+        self,
+        kind: str,
+        handler: Handler,
+        *,
+        feature: str | None = None,
+        moment_bound: bool = False,
+        on_drop: Handler | None = None,
+    ) -> None:
+        """`feature`: the job runs only while that feature is on for the job's server
+        (parked meanwhile); `moment_bound`: a parked job whose moment passed is dropped
+        when the feature comes back (`on_drop` is then called with it)."""
+        self._handlers[kind] = Kind(handler, feature, moment_bound, on_drop)
+
+    def kinds_of(self, feature: str) -> list[str]:
+        return [k for k, spec in self._handlers.items() if spec.feature == feature]
 
     def unregister(self, *kinds: str) -> None:
         """Forget handlers (a cog unloading). Their jobs stay in the table and run once a
@@ -147,6 +182,18 @@ class Scheduler:
             return await self.store.execute("DELETE FROM jobs WHERE key = ?", (key,))
         return await self.store.execute("DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind))
 
+    async def retry_now(self, key: str) -> int:
+        """Run again now the jobs of `key` that failed (waiting for a retry, or given up):
+        someone fixed the cause (a permission given back) and asked to try at once."""
+        count = await self.store.execute(
+            "UPDATE jobs SET due_at = ?, dead = ?, attempts = CASE WHEN dead = ? THEN 0"
+            " ELSE attempts END WHERE key = ? AND (dead = ? OR (dead = ? AND attempts > 0))",
+            (self.clock.now(), LIVE, DEAD, key, DEAD, LIVE),
+        )
+        if count:
+            self._wake.set()
+        return count
+
     async def pending(self, kind: str | None = None, key: str | None = None) -> list[Job]:
         sql = "SELECT * FROM jobs WHERE dead = 0"
         params: list[Any] = []
@@ -204,6 +251,7 @@ class Scheduler:
     async def _timer(self, gate: Callable[[], Awaitable[Any]] | None) -> None:
         if gate is not None:
             await gate()
+        await self._wake_switched_on()
         while not self._stopping:
             self._wake.clear()  # before dispatching: a wake-up during it is not lost
             await self._dispatch_logged()
@@ -323,12 +371,15 @@ class Scheduler:
         return ran
 
     async def _run_one(self, job: Job) -> None:
-        handler = self._handlers.get(job.kind)
-        if handler is None:
+        spec = self._handlers.get(job.kind)
+        if spec is None:
             await self._fail(job, f"no handler registered for kind {job.kind!r}")
             return
+        if await self._paused(spec, job):
+            await self._park(job, spec)
+            return
         try:
-            await handler(job)
+            await spec.handler(job)
         except Exception as exc:
             log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts + 1)
             await self._fail(job, f"{type(exc).__name__}: {exc}")
@@ -339,6 +390,91 @@ class Scheduler:
     def _ran(self, job: Job, outcome: str) -> None:
         if self.on_ran is not None:
             self.on_ran(job, outcome)
+
+    # -- paused features --------------------------------------------------------------------
+
+    async def _paused(self, spec: Kind, job: Job) -> bool:
+        if spec.feature is None or job.guild_id is None or self.feature_switch is None:
+            return False
+        return not await self.feature_switch(job.guild_id, spec.feature)
+
+    async def _park(self, job: Job, spec: Kind) -> None:
+        await self.store.execute(
+            "UPDATE jobs SET dead = ? WHERE id = ? AND dead = ?", (PARKED, job.id, LIVE)
+        )
+        log.info("job %s (%s) parked: %s is off in guild %s", job.id, job.kind, spec.feature,
+                 job.guild_id)  # fmt: skip
+        # The switch may have come on between asking and parking: wake it then.
+        if not await self._paused(spec, job) and spec.feature is not None:
+            await self.feature_switched(int(job.guild_id or 0), spec.feature, True)
+
+    async def parked(self, guild_id: int, feature: str | None = None) -> list[Job]:
+        """A server's parked jobs (of one feature's kinds, if given), in due order."""
+        kinds = self.kinds_of(feature) if feature is not None else None
+        sql, params = "SELECT * FROM jobs WHERE dead = ? AND guild_id = ?", [PARKED, guild_id]
+        if kinds is not None:
+            if not kinds:
+                return []
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params.extend(kinds)
+        rows = await self.store.fetchall(sql + " ORDER BY due_at, id", params)
+        return [_row_to_job(r) for r in rows]
+
+    async def feature_switched(self, guild_id: int, feature: str, enabled: bool) -> int:
+        """A feature came back on: its parked jobs run once now, but moment-bound ones whose
+        moment passed are dropped. Returns how many were woken (switching off parks lazily,
+        as each job comes due)."""
+        if not enabled:
+            return 0
+        now = self.clock.now()
+        woken = 0
+        for job in await self.parked(guild_id, feature):
+            spec = self._handlers[job.kind]
+            if spec.moment_bound and job.due_at < now:
+                await self._drop(job, spec)
+                continue
+            woken += await self.store.execute(
+                "UPDATE jobs SET dead = ?, due_at = ? WHERE id = ? AND dead = ?",
+                (LIVE, now, job.id, PARKED),
+            )
+        self._wake.set()
+        return woken
+
+    async def _wake_switched_on(self) -> int:
+        """At start: parked jobs whose feature is on again (switched on while they were
+        being parked, or a wake cut off by a restart) are woken as the switch would."""
+        if self.feature_switch is None:
+            return 0
+        rows = await self.store.fetchall(
+            "SELECT DISTINCT guild_id, kind FROM jobs WHERE dead = ? AND guild_id IS NOT NULL",
+            (PARKED,),
+        )
+        pairs = {
+            (int(r["guild_id"]), spec.feature)
+            for r in rows
+            if (spec := self._handlers.get(r["kind"])) is not None and spec.feature is not None
+        }
+        woken = 0
+        for guild_id, feature in sorted(pairs):
+            try:
+                if await self.feature_switch(guild_id, feature):
+                    woken += await self.feature_switched(guild_id, feature, True)
+            except Exception:
+                log.exception("waking parked %s jobs of guild %s failed", feature, guild_id)
+        return woken
+
+    async def _drop(self, job: Job, spec: Kind) -> None:
+        if not await self.store.execute(
+            "DELETE FROM jobs WHERE id = ? AND dead = ?", (job.id, PARKED)
+        ):
+            return
+        log.info("job %s (%s) dropped: its moment passed while %s was off", job.id, job.kind,
+                 spec.feature)  # fmt: skip
+        if spec.on_drop is not None:
+            try:
+                await spec.on_drop(job)
+            except Exception:
+                log.exception("on_drop of job %s (%s) failed", job.id, job.kind)
 
     async def _fail(self, job: Job, error: str) -> None:
         attempts = job.attempts + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import discord
@@ -125,3 +126,10 @@ async def send_pages(
 
 def chunk(items: Sequence, size: int) -> list[Sequence]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [items]
+
+
+def nonce_for(request_id: str) -> str:
+    """A message nonce (≤ 25 characters, as Discord allows) standing for a request id:
+    sent (discord.py adds `enforce_nonce`), a rerun of the same request gets the message already posted
+    back instead of posting a second one."""
+    return hashlib.sha256(request_id.encode()).hexdigest()[:25]

@@ -166,6 +166,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         interaction: discord.Interaction,
         channel: app_commands.Transform[discord.abc.Snowflake, TextChannelOption],
     ) -> None:
+        await self._require_staff_only(interaction, channel.id, "The audit log")
         await self.bot.config.set(guild_id_of(interaction), "log_channel", channel.id)
         await reply(interaction, f"Audit lines now go to <#{channel.id}>.")
 
@@ -203,8 +204,46 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         digest: bool | None = None,
     ) -> None:
         channel_id = 0 if digest is False else (digest_channel.id if digest_channel else None)
+        if channel_id:
+            await self._require_staff_only(interaction, channel_id, "The Monday digest")
         await self._apply(interaction, {"insights.digest_channel": channel_id})
         self.bot.dispatch("insights_digest_changed", guild_id_of(interaction))
+
+    async def _require_staff_only(
+        self, interaction: discord.Interaction, channel_id: int, purpose: str
+    ) -> None:
+        """Refuse a channel members other than managers and admins can read (SPEC §5)."""
+        guild = interaction.guild
+        assert guild is not None
+        channel = guild.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await guild.fetch_channel(channel_id)
+            except discord.HTTPException:
+                raise UserError("I can't see that channel; pick one I can read.") from None
+        manager = await self.bot.config.get(guild.id, "manager_role")
+        readers = [
+            "@everyone" if role.is_default() else role.name
+            for role in guild.roles
+            if role.id != manager
+            and not (role.managed or role.permissions.administrator)
+            and not role.permissions.manage_guild
+            and channel.permissions_for(role).view_channel
+        ]
+        by_hand = sum(  # members given access by hand, but managers and admins
+            1
+            for target, overwrite in channel.overwrites.items()
+            if not isinstance(target, discord.Role)
+            and overwrite.view_channel
+            and target.id != guild.me.id
+            and not (
+                isinstance(target, discord.Member)
+                and (is_admin(target) or any(r.id == manager for r in target.roles))
+            )
+        )
+        problem = logic.readers_problem(purpose, readers, by_hand)
+        if problem:
+            raise UserError(problem)
 
     async def _apply(self, interaction: discord.Interaction, changes: dict[str, object]) -> None:
         """Store the options that were given; with none, show the current values."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from core import fit
@@ -91,3 +91,22 @@ def manager_role_problem(
             " every group. Pick a role of its own for community managers."
         )
     return None
+
+
+def readers_problem(purpose: str, readers: Sequence[str], members: int) -> str | None:
+    """Why a channel is refused for the log or the digest (SPEC §5: they name groups'
+    polls, events and figures, so only managers and admins may read them): the roles that
+    can read it (`@everyone` among them) and how many members have their own access.
+    None when only managers and admins can."""
+    if not readers and not members:
+        return None
+    who = [f"**{name}**" for name in readers[:5]]
+    if len(readers) > 5:
+        who.append(f"{len(readers) - 5} more roles")
+    if members:
+        who.append(f"{members} member{'s' if members != 1 else ''} given access by hand")
+    return (
+        f"That channel can be read by {', '.join(who)}, not only managers and admins. "
+        f"{purpose} names groups' polls, events and figures, so pick a channel only "
+        "managers and admins can see (deny View Channel to @everyone and to group roles)."
+    )

@@ -49,9 +49,14 @@ async def schedule_prompts(
     weekday: int | None = None,
     prompt: str = "",
     nudge_hours: int = 0,
+    owner: str = "",
 ) -> int:
-    """Post check-in prompts for a group on a schedule, as `/checkin schedule` does
-    (a group has one schedule: this replaces any earlier one).
+    """Post check-in prompts for a group on a schedule, as `/checkin schedule` does.
+
+    A group holds one schedule per `owner`: '' is the group's own (`/checkin schedule`);
+    another feature names its own (a cycle: `cycle:<id>:<period>`), so it replaces only
+    that owner's earlier schedule and never the group's. Check-ins, streaks and summaries
+    made under a schedule belong to it.
 
     `cadence` is `"daily"` or `"weekly"`; `at` the prompt's wall-clock time in the group's
     time zone; `weekday` (0 = Monday) the day of a weekly prompt, required for weekly;
@@ -69,19 +74,34 @@ async def schedule_prompts(
     schedule = Schedule(
         group.guild_id, group.id, cadence, at.hour, at.minute,
         weekday if cadence == "weekly" else None, clip(prompt.strip(), PROMPT_MAX),
-        checked_nudge_hours(cadence, nudge_hours), created_by, bot.clock.now(),
+        checked_nudge_hours(cadence, nudge_hours), created_by, bot.clock.now(), owner,
     )  # fmt: skip
     upcoming = await cog.jobs.start(group, schedule)
     return upcoming.start
 
 
-async def stop_prompts(bot: HuddleBot, group_id: int) -> bool:
-    """Stop a group's check-in prompts, as `/checkin unschedule` does: no more prompts or
-    nudges; the period already prompted still gets its summary at its end. Returns False
-    if the group had no schedule."""
+async def stop_prompts(bot: HuddleBot, group_id: int, owner: str = "") -> bool:
+    """Stop `owner`'s check-in prompts of a group ('' = the group's own, as `/checkin
+    unschedule` does); other owners' schedules go on. No more prompts or nudges; the
+    period already prompted still gets its summary at its end. Returns False if there was
+    no such schedule."""
     cog = _cog(bot)
-    had_schedule, _ = await cog.jobs.stop(await _group(bot, group_id))
+    had_schedule, _ = await cog.jobs.stop(await _group(bot, group_id), owner)
     return had_schedule
+
+
+async def stop_prompts_starting(bot: HuddleBot, group_id: int, prefix: str) -> int:
+    """Stop every schedule of the group whose owner starts with `prefix` (a cycle
+    stopping all it made); returns how many were stopped."""
+    if not prefix:
+        raise ValueError("a prefix is needed: the group's own schedule is not stopped this way")
+    cog = _cog(bot)
+    group = await _group(bot, group_id)
+    stopped = 0
+    for owner in await cog.store.owners_like(group_id, prefix):
+        had, _ = await cog.jobs.stop(group, owner)
+        stopped += had
+    return stopped
 
 
 @dataclass(frozen=True)

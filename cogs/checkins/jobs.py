@@ -33,7 +33,7 @@ from cogs.checkins import logic, render
 from cogs.checkins.logic import Period, Rule
 from cogs.checkins.service import CheckinService, indices_of
 from cogs.checkins.store import PeriodRecord, Schedule
-from cogs.checkins.views import prompt_view
+from cogs.checkins.views import prompt_view, schedule_prompt_view
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core.fit import mention_batches
@@ -51,16 +51,24 @@ NUDGE_BATCH_KIND = "checkin.nudge_batch"
 NUDGE_BATCH = 25  # members per nudge batch job
 FINAL_KIND = "checkin.final"
 DM_CLOSED = 50007
+FEATURE = "checkins"
 
 
-def job_key(group_id: int) -> str:
-    return f"checkin:{group_id}"
+def job_key(group_id: int, owner: str = "") -> str:
+    """Each schedule's jobs share a key: the group's own `checkin:<group>` (as before
+    schedules had owners), another owner's `checkin:<group>:<owner>`."""
+    return f"checkin:{group_id}" if not owner else f"checkin:{group_id}:{owner}"
 
 
-def nudge_batch_key(group_id: int, period_key: str) -> str:
+def nudge_batch_key(group_id: int, period_key: str, owner: str = "") -> str:
     """A period's nudge batches share one key, so they hold one scheduler slot at most:
     a 1,000-member nudge waiting on the DM pace never crowds out other groups' jobs."""
-    return f"checkin-nudge:{group_id}:{period_key}"
+    base = f"checkin-nudge:{group_id}:{period_key}"
+    return base if not owner else f"{base}:{owner}"
+
+
+def owner_of(job: Job) -> str:
+    return str(job.payload.get("owner") or "")
 
 
 class CheckinJobs:
@@ -71,10 +79,14 @@ class CheckinJobs:
 
     def register(self) -> None:
         """Hand the scheduler a handler per check-ins job kind (the cog's `cog_load`)."""
-        self.bot.scheduler.register(PROMPT_KIND, self.on_prompt)
-        self.bot.scheduler.register(NUDGE_KIND, self.on_nudge)
-        self.bot.scheduler.register(FINAL_KIND, self.on_final)
-        self.bot.scheduler.register(NUDGE_BATCH_KIND, self.on_nudge_batch)
+        register = self.bot.scheduler.register
+        # Paused with check-ins (the scheduler asks the switch); a prompt or a nudge whose
+        # moment passed meanwhile is dropped, and a dropped prompt re-arms its schedule.
+        register(PROMPT_KIND, self.on_prompt, feature=FEATURE, moment_bound=True,
+                 on_drop=self.on_prompt_dropped)  # fmt: skip
+        register(NUDGE_KIND, self.on_nudge, feature=FEATURE, moment_bound=True)
+        register(FINAL_KIND, self.on_final, feature=FEATURE)
+        register(NUDGE_BATCH_KIND, self.on_nudge_batch, feature=FEATURE, moment_bound=True)
 
     def unregister(self) -> None:
         """Undo `register` (the cog's `cog_unload`); pending jobs stay stored."""
@@ -83,18 +95,19 @@ class CheckinJobs:
     # -- starting and stopping a schedule -------------------------------------------------
 
     async def start(self, group: GroupRef, schedule: Schedule) -> Period:
-        """Save a group's schedule (replacing any) and arm it; returns the period the next
-        prompt opens."""
+        """Save the schedule (replacing its owner's earlier one, never another owner's) and
+        arm it; returns the period the next prompt opens."""
         await self.store.save_schedule(schedule)
-        return await self.arm(group, schedule)
+        stored = await self.store.get_schedule(group.id, schedule.owner)
+        return await self.arm(group, stored or schedule)
 
-    async def stop(self, group: GroupRef) -> tuple[bool, PeriodRecord | None]:
-        """Remove a group's schedule: whether it had one, and the prompted period that
-        still runs on to its end and gets its summary (None if there is none)."""
-        schedule = await self.store.get_schedule(group.id)
-        if schedule is None or not await self.store.delete_schedule(group.id):
+    async def stop(self, group: GroupRef, owner: str = "") -> tuple[bool, PeriodRecord | None]:
+        """Remove `owner`'s schedule of a group (others' go on): whether there was one, and
+        the prompted period that still runs on to its end and gets its summary."""
+        schedule = await self.store.get_schedule(group.id, owner)
+        if schedule is None or not await self.store.delete_schedule(group.id, owner):
             return False, None
-        await self.disarm(group.id)
+        await self.disarm(group.id, owner)
         return True, await self.finish(group, schedule)
 
     # -- arming -------------------------------------------------------------------------
@@ -102,29 +115,31 @@ class CheckinJobs:
     async def arm(self, group: GroupRef, schedule: Schedule) -> Period:
         """(Re)start a group's schedule: the next prompt job, and the nudge for the open
         period if its prompt is already out. Returns the period the next prompt opens."""
-        await self.disarm(group.id)
+        await self.disarm(group.id, schedule.owner)
         zone = await self.service.zone(group)
         current = logic.period_at(schedule.rule, zone, self.bot.clock.now())
         upcoming = logic.next_period(schedule.rule, zone, current)
-        await self._schedule_prompt(group, upcoming.start)
-        record = await self.store.get_period_record(group.id, current.key)
+        await self._schedule_prompt(group, upcoming.start, schedule.owner)
+        record = await self.store.get_period_record(group.id, current.key, schedule.owner)
         if record and record.prompt_posted:
             await self._schedule_nudge(group, schedule, current)
         return upcoming
 
-    async def disarm(self, group_id: int) -> None:
-        await self.bot.scheduler.cancel_key(job_key(group_id), PROMPT_KIND)
-        await self.bot.scheduler.cancel_key(job_key(group_id), NUDGE_KIND)
+    async def disarm(self, group_id: int, owner: str = "") -> None:
+        await self.bot.scheduler.cancel_key(job_key(group_id, owner), PROMPT_KIND)
+        await self.bot.scheduler.cancel_key(job_key(group_id, owner), NUDGE_KIND)
 
     async def finish(self, group: GroupRef, schedule: Schedule) -> PeriodRecord | None:
         """After unscheduling: the open, prompted period still gets its summary at its
         end. Returns that period (None if there is none)."""
-        record = await self.store.open_prompted_period(group.id, self.bot.clock.now())
+        owner = schedule.owner
+        record = await self.store.open_prompted_period(group.id, self.bot.clock.now(), owner)
         if record is None:
             return None
         rule = schedule.rule
         payload = {
             "group_id": group.id,
+            "owner": owner,
             "period_key": record.period_key,
             "cadence": rule.cadence,
             "hour": rule.at.hour,
@@ -132,7 +147,7 @@ class CheckinJobs:
             "weekday": rule.weekday,
         }
         await self.bot.scheduler.schedule(
-            FINAL_KIND, record.period_end, payload, group.guild_id, key=job_key(group.id)
+            FINAL_KIND, record.period_end, payload, group.guild_id, key=job_key(group.id, owner)
         )
         return record
 
@@ -140,47 +155,48 @@ class CheckinJobs:
         group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
         if group is None or group.archived:
             return
-        if not await self.bot.config.feature_enabled(group.guild_id, "checkins"):
-            return
         p = job.payload
         rule = Rule(p["cadence"], time(int(p["hour"]), int(p["minute"])), p["weekday"])
-        zone = await self.service.zone(group)
-        for record in await self.store.periods_to_summarise(group.id, self.bot.clock.now()):
-            await self.post_summary(group, rule, zone, record)
+        zone, owner = await self.service.zone(group), owner_of(job)
+        for record in await self.store.periods_to_summarise(group.id, self.bot.clock.now(), owner):
+            await self.post_summary(group, rule, zone, record, owner)
 
-    async def _schedule_prompt(self, group: GroupRef, start: int) -> None:
-        payload = {"group_id": group.id, "start": start}
+    async def _schedule_prompt(self, group: GroupRef, start: int, owner: str = "") -> None:
+        payload = {"group_id": group.id, "start": start, "owner": owner}
         await self.bot.scheduler.schedule(
-            PROMPT_KIND, start, payload, group.guild_id, key=job_key(group.id)
+            PROMPT_KIND, start, payload, group.guild_id, key=job_key(group.id, owner)
         )
 
     async def _schedule_nudge(self, group: GroupRef, schedule: Schedule, period: Period) -> None:
         when = logic.nudge_at(period, schedule.nudge_hours)
         if when is None or when <= self.bot.clock.now():
             return
-        payload = {"group_id": group.id, "period_key": period.key, "start": period.start}
+        owner = schedule.owner
+        payload = {
+            "group_id": group.id, "period_key": period.key, "start": period.start, "owner": owner
+        }  # fmt: skip
         await self.bot.scheduler.schedule(
-            NUDGE_KIND, when, payload, group.guild_id, key=job_key(group.id)
+            NUDGE_KIND, when, payload, group.guild_id, key=job_key(group.id, owner)
         )
 
     # -- the prompt job -----------------------------------------------------------------
 
     async def on_prompt(self, job: Job) -> None:
         group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
-        schedule = await self.store.get_schedule(group.id) if group else None
+        owner = owner_of(job)
+        schedule = await self.store.get_schedule(group.id, owner) if group else None
         if group is None or schedule is None:
             return  # the group or its schedule is gone: the job ends here
         rule, zone = schedule.rule, await self.service.zone(group)
         now = self.bot.clock.now()
-        # An archived group or a disabled feature posts nothing but keeps its schedule.
-        active = not group.archived and await self.bot.config.feature_enabled(
-            group.guild_id, "checkins"
-        )
+        # An archived group posts nothing but keeps its schedule (a paused feature's
+        # prompt job is parked by the scheduler and never gets here).
+        active = not group.archived
         due = logic.period_at(rule, zone, float(job.payload["start"]))
         if active:
-            await self._adopt_unprompted(group, rule, zone, due, now)
-            for record in await self.store.periods_to_summarise(group.id, now):
-                await self.post_summary(group, rule, zone, record)
+            await self._adopt_unprompted(group, rule, zone, due, now, owner)
+            for record in await self.store.periods_to_summarise(group.id, now, owner):
+                await self.post_summary(group, rule, zone, record, owner)
         current = logic.period_at(rule, zone, now)
         if current.key != due.key:
             # Down past the whole period: that prompt is not posted late, but the period
@@ -189,45 +205,64 @@ class CheckinJobs:
                      due.key, group.id, current.key)  # fmt: skip
         if active and await self.post_prompt(group, schedule, current):
             await self._schedule_nudge(group, schedule, current)
-        await self._replace_prompt_job(group, current.end)
+        await self._replace_prompt_job(group, current.end, owner)
+
+    async def on_prompt_dropped(self, job: Job) -> None:
+        """The prompt's moment passed while check-ins were off: it is not posted late, but
+        the summaries that fell due with it are posted now (once), and the schedule goes on
+        from its next prompt."""
+        group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
+        owner = owner_of(job)
+        schedule = await self.store.get_schedule(group.id, owner) if group else None
+        if group is None or schedule is None:
+            return
+        if not group.archived:
+            zone = await self.service.zone(group)
+            for record in await self.store.periods_to_summarise(
+                group.id, self.bot.clock.now(), owner
+            ):
+                await self.post_summary(group, schedule.rule, zone, record, owner)
+        await self.arm(group, schedule)
 
     async def _adopt_unprompted(
-        self, group: GroupRef, rule: Rule, zone: ZoneInfo, due: Period, now: float
+        self, group: GroupRef, rule: Rule, zone: ZoneInfo, due: Period, now: float, owner: str
     ) -> None:
         """The period before a prompt had none of its own (the schedule was made or changed
         during it, or the bot was down at its prompt): if members checked in during it,
         it still gets its summary."""
         previous = logic.previous_period(rule, zone, due)
-        if previous.end > now or await self.store.get_period_record(group.id, previous.key):
+        if previous.end > now or await self.store.get_period_record(group.id, previous.key, owner):
             return
-        if await self.store.checked_in_users(group.id, previous.key):
-            await self.store.open_period_record(group.guild_id, group.id, previous)
-            await self.store.mark_prompt_posted(group.id, previous.key, None)
+        if await self.store.checked_in_users(group.id, previous.key, owner):
+            await self.store.open_period_record(group.guild_id, group.id, previous, owner)
+            await self.store.mark_prompt_posted(group.id, previous.key, None, owner)
 
-    async def _replace_prompt_job(self, group: GroupRef, start: int) -> None:
+    async def _replace_prompt_job(self, group: GroupRef, start: int, owner: str = "") -> None:
         """Schedule the next prompt in place of every pending one (the running job among
         them: job ids are never reused, so its deletion after we return touches nothing)."""
-        await self.bot.scheduler.cancel_key(job_key(group.id), PROMPT_KIND)
-        await self._schedule_prompt(group, start)
+        await self.bot.scheduler.cancel_key(job_key(group.id, owner), PROMPT_KIND)
+        await self._schedule_prompt(group, start, owner)
 
     async def post_prompt(self, group: GroupRef, schedule: Schedule, period: Period) -> bool:
         """Post the period's prompt once; True if it is (or already was) out."""
-        await self.store.open_period_record(group.guild_id, group.id, period)
-        record = await self.store.get_period_record(group.id, period.key)
+        owner = schedule.owner
+        await self.store.open_period_record(group.guild_id, group.id, period, owner)
+        record = await self.store.get_period_record(group.id, period.key, owner)
         if record and record.prompt_posted:
             return True
         members = await groups.member_ids(self.bot.store, group.id)
-        await self.store.note_members(group.guild_id, group.id, members, period.start)
+        await self.store.note_members(group.guild_id, group.id, members, period.start, owner)
         goals = await self.store.goals_of_group(group.id)
         text = render.prompt_text(group.name, schedule.prompt, period, members, goals)
-        message = await self._send(group, text, view=prompt_view(group.id))
+        view = prompt_view(group.id) if not owner else schedule_prompt_view(schedule.id or 0)
+        message = await self._send(group, text, view=view)
         if message is None:
             return False
-        await self.store.mark_prompt_posted(group.id, period.key, message.id)
+        await self.store.mark_prompt_posted(group.id, period.key, message.id, owner)
         return True
 
     async def post_summary(
-        self, group: GroupRef, rule: Rule, zone: ZoneInfo, record: PeriodRecord
+        self, group: GroupRef, rule: Rule, zone: ZoneInfo, record: PeriodRecord, owner: str = ""
     ) -> None:
         period = Period(
             record.period_key,
@@ -236,22 +271,30 @@ class CheckinJobs:
             logic.index_of(rule, zone, record.period_start),
         )
         members = await groups.present_member_ids(self.bot, group)  # who left is not Missed
-        checkins = await self.store.checkins_for_period(group.id, period.key)
+        checkins = await self.store.checkins_for_period(group.id, period.key, owner)
         entries = [render.SummaryEntry(c.user_id, c.status, c.note) for c in checkins]
         milestones = await self._milestones(
-            group, rule, zone, period, [c.user_id for c in checkins]
+            group, rule, zone, period, [c.user_id for c in checkins], owner
         )
         goals = await self.store.goals_of_group(group.id)
         text = render.summary_text(group.name, period, members, entries, goals, milestones)
         await self._send(group, text)
         # Marked even when the channel refused (4xx): retrying would not help.
-        await self.store.mark_summary_posted(group.id, period.key)
+        await self.store.mark_summary_posted(group.id, period.key, owner)
 
     async def _milestones(
-        self, group: GroupRef, rule: Rule, zone: ZoneInfo, period: Period, users: list[int]
+        self,
+        group: GroupRef,
+        rule: Rule,
+        zone: ZoneInfo,
+        period: Period,
+        users: list[int],
+        owner: str = "",
     ) -> dict[int, int]:
         reached: dict[int, int] = {}
-        history = await self.store.group_period_starts(group.id)  # one scan, not one per member
+        history = await self.store.group_period_starts(
+            group.id, owner
+        )  # one scan, not one per member
         for user_id in users:
             starts = history.get(user_id, [])
             indices = indices_of(rule, zone, [s for s in starts if s <= period.start])
@@ -288,10 +331,9 @@ class CheckinJobs:
 
     async def on_nudge(self, job: Job) -> None:
         group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
-        schedule = await self.store.get_schedule(group.id) if group else None
+        owner = owner_of(job)
+        schedule = await self.store.get_schedule(group.id, owner) if group else None
         if group is None or schedule is None or group.archived:
-            return
-        if not await self.bot.config.feature_enabled(group.guild_id, "checkins"):
             return
         zone = await self.service.zone(group)
         period = logic.period_at(schedule.rule, zone, float(job.payload["start"]))
@@ -299,9 +341,10 @@ class CheckinJobs:
         if period.key != job.payload["period_key"] or now >= period.end:
             return  # the schedule changed, or the period closed while we were down
         members = await groups.present_member_ids(self.bot, group)  # who left is not nudged
-        done = await self.store.checked_in_users(group.id, period.key)
+        done = await self.store.checked_in_users(group.id, period.key, owner)
         pending = [u for u in members if u not in done]
         base = {"group_id": group.id, "period_key": period.key, "start": period.start}
+        base["owner"] = owner
         # Spread at the pace the DMs go out anyway, so even in order they leave room between.
         spacing = NUDGE_BATCH / self.bot.dm_pacer.rate
         batches = [
@@ -310,7 +353,7 @@ class CheckinJobs:
                 now + (i // NUDGE_BATCH) * spacing,
                 {**base, "user_ids": pending[i : i + NUDGE_BATCH]},
                 group.guild_id,
-                nudge_batch_key(group.id, period.key),
+                nudge_batch_key(group.id, period.key, owner),
             )
             for i in range(0, len(pending), NUDGE_BATCH)
         ]
@@ -321,7 +364,8 @@ class CheckinJobs:
         """Nudge up to `NUDGE_BATCH` members: DM each (paced), mention in the channel those
         whose DMs are closed."""
         group = await groups.get_group(self.bot.store, int(job.payload["group_id"]))
-        schedule = await self.store.get_schedule(group.id) if group else None
+        owner = owner_of(job)
+        schedule = await self.store.get_schedule(group.id, owner) if group else None
         if group is None or schedule is None or group.archived:
             return
         zone = await self.service.zone(group)
@@ -329,17 +373,19 @@ class CheckinJobs:
         now = self.bot.clock.now()
         if period.key != job.payload["period_key"] or now >= period.end:
             return
-        done = await self.store.checked_in_users(group.id, period.key)
+        done = await self.store.checked_in_users(group.id, period.key, owner)
         current = set(await groups.member_ids(self.bot.store, group.id))
         wanted = [int(u) for u in job.payload["user_ids"] if u in current and u not in done]
-        claimed = await self.store.claim_nudges(group.guild_id, group.id, period.key, wanted, now)
+        claimed = await self.store.claim_nudges(
+            group.guild_id, group.id, period.key, wanted, now, owner
+        )
         fallback = []
         for user_id in claimed:
             async with self.bot.dm_pacer:
                 if not await self._dm_nudge(group, period, user_id):
                     fallback.append(user_id)
         if fallback:
-            await self.store.set_nudge_method(group.id, period.key, fallback, "channel")
+            await self.store.set_nudge_method(group.id, period.key, fallback, "channel", owner)
             prefix = render.nudge_channel_prefix(period)
             for text, ids in mention_batches(fallback, prefix):
                 async with self.bot.dm_pacer:

@@ -5,7 +5,7 @@ period's posting record (`PeriodRecord`), with the converters from database rows
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 
 from cogs.checkins.logic import Rule
@@ -23,6 +23,8 @@ class Schedule:
     nudge_hours: int
     created_by: int
     created_at: float
+    owner: str = ""  # '' = the group's own schedule; else the feature that made it
+    id: int | None = field(default=None, compare=False)  # set once stored
 
     @property
     def rule(self) -> Rule:

@@ -45,9 +45,12 @@ class CheckinService:
             log.warning("group %s has an unknown time zone %r; using UTC", group.id, name)
             return ZoneInfo("UTC")
 
-    async def rule(self, group: GroupRef) -> tuple[Rule, ZoneInfo, Schedule | None]:
-        """The group's period rule (its schedule, or calendar days) and its zone."""
-        schedule = await self.store.get_schedule(group.id)
+    async def rule(
+        self, group: GroupRef, owner: str = ""
+    ) -> tuple[Rule, ZoneInfo, Schedule | None]:
+        """The period rule of `owner`'s schedule of the group ('' = the group's own; no
+        schedule = calendar days) and the group's zone."""
+        schedule = await self.store.get_schedule(group.id, owner)
         rule = schedule.rule if schedule else CALENDAR_DAYS
         return rule, await self.zone(group), schedule
 
@@ -63,8 +66,11 @@ class CheckinService:
         if not await groups.is_member(self.bot.store, group.id, user_id):
             raise not_a_member(group)
 
-    async def record(self, group: GroupRef, user_id: int, note: str, status: str) -> Recorded:
-        """One check-in per member per period: a second one updates the first."""
+    async def record(
+        self, group: GroupRef, user_id: int, note: str, status: str, *, owner: str = ""
+    ) -> Recorded:
+        """One check-in per member per period of `owner`'s schedule ('' = the group's own):
+        a second one updates the first."""
         if group.archived:
             raise UserError(f"**{group.name}** is archived; check-ins are closed.")
         try:
@@ -76,13 +82,13 @@ class CheckinService:
         note = (note or "").strip()
         if len(note) > NOTE_MAX:
             raise UserError(f"Keep the note under {NOTE_MAX} characters (it has {len(note)}).")
-        rule, zone, schedule = await self.rule(group)
+        rule, zone, schedule = await self.rule(group, owner)
         now = self.bot.clock.now()
         period = logic.period_at(rule, zone, now)
         if schedule is None:
             period = await self._unscheduled_period(rule, zone, group.id, now) or period
         written = await self.store.record_member(
-            group.guild_id, group.id, user_id, period, status, note, now
+            group.guild_id, group.id, user_id, period, status, note, now, owner
         )
         if written is None:  # nothing was written
             raise not_a_member(group)

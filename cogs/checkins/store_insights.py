@@ -17,8 +17,8 @@ async def completion_rows(
     one query (columns group_id, period_start, period_end, checked_in, expected)."""
     return await db.fetchall(
         "SELECT p.group_id, p.period_start, p.period_end,"
-        " (SELECT COUNT(*) FROM checkins c WHERE c.group_id = p.group_id"
-        "  AND c.period_start = p.period_start) AS checked_in,"  # (group_id, period_start) index
+        " (SELECT COUNT(*) FROM checkins c WHERE c.group_id = p.group_id AND c.owner = p.owner"
+        "  AND c.period_start = p.period_start) AS checked_in,"  # (group_id, owner, start) index
         " (SELECT COUNT(*) FROM group_members m WHERE m.group_id = p.group_id"
         "  AND m.joined_at < p.period_end) AS expected"
         " FROM checkin_periods p WHERE p.guild_id = ? AND p.period_start >= ?"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.checkins.models import Schedule
 from cogs.checkins.service import CheckinService, Recorded
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 FEATURE = "checkins"
 BUTTON = "checkin"
 MODAL = "checkin-modal"
+# Prompts of a schedule another feature made (a cycle's reading check-ins) target the
+# schedule, so the check-in counts under it, not under the group's own schedule.
+SCHEDULE_BUTTON = "sched-checkin"
+SCHEDULE_MODAL = "sched-checkin-modal"
 LEGACY_BUTTON = r"huddle:checkin:(?P<target>\d+)"
 LEGACY_MODAL = r"huddle:checkin-modal:(?P<target>\d+)"
 
@@ -39,7 +44,14 @@ def prompt_view(group_id: int) -> discord.ui.View:
     return persistent_view(check_in)
 
 
-def checkin_modal(group: GroupRef) -> RoutedModal:
+def schedule_prompt_view(schedule_id: int) -> discord.ui.View:
+    check_in = button(
+        FEATURE, SCHEDULE_BUTTON, schedule_id, "Check in", discord.ButtonStyle.success, emoji="✅"
+    )
+    return persistent_view(check_in)
+
+
+def checkin_modal(group: GroupRef, *, schedule_id: int | None = None) -> RoutedModal:
     note = discord.ui.TextInput(
         label="What did you do?",
         custom_id="note",
@@ -56,6 +68,9 @@ def checkin_modal(group: GroupRef) -> RoutedModal:
         max_length=10,
         placeholder="done, partial or blocked",
     )
+    if schedule_id is not None:
+        title = f"Check in — {group.name}"
+        return RoutedModal(FEATURE, SCHEDULE_MODAL, schedule_id, title, note, status)
     return RoutedModal(FEATURE, MODAL, group.id, f"Check in — {group.name}", note, status)
 
 
@@ -80,6 +95,8 @@ class CheckinButtons:
         router.add(FEATURE, MODAL, self.record)
         router.alias(LEGACY_BUTTON, FEATURE, BUTTON)
         router.alias(LEGACY_MODAL, FEATURE, MODAL)
+        router.add(FEATURE, SCHEDULE_BUTTON, self.open_schedule_modal)
+        router.add(FEATURE, SCHEDULE_MODAL, self.record_for_schedule)
 
     async def open_modal(self, interaction: HuddleInteraction, press: Press) -> None:
         group = await self._group(interaction, press.target)
@@ -91,6 +108,28 @@ class CheckinButtons:
         note, status = press.values.get("note", ""), press.values.get("status") or "done"
         result = await self.service.record(group, interaction.user.id, note, status)
         await reply(interaction, checked_in_text(group.name, result), ephemeral=True)
+
+    async def open_schedule_modal(self, interaction: HuddleInteraction, press: Press) -> None:
+        group, _ = await self._schedule(interaction, press.target)
+        await self.service.require_member(group, interaction.user.id)
+        await interaction.response.send_modal(checkin_modal(group, schedule_id=press.target))
+
+    async def record_for_schedule(self, interaction: HuddleInteraction, press: Press) -> None:
+        group, schedule = await self._schedule(interaction, press.target)
+        note, status = press.values.get("note", ""), press.values.get("status") or "done"
+        result = await self.service.record(
+            group, interaction.user.id, note, status, owner=schedule.owner
+        )
+        await reply(interaction, checked_in_text(group.name, result), ephemeral=True)
+
+    async def _schedule(
+        self, interaction: HuddleInteraction, schedule_id: int
+    ) -> tuple[GroupRef, Schedule]:
+        """The schedule behind a prompt's button; gone once its owner stopped it."""
+        schedule = await self.service.store.schedule_by_id(schedule_id)
+        if schedule is None:
+            raise NotFound("These check-ins have ended.")
+        return await self._group(interaction, schedule.group_id), schedule
 
     async def _group(self, interaction: HuddleInteraction, group_id: int) -> GroupRef:
         """The button's group, only on its own server: an id from another server is as

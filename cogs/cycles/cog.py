@@ -221,7 +221,10 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     async def stop(self, interaction: discord.Interaction, group: str) -> None:
         ref = await self._group(interaction, group)
         await self._require_leader(interaction, ref)
-        cycle = await self._active(ref)
+        # a stopped cycle can be stopped again, for what a failure left running
+        cycle = await self.engine.cycles.latest_cycle(ref.id)
+        if cycle is None:
+            cycle = await self._active(ref)  # says there is none
         await interaction.response.defer(ephemeral=True)
         done = await self.engine.stop(cycle)
         extra = f" I {', '.join(done)}." if done else ""
@@ -249,10 +252,16 @@ async def submit_nomination(
         raise UserError(f"Nominations for **{fit.escape(cycle.name, 80)}** are closed.{when}")
     title = logic.clean_title(pick)
     text = logic.clean_note(note)
-    outcome, others = await engine.cycles.nominate(
-        period.id, interaction.user.id, title, logic.title_key(title), text,
-        bot.clock.now(), cycle.per_member,
-    )  # fmt: skip
+    async with engine.lock(period.id):  # the deadline's ballot waits, or it came first
+        outcome, others = await engine.cycles.nominate(
+            period.id, interaction.user.id, title, logic.title_key(title), text,
+            bot.clock.now(), cycle.per_member,
+        )  # fmt: skip
+    if outcome == "closed":
+        raise UserError(
+            f"Too late: nominations for **{fit.escape(cycle.name, 80)}** closed just now, and the "
+            "ballot is being made without it."
+        )
     if outcome == "full":
         listed = ", ".join(f"**{fit.escape(t, 60)}**" for t in others)
         raise UserError(

@@ -1,8 +1,10 @@
 """The cycle's side effects, each made at most once however often a handler reruns
 (`CycleEffects`): a period's row and its jobs, channel posts (with a nonce), the vote's
 poll, the meeting event with its backstop, and the reading check-ins. The period row
-records what is done; a poll or event about to be made is marked first (`0`: "being
-made") and looked up by its callback payload on a rerun."""
+records what is done; a poll or event is made under a request id its feature stores
+before posting, so a rerun gets (and completes) the one already made. (A `0` mark left by
+an earlier version is still looked up by its callback payload.) Reading check-ins are a
+check-in schedule of the period's own (`reading_owner`), beside the group's."""
 
 from __future__ import annotations
 
@@ -11,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.checkins import api as checkins
-from cogs.cycles import logic, render
+from cogs.cycles import logic, render, trouble
 from cogs.cycles.job_kinds import BACKSTOP_DELAY, CLOSE, MET, OPEN, READ_END, VOTED
 from cogs.cycles.store import Cycle, CycleStore, Period, PeriodTimes, job_key
 from cogs.events import api as events
 from cogs.groups import api as groups
 from cogs.polls import api as polls
-from core.errors import UserError
+from core.errors import BotMissingPermission, UserError
 from core.store import Tx
 from core.ui import NO_PINGS
 
@@ -25,6 +27,20 @@ if TYPE_CHECKING:
     from core.bot import HuddleBot
 
 BALLOT_NUDGE_HOURS = 12  # SPEC §3: a cycle's ballot nudges who hasn't voted 12 h before it closes
+
+
+def reading_owner(cycle_id: int, period_id: int) -> str:
+    """The owner of a period's reading check-ins: its own schedule beside the group's,
+    started and stopped only by that period (a stale job of an earlier period stops
+    nothing of a later one)."""
+    return f"{cycle_owner_prefix(cycle_id)}{period_id}"
+
+
+def cycle_owner_prefix(cycle_id: int) -> str:
+    return f"cycle:{cycle_id}:"
+
+
+MISSING_ACCESS = 50001  # Discord's code when the bot cannot see the channel
 
 
 class CycleEffects:
@@ -76,7 +92,11 @@ class CycleEffects:
         kwargs: dict[str, Any] = {"embed": embed, "nonce": nonce, "allowed_mentions": NO_PINGS}
         if view is not None:
             kwargs["view"] = view
-        message = await channel.send(**kwargs)
+        try:
+            message = await channel.send(**kwargs)
+        except discord.Forbidden as exc:  # named as Discord names it, for the leaders
+            missing = "View Channel" if exc.code == MISSING_ACCESS else "Send Messages"
+            raise BotMissingPermission(missing, "post in the group's channel") from exc
         return message.id
 
     async def announce(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> None:
@@ -107,24 +127,26 @@ class CycleEffects:
         options: list[str],
         closes_at: float,
     ) -> None:
-        """Make the period's poll once: `column` NULL = not begun, 0 = begun (look it up)."""
+        """Make the period's poll once, keyed by a request id: a rerun (after a crash, or
+        a retry after a failure such as a missing permission) gets the poll already made
+        and completes it (its reactions) instead of posting another."""
         made = getattr(period, column)
         if made:
             return
-        found = None
-        if made == 0:
+        if made == 0:  # begun before request ids (marked 0): look it up as it was made
             found = await polls.find_poll_by_on_close(
                 self.bot, VOTED, period_id=period.id, round=round_
             )
-        if found is None:
-            await self.cycles.record(period.id, **{column: 0})
-            result = await polls.create_poll(
-                self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
-                closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
-                nudge_hours=BALLOT_NUDGE_HOURS,
-            )  # fmt: skip
-            found = result.poll_id
-        await self.cycles.record(period.id, **{column: found})
+            if found is not None:
+                await self.cycles.record(period.id, **{column: found})
+                return
+        result = await polls.create_poll(
+            self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
+            closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
+            nudge_hours=BALLOT_NUDGE_HOURS,
+            request_id=f"cycle:{cycle.id}:{period.id}:poll:{round_}",
+        )  # fmt: skip
+        await self.cycles.record(period.id, **{column: result.poll_id})
 
     async def ballot_poll(self, cycle: Cycle, period: Period) -> None:
         nominees = logic.ballot(await self.cycles.nominees(period.id))
@@ -134,20 +156,26 @@ class CycleEffects:
         )  # fmt: skip
 
     async def make_meeting(self, cycle: Cycle, period: Period) -> None:
-        """The meeting event once (`event_id` 0 = begun: look it up), noted together with
-        its backstop job."""
-        found = None
-        if period.event_id == 0:
-            found = await events.find_event_by_on_end(self.bot, MET, period_id=period.id)
-        if found is None:
-            await self.cycles.record(period.id, event_id=0)
-            summary = await events.create_event(
-                self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
-                created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
-                description=render.event_description(cycle, period),
-                on_end=(MET, {"period_id": period.id}),
-            )  # fmt: skip
-            found = summary.id
+        """The meeting event once, keyed by a request id (a rerun gets the event already
+        made, completed), noted together with its backstop job."""
+        legacy = None
+        if period.event_id == 0:  # begun before request ids (marked 0): look it up
+            legacy = await events.find_event_by_on_end(self.bot, MET, period_id=period.id)
+        if legacy is not None:
+            async with self.bot.store.transaction() as tx:
+                await self.cycles.record(period.id, tx, event_id=legacy)
+                await self.schedule_backstop(cycle, period.id, period.meet_at, tx)
+            return
+        summary = await events.create_event(
+            self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
+            created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
+            description=render.event_description(cycle, period),
+            on_end=(MET, {"period_id": period.id}),
+            request_id=f"cycle:{cycle.id}:{period.id}:meeting",
+        )  # fmt: skip
+        found = summary.id
+        for note in summary.notes:  # the meeting stands; what it lacks is told once
+            await trouble.tell_note(self.bot, self.cycles, period.id, "meeting-note", note)
         async with self.bot.store.transaction() as tx:  # the event and its backstop
             await self.cycles.record(period.id, tx, event_id=found)
             await self.schedule_backstop(cycle, period.id, period.meet_at, tx)
@@ -167,6 +195,7 @@ class CycleEffects:
         await checkins.schedule_prompts(
             self.bot, cycle.group_id, "weekly", slot.at, created_by=cycle.created_by,
             weekday=(slot.weekday - logic.PROMPT_DAYS_BEFORE) % 7, prompt=render.reading_prompt(cycle, period),
+            owner=reading_owner(cycle.id, period.id),
         )  # fmt: skip
         async with self.bot.store.transaction() as tx:
             await self.cycles.record(period.id, tx, checkins_set=1)

@@ -4,9 +4,12 @@ idempotent, so a bot killed at any point carries on where it was when it comes b
 How a handler stays idempotent:
 - the period row records the phase reached and every side effect already made (message,
   poll and event ids); a handler reads it first and skips what is done;
-- a poll or event about to be made is marked first (`poll_id = 0`: "being made"); a rerun
-  that finds the mark looks the poll/event up by its callback payload (polls/events api)
-  before making one, so a crash between "made" and "noted" never makes a second;
+- a poll or event is made under a request id (`cycle:<id>:<period>:poll:<round>`,
+  `…:meeting`) that polls/events store before posting: a rerun gets the one already made
+  (completing its reactions or jobs), so a crash or a failure between "made" and "noted"
+  never makes a second;
+- a step that fails raises: the scheduler retries it with backoff, the leaders are told
+  once in the group channel what is wrong (`trouble.py`), `/cycle advance` retries now;
 - messages are posted with a nonce and `enforce_nonce` (Discord returns the earlier message
   for the same nonce instead of posting twice);
 - the end of a period and the next period's row and jobs are written in one transaction.
@@ -29,11 +32,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from cogs.checkins import api as checkins
-from cogs.cycles import leaders, logic, render
-from cogs.cycles.effects import CycleEffects
+from cogs.cycles import leaders, logic, render, trouble
+from cogs.cycles.effects import CycleEffects, reading_owner
 from cogs.cycles.job_kinds import CLOSE, KINDS, LATE_CLOSE, MET, NEXT, OPEN, READ_END, VOTED
 from cogs.cycles.store import Cycle, CycleStore, NewCycle, Period, job_key
 from cogs.events import api as events
@@ -60,8 +64,25 @@ class CycleEngine:
             OPEN: self.on_open, CLOSE: self.on_close, VOTED: self.on_voted, MET: self.on_met,
             NEXT: self.on_next, READ_END: self.on_read_end,
         }  # fmt: skip
-        for kind, handler in handlers.items():
-            self.bot.scheduler.register(kind, handler)
+        for kind, handler in handlers.items():  # paused with cycles: run once when back on
+            self.bot.scheduler.register(kind, self._guarded(handler), feature="cycles")
+
+    def _guarded(
+        self, handler: Callable[[Job], Awaitable[None]]
+    ) -> Callable[[Job], Awaitable[None]]:
+        """A failing step raises for the scheduler to retry it with backoff; its leaders
+        are told once what is wrong (trouble.py)."""
+
+        async def run(job: Job) -> None:
+            period_id = int(job.payload["period_id"])
+            try:
+                await handler(job)
+            except Exception as exc:
+                await trouble.tell_leaders(self.bot, self.cycles, period_id, exc)
+                raise
+            await trouble.all_clear(self.cycles, period_id)
+
+        return run
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(*KINDS)
@@ -246,6 +267,16 @@ class CycleEngine:
 
     # -- (4) the pick: announcement, meeting, reading check-ins ------------------------------
 
+    async def carry_out_pick(self, period_id: int) -> None:
+        """Do what is left of a picked period's steps now (`/cycle advance` after a failure)."""
+        async with self._locks[period_id]:
+            loaded = await self._load(period_id)
+            if loaded is None:
+                return
+            cycle, period, group = loaded
+            if cycle.status == "active" and period.phase == "picked":
+                await self._picked(cycle, period, group)
+
     async def _picked(self, cycle: Cycle, period: Period, group: groups.GroupRef) -> None:
         if not period.result_msg:
             nominees = await self.cycles.nominees(period.id)
@@ -257,11 +288,14 @@ class CycleEngine:
         await self.cycles.record(period.id, phase="reading")
 
     async def on_read_end(self, job: Job) -> None:
+        """Stop this period's reading check-ins only (the owner names the period): the
+        group's own schedule and a later period's reading go on."""
         period = await self.cycles.period(int(job.payload["period_id"]))
         if period is not None and period.checkins_set:
             cycle = await self.cycles.cycle(period.cycle_id)
             if cycle is not None:
-                await checkins.stop_prompts(self.bot, cycle.group_id)
+                owner = reading_owner(cycle.id, period.id)
+                await checkins.stop_prompts(self.bot, cycle.group_id, owner)
 
     # -- (5) the meeting ended: the next period opens ----------------------------------------
 

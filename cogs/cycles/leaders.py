@@ -5,10 +5,12 @@ cancelling its planned meeting, stopping its check-ins). `CycleEngine` offers th
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from cogs.checkins import api as checkins
 from cogs.cycles import render
+from cogs.cycles.effects import cycle_owner_prefix, reading_owner
 from cogs.cycles.store import Cycle, NewCycle, Period, job_key
 from cogs.events import api as events
 from cogs.polls import api as polls
@@ -48,21 +50,31 @@ async def advance(engine: CycleEngine, cycle: Cycle) -> str:
     period = await engine.cycles.current_period(cycle.id)
     if period is None:
         raise UserError("This cycle has no period to advance.")
+    retried = await engine.bot.scheduler.retry_now(job_key(cycle.id))  # a failed step: now
+    if period.phase == "voting" and not period.poll_id:
+        await engine.close_nominations(period.id)  # the ballot failed: make (or complete) it
+        return "Tried again: the ballot is posted in the group's channel."
+    if period.phase == "runoff" and not period.runoff_poll_id:
+        if not retried:
+            raise UserError("The runoff poll is still being posted; try again in a moment.")
+        return "Trying the runoff poll again now."
+    if period.phase == "picked":
+        await engine.carry_out_pick(period.id)  # the pick's steps failed: do what is left
+        return "Tried again: the pick, its meeting and its check-ins are in place."
     if period.phase == "nominating":
         await engine.close_nominations(period.id, advanced=True)
         after = await engine.reload(period)
         return render.advanced_text(after)
     if period.phase in ("voting", "runoff"):
         poll_id = period.poll_id if period.phase == "voting" else period.runoff_poll_id
-        if not poll_id:
-            raise UserError("The poll is still being posted; try again in a moment.")
         await polls.close_poll(engine.bot, poll_id)
         return "Closed the vote early; the result is announced in the group's channel."
-    if period.phase in ("picked", "reading"):
+    if period.phase == "reading":
         if period.checkins_set:
-            await checkins.stop_prompts(engine.bot, cycle.group_id)
+            owner = reading_owner(cycle.id, period.id)
+            await checkins.stop_prompts(engine.bot, cycle.group_id, owner)
         async with engine.lock(period.id):
-            await engine.finish(period, ("reading", "picked"), "done")
+            await engine.finish(period, ("reading",), "done")
         return (
             "Ended the reading phase: the next nominations are open now. The meeting "
             "already planned stays as it is."
@@ -76,16 +88,31 @@ async def advance(engine: CycleEngine, cycle: Cycle) -> str:
 
 async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
     """End the cycle: its open poll closes, its future meeting is cancelled, its
-    check-ins stop. Returns what was done, in words."""
-    bot = engine.bot
+    check-ins stop. It takes the period's lock (a poll or meeting being made meanwhile is
+    made first, then stopped too), and can be run again until everything is stopped: a
+    step that failed (closing the poll) is tried again. Returns what was done, in words."""
     period = await engine.cycles.current_period(cycle.id)
-    if not await engine.cycles.stop_cycle(cycle.id):
-        raise UserError("This cycle is already stopped.")
+    lock = engine.lock(period.id) if period is not None else asyncio.Lock()
+    async with lock:
+        stopped_now = await engine.cycles.stop_cycle(cycle.id)
+        done = await _stop_what_runs(engine, cycle, period)
+    if not stopped_now and not done:
+        raise UserError("This cycle is already stopped, and nothing of it runs any more.")
+    return done
+
+
+async def _stop_what_runs(engine: CycleEngine, cycle: Cycle, period: Period | None) -> list[str]:
+    """Close, cancel and stop whatever of the cycle still runs (each checked afresh, so a
+    rerun does only what is left)."""
+    bot = engine.bot
     done: list[str] = []
+    if await checkins.stop_prompts_starting(bot, cycle.group_id, cycle_owner_prefix(cycle.id)):
+        done.append("stopped the reading check-ins")
     if period is None:
         return done
+    period = await engine.reload(period)
     for poll_id in (period.poll_id, period.runoff_poll_id):
-        if poll_id and period.phase in ("voting", "runoff"):
+        if poll_id:
             result = await polls.poll_result(bot, poll_id)
             if result is not None and not result.closed:
                 await polls.close_poll(bot, poll_id)
@@ -95,7 +122,4 @@ async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
         if summary and summary.status == "scheduled" and summary.start_at > engine.now():
             await events.cancel_event(bot, period.event_id, by="/cycle stop")
             done.append("cancelled the planned meeting")
-    if period.checkins_set and period.phase in ("picked", "reading"):
-        await checkins.stop_prompts(bot, cycle.group_id)
-        done.append("stopped the reading check-ins")
     return done

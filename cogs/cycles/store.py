@@ -69,6 +69,7 @@ class Period:
     event_id: int | None
     checkins_set: bool
     going: int | None
+    told: str | None = None  # the problem its leaders were last told of (told once)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _build(cls: type, row: sqlite3.Row) -> Any:
 # Columns a phase change may record on a period.
 PERIOD_COLUMNS = {
     "phase", "announce_msg", "poll_id", "runoff_poll_id", "result_msg", "pick", "pick_votes",
-    "event_id", "checkins_set", "going", "vote_until", "nominate_until",
+    "event_id", "checkins_set", "going", "vote_until", "nominate_until", "told",
 }  # fmt: skip
 
 
@@ -238,8 +239,12 @@ class CycleStore:
     ) -> tuple[str, list[str]]:
         """Record a member's nomination. Returns (outcome, replaced titles): outcome is
         `updated` (same title again: its note edited), `replaced` (per_member 1: their
-        earlier one gives way), `added`; `full` when they reached per_member."""
+        earlier one gives way), `added`; `full` when they reached per_member; `closed`
+        when the period no longer takes nominations (checked in the same transaction)."""
         async with self.store.transaction() as tx:
+            phase = await tx.fetchone("SELECT phase FROM cycle_periods WHERE id = ?", (period_id,))
+            if phase is None or phase[0] != "nominating":
+                return "closed", []
             mine = await tx.fetchall(
                 "SELECT id, title, title_key FROM cycle_nominations"
                 " WHERE period_id = ? AND user_id = ? ORDER BY created_at, id",

@@ -8,6 +8,7 @@ reminder offset) are `core.errors.UserError`s, as from the commands.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -48,6 +49,8 @@ class EventSummary:
     maybe: int
     cant: int
     waitlist: int
+    # what creating it could not do (the Discord scheduled event skipped, and why)
+    notes: tuple[str, ...] = ()
 
 
 def _service(bot: HuddleBot) -> EventService:
@@ -66,6 +69,7 @@ async def create_event(
     description: str = "",
     remind: str | None = None,
     on_end: tuple[str, dict[str, Any]] | None = None,
+    request_id: str | None = None,
 ) -> EventSummary:
     """Plan a one-off event for a group, posted in the group's channel with RSVP buttons,
     mirrored as a Discord scheduled event, with reminders, exactly as `/event create`.
@@ -76,7 +80,12 @@ async def create_event(
     shown as organiser. `on_end=(job_kind, payload)`: when the event ends, the scheduler runs
     a `job_kind` job with `payload` plus `event_id`, `start_at` and the attendance counts
     (`going`, `maybe`, `cant`, `waitlist`). It survives restarts and edits; a cancelled
-    event never ends, so it never fires. Returns the created event's summary."""
+    event never ends, so it never fires. Returns the created event's summary.
+
+    `request_id` (the caller's own name for this event, e.g. `cycle:3:1`) makes it once:
+    stored with the event before its message is posted, so calling again with it (after a
+    crash or a failure) returns that event, completing what was not done, instead of
+    making a second one."""
     service = _service(bot)
     group = await _group_with_channel(bot, group_id)
     guild = bot.get_guild(group.guild_id)
@@ -93,8 +102,11 @@ async def create_event(
         remind=await service.remind_offsets(guild.id, remind), capacity=None,
         channel_id=group.channel_id, created_by=created_by,
     )  # fmt: skip
-    event, _ = await service.publish(guild, draft, on_end)
-    return await _summary(service, event)
+    if request_id is None:
+        event, notes = await service.publish(guild, draft, on_end)
+    else:
+        event, notes = await service.publish_once(guild, draft, on_end, request_id)
+    return dataclasses.replace(await _summary(service, event), notes=tuple(notes))
 
 
 async def _group_with_channel(bot: HuddleBot, group_id: int) -> groups.GroupRef:

@@ -35,17 +35,23 @@ log = logging.getLogger(__name__)
 
 CLEANUP = "event.cleanup_scheduled"  # once after the upgrade: see `cleanup_scheduled`
 CLEANUP_FLAG = "events.cleanup_external_scheduled:v1"
+FEATURE = "events"
 JOB_KINDS = (REMIND, REMIND_BATCH, PROMOTED, ROLLOVER, CLOSE, CLEANUP)
 
 
 def register_jobs(service: EventService, findtime: FindTimeFlow) -> None:
     """Hand the scheduler a handler per events job kind (the cog's `cog_load`)."""
     scheduler = service.bot.scheduler
-    scheduler.register(REMIND, lambda job: send_reminder(service, job))
-    scheduler.register(REMIND_BATCH, lambda job: send_reminder_batch(service, job))
-    scheduler.register(PROMOTED, lambda job: tell_promoted(service, job))
-    scheduler.register(ROLLOVER, lambda job: roll_over(service, job))
-    scheduler.register(CLOSE, findtime.close_job)
+    # Paused with events (the scheduler asks the switch); a reminder whose moment passed
+    # meanwhile is dropped, the rest runs once when events are back on.
+    on = {"feature": FEATURE}
+    scheduler.register(REMIND, lambda job: send_reminder(service, job), **on, moment_bound=True)
+    scheduler.register(
+        REMIND_BATCH, lambda job: send_reminder_batch(service, job), **on, moment_bound=True
+    )
+    scheduler.register(PROMOTED, lambda job: tell_promoted(service, job), **on)
+    scheduler.register(ROLLOVER, lambda job: roll_over(service, job), **on)
+    scheduler.register(CLOSE, findtime.close_job, **on)
     scheduler.register(CLEANUP, lambda job: cleanup_scheduled(service, job))
 
 
@@ -89,9 +95,6 @@ async def send_reminder(service: EventService, job: Job) -> None:
     if event is None or not should_send_reminder(event.start_at, event.end_at, now):
         log.info("reminder job %s dropped (event gone, moved or over)", job.id)
         return
-    if not await service.bot.config.feature_enabled(event.guild_id, "events"):
-        log.info("reminder job %s dropped: events are off in guild %s", job.id, event.guild_id)
-        return  # an admin turned events off: no pings (as check-ins stop their prompts)
     wanted = (
         {"going", "maybe"}
         if await service.bot.config.get(event.guild_id, "reminders.maybe", False)
@@ -134,8 +137,6 @@ async def send_reminder_batch(service: EventService, job: Job) -> None:
     if event is None or not should_send_reminder(
         event.start_at, event.end_at, service.bot.clock.now()
     ):
-        return
-    if not await service.bot.config.feature_enabled(event.guild_id, "events"):
         return
     if "dm" in job.payload:
         # where and a link too, as in the channel

@@ -34,7 +34,10 @@ class EventNudges:
         self.log = nudges.NudgeLog(service.bot.store)
 
     def register(self) -> None:
-        self.bot.scheduler.register(NUDGE_BATCH_KIND, self.on_batch)
+        # paused with events; a nudge whose moment passed while off is dropped
+        self.bot.scheduler.register(
+            NUDGE_BATCH_KIND, self.on_batch, feature="events", moment_bound=True
+        )
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(NUDGE_BATCH_KIND)

@@ -42,6 +42,7 @@ from core.checks import POSTING_PERMISSIONS, guild_id_of, is_manager, require_bo
 from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, GuildOnly, NotAllowed, NotFound, UserError
 from core.timeparse import get_zone, parse_offsets
+from core.ui import nonce_for
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -183,9 +184,43 @@ class EventService:
         event = await self.events.update(
             event.id, message_id=message.id, channel_id=message.channel.id
         )
-        notes = await self.sync_scheduled(guild, event, create=True)
-        await self.arm(event, on_end)
-        return event, notes
+        await self.arm(event, on_end)  # before the scheduled event: its failure loses no job
+        return event, await self._mirror(guild, event)
+
+    async def publish_once(
+        self, guild: discord.Guild, draft: EventDraft, on_end: OnEnd | None, request_id: str
+    ) -> tuple[Event, list[str]]:
+        """Make the event of `request_id` once. The request is stored with the event before
+        its message is posted (with a nonce Discord dedupes); a rerun after a crash or a
+        failure finds it and does only what is missing: the message, the reminders and
+        end job, the Discord scheduled event. A failure raises and leaves what was made."""
+        event = await self.events.create_keyed(draft, self.bot.clock.now(), request_id)
+        if event.message_id is None:
+            channel = self.bot.get_partial_messageable(draft.channel_id or 0)
+            try:
+                message = await channel.send(
+                    embed=render.event_embed(event, []), view=rsvp_view(event.id),
+                    nonce=nonce_for(request_id),
+                )  # fmt: skip
+            except discord.Forbidden as exc:
+                raise BotMissingPermission("Send Messages", "post the event") from exc
+            event = await self.events.update(
+                event.id, message_id=message.id, channel_id=message.channel.id
+            )
+        if not await self.events.is_armed(event.id):
+            await self.arm(event, on_end)
+            await self.events.mark_armed(event.id)
+        notes = await self._mirror(guild, event) if event.scheduled_event_id is None else []
+        return await self.events.get(event.id) or event, notes
+
+    async def _mirror(self, guild: discord.Guild, event: Event) -> list[str]:
+        """The Discord scheduled event, best effort: any failure (a refusal, a server
+        error, a broken connection) is a note, never an event half-made."""
+        try:
+            return await self.sync_scheduled(guild, event, create=True)
+        except Exception as exc:
+            log.warning("event %s: scheduled event not made: %r", event.id, exc)
+            return ["The Discord scheduled event could not be made this time."]
 
     @staticmethod
     def length(duration: str | None) -> float:

@@ -63,6 +63,30 @@ class EventStore:
         assert event is not None
         return event
 
+    async def create_keyed(self, draft: EventDraft, now: float, request_id: str) -> Event:
+        """`create` under a request id (not `armed` yet); the existing event if the request
+        was made before."""
+        async with self.store.transaction() as tx:
+            row = await tx.fetchone("SELECT id FROM events WHERE request_id = ?", (request_id,))
+            if row is not None:
+                event_id = int(row[0])
+            else:
+                values = dict(draft.__dict__, created_at=now, request_id=request_id, armed=0)
+                columns = ", ".join(values)
+                marks = ", ".join("?" for _ in values)
+                event_id = await tx.insert(
+                    f"INSERT INTO events ({columns}) VALUES ({marks})", tuple(values.values())
+                )
+        event = await self.get(event_id)
+        assert event is not None
+        return event
+
+    async def is_armed(self, event_id: int) -> bool:
+        return bool(await self.store.fetchval("SELECT armed FROM events WHERE id = ?", (event_id,)))
+
+    async def mark_armed(self, event_id: int) -> None:
+        await self.store.execute("UPDATE events SET armed = 1 WHERE id = ?", (event_id,))
+
     async def get(self, event_id: int) -> Event | None:
         row = await self.store.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
         return Event.from_row(row) if row else None

@@ -22,7 +22,7 @@ import discord
 
 from cogs.insights import charts, logic
 from cogs.insights.gather import guild_figures, server_zone
-from core.ui import NO_PINGS
+from core.ui import NO_PINGS, nonce_for
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 DIGEST = "insights.digest"
 CHANNEL_KEY = "insights.digest_channel"
 LAST_KEY = "insights.digest_last"
+SENDING_KEY = "insights.digest_sending"  # the Monday and nonce of a digest being sent
 DIGEST_HOUR = 9
 
 
@@ -57,7 +58,8 @@ class DigestJobs:
         self._lock = asyncio.Lock()
 
     def register(self) -> None:
-        self.bot.scheduler.register(DIGEST, self.run)
+        # Paused with insights (the scheduler asks the switch): one digest when back on.
+        self.bot.scheduler.register(DIGEST, self.run, feature="insights")
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(DIGEST)
@@ -86,7 +88,7 @@ class DigestJobs:
         """Post the digest for the Monday of `due_at`, once; False when nothing was posted."""
         config = self.bot.config
         channel_id = await config.get(guild_id, CHANNEL_KEY)
-        if not channel_id or not await config.feature_enabled(guild_id, "insights"):
+        if not channel_id:
             return False
         tz = await server_zone(self.bot, guild_id)
         monday = datetime.fromtimestamp(due_at, tz).date().isoformat()
@@ -97,6 +99,13 @@ class DigestJobs:
         rows = logic.server_rows(figures, now)
         png = await charts.render(charts.draw_server, rows, now)
         channel = self.bot.get_partial_messageable(int(channel_id), guild_id=guild_id)
+        # The nonce is recorded before sending: a rerun after a crash between the post and
+        # LAST_KEY sends the same nonce, and Discord returns the digest already posted.
+        sending = await config.get(guild_id, SENDING_KEY)
+        if not isinstance(sending, dict) or sending.get("monday") != monday:
+            sending = {"monday": monday, "nonce": nonce_for(f"digest:{guild_id}:{monday}")}
+            await config.set(guild_id, SENDING_KEY, sending)
+        nonce = str(sending["nonce"])
         try:
             await channel.send(
                 logic.digest_content(rows, now),
@@ -106,6 +115,7 @@ class DigestJobs:
                     description=logic.server_alt(rows, now),
                 ),
                 allowed_mentions=NO_PINGS,
+                nonce=nonce,
             )
         except (discord.NotFound, discord.Forbidden) as exc:
             # the channel is gone or closed to the bot: say so once, don't retry forever

@@ -64,13 +64,19 @@ async def create_poll(
     hide_results: bool = False,
     on_close: tuple[str, dict[str, Any]] | None = None,
     nudge_hours: int | None = None,
+    request_id: str | None = None,
 ) -> PollResult:
     """Post a poll only the group's members may vote in, in `channel_id` (default: the
     group's channel). The same rules as `/poll create` apply (2–20 distinct options,
     `max_choices` implies `multiple`); a broken rule raises `UserError`. `closes_at` is UTC
     epoch seconds (None: closed by hand or `close_poll`). `nudge_hours`: DM the members
     who haven't voted that many hours before it closes (as `/poll create nudge:`); none
-    when that moment is not after now (a shorter vote)."""
+    when that moment is not after now (a shorter vote).
+
+    `request_id` (a feature's own name for this poll, e.g. `cycle:3:1`) makes it once: it
+    is stored before the message is posted, so calling again with it (after a crash or a
+    failure such as a missing permission) returns that poll, completing what was not done
+    (its reactions), instead of posting a second. Without it, a failure leaves nothing."""
     group = await groups.get_group(bot.store, group_id)
     if group is None:
         raise NotFound(f"There is no group #{group_id}.")
@@ -85,8 +91,12 @@ async def create_poll(
         on_close=on_close, nudge_hours=nudge_hours if closes_at is not None else None,
     )  # fmt: skip
     channel = bot.get_partial_messageable(channel_id, guild_id=group.guild_id)
-    poll = await _service(bot).create(new, channel)
-    return await _result(_service(bot), poll)
+    service = _service(bot)
+    if request_id is None:
+        poll = await service.create(new, channel)
+    else:
+        poll = await service.create_once(new, channel, request_id)
+    return await _result(service, poll)
 
 
 def _group_channel(group: groups.GroupRef) -> int:

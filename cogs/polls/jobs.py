@@ -28,8 +28,9 @@ class PollJobs:
         self.scheduler = service.bot.scheduler
 
     def register(self) -> None:
-        self.scheduler.register(CLOSE_KIND, self.close_due_poll)
-        self.scheduler.register(PUBLISH_KIND, self.publish_closed_poll)
+        # Paused with polls (the scheduler asks the switch); run once when back on.
+        self.scheduler.register(CLOSE_KIND, self.close_due_poll, feature="polls")
+        self.scheduler.register(PUBLISH_KIND, self.publish_closed_poll, feature="polls")
 
     def unregister(self) -> None:
         self.scheduler.unregister(*self.kinds)

@@ -48,8 +48,10 @@ class PollNudges:
         self.log = nudges.NudgeLog(service.bot.store)
 
     def register(self) -> None:
-        self.bot.scheduler.register(NUDGE_KIND, self.on_scheduled)
-        self.bot.scheduler.register(NUDGE_BATCH_KIND, self.on_batch)
+        # paused with polls; a nudge whose moment passed while off is dropped
+        on = {"feature": "polls", "moment_bound": True}
+        self.bot.scheduler.register(NUDGE_KIND, self.on_scheduled, **on)
+        self.bot.scheduler.register(NUDGE_BATCH_KIND, self.on_batch, **on)
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(NUDGE_KIND, NUDGE_BATCH_KIND)

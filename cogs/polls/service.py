@@ -24,7 +24,7 @@ from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRem
 from core.errors import BotMissingPermission
 from core.fit import clip
 from core.store import Tx
-from core.ui import NO_PINGS
+from core.ui import NO_PINGS, nonce_for
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -156,27 +156,65 @@ class PollService:
                 poll, [0] * len(poll.options), 0, await self._group_name(poll)
             )
             message = await channel.send(embed=embed, allowed_mentions=NO_PINGS)
-            await self.polls.activate(poll_id, message.id)
-            poll = await self._get(poll_id)
-            self.engine.track(poll)
+            poll = await self._activate(poll, message.id)
             stage = ("Add Reactions", "add the poll's reactions")
             for index in range(len(poll.options)):
                 await message.add_reaction(logic.option_emoji(index))
-            if poll.closes_at is not None:
-                await self.bot.scheduler.schedule(
-                    CLOSE_KIND, poll.closes_at, {"poll_id": poll.id}, poll.guild_id,
-                    key=poll.job_key,
-                )  # fmt: skip
-            nudge_at = nudge_due(poll, self.bot.clock.now())
-            if nudge_at is not None:
-                await self.bot.scheduler.schedule(
-                    NUDGE_KIND, nudge_at, {"poll_id": poll.id}, poll.guild_id, key=poll.job_key
-                )
         except BaseException as exc:
             await self._undo_create(poll_id, message)
             if isinstance(exc, discord.Forbidden):
                 raise BotMissingPermission(*stage) from exc
             raise
+        return poll
+
+    async def _activate(self, poll: Poll, message_id: int) -> Poll:
+        """The poll is open, and its close scheduled, in one transaction: a crash while its
+        reactions are added never leaves an open poll that does not close."""
+        async with self.bot.store.transaction() as tx:
+            await self.polls.activate(poll.id, message_id, tx)
+            if poll.closes_at is not None:
+                await self.bot.scheduler.schedule(
+                    CLOSE_KIND, poll.closes_at, {"poll_id": poll.id}, poll.guild_id,
+                    key=poll.job_key, tx=tx,
+                )  # fmt: skip
+            nudge_at = nudge_due(poll, self.bot.clock.now())
+            if nudge_at is not None:
+                await self.bot.scheduler.schedule(
+                    NUDGE_KIND, nudge_at, {"poll_id": poll.id}, poll.guild_id,
+                    key=poll.job_key, tx=tx,
+                )  # fmt: skip
+        poll = await self._get(poll.id)
+        self.engine.track(poll)
+        return poll
+
+    async def create_once(
+        self, new: NewPoll, channel: discord.abc.Messageable, request_id: str
+    ) -> Poll:
+        """Make the poll of `request_id` once. The request is written before the message
+        is posted (with a nonce Discord dedupes); a rerun after a crash or a failure finds
+        the poll and completes it (its missing reactions) instead of posting a second one.
+        A failure leaves what was made for the rerun and raises (BotMissingPermission
+        naming the permission for a 403)."""
+        poll = await self._get(await self.polls.create_keyed(new, self.bot.clock.now(), request_id))
+        if poll.status == "pending":
+            embed = render.poll_embed(
+                poll, [0] * len(poll.options), 0, await self._group_name(poll)
+            )
+            try:
+                message = await channel.send(  # discord.py sends the nonce enforced
+                    embed=embed, allowed_mentions=NO_PINGS, nonce=nonce_for(request_id)
+                )
+            except discord.Forbidden as exc:
+                raise BotMissingPermission("Send Messages", "post the poll") from exc
+            poll = await self._activate(poll, message.id)
+        if poll.message_id is not None and not await self.polls.is_ready(poll.id):
+            message = channel.get_partial_message(poll.message_id)  # type: ignore[attr-defined]
+            try:
+                for index in range(len(poll.options)):  # adding one already there is a no-op
+                    await message.add_reaction(logic.option_emoji(index))
+            except discord.Forbidden as exc:
+                raise BotMissingPermission("Add Reactions", "add the poll's reactions") from exc
+            await self.polls.mark_ready(poll.id)
         return poll
 
     async def _undo_create(self, poll_id: int, message: discord.Message | None) -> None:

@@ -185,10 +185,38 @@ class PollStore:
             ),
         )  # fmt: skip
 
-    async def activate(self, poll_id: int, message_id: int) -> None:
-        await self.store.execute(
+    async def activate(self, poll_id: int, message_id: int, tx: Tx | None = None) -> None:
+        await (tx or self.store).execute(
             "UPDATE polls SET message_id = ?, status = 'open' WHERE id = ?", (message_id, poll_id)
         )
+
+    # -- keyed creation (a request id written before the message is posted) ----------------
+
+    async def create_keyed(self, new: NewPoll, now: float, request_id: str) -> int:
+        """`create_pending` under a request id, not `ready` until its reactions are all
+        added; the existing row's id if the request was made before."""
+        async with self.store.transaction() as tx:
+            row = await tx.fetchone("SELECT id FROM polls WHERE request_id = ?", (request_id,))
+            if row is not None:
+                return int(row[0])
+            return await tx.insert(
+                "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
+                " multiple, max_choices, hide_results, closes_at, created_at, on_close,"
+                " nudge_hours, status, request_id, ready)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)",
+                (
+                    new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
+                    json.dumps(new.options), int(new.multiple), new.max_choices,
+                    int(new.hide_results), new.closes_at, now, _on_close_json(new.on_close),
+                    new.nudge_hours, request_id,
+                ),
+            )  # fmt: skip
+
+    async def is_ready(self, poll_id: int) -> bool:
+        return bool(await self.store.fetchval("SELECT ready FROM polls WHERE id = ?", (poll_id,)))
+
+    async def mark_ready(self, poll_id: int) -> None:
+        await self.store.execute("UPDATE polls SET ready = 1 WHERE id = ?", (poll_id,))
 
     async def discard(self, poll_id: int) -> None:
         await self.store.execute("DELETE FROM polls WHERE id = ?", (poll_id,))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.support.channels import staff_channel
 from tests.support.checkins import button_id as checkin_button_id
 from tests.support.events import button_ids, event_message
 from tests.support.groups import create
@@ -129,11 +130,12 @@ async def test_config_feature_takes_the_four_features(guild, bot):
     assert sorted(c["value"] for c in option["choices"]) == sorted(FEATURE_COMMANDS)
 
 
-async def test_config_show_reflects_each_setting(guild, bot):
+async def test_config_show_reflects_each_setting(guild, bot, emulator):
     await use_manager_role(guild)
     await guild.admin.slash("config feature", feature="checkins", enabled=False)
     await guild.admin.slash("config timezone", zone="Europe/Berlin")
-    await guild.admin.slash("config log-channel", channel=guild.general)
+    log = staff_channel(emulator, guild)
+    await guild.admin.slash("config log-channel", channel=log)
     await guild.admin.slash("config reminders", defaults="1d,2h", dm=True)
     await guild.admin.slash("config groups", creation="managers", max_size=12, max_per_member=3)
     r = await guild.admin.slash("config show")
@@ -142,7 +144,7 @@ async def test_config_show_reflects_each_setting(guild, bot):
     for needle in (
         f"<@&{guild.manager_role_id}>",
         "Europe/Berlin",
-        f"<#{guild.general}>",
+        f"<#{log}>",
         "1d,2h",
         "managers",
         "12",
@@ -373,7 +375,7 @@ async def test_settings_survive_a_restart(guild, bot, start_bot):
 
 
 async def test_audit_line_for_each_audited_action(emulator, guild, bot, clock):
-    log = int(emulator.new_channel(emulator.world.guilds[guild.id], "huddle-log", 0)["id"])
+    log = staff_channel(emulator, guild)
     r = await guild.admin.slash("config log-channel", channel=log)
     assert r.ephemeral
     await create(guild.alice, "Knitting")
@@ -418,7 +420,7 @@ async def test_audit_line_for_each_audited_action(emulator, guild, bot, clock):
 
 
 async def test_no_audit_lines_without_a_log_channel(emulator, guild, bot):
-    log = int(emulator.new_channel(emulator.world.guilds[guild.id], "huddle-log", 0)["id"])
+    log = staff_channel(emulator, guild)
 
     def lines_naming(name: str) -> list[str]:
         """Every message in every channel of the server naming the group, except in the

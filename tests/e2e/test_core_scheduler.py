@@ -4,13 +4,14 @@ the server's audit channel (SPEC §5), once, and never pings."""
 from __future__ import annotations
 
 from core.scheduler import MAX_ATTEMPTS
+from tests.support.channels import staff_channel
 from tests.support.restart import before_ready, restart, until_ready
 
 HOUR = 3600
 
 
 async def test_job_that_fails_for_good_posts_one_audit_line(emulator, guild, bot, clock):
-    log = int(emulator.new_channel(emulator.world.guilds[guild.id], "huddle-log", 0)["id"])
+    log = staff_channel(emulator, guild)
     r = await guild.admin.slash("config log-channel", channel=log)
     assert r.ephemeral
     calls = 0
@@ -37,7 +38,7 @@ async def test_job_that_fails_for_good_posts_one_audit_line(emulator, guild, bot
 
 
 async def test_job_of_another_server_does_not_post_here(emulator, guild, bot, clock):
-    log = int(emulator.new_channel(emulator.world.guilds[guild.id], "huddle-log", 0)["id"])
+    log = staff_channel(emulator, guild)
     await guild.admin.slash("config log-channel", channel=log)
 
     async def broken(job):
@@ -59,7 +60,7 @@ async def test_dead_job_stays_dead_across_a_restart(emulator, guild, bot, clock,
     """With discord.py's real ready timing (issue 12): a job that gave up is not run again
     by the restarted bot, nor told twice; one overdue at the restart runs after on_ready
     and gives up with its own single audit line."""
-    log = int(emulator.new_channel(emulator.world.guilds[guild.id], "huddle-log", 0)["id"])
+    log = staff_channel(emulator, guild)
     await guild.admin.slash("config log-channel", channel=log)
     calls: list[int] = []
 

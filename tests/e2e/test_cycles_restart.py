@@ -89,7 +89,7 @@ async def test_a_crash_at_every_phase_change_repeats_nothing(
     await settle(bot, emulator)
     assert fired and len(posts(guild, channel, "the pick")) == 1
     bot = await restart(bot, start_bot, emulator, clock, monkeypatch, then_die="event_id")
-    assert await bot.store.fetchval("SELECT event_id FROM cycle_periods") == 0  # died there
+    assert await bot.store.fetchval("SELECT event_id FROM cycle_periods") is None  # died there
     bot = await restart(bot, start_bot, emulator, clock)
     assert len(posts(guild, channel, "the pick")) == 1
     assert "Emma" in posts(guild, channel, "the pick")[0]["embeds"][0]["description"]

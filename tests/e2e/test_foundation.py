@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.channels import staff_channel
 from tests.support.due import assert_due, wait_until_run
 from tests.support.restart import before_ready, restart, until_ready
 
@@ -129,10 +130,11 @@ async def test_user_error_is_answered_ephemerally_as_is(guild, bot):
     assert reply.content == "That group name is taken. Pick another name."
 
 
-async def test_audit_lines_go_to_the_log_channel(guild, bot):
-    await guild.admin.slash("config log-channel", channel=guild.general)
+async def test_audit_lines_go_to_the_log_channel(guild, bot, emulator):
+    log = staff_channel(emulator, guild)
+    await guild.admin.slash("config log-channel", channel=log)
     await bot.audit(guild.id, "Group **Knitting** created by <@1>")
-    last = guild.messages(guild.general)[-1]
+    last = guild.messages(log)[-1]
     assert last["content"] == "Group **Knitting** created by <@1>"
 
 

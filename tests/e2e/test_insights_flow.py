@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.support.channels import staff_channel
 from tests.support.insights import (
     DAY,
     WEEK,
@@ -165,7 +166,14 @@ async def test_feature_off(guild, bot):
 
 
 def digests(guild) -> list[dict]:
-    return [m for m in guild.messages(guild.general) if "Weekly insights" in m["content"]]
+    """Digests posted in any text channel (the digest channel is a staff-only one)."""
+    return [
+        m
+        for c in guild.channels()
+        if c.get("type") == 0
+        for m in guild.messages(int(c["id"]))
+        if "Weekly insights" in m["content"]
+    ]
 
 
 def next_monday_9(now: float) -> float:
@@ -176,10 +184,11 @@ def next_monday_9(now: float) -> float:
     return monday.timestamp()
 
 
-async def test_monday_digest_once_a_week_until_turned_off(guild, bot, clock):
+async def test_monday_digest_once_a_week_until_turned_off(guild, emulator, bot, clock):
     await world(guild, bot)
-    r = await guild.admin.slash("config insights", digest_channel=guild.general)
-    assert "Monday digest channel" in r.text and f"<#{guild.general}>" in r.text, r.text
+    staff = staff_channel(emulator, guild, "staff")
+    r = await guild.admin.slash("config insights", digest_channel=staff)
+    assert "Monday digest channel" in r.text and f"<#{staff}>" in r.text, r.text
     shown = await guild.admin.slash("config show")
     assert "Monday digest channel" in shown.text
     monday = next_monday_9(bot.clock.now())
@@ -201,20 +210,25 @@ async def test_monday_digest_once_a_week_until_turned_off(guild, bot, clock):
     r = await guild.admin.slash("config insights", digest=False)
     await clock.advance(WEEK)
     assert len(digests(guild)) == 2  # off stops it
-    await guild.admin.slash("config insights", digest_channel=guild.general)
+    await guild.admin.slash("config insights", digest_channel=staff)
     await guild.admin.slash("config feature", feature="insights", enabled=False)
     await clock.advance(WEEK)
     assert len(digests(guild)) == 2  # the feature off posts nothing
     await guild.admin.slash("config feature", feature="insights", enabled=True)
+    await bot.scheduler.run_due()
+    assert len(digests(guild)) == 3  # the Monday that fell due meanwhile, once (SPEC §5)
     await clock.advance(WEEK)
-    assert len(digests(guild)) == 3
+    assert len(digests(guild)) == 4
     jobs = await bot.scheduler.pending("insights.digest")
     assert len(jobs) == 1  # never more than one pending
 
 
-async def test_digest_across_a_restart_neither_skips_nor_repeats(guild, bot, start_bot, clock):
+async def test_digest_across_a_restart_neither_skips_nor_repeats(
+    guild, emulator, bot, start_bot, clock
+):
     await world(guild, bot)
-    await guild.admin.slash("config insights", digest_channel=guild.general)
+    staff = staff_channel(emulator, guild, "staff")
+    await guild.admin.slash("config insights", digest_channel=staff)
     monday = next_monday_9(bot.clock.now())
     await bot.close()
     await clock.advance(monday - bot.clock.now() + 3600)  # Monday passes while down
@@ -237,3 +251,30 @@ async def test_streak_shows_the_heatmap(guild, bot):
     im = decode(att["content"])
     assert im.size[0] == 1000
     assert "2 check-ins on 2 days in the last 26 weeks" in r.text, r.text
+
+
+async def test_a_digest_cut_off_after_posting_is_not_posted_twice(
+    guild, emulator, bot, clock, monkeypatch
+):
+    """The digest is sent with a nonce recorded before sending: the job dying between the
+    post and noting its Monday reruns with the same nonce, and Discord (the emulator)
+    answers with the digest already posted."""
+    await world(guild, bot)
+    staff = staff_channel(emulator, guild, "staff")
+    await guild.admin.slash("config insights", digest_channel=staff)
+    original = type(bot.config).set
+    died: list[str] = []
+
+    async def set_then_die(self, guild_id, key, value):
+        if key == "insights.digest_last" and not died:
+            died.append(key)
+            raise RuntimeError("the process died before noting the Monday")
+        return await original(self, guild_id, key, value)
+
+    monkeypatch.setattr(type(bot.config), "set", set_then_die)
+    monday = next_monday_9(bot.clock.now())
+    await clock.advance(monday - bot.clock.now() + 60)
+    assert died and len(digests(guild)) == 1
+    await clock.advance(120)  # the failed job's retry
+    assert len(digests(guild)) == 1
+    assert await bot.config.get(guild.id, "insights.digest_last")

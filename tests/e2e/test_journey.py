@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tests.support.channels import staff_channel
 from tests.support.messages import button_id as button
 from tests.support.messages import text_of
 from tests.support.polls import fast_edits
@@ -22,7 +23,7 @@ async def test_a_book_club_grows_inside_a_big_server(emulator, guild, bot, clock
     fast_edits(bot)
     admin, alice, bob, carol = guild.admin, guild.alice, guild.bob, guild.carol
     await admin.slash("config manager-role", role=guild.manager_role_id)
-    await admin.slash("config log-channel", channel=guild.general)
+    await admin.slash("config log-channel", channel=staff_channel(emulator, guild))
 
     # A small private space of its own.
     await alice.slash("group create", name="Book Club", description="One book a month")

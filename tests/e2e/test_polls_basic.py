@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.support.channels import staff_channel
 from tests.support.polls import (
     A,
     B,
@@ -147,8 +148,8 @@ async def test_bot_lacking_add_reactions_refused_and_nothing_left(guild, bot, em
 
 
 async def test_close_announces_winner_keeps_counts_and_reactions(guild, bot, emulator):
-    channel = guild.channel("general")
-    await guild.admin.slash("config log-channel", channel=int(channel["id"]))
+    log = staff_channel(emulator, guild)
+    await guild.admin.slash("config log-channel", channel=log)
     await guild.alice.slash("poll create", question="Best day?", options="Mon;Tue")
     mid = int(last_poll(guild)["id"])
     await guild.bob.react(mid, B)
@@ -165,7 +166,7 @@ async def test_close_announces_winner_keeps_counts_and_reactions(guild, bot, emu
     assert guild.bob.id in guild.reactions(mid)[B]  # reactions stay as a record
     contents = [m["content"] for m in guild.messages(guild.general)]
     assert any("Best day?" in c and "Winner" in c and "Tue" in c for c in contents)
-    assert any("poll closed" in c for c in contents)  # the audit line
+    assert any("poll closed" in m["content"] for m in guild.messages(log))  # the audit line
     await guild.dave.react(mid, B)  # after close: not counted
     await quiet(bot, emulator)
     assert "Tue — 2 votes" in poll_text(guild.message(mid))

@@ -32,6 +32,7 @@ from tests.emulator import Emulator
 from tests.emulator.harness import start_bot, stop_bot
 from tests.emulator.replies import walk_components
 from tests.support import matrix as m
+from tests.support.channels import staff_channel
 from tests.support.groups import create, slash
 from tests.support.matrix import GROUP, ROLES, SECRETS, World
 from tests.support.polls import last_poll, quiet
@@ -407,7 +408,7 @@ TABLE: list[Row] = [
     Row(
         "config log-channel",
         ADMIN,
-        lambda w, role: {"channel": w.guild.general},
+        lambda w, role: {"channel": staff_channel(w.emulator, w.guild, f"log-{w.next()}")},
         ok="Audit lines",
         write=True,
     ),

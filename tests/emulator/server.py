@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -60,6 +61,7 @@ class Injection:
     times: int
     body: Any = None
     hits: list[str] = field(default_factory=list)
+    when: Callable[[Any], bool] | None = None  # only requests whose JSON body it accepts
 
 
 def json_response(body: Any, status: int, headers: dict[str, str]) -> web.Response:
@@ -145,12 +147,19 @@ class Emulator(Builders):
     # -- test switches --------------------------------------------------------------------------
 
     def inject(
-        self, method: str, path_regex: str, status: int = 429, times: int = 1, body: Any = None
+        self,
+        method: str,
+        path_regex: str,
+        status: int = 429,
+        times: int = 1,
+        body: Any = None,
+        when: Callable[[Any], bool] | None = None,
     ) -> Injection:
-        """Answer the next `times` requests matching (method, path regex) with `status`.
-        Note: discord.py retries 500/502/504 after sleeping 1+2n s; use 503 for an
-        immediate DiscordServerError."""
-        inj = Injection(method.upper(), re.compile(path_regex), status, times, body)
+        """Answer the next `times` requests matching (method, path regex) with `status`;
+        `when(json_body)`: only those whose body it accepts (one message among several
+        posted to a channel). Note: discord.py retries 500/502/504 after sleeping 1+2n s;
+        use 503 for an immediate DiscordServerError."""
+        inj = Injection(method.upper(), re.compile(path_regex), status, times, body, when=when)
         self.injections.append(inj)
         return inj
 
@@ -240,7 +249,12 @@ class Emulator(Builders):
             return self._respond(record, 401, {"message": "401: Unauthorized", "code": 0})
 
         for inj in self.injections:
-            if inj.times > 0 and inj.method == method and inj.regex.search(path):
+            if (
+                inj.times > 0
+                and inj.method == method
+                and inj.regex.search(path)
+                and (inj.when is None or inj.when(body))
+            ):
                 inj.times -= 1
                 inj.hits.append(path)
                 return self._injected(record, inj)
@@ -374,6 +388,14 @@ class Emulator(Builders):
         if int(everyone["permissions"]) & removed:
             everyone["permissions"] = str(int(everyone["permissions"]) & ~removed)
             await self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": everyone})
+
+    async def grant_bot_permission(self, guild_id: int, name: str) -> None:
+        """Give the bot's own role a permission (back), as an admin does by hand."""
+        guild = self.world.guilds[guild_id]
+        bot_id = int(self.bot_user["id"])
+        role = guild.roles[int(guild.members[bot_id]["roles"][0])]
+        role["permissions"] = str(int(role["permissions"]) | perms.bit(name))
+        await self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role})
 
     async def delete_channel_by_hand(self, channel_id: int) -> None:
         guild, channel = self.world.find_channel(channel_id)

@@ -12,10 +12,11 @@ from tests.support.polls import fast_edits, quiet
 DAY = 86400.0
 
 
-async def book_club(guild, bot, members=("bob", "carol")) -> int:
-    """`Book Club` led by alice, with `members` joined; returns its channel id."""
+async def book_club(guild, bot, members=("bob", "carol"), **options: Any) -> int:
+    """`Book Club` led by alice, with `members` joined (`options` of `/group create`, e.g.
+    `voice=True`); returns its channel id."""
     fast_edits(bot)
-    reply = await create(guild.alice, "Book Club", "One book a month")
+    reply = await create(guild.alice, "Book Club", "One book a month", **options)
     assert reply.ephemeral, reply.text
     for name in members:
         joined = await guild.member(name).slash("group join", group="Book Club")

@@ -49,3 +49,22 @@ def test_settings_grouped_by_feature():
     ]
     sections = logic.settings_lines(specs, {"groups.max_size": 8})
     assert sections == {"core": ["**Server time zone:** UTC"], "groups": ["**Size:** 8"]}
+
+
+def test_a_channel_only_staff_read_is_accepted() -> None:
+    assert logic.readers_problem("The audit log", [], 0) is None
+
+
+def test_readers_are_named_with_the_reason() -> None:
+    problem = logic.readers_problem("The Monday digest", ["@everyone", "Book Club"], 0)
+    assert problem is not None
+    assert "**@everyone**" in problem and "**Book Club**" in problem
+    assert "The Monday digest names groups'" in problem
+
+
+def test_many_roles_are_summed_up_and_members_counted() -> None:
+    roles = [f"Group {i}" for i in range(8)]
+    problem = logic.readers_problem("The audit log", roles, 2)
+    assert problem is not None
+    assert "**Group 4**" in problem and "Group 5" not in problem
+    assert "3 more roles" in problem and "2 members given access by hand" in problem
