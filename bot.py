@@ -29,6 +29,7 @@ log = logging.getLogger("huddle")
 
 async def run(settings: Settings) -> int:
     bot = HuddleBot(settings)
+    bot.freeze_gc_when_ready = True  # a long-running process: see core/memory.py
     loop = asyncio.get_running_loop()
     closing: list[asyncio.Task[None]] = []  # keep a reference so the task is not collected
 

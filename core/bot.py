@@ -25,6 +25,7 @@ from core.components import ComponentRouter, RoutedButton
 from core.config import GuildConfig, UserPrefs
 from core.errors import FeatureUnavailable, UserError
 from core.health import ops_routes
+from core.memory import freeze_startup_objects
 from core.metrics import Metrics, install_rest_metrics
 from core.pacing import GLOBAL_BURST, GLOBAL_RATE_PER_SECOND, Pacer, install_global_limit
 from core.scheduler import Job, Scheduler
@@ -148,9 +149,18 @@ class HuddleBot(commands.AutoShardedBot):
         self.dm_pacer = Pacer()  # every bulk DM and mention fan-out goes through it
         self.extensions_to_load = extensions if extensions is not None else feature_extensions()
         self.synced_commands = False
+        # gc.freeze() at the first ready (core/memory.py): bot.py asks for it; tests, which
+        # start hundreds of bots in one process, don't (frozen cycles would never be freed).
+        self.freeze_gc_when_ready = False
+        self._frozen = False
         self.watchdog: LoopWatchdog | None = None
 
     # -- start-up ---------------------------------------------------------------------
+
+    async def on_ready(self) -> None:
+        if self.freeze_gc_when_ready and not self._frozen:
+            self._frozen = True
+            freeze_startup_objects()
 
     async def setup_hook(self) -> None:
         # a step holding the loop over 100 ms is logged with what ran (core.watchdog)

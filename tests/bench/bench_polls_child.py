@@ -232,6 +232,7 @@ async def main(role: str) -> None:
             ],
             guild_ready_timeout=0.05,
         )
+        bot.freeze_gc_when_ready = True  # as bot.py: see core/memory.py
     await bot.login(token)
     task = asyncio.create_task(bot.connect())
     await bot.wait_until_ready()
@@ -239,8 +240,6 @@ async def main(role: str) -> None:
         service = bot.get_cog("Polls").service  # type: ignore[union-attr]
         await service.startup_done.wait()
         service.engine.on_commit = lambda _poll, batch, _at: counter.processed(len(batch))
-    if os.environ.get("BENCH_GC_FREEZE"):  # experiment: what Huddle would do at ready
-        gc.freeze()
     emit({"ready": True, "pid": os.getpid()})
 
     loop = asyncio.get_running_loop()

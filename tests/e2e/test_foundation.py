@@ -201,12 +201,30 @@ async def test_rejected_token_exits_1_with_one_line(emulator, tmp_path):
 
 async def test_sigterm_shuts_down_cleanly(emulator, db_path, bot_subprocess):
     proc = await bot_subprocess(db_path)
+    # once ready, a long-running bot.py freezes its start-up objects out of garbage
+    # collection (core/memory.py, issue 27): its log says so
+    log_file = db_path.parent / "huddle.log"
+    for _ in range(1000):
+        if log_file.exists() and "objects frozen out of garbage collection" in log_file.read_text():
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("bot.py never froze its start-up objects (or never got ready)")
     proc.proc.send_signal(signal.SIGTERM)
     code = await asyncio.wait_for(proc.wait(), 30)
     output = await proc.output()
     assert code == 0, output
     assert "Task was destroyed" not in output and "Traceback" not in output, output
     assert "shutting down" in output
+
+
+async def test_an_in_process_bot_leaves_the_garbage_collector_alone(bot):
+    """Tests start hundreds of bots in one process: none freezes (frozen cycles would never
+    be collected); only bot.py asks for it."""
+    import gc
+
+    assert bot.freeze_gc_when_ready is False
+    assert gc.get_freeze_count() == 0
 
 
 async def test_config_groups_takes_a_category_the_bot_has_not_cached(emulator, guild, bot):
