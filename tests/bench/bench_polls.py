@@ -129,11 +129,12 @@ class Child:
 
 
 STALL = float(os.environ.get("BENCH_STALL", "0"))  # see feed()
-# Where the processes run (issue 27). "split": the feeder (this process) on one core, each
-# consumer on the other, as the design above needs; "same": all on one core (the slow mode,
-# reproduced); "free": left to the OS, which put a consumer on the feeder's core in about
-# one run of two: that consumer then ran at about half speed.
-PLACEMENT = os.environ.get("BENCH_PLACEMENT", "split")
+# Where the processes run (issue 27). "free" (default): left to the OS, as a real bot runs;
+# "split": the feeder (this process) on one core, each consumer on the other (Huddle's
+# SQLite thread then shares its loop's core: ~5x the involuntary context switches, ratio
+# median 0.87 vs 0.90 free); "same": all on one core. Core placement was suspected for the
+# slow mode and ruled out: "same" was no slower than "split" on a loaded machine.
+PLACEMENT = os.environ.get("BENCH_PLACEMENT", "free")
 FEEDER_CPU, CONSUMER_CPU = 0, 1
 
 
