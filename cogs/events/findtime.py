@@ -259,9 +259,10 @@ class FindTimeFlow:
         return event
 
     async def _tell_who_picked_it(self, poll: FindTime, event: Event) -> int:
-        """The members who said the winning slot suits them are asked, by mention in the
-        event's channel, to answer on the event (their reaction is not an RSVP). Returns
-        how many; 0 when the poll's message can't be read any more."""
+        """The members who said the winning slot suits them are asked, by DM (paced like
+        every bulk DM), to answer on the event (their reaction is not an RSVP); those whose
+        DMs are closed are named in the event's channel without a ping (SPEC: reminders are
+        the bot's only pings). Returns how many; 0 when the poll's message can't be read."""
         try:
             voters = await self.read_voters(poll)
         except discord.HTTPException as exc:
@@ -274,6 +275,9 @@ class FindTimeFlow:
             f"📅 **{title}** is now an event at the time you picked ({ts(event.start_at, 'F')})."
             f" Press **Going**, **Maybe** or **Can't** on it: {event.link()}\n"
         )
-        if picked:
-            await notify.mention(self.bot, event.channel_id, text, picked)
+        closed = [user for user in picked if not await notify.dm(self.bot, user, text)]
+        if closed:
+            named = ", ".join(f"<@{user}>" for user in closed[:90])
+            more = f" +{len(closed) - 90} more" if len(closed) > 90 else ""
+            await notify.post(self.bot, event.channel_id, f"{text}{named}{more}")
         return len(picked)
