@@ -19,7 +19,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -118,9 +117,10 @@ def ops_routes(bot: HuddleBot) -> list[web.RouteDef]:
         )
         m.set_database_size(bot.store.path)
         m.publish_loop_lag()
-        m.gateway_connected.set(1 if discord_state(bot) == "ok" else 0)
-        resp = web.Response(body=generate_latest(m.registry))
-        resp.headers["Content-Type"] = CONTENT_TYPE_LATEST
+        m.gateway_connected = 1 if discord_state(bot) == "ok" else 0
+        body, content_type = m.exposition()
+        resp = web.Response(body=body)
+        resp.headers["Content-Type"] = content_type
         return resp
 
     return [web.get("/healthz", healthz), web.get("/metrics", metrics)]

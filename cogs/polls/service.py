@@ -56,7 +56,7 @@ class PollService:
             resync=self._resync_later,
         )
         self.engine.own_id = lambda: bot.user.id if bot.user else None  # known from READY
-        self.engine.counted = bot.metrics.votes.inc
+        self.engine.counted = bot.metrics.count_votes
         self.startup_done = asyncio.Event()
         self._tasks: set[asyncio.Task[object]] = set()
         self._embeds: dict[int, tuple[tuple[object, ...], discord.Embed]] = {}  # see embed()
