@@ -153,7 +153,11 @@ class World:
         else:
             out = logic.apply_remove(self.votes, user, option)
         self.removals.extend(out.unreact)
+        self.store_stale(out)
         self.check_invariants()
+
+    def store_stale(self, out: logic.Outcome) -> None:
+        """What the bot stores besides the votes (nothing here; see LaggingWorld)."""
 
     def unreact(self, index: int) -> None:
         user, option = self.removals.pop(index % len(self.removals))
@@ -267,15 +271,6 @@ class LaggingWorld(World):
     def __init__(self, rules: Rules, banned: frozenset[int]) -> None:
         super().__init__(rules, banned)
         self.stale: set[tuple[int, int]] = set()
-
-    def deliver(self) -> None:
-        added, user, option = self.events.popleft()
-        if added:
-            out = logic.apply_add(self.votes, self.rules, user, option, user not in self.banned)
-        else:
-            out = logic.apply_remove(self.votes, user, option)
-        self.removals.extend(out.unreact)
-        self.store_stale(out)
 
     def store_stale(self, out: logic.Outcome) -> None:
         for key, flag in out.stale.items():
