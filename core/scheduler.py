@@ -26,7 +26,7 @@ import asyncio
 import dataclasses
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,7 +157,7 @@ class Scheduler:
         return job_id
 
     async def schedule_many(
-        self, jobs: list[tuple[str, float, dict[str, Any], int | None, str | None]]
+        self, jobs: Sequence[tuple[str, float, Mapping[str, Any], int | None, str | None]]
     ) -> None:
         """Schedule many `(kind, due_at, payload, guild_id, key)` jobs in one transaction."""
         now = self.clock.now()
@@ -280,7 +280,7 @@ class Scheduler:
 
     def _exclusions(self) -> tuple[str, list[Any]]:
         """SQL that skips jobs already running and keys busy (both at most `concurrency`)."""
-        sql, params = "", []
+        sql, params = "", list[Any]()
         if self._running:
             sql += f" AND id NOT IN ({','.join('?' * len(self._running))})"
             params.extend(self._running)
@@ -411,7 +411,8 @@ class Scheduler:
     async def parked(self, guild_id: int, feature: str | None = None) -> list[Job]:
         """A server's parked jobs (of one feature's kinds, if given), in due order."""
         kinds = self.kinds_of(feature) if feature is not None else None
-        sql, params = "SELECT * FROM jobs WHERE dead = ? AND guild_id = ?", [PARKED, guild_id]
+        sql = "SELECT * FROM jobs WHERE dead = ? AND guild_id = ?"
+        params: list[Any] = [PARKED, guild_id]
         if kinds is not None:
             if not kinds:
                 return []

@@ -175,7 +175,7 @@ def _duration_for(parts: Parts, m: Match, pending_range: bool) -> bool:
 def _past_to(parts: Parts, m: Match, pending_range: bool) -> bool:
     """`quarter past 7`, `half past noon`, `10 to 7pm`."""
     q = m["q"]
-    minutes = 15 if q == "quarter" else 30 if q == "half" else int(re.match(r"\d+", q)[0])
+    minutes = 15 if q == "quarter" else 30 if q == "half" else int(re.findall(r"\d+", q)[0])
     h = m["h"]
     hour = 12 if h == "noon" else 0 if h == "midnight" else int(number(h))
     ap = meridiem(m["ap"])

@@ -67,6 +67,7 @@ async def advance(engine: CycleEngine, cycle: Cycle) -> str:
         return render.advanced_text(after)
     if period.phase in ("voting", "runoff"):
         poll_id = period.poll_id if period.phase == "voting" else period.runoff_poll_id
+        assert poll_id is not None  # a missing ballot was made again above
         await polls.close_poll(engine.bot, poll_id)
         return "Closed the vote early; the result is announced in the group's channel."
     if period.phase == "reading":

@@ -152,7 +152,7 @@ async def event_summary(bot: HuddleBot, event_id: int) -> EventSummary | None:
 
 
 async def _summary(service: EventService, event: Event) -> EventSummary:
-    counts = attendance(await service.events.rsvps(event.id))
+    counts: dict[str, Any] = attendance(await service.events.rsvps(event.id))
     return EventSummary(
         event.id, event.guild_id, event.group_id, event.title, event.start_at, event.end_at,
         event.status, event.link(), **counts,

@@ -54,15 +54,16 @@ class EventsCog(commands.Cog, name="Events"):
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
         self.service = EventService(bot)
-        self.findtime = FindTimeFlow(self.service)
+        # Not `self.findtime`: that name is the `/event findtime` command method.
+        self.findtime_flow = FindTimeFlow(self.service)
         self.feed = CalendarFeed(bot)
         self.nudges = EventNudges(self.service)
 
     async def cog_load(self) -> None:
         for spec in SETTINGS:
             self.bot.config.register(spec)
-        register_jobs(self.service, self.findtime)
-        EventButtons(self.service, self.findtime).register(self.bot.components)
+        register_jobs(self.service, self.findtime_flow)
+        EventButtons(self.service, self.findtime_flow).register(self.bot.components)
         self.service.events.on_findtime_change = self._hear_reactions
         # Know the open ones before the first reaction: a burst would otherwise start a
         # listener task for each of its reactions until the first read is back.
@@ -100,7 +101,7 @@ class EventsCog(commands.Cog, name="Events"):
             self.bot.add_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.findtime.on_reaction(payload)
+        await self.findtime_flow.on_reaction(payload)
         if self._hearing and self.service.events.knows_no_open_findtime():
             self._hearing = False
             self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
@@ -429,7 +430,7 @@ class EventsCog(commands.Cog, name="Events"):
     ) -> None:
         """Find a time that suits most: members react to every slot that works."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        poll = await self.findtime.start(interaction, title, options, group, closes)
+        poll = await self.findtime_flow.start(interaction, title, options, group, closes)
         await reply(
             interaction,
             f"Posted the poll for **{discord.utils.escape_markdown(poll.title)}** with "

@@ -44,14 +44,18 @@ def register_jobs(service: EventService, findtime: FindTimeFlow) -> None:
     scheduler = service.bot.scheduler
     # Paused with events (the scheduler asks the switch); a reminder whose moment passed
     # meanwhile is dropped, the rest runs once when events are back on.
-    on = {"feature": FEATURE}
-    scheduler.register(REMIND, lambda job: send_reminder(service, job), **on, moment_bound=True)
     scheduler.register(
-        REMIND_BATCH, lambda job: send_reminder_batch(service, job), **on, moment_bound=True
+        REMIND, lambda job: send_reminder(service, job), feature=FEATURE, moment_bound=True
     )
-    scheduler.register(PROMOTED, lambda job: tell_promoted(service, job), **on)
-    scheduler.register(ROLLOVER, lambda job: roll_over(service, job), **on)
-    scheduler.register(CLOSE, findtime.close_job, **on)
+    scheduler.register(
+        REMIND_BATCH,
+        lambda job: send_reminder_batch(service, job),
+        feature=FEATURE,
+        moment_bound=True,
+    )
+    scheduler.register(PROMOTED, lambda job: tell_promoted(service, job), feature=FEATURE)
+    scheduler.register(ROLLOVER, lambda job: roll_over(service, job), feature=FEATURE)
+    scheduler.register(CLOSE, findtime.close_job, feature=FEATURE)
     scheduler.register(CLEANUP, lambda job: cleanup_scheduled(service, job))
 
 

@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -135,6 +135,7 @@ async def present_member_ids(bot: HuddleBot, group: GroupRef) -> list[int]:
     left it are found (a gateway query by id) and their membership ends, freeing their
     seat. Falls back to every member when the groups cog or the server isn't at hand."""
     guild = bot.get_guild(group.guild_id)
+    groups_cog: Any  # the groups cog (api.py does not import its cog module)
     try:
         groups_cog = bot.feature_cog("groups")
     except FeatureUnavailable:
@@ -196,7 +197,10 @@ async def group_choices(
     ]
 
 
-Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+# Interaction[Any]: discord.py's autocomplete decorator is generic over the client class.
+Autocomplete = Callable[
+    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
 
 
 def group_autocomplete(scope: Scope) -> Autocomplete:

@@ -148,7 +148,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         interaction: discord.Interaction,
         ref: GroupRef | None,
         chosen: discord.TextChannel | None,
-    ) -> discord.abc.GuildChannel:
+    ) -> discord.TextChannel | discord.Thread:
         guild = interaction.guild
         assert guild is not None
         if chosen is not None:
@@ -165,7 +165,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         target = guild.get_channel(channel_id)
         if not isinstance(target, discord.TextChannel | discord.Thread):
             raise UserError("Polls can only be posted in a text channel; pick one with `channel`.")
-        return target  # type: ignore[return-value]
+        return target
 
     @create.autocomplete("closes")
     async def _closes_choices(
