@@ -251,9 +251,7 @@ class EventsCog(commands.Cog, name="Events"):
         """Upcoming events with how many are going."""
         guild_id = guild_id_of(interaction)
         viewer = await groups.viewer_of(interaction)
-        group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
-        if group_ref is not None:
-            await groups.require_insider(self.bot.store, viewer, group_ref)
+        group_ref = await groups.group_for(interaction, group) if group else None
         now = self.bot.clock.now()
         group_id = group_ref.id if group_ref else None
         found = await self.service.events.upcoming(guild_id, now, group_id, viewer=viewer)
