@@ -27,7 +27,7 @@ import discord
 
 from core.checks import ensure_feature
 from core.errors import NotFound
-from core.ui import clip
+from core.fit import clip
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot

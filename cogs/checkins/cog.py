@@ -23,9 +23,10 @@ from core import fit
 from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
 from core.errors import UserError
+from core.fit import clip
 from core.heatmap import HEATMAP_WEEKS, heatmap_picture
 from core.timeparse import get_zone, parse_clock
-from core.ui import clip, reply, ts
+from core.ui import reply, ts
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot

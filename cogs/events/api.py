@@ -21,9 +21,9 @@ from cogs.events.service import ROLLOVER, EventService, checked_length
 from cogs.events.store import EventDraft, attendance_rows, last_answers
 from cogs.groups import api as groups
 from core.errors import NotFound, UserError
+from core.fit import clip
 from core.store import Store
 from core.timeparse import to_local
-from core.ui import clip
 
 if TYPE_CHECKING:
     from cogs.events.cog import EventsCog

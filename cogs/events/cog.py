@@ -23,9 +23,9 @@ from cogs.groups import api as groups
 from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
 from core.config import SettingSpec, yes_no
-from core.fit import fit_embed, lines_fitting
+from core.fit import clip, fit_embed, lines_fitting
 from core.timeparse import preview_choices
-from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
+from core.ui import EMBED_COLOUR, chunk, plural, reply, send_pages, when_text
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot

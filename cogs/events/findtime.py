@@ -21,10 +21,11 @@ from cogs.groups import api as groups
 from core.checks import guild_id_of, require_bot_permissions, require_member_can_post
 from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
+from core.fit import clip
 from core.letters import letter, letter_index
 from core.scheduler import Job
 from core.timeparse import parse_when, to_local
-from core.ui import clip, plural, ts
+from core.ui import plural, ts
 
 if TYPE_CHECKING:
     from cogs.events.service import EventService
