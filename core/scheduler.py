@@ -173,14 +173,21 @@ class Scheduler:
             )
         self._wake.set()
 
-    async def cancel(self, job_id: int) -> bool:
-        return await self.store.execute("DELETE FROM jobs WHERE id = ?", (job_id,)) > 0
+    async def cancel(self, job_id: int, *, tx: Tx | None = None) -> bool:
+        """Remove a job (a handler ending its own job early, inside `tx` with its writes)."""
+        return await self._delete("DELETE FROM jobs WHERE id = ?", (job_id,), tx) > 0
 
-    async def cancel_key(self, key: str, kind: str | None = None) -> int:
-        """Cancel every pending job with this key (and kind, if given)."""
+    async def cancel_key(self, key: str, kind: str | None = None, *, tx: Tx | None = None) -> int:
+        """Cancel every pending job with this key (and kind, if given); `tx`: inside that
+        open transaction, so the jobs go (or stay) with the caller's other writes."""
         if kind is None:
-            return await self.store.execute("DELETE FROM jobs WHERE key = ?", (key,))
-        return await self.store.execute("DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind))
+            return await self._delete("DELETE FROM jobs WHERE key = ?", (key,), tx)
+        return await self._delete("DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind), tx)
+
+    async def _delete(self, sql: str, params: tuple[Any, ...], tx: Tx | None) -> int:
+        if tx is None:
+            return await self.store.execute(sql, params)
+        return (await tx.execute(sql, params)).rowcount
 
     async def retry_now(self, key: str) -> int:
         """Run again now the jobs of `key` that failed (waiting for a retry, or given up):

@@ -37,7 +37,7 @@ async def start(engine: CycleEngine, new: NewCycle) -> tuple[Cycle, Period]:
         await engine.open(period_id)
     except Exception:  # nothing half-made: the cycle goes if its announcement can't
         async with store.transaction() as tx:
-            await tx.execute("DELETE FROM jobs WHERE key = ?", (job_key(cycle_id),))
+            await engine.bot.scheduler.cancel_key(job_key(cycle_id), tx=tx)
             await tx.execute("DELETE FROM cycles WHERE id = ?", (cycle_id,))
         raise
     period = await engine.cycles.period(period_id)
@@ -95,7 +95,7 @@ async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
     period = await engine.cycles.current_period(cycle.id)
     lock = engine.lock(period.id) if period is not None else asyncio.Lock()
     async with lock:
-        stopped_now = await engine.cycles.stop_cycle(cycle.id)
+        stopped_now = await engine.cycles.stop_cycle(cycle.id, engine.bot.scheduler)
         done = await _stop_what_runs(engine, cycle, period)
     if not stopped_now and not done:
         raise UserError("This cycle is already stopped, and nothing of it runs any more.")
