@@ -23,8 +23,7 @@ from core.checks import (
 )
 from core.errors import NotAllowed, NotFound, UserError
 from core.fit import CHOICE_NAME, CONTENT, clip, fit_embed
-from core.timeparse import is_duration, preview_choices, read_when
-from core.timeread import TooFar
+from core.timeparse import TooFar, is_duration, preview_choices, read_when
 from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
