@@ -6,7 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-Listener = Callable[[], Awaitable[None]]
+Listener = Callable[[], Awaitable[object]]
 
 
 class Clock:

@@ -21,13 +21,13 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from core.checks import ensure_feature
 from core.errors import NotFound
-from core.ui import clip
+from core.fit import clip
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -147,10 +147,11 @@ class ComponentRouter:
         """Modal submits (listener): every `huddle:` modal, open before a restart or not."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        value = str((interaction.data or {}).get("custom_id", ""))
+        data = cast("dict[str, Any]", interaction.data or {})
+        value = str(data.get("custom_id", ""))
         if not value.startswith(PREFIX):
             return
-        fields = modal_values(list((interaction.data or {}).get("components", [])))
+        fields = modal_values(list(data.get("components", [])))
         await self.dispatch(interaction, value, fields)
 
 
@@ -162,13 +163,18 @@ class RoutedButton(discord.ui.DynamicItem[discord.ui.Button], template=r"huddle:
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: HuddleInteraction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
     ) -> RoutedButton:
         if not isinstance(item, discord.ui.Button):  # pragma: no cover - only buttons use it
             raise TypeError(f"routed component {match.string} is not a button")
         return cls(item)
 
-    async def callback(self, interaction: HuddleInteraction) -> None:
+    # Interaction[Any]: an override must take discord.py's generic interaction.
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.client.components.dispatch(interaction, self.item.custom_id or "")
 
 

@@ -126,7 +126,7 @@ class Metrics:
         from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
         registry = CollectorRegistry(auto_describe=False)
-        registry.register(_Collector(self))  # type: ignore[arg-type]
+        registry.register(_Collector(self))
         return generate_latest(registry), CONTENT_TYPE_LATEST
 
     # -- event-loop lag -----------------------------------------------------------------------

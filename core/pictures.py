@@ -76,7 +76,8 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
             return ImageFont.truetype(path, size)
         except OSError:
             pass
-    return ImageFont.load_default(size=size)  # Pillow >= 10.1: scalable (FreeType)
+    # Pillow >= 10.1 with FreeType (our floor): a scalable FreeTypeFont, typed as either.
+    return ImageFont.load_default(size=size)  # type: ignore[return-value]
 
 
 _glyph_lock = threading.Lock()

@@ -26,7 +26,7 @@ import asyncio
 import dataclasses
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,7 +157,7 @@ class Scheduler:
         return job_id
 
     async def schedule_many(
-        self, jobs: list[tuple[str, float, dict[str, Any], int | None, str | None]]
+        self, jobs: Sequence[tuple[str, float, Mapping[str, Any], int | None, str | None]]
     ) -> None:
         """Schedule many `(kind, due_at, payload, guild_id, key)` jobs in one transaction."""
         now = self.clock.now()
@@ -173,14 +173,21 @@ class Scheduler:
             )
         self._wake.set()
 
-    async def cancel(self, job_id: int) -> bool:
-        return await self.store.execute("DELETE FROM jobs WHERE id = ?", (job_id,)) > 0
+    async def cancel(self, job_id: int, *, tx: Tx | None = None) -> bool:
+        """Remove a job (a handler ending its own job early, inside `tx` with its writes)."""
+        return await self._delete("DELETE FROM jobs WHERE id = ?", (job_id,), tx) > 0
 
-    async def cancel_key(self, key: str, kind: str | None = None) -> int:
-        """Cancel every pending job with this key (and kind, if given)."""
+    async def cancel_key(self, key: str, kind: str | None = None, *, tx: Tx | None = None) -> int:
+        """Cancel every pending job with this key (and kind, if given); `tx`: inside that
+        open transaction, so the jobs go (or stay) with the caller's other writes."""
         if kind is None:
-            return await self.store.execute("DELETE FROM jobs WHERE key = ?", (key,))
-        return await self.store.execute("DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind))
+            return await self._delete("DELETE FROM jobs WHERE key = ?", (key,), tx)
+        return await self._delete("DELETE FROM jobs WHERE key = ? AND kind = ?", (key, kind), tx)
+
+    async def _delete(self, sql: str, params: tuple[Any, ...], tx: Tx | None) -> int:
+        if tx is None:
+            return await self.store.execute(sql, params)
+        return (await tx.execute(sql, params)).rowcount
 
     async def retry_now(self, key: str) -> int:
         """Run again now the jobs of `key` that failed (waiting for a retry, or given up):
@@ -280,7 +287,7 @@ class Scheduler:
 
     def _exclusions(self) -> tuple[str, list[Any]]:
         """SQL that skips jobs already running and keys busy (both at most `concurrency`)."""
-        sql, params = "", []
+        sql, params = "", list[Any]()
         if self._running:
             sql += f" AND id NOT IN ({','.join('?' * len(self._running))})"
             params.extend(self._running)
@@ -411,7 +418,8 @@ class Scheduler:
     async def parked(self, guild_id: int, feature: str | None = None) -> list[Job]:
         """A server's parked jobs (of one feature's kinds, if given), in due order."""
         kinds = self.kinds_of(feature) if feature is not None else None
-        sql, params = "SELECT * FROM jobs WHERE dead = ? AND guild_id = ?", [PARKED, guild_id]
+        sql = "SELECT * FROM jobs WHERE dead = ? AND guild_id = ?"
+        params: list[Any] = [PARKED, guild_id]
         if kinds is not None:
             if not kinds:
                 return []

@@ -1,19 +1,41 @@
 """Time parsing shared by features: durations, clock times, IANA zones, natural-language
-moments (read by `core.timeread`), read in a given zone and returned as UTC epoch seconds."""
+moments, read in a given zone and returned as UTC epoch seconds.
+
+The public face of time reading: features import this module only. The reader of typed
+moments is the private package `core.timeread` (an import-linter contract keeps it so);
+the zones by name are `core.zones` (a leaf both use), re-exported here."""
 
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from core import fit
 from core.errors import UserError
+from core.timeread import LONGEST, Reading, TooFar, read_time
+from core.timeread import preview_choices as _preview
+from core.zones import all_zones, get_zone, suggest_zones
 
-if TYPE_CHECKING:
-    from core.timeread import Reading
+__all__ = [
+    "LONGEST",
+    "Reading",
+    "TooFar",
+    "all_zones",
+    "duration_seconds",
+    "get_zone",
+    "is_duration",
+    "localize",
+    "parse_clock",
+    "parse_duration",
+    "parse_moment",
+    "parse_offsets",
+    "parse_when",
+    "preview_choices",
+    "read_time",
+    "read_when",
+    "suggest_zones",
+    "to_local",
+]
 
 # possessive `\d++`: 6,000 digits without a unit fail in one pass, not one per digit;
 # the longer unit words first, or `2hours` stops after `2h`
@@ -71,54 +93,17 @@ def parse_clock(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
-@lru_cache(maxsize=1)
-def all_zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
-
-
-def get_zone(name: str) -> zoneinfo.ZoneInfo:
-    """An IANA zone by name (case-insensitive). Raises UserError naming close matches."""
-    cleaned = name.strip()
-    try:
-        return zoneinfo.ZoneInfo(cleaned)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
-        pass  # for a file name (zoneinfo reads `tzdata/zoneinfo/<name>`)
-    lowered = cleaned.lower().replace(" ", "_")
-    for zone in all_zones():
-        if zone.lower() == lowered:
-            return zoneinfo.ZoneInfo(zone)
-    hints = suggest_zones(cleaned, limit=3)
-    hint = f" Did you mean {', '.join(f'`{h}`' for h in hints)}?" if hints else ""
-    raise UserError(
-        f"{fit.code(name)} is not a time zone I know. Use an IANA name like `Europe/Berlin`.{hint}"
-    )
-
-
-def suggest_zones(current: str, limit: int = 25) -> list[str]:
-    """Zones for autocomplete: prefix matches on the city first, then substring matches."""
-    needle = current.strip().lower().replace(" ", "_")
-    if not needle:
-        return list(all_zones()[:limit])
-    starts = [z for z in all_zones() if z.lower().split("/")[-1].startswith(needle)]
-    contains = [z for z in all_zones() if needle in z.lower() and z not in starts]
-    return (starts + contains)[:limit]
-
-
 def parse_moment(text: str, zone: str, now: float) -> float:
     """A moment written like `friday 7pm`, `2026-12-03 18:30`, `in 2 hours` or a duration
     (`3d`, read as from now), read in `zone` the way people mean it (see `core.timeread`);
     returns UTC epoch seconds. Raises UserError showing what was understood when the text
     can't be read."""
-    from core.timeread import read_time
-
     return read_time(text, zone, now).start
 
 
 def read_when(text: str, zone: str, now: float) -> Reading:
     """The full reading (start, optional end of a range, label, alternatives) of a moment
     that must lie in the future."""
-    from core.timeread import read_time
-
     reading = read_time(text, zone, now)
     if reading.start <= now:
         raise UserError(
@@ -138,8 +123,6 @@ def preview_choices(text: str, zone: str, now: float) -> list[tuple[str, str]]:
     """Autocomplete for a `when` option: (how the text is read, e.g. `Fri 4 Dec 2026, 19:00
     (Europe/Berlin)`, an ISO text like `2026-12-04 19:00` that reads back exactly).
     Readings in the past are left out; empty while the text can't be read."""
-    from core.timeread import preview_choices as _preview
-
     return _preview(text, zone, now, future_only=True)
 
 

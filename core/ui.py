@@ -45,10 +45,6 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def mention_list(user_ids: Sequence[int], empty: str = "nobody") -> str:
     return ", ".join(f"<@{u}>" for u in user_ids) if user_ids else empty
 

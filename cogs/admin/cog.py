@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -215,7 +216,7 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
         """Refuse a channel members other than managers and admins can read (SPEC §5)."""
         guild = interaction.guild
         assert guild is not None
-        channel = guild.get_channel(channel_id)
+        channel: discord.abc.GuildChannel | discord.Thread | None = guild.get_channel(channel_id)
         if channel is None:
             try:
                 channel = await guild.fetch_channel(channel_id)
@@ -230,22 +231,26 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
             and not role.permissions.manage_guild
             and channel.permissions_for(role).view_channel
         ]
-        by_hand = sum(  # members given access by hand, but managers and admins
-            1
-            for target, overwrite in channel.overwrites.items()
-            if not isinstance(target, discord.Role)
-            and overwrite.view_channel
-            and target.id != guild.me.id
-            and not (
-                isinstance(target, discord.Member)
-                and (is_admin(target) or any(r.id == manager for r in target.roles))
-            )
+        # A thread has no overwrites of its own: who reads it is its parent's business.
+        overwrites = {} if isinstance(channel, discord.Thread) else channel.overwrites
+        by_hand = len(  # members given access by hand, but managers and admins
+            [
+                target
+                for target, overwrite in overwrites.items()
+                if not isinstance(target, discord.Role)
+                and overwrite.view_channel
+                and target.id != guild.me.id
+                and not (
+                    isinstance(target, discord.Member)
+                    and (is_admin(target) or any(r.id == manager for r in target.roles))
+                )
+            ]
         )
         problem = logic.readers_problem(purpose, readers, by_hand)
         if problem:
             raise UserError(problem)
 
-    async def _apply(self, interaction: discord.Interaction, changes: dict[str, object]) -> None:
+    async def _apply(self, interaction: discord.Interaction, changes: Mapping[str, object]) -> None:
         """Store the options that were given; with none, show the current values."""
         guild_id = guild_id_of(interaction)
         given = {k: v for k, v in changes.items() if v is not None}

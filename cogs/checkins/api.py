@@ -18,8 +18,8 @@ from cogs.checkins.store import Schedule, completion_rows, last_checkins, member
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core.errors import NotFound
+from core.fit import clip
 from core.store import Store
-from core.ui import clip
 
 if TYPE_CHECKING:
     from cogs.checkins.cog import Checkins

@@ -20,12 +20,13 @@ from cogs.checkins.views import FEATURE, CheckinButtons, checked_in_text
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from core import fit
-from core.checks import FeatureGroup, guild_id_of, is_manager
+from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
-from core.errors import NotAllowed, UserError
+from core.errors import UserError
+from core.fit import clip
 from core.heatmap import HEATMAP_WEEKS, heatmap_picture
 from core.timeparse import get_zone, parse_clock
-from core.ui import clip, reply, ts
+from core.ui import reply, ts
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -98,15 +99,8 @@ class Checkins(commands.Cog, name="Checkins"):
         self.bot.components.remove_feature(FEATURE)
 
     async def _group(self, interaction: HuddleInteraction, text: str) -> GroupRef:
+        """A group for a member's own check-in or goal: the service asks membership."""
         return await groups.resolve_group(self.bot.store, guild_id_of(interaction), text)
-
-    async def _visible_group(self, interaction: HuddleInteraction, text: str) -> GroupRef:
-        """A group whose check-ins the invoker may see (member, leader, manager, admin); an
-        outsider is told it is for its members and how to join (SPEC's privacy rule)."""
-        found = await self._group(interaction, text)
-        viewer = await groups.viewer_of(interaction)
-        await groups.require_insider(self.bot.store, viewer, found)
-        return found
 
     async def _visible_groups_of(
         self, interaction: HuddleInteraction, user_id: int
@@ -115,15 +109,6 @@ class Checkins(commands.Cog, name="Checkins"):
         viewer = await groups.viewer_of(interaction)
         found = await groups.groups_of_member(self.bot.store, viewer.guild_id, user_id)
         return [g for g in found if await groups.can_see_group(self.bot.store, viewer, g.id)]
-
-    async def _require_leader(self, interaction: HuddleInteraction, group: GroupRef) -> None:
-        if await groups.is_leader(self.bot.store, group.id, interaction.user.id):
-            return
-        if await is_manager(interaction):
-            return
-        raise NotAllowed(
-            f"Only leaders of **{group.name}** and community managers can change its check-ins."
-        )
 
     # -- /goal ------------------------------------------------------------------------------
 
@@ -190,8 +175,7 @@ class Checkins(commands.Cog, name="Checkins"):
         nudge: app_commands.Range[int, 0, 167] | None = None,
     ) -> None:
         cadence = _choice(cadence, logic.CADENCES, "cadence")
-        found = await self._group(interaction, group)
-        await self._require_leader(interaction, found)
+        found = await groups.group_for(interaction, group, "lead", "change its check-ins")
         self.service.require_schedulable(found)
         at = parse_clock(time)
         zone = await self.service.zone(found)
@@ -225,8 +209,7 @@ class Checkins(commands.Cog, name="Checkins"):
     @app_commands.describe(group="The group")
     @app_commands.autocomplete(group=_led_groups)
     async def unschedule(self, interaction: HuddleInteraction, group: str) -> None:
-        found = await self._group(interaction, group)
-        await self._require_leader(interaction, found)
+        found = await groups.group_for(interaction, group, "lead", "change its check-ins")
         had_schedule, last = await self.jobs.stop(found)
         if not had_schedule:
             raise UserError(f"**{found.name}** has no check-in schedule.")
@@ -270,7 +253,7 @@ class Checkins(commands.Cog, name="Checkins"):
     ) -> None:
         user = member or interaction.user
         if group:
-            chosen = [await self._visible_group(interaction, group)]
+            chosen = [await groups.group_for(interaction, group)]
         else:
             chosen = await self._visible_groups_of(interaction, user.id)
         if not chosen and user.id == interaction.user.id:
@@ -309,7 +292,7 @@ class Checkins(commands.Cog, name="Checkins"):
         period: str = "week",
     ) -> None:
         period = _choice(period, tuple(logic.BOARD_WINDOWS), "period")
-        found = await self._visible_group(interaction, group)
+        found = await groups.group_for(interaction, group)
         members = await groups.member_ids(self.bot.store, found.id)
         since = logic.board_since(period, self.bot.clock.now())
         counts = await self.store.counts_since(found.id, since)

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cogs.checkins.logic import WEEKDAYS, BoardRow, Period, Rule, StreakStats, first_line
-from core.fit import escape, join_fitting, lines_fitting
-from core.ui import clip, plural, ts, when_text
+from core.fit import clip, escape, join_fitting, lines_fitting
+from core.ui import plural, ts, when_text
 
 LIMIT = 2000  # Discord message content
 STATUS_MARK = {"done": "✅", "partial": "🟡", "blocked": "⛔"}

@@ -52,7 +52,7 @@ def schedule_prompt_view(schedule_id: int) -> discord.ui.View:
 
 
 def checkin_modal(group: GroupRef, *, schedule_id: int | None = None) -> RoutedModal:
-    note = discord.ui.TextInput(
+    note: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
         label="What did you do?",
         custom_id="note",
         style=discord.TextStyle.paragraph,
@@ -60,7 +60,7 @@ def checkin_modal(group: GroupRef, *, schedule_id: int | None = None) -> RoutedM
         max_length=1000,
         placeholder="A line or two about your progress",
     )
-    status = discord.ui.TextInput(
+    status: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
         label="Status: done, partial or blocked",
         custom_id="status",
         required=False,

@@ -15,7 +15,7 @@ from cogs.cycles.jobs import CycleEngine
 from cogs.cycles.store import Cycle, NewCycle, Period
 from cogs.groups import api as groups
 from core import fit
-from core.checks import FeatureGroup, guild_id_of, is_manager, require_bot_permissions
+from core.checks import FeatureGroup, require_bot_permissions
 from core.components import Press, RoutedModal
 from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import duration_seconds
@@ -27,9 +27,7 @@ if TYPE_CHECKING:
 FEATURE = "cycles"
 
 
-def _missing(text: str) -> str:
-    """The very reply a missing group gets (groups.resolve_group), for outsiders too."""
-    return f"There is no group called {fit.code(text)}. `/group list` shows them all."
+LEADS = "run its cycles"  # "Only leaders of X and community managers can run its cycles."
 
 
 def _seconds(option: str, text: str | None, default: float, bounds: tuple[int, int]) -> float:
@@ -47,24 +45,6 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         self.engine = engine
 
     # -- shared ------------------------------------------------------------------------------
-
-    async def _group(self, interaction: discord.Interaction, text: str) -> groups.GroupRef:
-        """A group the member may see; an outsider is told it is for its members."""
-        guild_id = guild_id_of(interaction)
-        group = await groups.find_group(self.bot.store, guild_id, text)
-        if group is None or group.status == "pending":
-            raise NotFound(_missing(text))
-        viewer = await groups.viewer_of(interaction)
-        await groups.require_insider(self.bot.store, viewer, group)
-        return group
-
-    async def _require_leader(
-        self, interaction: discord.Interaction, group: groups.GroupRef
-    ) -> None:
-        if await is_manager(interaction):
-            return
-        if not await groups.is_leader(self.bot.store, group.id, interaction.user.id):
-            raise NotAllowed(f"Only leaders of **{group.name}** can do that.")
 
     async def _active(self, group: groups.GroupRef) -> Cycle:
         cycle = await self.engine.cycles.active_cycle(group.id)
@@ -101,8 +81,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         checkins: bool = True,
         per_member: int = 1,
     ) -> None:
-        ref = await self._group(interaction, group)
-        await self._require_leader(interaction, ref)
+        ref = await groups.group_for(interaction, group, "lead", LEADS)
         if ref.archived:
             raise UserError(f"**{ref.name}** is archived; restore it before you start a cycle.")
         title = " ".join(name.split())
@@ -174,7 +153,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     async def nominate(
         self, interaction: discord.Interaction, group: str, pick: str, note: str | None = None
     ) -> None:
-        ref = await self._group(interaction, group)
+        ref = await groups.group_for(interaction, group)
         cycle = await self._active(ref)
         period = await self.engine.cycles.current_period(cycle.id)
         await submit_nomination(self.bot, self.engine, interaction, ref, cycle, period, pick, note)
@@ -185,7 +164,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     @app_commands.autocomplete(group=groups.group_autocomplete("member"))
     @app_commands.describe(group="The group")
     async def status(self, interaction: discord.Interaction, group: str) -> None:
-        ref = await self._group(interaction, group)
+        ref = await groups.group_for(interaction, group)
         cycle = await self.engine.cycles.latest_cycle(ref.id)
         if cycle is None:
             raise UserError(
@@ -199,7 +178,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     @app_commands.autocomplete(group=groups.group_autocomplete("member"))
     @app_commands.describe(group="The group")
     async def history(self, interaction: discord.Interaction, group: str) -> None:
-        ref = await self._group(interaction, group)
+        ref = await groups.group_for(interaction, group)
         shelf = await self.engine.cycles.shelf(ref.id)
         await reply(interaction, embed=render.history(ref.name, shelf, self.bot.clock.now()))
 
@@ -209,8 +188,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     @app_commands.autocomplete(group=groups.group_autocomplete("leader"))
     @app_commands.describe(group="The group")
     async def advance(self, interaction: discord.Interaction, group: str) -> None:
-        ref = await self._group(interaction, group)
-        await self._require_leader(interaction, ref)
+        ref = await groups.group_for(interaction, group, "lead", LEADS)
         cycle = await self._active(ref)
         await interaction.response.defer(ephemeral=True)
         await reply(interaction, await self.engine.advance(cycle))
@@ -219,8 +197,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     @app_commands.autocomplete(group=groups.group_autocomplete("leader"))
     @app_commands.describe(group="The group")
     async def stop(self, interaction: discord.Interaction, group: str) -> None:
-        ref = await self._group(interaction, group)
-        await self._require_leader(interaction, ref)
+        ref = await groups.group_for(interaction, group, "lead", LEADS)
         # a stopped cycle can be stopped again, for what a failure left running
         cycle = await self.engine.cycles.latest_cycle(ref.id)
         if cycle is None:

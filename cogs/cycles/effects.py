@@ -138,7 +138,7 @@ class CycleEffects:
                 self.bot, VOTED, period_id=period.id, round=round_
             )
             if found is not None:
-                await self.cycles.record(period.id, **{column: found})
+                await self.cycles.record(period.id, **_columns(column, found))
                 return
         result = await polls.create_poll(
             self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
@@ -146,7 +146,7 @@ class CycleEffects:
             nudge_hours=BALLOT_NUDGE_HOURS,
             request_id=f"cycle:{cycle.id}:{period.id}:poll:{round_}",
         )  # fmt: skip
-        await self.cycles.record(period.id, **{column: result.poll_id})
+        await self.cycles.record(period.id, **_columns(column, result.poll_id))
 
     async def ballot_poll(self, cycle: Cycle, period: Period) -> None:
         nominees = logic.ballot(await self.cycles.nominees(period.id))
@@ -203,3 +203,8 @@ class CycleEffects:
                 READ_END, period.meet_at - 60, {"period_id": period.id}, cycle.guild_id,
                 key=job_key(cycle.id), tx=tx,
             )  # fmt: skip
+
+
+def _columns(column: str, value: int) -> dict[str, Any]:
+    """One period column to `CycleStore.record` (typed Any: record's `tx` is no column)."""
+    return {column: value}

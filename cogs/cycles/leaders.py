@@ -37,7 +37,7 @@ async def start(engine: CycleEngine, new: NewCycle) -> tuple[Cycle, Period]:
         await engine.open(period_id)
     except Exception:  # nothing half-made: the cycle goes if its announcement can't
         async with store.transaction() as tx:
-            await tx.execute("DELETE FROM jobs WHERE key = ?", (job_key(cycle_id),))
+            await engine.bot.scheduler.cancel_key(job_key(cycle_id), tx=tx)
             await tx.execute("DELETE FROM cycles WHERE id = ?", (cycle_id,))
         raise
     period = await engine.cycles.period(period_id)
@@ -67,6 +67,7 @@ async def advance(engine: CycleEngine, cycle: Cycle) -> str:
         return render.advanced_text(after)
     if period.phase in ("voting", "runoff"):
         poll_id = period.poll_id if period.phase == "voting" else period.runoff_poll_id
+        assert poll_id is not None  # a missing ballot was made again above
         await polls.close_poll(engine.bot, poll_id)
         return "Closed the vote early; the result is announced in the group's channel."
     if period.phase == "reading":
@@ -94,7 +95,7 @@ async def stop(engine: CycleEngine, cycle: Cycle) -> list[str]:
     period = await engine.cycles.current_period(cycle.id)
     lock = engine.lock(period.id) if period is not None else asyncio.Lock()
     async with lock:
-        stopped_now = await engine.cycles.stop_cycle(cycle.id)
+        stopped_now = await engine.cycles.stop_cycle(cycle.id, engine.bot.scheduler)
         done = await _stop_what_runs(engine, cycle, period)
     if not stopped_now and not done:
         raise UserError("This cycle is already stopped, and nothing of it runs any more.")

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cogs.cycles.logic import Nominee
 from core.store import Store, Tx
+
+if TYPE_CHECKING:
+    from core.scheduler import Scheduler
 
 ACTIVE_PHASES = ("nominating", "voting", "runoff", "picked", "reading", "empty")
 
@@ -129,7 +132,8 @@ class CycleStore:
         )
         return None if row is None else _build(Cycle, row)
 
-    async def stop_cycle(self, cycle_id: int) -> bool:
+    async def stop_cycle(self, cycle_id: int, scheduler: Scheduler) -> bool:
+        """Stop the cycle and its running periods, and cancel its jobs, at once."""
         async with self.store.transaction() as tx:
             cur = await tx.execute(
                 "UPDATE cycles SET status = 'stopped' WHERE id = ? AND status = 'active'",
@@ -142,7 +146,7 @@ class CycleStore:
                 f" AND phase IN ({','.join('?' * len(ACTIVE_PHASES))})",
                 (cycle_id, *ACTIVE_PHASES),
             )
-            await tx.execute("DELETE FROM jobs WHERE key = ?", (job_key(cycle_id),))
+            await scheduler.cancel_key(job_key(cycle_id), tx=tx)
         return True
 
     # -- periods ----------------------------------------------------------------------------

@@ -21,9 +21,9 @@ from cogs.events.service import ROLLOVER, EventService, checked_length
 from cogs.events.store import EventDraft, attendance_rows, last_answers
 from cogs.groups import api as groups
 from core.errors import NotFound, UserError
+from core.fit import clip
 from core.store import Store
 from core.timeparse import to_local
-from core.ui import clip
 
 if TYPE_CHECKING:
     from cogs.events.cog import EventsCog
@@ -152,7 +152,7 @@ async def event_summary(bot: HuddleBot, event_id: int) -> EventSummary | None:
 
 
 async def _summary(service: EventService, event: Event) -> EventSummary:
-    counts = attendance(await service.events.rsvps(event.id))
+    counts: dict[str, Any] = attendance(await service.events.rsvps(event.id))
     return EventSummary(
         event.id, event.guild_id, event.group_id, event.title, event.start_at, event.end_at,
         event.status, event.link(), **counts,

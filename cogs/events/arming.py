@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from cogs.events.logic import DMS_PER_JOB, attendance, batches, reminder_times
 from cogs.events.models import Event
-from cogs.events.store import EventStore
+from cogs.events.store import FLAG_KEEP, EventStore
+from core.once import mark_once
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -78,9 +79,7 @@ class EventArming:
         # Once per occurrence, even when a cut roll-over or end job runs again.
         told = f"events.ended:{event.id}:{int(event.start_at)}"
         async with self.bot.store.transaction() as tx:
-            first = await tx.fetchone("SELECT 1 FROM meta WHERE key = ?", (told,)) is None
-            if first:
-                await tx.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (told,))
+            if await mark_once(tx, told, self.bot.clock.now(), keep=FLAG_KEEP):
                 await self.bot.scheduler.schedule(
                     kind, self.bot.clock.now(), payload, event.guild_id,
                     key=f"event-ended:{event.id}", tx=tx,

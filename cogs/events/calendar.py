@@ -55,7 +55,7 @@ async def feed_tag(store: Store, viewer: groups.Viewer, now: float) -> FeedTag:
         (FORMAT, viewer.guild_id, viewer.user_id, viewer.sees_every_group, int(now // 86400), found)
     )
     digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
-    last = max(float(found[3] or 0), float(found[6] or 0))
+    last = max(float(found[3] or 0), float(found[6] or 0))  # type: ignore[arg-type]
     return FeedTag(f'"{digest}"', last)
 
 

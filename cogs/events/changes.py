@@ -11,8 +11,9 @@ from cogs.events.recurrence import rule_for
 from cogs.events.service import checked_length, read_as_text
 from core.components import HuddleInteraction
 from core.errors import UserError
+from core.fit import clip
 from core.timeparse import read_when, to_local
-from core.ui import clip, when_text
+from core.ui import when_text
 
 if TYPE_CHECKING:
     from cogs.events.service import EventService

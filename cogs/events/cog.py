@@ -23,9 +23,9 @@ from cogs.groups import api as groups
 from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
 from core.config import SettingSpec, yes_no
-from core.fit import fit_embed, lines_fitting
+from core.fit import clip, fit_embed, lines_fitting
 from core.timeparse import preview_choices
-from core.ui import EMBED_COLOUR, chunk, clip, plural, reply, send_pages, when_text
+from core.ui import EMBED_COLOUR, chunk, plural, reply, send_pages, when_text
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -54,15 +54,16 @@ class EventsCog(commands.Cog, name="Events"):
     def __init__(self, bot: HuddleBot) -> None:
         self.bot = bot
         self.service = EventService(bot)
-        self.findtime = FindTimeFlow(self.service)
+        # Not `self.findtime`: that name is the `/event findtime` command method.
+        self.findtime_flow = FindTimeFlow(self.service)
         self.feed = CalendarFeed(bot)
         self.nudges = EventNudges(self.service)
 
     async def cog_load(self) -> None:
         for spec in SETTINGS:
             self.bot.config.register(spec)
-        register_jobs(self.service, self.findtime)
-        EventButtons(self.service, self.findtime).register(self.bot.components)
+        register_jobs(self.service, self.findtime_flow)
+        EventButtons(self.service, self.findtime_flow).register(self.bot.components)
         self.service.events.on_findtime_change = self._hear_reactions
         # Know the open ones before the first reaction: a burst would otherwise start a
         # listener task for each of its reactions until the first read is back.
@@ -100,7 +101,7 @@ class EventsCog(commands.Cog, name="Events"):
             self.bot.add_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.findtime.on_reaction(payload)
+        await self.findtime_flow.on_reaction(payload)
         if self._hearing and self.service.events.knows_no_open_findtime():
             self._hearing = False
             self.bot.remove_listener(self.on_raw_reaction_add, "on_raw_reaction_add")
@@ -250,9 +251,7 @@ class EventsCog(commands.Cog, name="Events"):
         """Upcoming events with how many are going."""
         guild_id = guild_id_of(interaction)
         viewer = await groups.viewer_of(interaction)
-        group_ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
-        if group_ref is not None:
-            await groups.require_insider(self.bot.store, viewer, group_ref)
+        group_ref = await groups.group_for(interaction, group) if group else None
         now = self.bot.clock.now()
         group_id = group_ref.id if group_ref else None
         found = await self.service.events.upcoming(guild_id, now, group_id, viewer=viewer)
@@ -429,7 +428,7 @@ class EventsCog(commands.Cog, name="Events"):
     ) -> None:
         """Find a time that suits most: members react to every slot that works."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        poll = await self.findtime.start(interaction, title, options, group, closes)
+        poll = await self.findtime_flow.start(interaction, title, options, group, closes)
         await reply(
             interaction,
             f"Posted the poll for **{discord.utils.escape_markdown(poll.title)}** with "

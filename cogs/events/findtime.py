@@ -21,10 +21,11 @@ from cogs.groups import api as groups
 from core.checks import guild_id_of, require_bot_permissions, require_member_can_post
 from core.components import HuddleInteraction
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
+from core.fit import clip
 from core.letters import letter, letter_index
 from core.scheduler import Job
 from core.timeparse import parse_when, to_local
-from core.ui import clip, plural, ts
+from core.ui import plural, ts
 
 if TYPE_CHECKING:
     from cogs.events.service import EventService
@@ -134,6 +135,7 @@ class FindTimeFlow:
         poll = await self.events.get_findtime(int(job.payload["poll_id"]))
         if poll is None or poll.message_id is None:
             return
+        message_id = poll.message_id
         if poll.status != "open" and await self.events.findtime_announced(poll.id):
             return
         voters = await self.read_voters(poll)
@@ -146,9 +148,7 @@ class FindTimeFlow:
         index = poll.slots.index(poll.best_slot) if poll.best_slot in poll.slots else None
         counts = [len(v) for v in voters]
         text = render.findtime_result(poll, index, counts)
-        message = self.bot.get_partial_messageable(poll.channel_id).get_partial_message(
-            poll.message_id
-        )
+        message = self.bot.get_partial_messageable(poll.channel_id).get_partial_message(message_id)
         try:
             await message.edit(embed=render.findtime_embed(poll, closed_text="**Closed.** " + text))
         except discord.HTTPException as exc:
@@ -237,7 +237,7 @@ class FindTimeFlow:
         start = float(poll.best_slot or 0)
         group = await groups.get_group(self.bot.store, poll.group_id) if poll.group_id else None
         guild = interaction.guild
-        place = self.service.place_for(guild, None, group) if guild else None  # type: ignore[arg-type]
+        place = self.service.place_for(guild, None, group) if guild else None
         draft = EventDraft(
             guild_id=poll.guild_id, group_id=poll.group_id, title=poll.title, description="",
             location=place.location if place else "", voice_channel_id=place.voice_channel_id if place else None,

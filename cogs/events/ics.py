@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import cast
 
 from cogs.events.models import Event, OccurrenceChange
 from cogs.events.series import calendar_anchor
@@ -206,7 +207,7 @@ def build_calendar(
     zones: set[str] = set()
     for entry in entries:
         # (by shape, not class: a reloaded extension brings a second CalendarEntry class)
-        item = entry if hasattr(entry, "event") else CalendarEntry(entry)  # type: ignore[arg-type]
+        item = cast(CalendarEntry, entry) if hasattr(entry, "event") else CalendarEntry(entry)
         if item.event.timezone not in UTC_NAMES:
             zones.add(item.event.timezone)
         body += event_lines(item, start)

@@ -23,6 +23,7 @@ from cogs.events.service import (
     on_end_of,
 )
 from core.fit import mention_batches
+from core.once import mark_once
 from core.scheduler import Job
 from core.ui import when_text
 
@@ -44,26 +45,28 @@ def register_jobs(service: EventService, findtime: FindTimeFlow) -> None:
     scheduler = service.bot.scheduler
     # Paused with events (the scheduler asks the switch); a reminder whose moment passed
     # meanwhile is dropped, the rest runs once when events are back on.
-    on = {"feature": FEATURE}
-    scheduler.register(REMIND, lambda job: send_reminder(service, job), **on, moment_bound=True)
     scheduler.register(
-        REMIND_BATCH, lambda job: send_reminder_batch(service, job), **on, moment_bound=True
+        REMIND, lambda job: send_reminder(service, job), feature=FEATURE, moment_bound=True
     )
-    scheduler.register(PROMOTED, lambda job: tell_promoted(service, job), **on)
-    scheduler.register(ROLLOVER, lambda job: roll_over(service, job), **on)
-    scheduler.register(CLOSE, findtime.close_job, **on)
+    scheduler.register(
+        REMIND_BATCH,
+        lambda job: send_reminder_batch(service, job),
+        feature=FEATURE,
+        moment_bound=True,
+    )
+    scheduler.register(PROMOTED, lambda job: tell_promoted(service, job), feature=FEATURE)
+    scheduler.register(ROLLOVER, lambda job: roll_over(service, job), feature=FEATURE)
+    scheduler.register(CLOSE, findtime.close_job, feature=FEATURE)
     scheduler.register(CLEANUP, lambda job: cleanup_scheduled(service, job))
 
 
 async def schedule_cleanup_once(service: EventService) -> bool:
-    """Schedule the one-off clean-up job unless it ever was (a flag in `meta`, written in
-    the same transaction as the job). True when it was scheduled now."""
+    """Schedule the one-off clean-up job unless it ever was (a once-flag, set in the same
+    transaction as the job, never pruned). True when it was scheduled now."""
     bot = service.bot
     async with bot.store.transaction() as tx:
-        flagged = await tx.fetchone("SELECT 1 FROM meta WHERE key = ?", (CLEANUP_FLAG,))
-        if flagged:
+        if not await mark_once(tx, CLEANUP_FLAG, bot.clock.now()):
             return False
-        await tx.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (CLEANUP_FLAG,))
         await bot.scheduler.schedule(
             CLEANUP, bot.clock.now(), {}, None, key="events:cleanup-scheduled", tx=tx
         )
@@ -124,7 +127,7 @@ async def send_reminder(service: EventService, job: Job) -> None:
     async with service.bot.store.transaction() as tx:
         for due, payload in jobs:
             await scheduler.schedule(REMIND_BATCH, due, payload, event.guild_id, key=key, tx=tx)
-        await tx.execute("DELETE FROM jobs WHERE id = ?", (job.id,))  # done: this job
+        await scheduler.cancel(job.id, tx=tx)  # done: this job
     log.info(
         "reminder for event %s: %s batch jobs for %s members", event.id, len(parts), len(people)
     )

@@ -18,8 +18,8 @@ from core import fit
 from core.checks import POSTING_PERMISSIONS, require_bot_permissions, require_member_can_post
 from core.components import HuddleInteraction
 from core.errors import UserError
+from core.fit import clip
 from core.timeparse import read_when, to_local
-from core.ui import clip
 
 if TYPE_CHECKING:
     from cogs.events.service import EventService

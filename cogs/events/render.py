@@ -9,11 +9,11 @@ import discord
 from cogs.events.logic import Rsvp, format_offset, going_count
 from cogs.events.models import EndedOccurrence, Event, FindTime, Person
 from cogs.events.recurrence import describe
-from core.fit import FIELD_VALUE, fit_embed, join_fitting, lines_fitting
+from core.fit import FIELD_VALUE, clip, fit_embed, join_fitting, lines_fitting
 from core.letters import letter
 from core.plaintime import plain_times
 from core.timeparse import to_local
-from core.ui import EMBED_COLOUR, clip, plural, ts, when_text
+from core.ui import EMBED_COLOUR, plural, ts, when_text
 
 OVER_COLOUR = discord.Colour.dark_grey()  # cancelled or ended
 

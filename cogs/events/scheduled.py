@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import discord
 
 from cogs.events.models import Event
-from core.ui import clip
+from core.fit import clip
 
 log = logging.getLogger(__name__)
 

@@ -122,14 +122,7 @@ class EventService:
     ) -> groups.GroupRef | None:
         if not text:
             return None
-        return await groups.resolve_group_to_use(
-            self.bot.store,
-            guild_id_of(interaction),
-            text,
-            interaction.user.id,
-            manager=await is_manager(interaction),
-            action="plan its events",
-        )
+        return await groups.group_for(interaction, text, "member", "plan its events")
 
     def place_for(
         self, guild: discord.Guild, where: str | None, group: groups.GroupRef | None

@@ -13,6 +13,7 @@ from cogs.events.logic import Rsvp, RsvpOutcome, apply_rsvp, promotions
 from cogs.events.models import Event, EventDraft, FindTime
 from cogs.events.store_insights import attendance_rows, last_answers
 from cogs.groups import api as groups
+from core.once import is_marked, mark_once
 from core.store import Store, Tx
 
 __all__ = ["EDITABLE", "EventDraft", "EventStore", "attendance_rows", "last_answers"]
@@ -31,6 +32,11 @@ SHOWN_IN_CALENDARS = frozenset(
         "channel_id", "message_id", "status", "rrule", "series_start", "occurrence_at",
     }
 )  # fmt: skip
+
+
+# How long per-occurrence once-flags are kept (a job run again after a cut comes long
+# before): older ones are pruned when a flag of their family is set.
+FLAG_KEEP = 30 * 86400
 
 
 class EventStore:
@@ -355,17 +361,11 @@ class EventStore:
     async def mark_findtime_announced(self, poll_id: int) -> bool:
         """The close's result post went out: True the first time (a retried close job
         posts it once)."""
-        inserted = await self.store.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')",
-            (f"events.findtime_announced:{poll_id}",),
-        )
-        return inserted > 0
+        key = f"events.findtime_announced:{poll_id}"
+        return await mark_once(self.store, key, self.now(), keep=FLAG_KEEP)
 
     async def findtime_announced(self, poll_id: int) -> bool:
-        value = await self.store.fetchval(
-            "SELECT value FROM meta WHERE key = ?", (f"events.findtime_announced:{poll_id}",)
-        )
-        return value is not None
+        return await is_marked(self.store, f"events.findtime_announced:{poll_id}")
 
     async def set_findtime_message(self, poll_id: int, message_id: int) -> None:
         await self.store.execute(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.groups.api import is_leader
+from cogs.groups.api import require_may
 from cogs.groups.models import GroupRef
 from core.checks import is_manager
 from core.errors import GuildOnly, NotAllowed, NotFound
@@ -23,12 +23,10 @@ def guild_of(interaction: discord.Interaction) -> discord.Guild:
 
 
 async def require_leader(interaction: HuddleInteraction, group: GroupRef, action: str) -> bool:
-    """Leaders of this group and community managers pass; returns whether a manager."""
-    if await is_manager(interaction):
-        return True
-    if not await is_leader(interaction.client.store, group.id, interaction.user.id):
-        raise NotAllowed(f"Only leaders of **{group.name}** (or community managers) can {action}.")
-    return False
+    """Leaders of this group and community managers pass (`api.require_may`, the check
+    every feature uses); returns whether a manager."""
+    viewer = await require_may(interaction, group, "lead", action)
+    return viewer.sees_every_group
 
 
 async def require_manager_to_decide(interaction: discord.Interaction) -> None:

@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -32,6 +32,7 @@ __all__ = [
     "get_group",
     "group_autocomplete",
     "group_choices",
+    "group_for",
     "group_name_of_role",
     "group_sizes",
     "groups_of_member",
@@ -41,11 +42,12 @@ __all__ = [
     "member_ids",
     "members_only",
     "not_found",
+    "not_leader",
     "present_member_ids",
     "require_can_see",
     "require_insider",
+    "require_may",
     "resolve_group",
-    "resolve_group_to_use",
     "viewer_of",
     "visible_sql",
 ]
@@ -111,18 +113,54 @@ async def require_insider(
         raise members_only(group, doing)
 
 
-async def resolve_group_to_use(
-    store: Store, guild_id: int, text: str, user_id: int, *, manager: bool, action: str
+# -- who may act: the one check every feature's commands use -------------------------------
+
+Need = Literal["see", "member", "lead"]
+
+
+async def group_for(
+    interaction: discord.Interaction, text: str, need: Need = "see", doing: str | None = None
 ) -> GroupRef:
-    """The group another feature acts for (a group poll, a group event): it must exist, not
-    be archived, and the user must be a member or a manager. `action` completes the
-    sentences "restore it before …" and "Only members of X can …"."""
-    group = await resolve_group(store, guild_id, text)
-    if group.archived:
-        raise UserError(f"**{group.name}** is archived; restore it before you {action}.")
-    if not manager and not await is_member(store, group.id, user_id):
-        raise members_only(group, action)
+    """The group a command names, once the member may act on it; every refusal reads the
+    same in every feature. `need`: `see` its things (members, leaders, managers, admins);
+    `member`, act for it (as `see`, and not while archived); `lead` it (leaders, managers,
+    admins). `doing` ends the sentences "Only … can …" and "restore it before you …".
+
+    An unknown (or pending) group is `not_found`; for `see`/`member` an outsider is told it
+    is for its members and how to join (`members_only`); for `lead` anyone else is told
+    who may (`not_leader`)."""
+    group = await resolve_group(huddle(interaction).store, guild_id_of(interaction), text)
+    if need == "member" and group.archived:
+        raise UserError(
+            f"**{clip(group.name, 100)}** is archived; restore it before you {doing or 'do that'}."
+        )
+    await require_may(interaction, group, need, doing)
     return group
+
+
+async def require_may(
+    interaction: discord.Interaction, group: GroupRef, need: Need, doing: str | None = None
+) -> Viewer:
+    """`group_for`'s check on a group already found (a button, a group command's target).
+    Returns the viewer (whose `sees_every_group` says a manager or admin passed)."""
+    viewer = await viewer_of(interaction)
+    if viewer.sees_every_group:
+        return viewer
+    store = huddle(interaction).store
+    if need == "lead":  # outsiders too: joining would not let them do it
+        if not await is_leader(store, group.id, viewer.user_id):
+            raise not_leader(group, doing)
+    elif not await is_member(store, group.id, viewer.user_id):
+        raise members_only(group, doing if need == "member" else None)
+    return viewer
+
+
+def not_leader(group: GroupRef, doing: str | None = None) -> NotAllowed:
+    """The reply to a member who asks for what only the group's leaders may do."""
+    return NotAllowed(
+        f"Only leaders of **{clip(group.name, 100)}** and community managers can "
+        f"{doing or 'do that'}."
+    )
 
 
 async def member_ids(store: Store, group_id: int) -> list[int]:
@@ -135,6 +173,7 @@ async def present_member_ids(bot: HuddleBot, group: GroupRef) -> list[int]:
     left it are found (a gateway query by id) and their membership ends, freeing their
     seat. Falls back to every member when the groups cog or the server isn't at hand."""
     guild = bot.get_guild(group.guild_id)
+    groups_cog: Any  # the groups cog (api.py does not import its cog module)
     try:
         groups_cog = bot.feature_cog("groups")
     except FeatureUnavailable:
@@ -196,7 +235,10 @@ async def group_choices(
     ]
 
 
-Autocomplete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+# Interaction[Any]: discord.py's autocomplete decorator is generic over the client class.
+Autocomplete = Callable[
+    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
 
 
 def group_autocomplete(scope: Scope) -> Autocomplete:

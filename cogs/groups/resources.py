@@ -7,8 +7,9 @@ Members intent). Every multi-step change undoes its earlier steps when a later o
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TEXT, VOICE, CATEGORY = 0, 2, 4
+# Discord's channel type numbers, typed as the literals discord.py's HTTP client takes.
+TEXT: Literal[0] = 0
+VOICE: Literal[2] = 2
+CATEGORY: Literal[4] = 4
 ROLE_TARGET, MEMBER_TARGET = 0, 1
 
 P = discord.Permissions
@@ -69,7 +73,7 @@ class Resources:
     async def me(self, guild: discord.Guild) -> discord.Member:
         me = guild.me
         if me is None:  # no member cache entry: one fetch, then cached by discord.py
-            me = await guild.fetch_member(self.bot.user.id)  # type: ignore[union-attr]
+            me = await guild.fetch_member(self.bot.user.id)
         return me
 
     async def require(
@@ -163,6 +167,7 @@ class Resources:
         """The category `/config groups` chose; asked of Discord when the cache lacks it."""
         if not configured:
             return None
+        found: discord.abc.GuildChannel | discord.Thread | None
         found = guild.get_channel(int(configured))  # type: ignore[call-overload]
         if found is None:
             try:
@@ -203,7 +208,13 @@ class Resources:
         return Objects(role_id, made[0], made[1] if voice else None)
 
     async def _channel(
-        self, guild: discord.Guild, name: str, kind: int, role_id: int, parent: int, archived: bool
+        self,
+        guild: discord.Guild,
+        name: str,
+        kind: Literal[0, 2],
+        role_id: int,
+        parent: int,
+        archived: bool,
     ) -> int:
         overwrites = await self.overwrites(guild, role_id, voice=kind == VOICE, archived=archived)
         channel_name = logic.slugify(name) if kind == TEXT else logic.clean_name(name)
@@ -289,7 +300,7 @@ class Resources:
         self,
         guild: discord.Guild,
         role_id: int,
-        channel_ids: list[tuple[int, int]],
+        channel_ids: Sequence[tuple[int, int]],
         *,
         archived: bool,
     ) -> None:

@@ -71,14 +71,14 @@ class DeleteConfirm(discord.ui.View):
         self.owner_id = owner_id
         self.on_confirm = on_confirm
 
-    async def interaction_check(self, interaction: HuddleInteraction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         await ensure_feature(interaction, FEATURE)
         if interaction.user.id != self.owner_id:
             raise NotAllowed("Only the member who asked to delete the group can confirm.")
         return True
 
     async def on_error(
-        self, interaction: HuddleInteraction, error: Exception, item: discord.ui.Item[Any]
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         await interaction.client.handle_interaction_error(interaction, error)
 

@@ -104,7 +104,7 @@ def _bars_panel(
     """Title line, then bars over a 0..top scale with gridlines at half and top."""
     d.text((PAD, y), fit(title, font(28, True), WIDTH - 2 * PAD), font=font(28, True), fill=TEXT)
     if legend:
-        x = WIDTH - PAD
+        x: float = WIDTH - PAD
         for label, c in reversed(legend):
             x -= font(22).getlength(label)
             d.text((x, y + 4), label, font=font(22), fill=MUTED)
@@ -329,7 +329,7 @@ def draw_server(
         parts.append(f"page {page + 1}/{pages}")
     if after:
         parts.append(f"+{_num(after)} more")
-    x = PAD
+    x: float = PAD
     if urgent:
         _warning(d, x, foot + 1, 22)
         key = f"quiet {logic.QUIET_DAYS} days or check-ins halved"

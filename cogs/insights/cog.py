@@ -22,7 +22,7 @@ from cogs.insights.gather import guild_figures, server_zone
 from cogs.insights.jobs import CHANNEL_KEY, DigestJobs
 from core.checks import FeatureGroup, guild_id_of, require_manager
 from core.config import SettingSpec, channel_mention
-from core.errors import NotAllowed, UserError
+from core.errors import UserError
 from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
     ) -> None:
         guild_id = guild_id_of(interaction)
         weeks = checked_weeks(weeks)
-        found = await self._group_for(interaction, guild_id, group)
+        found = await groups.group_for(interaction, group, "lead", "see its insights")
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = int(self.bot.clock.now())
         tz = await server_zone(self.bot, guild_id)
@@ -81,24 +81,6 @@ class InsightsCommands(FeatureGroup, name="insights", description="Groups' healt
             embed=embed,
             file=discord.File(io.BytesIO(png), filename="insights-group.png", description=alt),
         )
-
-    async def _group_for(
-        self, interaction: discord.Interaction, guild_id: int, text: str
-    ) -> groups.GroupRef:
-        """The group, if the user leads it or sees every group; an outsider is told it is
-        for its members (and how to join), a member who doesn't lead it is refused."""
-        viewer = await groups.viewer_of(interaction)
-        found = await groups.resolve_group(self.bot.store, guild_id, text)
-        if viewer.sees_every_group:
-            return found
-        if not await groups.is_member(self.bot.store, found.id, viewer.user_id):
-            raise groups.members_only(found)
-        if not await groups.is_leader(self.bot.store, found.id, viewer.user_id):
-            raise NotAllowed(
-                f"Only leaders of **{found.name}**, community managers and admins "
-                "can see its insights."
-            )
-        return found
 
     @app_commands.command(name="server", description="Every group side by side (managers)")
     @app_commands.describe(weeks="How many weeks back (1–52, default 12)")

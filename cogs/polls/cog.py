@@ -68,7 +68,7 @@ class PollsCog(commands.Cog, name="Polls"):
             ReactionEvent(
                 payload.message_id,
                 payload.user_id,
-                emoji.name if emoji.id is None else convert_emoji_reaction(emoji),  # type: ignore[arg-type]
+                emoji.name if emoji.id is None else convert_emoji_reaction(emoji),
                 added,
             )
         )

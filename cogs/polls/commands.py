@@ -23,8 +23,7 @@ from core.checks import (
 )
 from core.errors import NotAllowed, NotFound, UserError
 from core.fit import CHOICE_NAME, CONTENT, clip, fit_embed
-from core.timeparse import is_duration, preview_choices, read_when
-from core.timeread import TooFar
+from core.timeparse import TooFar, is_duration, preview_choices, read_when
 from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
@@ -110,14 +109,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     ) -> GroupRef | None:
         if not text:
             return None
-        return await groups.resolve_group_to_use(
-            self.bot.store,
-            guild_id_of(interaction),
-            text,
-            interaction.user.id,
-            manager=await is_manager(interaction),
-            action="start a poll for it",
-        )
+        return await groups.group_for(interaction, text, "member", "start a poll for it")
 
     async def _reader_zone(self, interaction: discord.Interaction, ref: GroupRef | None) -> str:
         """The zone a time is read in: the member's, else the group's, else the server's."""
@@ -148,7 +140,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         interaction: discord.Interaction,
         ref: GroupRef | None,
         chosen: discord.TextChannel | None,
-    ) -> discord.abc.GuildChannel:
+    ) -> discord.TextChannel | discord.Thread:
         guild = interaction.guild
         assert guild is not None
         if chosen is not None:
@@ -165,7 +157,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         target = guild.get_channel(channel_id)
         if not isinstance(target, discord.TextChannel | discord.Thread):
             raise UserError("Polls can only be posted in a text channel; pick one with `channel`.")
-        return target  # type: ignore[return-value]
+        return target
 
     @create.autocomplete("closes")
     async def _closes_choices(
@@ -285,10 +277,8 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     @app_commands.describe(group="Only this group's polls")
     async def list_polls(self, interaction: discord.Interaction, group: str | None = None) -> None:
         guild_id = guild_id_of(interaction)
-        ref = await groups.resolve_group(self.bot.store, guild_id, group) if group else None
+        ref = await groups.group_for(interaction, group) if group else None
         viewer = await groups.viewer_of(interaction)
-        if ref is not None:
-            await groups.require_insider(self.bot.store, viewer, ref)
         open_polls, closed = await self.service.polls.listing(
             guild_id, ref.id if ref else None, groups.visible_sql(viewer, "group_id")
         )

@@ -268,4 +268,4 @@ def closing_report(options: list[str], counts: list[int]) -> dict[str, Any]:
 
 
 def voters(votes: Mapping[int, Iterable[int]]) -> int:
-    return sum(1 for options in votes.values() if options)
+    return len([options for options in votes.values() if options])

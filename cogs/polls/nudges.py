@@ -49,9 +49,9 @@ class PollNudges:
 
     def register(self) -> None:
         # paused with polls; a nudge whose moment passed while off is dropped
-        on = {"feature": "polls", "moment_bound": True}
-        self.bot.scheduler.register(NUDGE_KIND, self.on_scheduled, **on)
-        self.bot.scheduler.register(NUDGE_BATCH_KIND, self.on_batch, **on)
+        scheduler = self.bot.scheduler
+        scheduler.register(NUDGE_KIND, self.on_scheduled, feature="polls", moment_bound=True)
+        scheduler.register(NUDGE_BATCH_KIND, self.on_batch, feature="polls", moment_bound=True)
 
     def unregister(self) -> None:
         self.bot.scheduler.unregister(NUDGE_KIND, NUDGE_BATCH_KIND)

@@ -94,7 +94,7 @@ class PollService:
 
     def spawn(self, coro: object, name: str) -> asyncio.Task[object]:
         """A background task we keep a reference to and whose failure is logged."""
-        task = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
+        task: asyncio.Task[object] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
         return task
@@ -248,19 +248,25 @@ class PollService:
                 snapshot.by_option[option] = set()
             else:
                 snapshot.by_option[option] = await self._reaction_users(
-                    poll, emoji, progress, done, total
+                    poll.channel_id, message.id, emoji, progress, done, total
                 )
             done += reaction.count
         return snapshot
 
     async def _reaction_users(
-        self, poll: Poll, emoji: str, progress: Progress | None, done: int, total: int
+        self,
+        channel_id: int,
+        message_id: int,
+        emoji: str,
+        progress: Progress | None,
+        done: int,
+        total: int,
     ) -> set[int]:
         users: set[int] = set()
         after: int | None = None
         while True:
             page = await self.bot.http.get_reaction_users(
-                poll.channel_id, poll.message_id, emoji, PAGE, after=after
+                channel_id, message_id, emoji, PAGE, after=after
             )
             users.update(int(u["id"]) for u in page)
             if progress is not None:
@@ -282,12 +288,13 @@ class PollService:
                 return None  # closed while we waited: its close did the final reconcile
             await self.engine.flush(runtime)
             stale = await self.polls.stale_reactions(poll_id)  # before the snapshot
+            snapshot: Snapshot | None
             try:
-                snapshot = await self.read_snapshot(poll, progress)
+                snapshot = read = await self.read_snapshot(poll, progress)
             except discord.NotFound:
                 snapshot = None
             else:
-                outcome = await self.engine.reconcile(runtime, snapshot, stale, notify=False)
+                outcome = await self.engine.reconcile(runtime, read, stale, notify=False)
                 await self.engine.flush(runtime)  # events that came while it was read
         if snapshot is None:
             await self.close(poll_id, message_gone=True)

@@ -303,7 +303,8 @@ class PollStore:
         cond, cond_params = visible
         where = "guild_id = ?" + (" AND group_id = ?" if group_id is not None else "")
         where += f" AND {cond}"
-        params: list[object] = [guild_id] + ([group_id] if group_id is not None else [])
+        params: list[object] = [guild_id]
+        params += [group_id] if group_id is not None else []
         params += cond_params
         open_rows = await self.store.fetchall(
             f"SELECT * FROM polls WHERE {where} AND status = 'open' ORDER BY id DESC LIMIT 50",

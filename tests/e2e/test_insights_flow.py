@@ -135,10 +135,10 @@ async def test_privacy_and_who_may_ask(guild, bot):
     assert missing.ephemeral and "There is no group called" in missing.text
     outsider = await guild.dave.slash("insights group", group="Book Club")
     assert outsider.ephemeral and not outsider.attachments
-    assert "for the members of **Book Club**" in outsider.text, outsider.text
-    # a leader asking about another group: told it is that group's members'
-    other = await guild.alice.slash("insights group", group="Big")
-    assert not other.attachments and "for the members of **Big**" in other.text
+    # leaders-only, as every feature's leader actions say (groups.api.group_for)
+    assert "Only leaders of **Book Club**" in outsider.text, outsider.text
+    other = await guild.alice.slash("insights group", group="Big")  # a leader of another group
+    assert not other.attachments and "Only leaders of **Big**" in other.text
     member = await guild.bob.slash("insights group", group="Book Club")
     assert member.ephemeral and not member.attachments and "Only leaders" in member.text
     for command in ("insights server", "insights export"):

@@ -10,6 +10,8 @@ import pytest
 
 from cogs.cycles.logic import ballot, title_key
 from cogs.cycles.store import CycleStore, NewCycle, PeriodTimes, job_key
+from core.clock import FakeClock
+from core.scheduler import Scheduler
 
 GUILD = 100
 DAY = 86400.0
@@ -132,8 +134,9 @@ async def test_one_active_cycle_per_group(store, cycles):
         " VALUES (?, 'cycle.close', ?, 1, 1, '{}', 0)",
         (GUILD, job_key(cycle_id)),
     )
-    assert await cycles.stop_cycle(cycle_id) is True
-    assert await cycles.stop_cycle(cycle_id) is False  # already stopped
+    scheduler = Scheduler(store, FakeClock(0))
+    assert await cycles.stop_cycle(cycle_id, scheduler) is True
+    assert await cycles.stop_cycle(cycle_id, scheduler) is False  # already stopped
     assert await cycles.active_cycle(group_id) is None
     assert (await cycles.latest_cycle(group_id)).status == "stopped"
     assert await store.fetchval(

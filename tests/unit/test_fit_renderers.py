@@ -36,7 +36,6 @@ from cogs.checkins import render as checkins
 from cogs.checkins.logic import BoardRow, Rule, StreakStats
 from cogs.checkins.logic import Period as CheckinPeriod
 from cogs.checkins.views import checkin_modal, prompt_view
-from cogs.cycles import cog as cycles_cog
 from cogs.cycles import logic as cycles_logic
 from cogs.cycles import render as cycles
 from cogs.cycles.logic import NAME_MAX as CYCLE_NAME_MAX
@@ -73,6 +72,7 @@ from cogs.polls.store import Poll
 from core import fit, lengths
 from core.config import CORE_SETTINGS, GuildConfig
 from core.errors import UserError
+from core.fit import clip
 from core.timeparse import (
     get_zone,
     parse_clock,
@@ -82,7 +82,7 @@ from core.timeparse import (
     suggest_zones,
 )
 from core.timeread import read_time
-from core.ui import chunk, clip
+from core.ui import chunk
 
 NOW = 1_796_000_000  # Dec 2026
 SLASH_TEXT = 6000  # what a slash command's string option can carry at most
@@ -911,11 +911,10 @@ def _errors(typed_text: str) -> Iterable[Message]:
     yield Message(content=closes_range_text(typed_text))
     yield Message(content=read_as_text(typed_text, "Fri 4 Dec 2026, 19:00 (Europe/Berlin)"))
     yield Message(content=groups_api.not_found(typed_text).message)
-    yield Message(content=cycles_cog._missing(typed_text))
     yield Message(content=EVENT_NOT_FOUND.format(fit.code(typed_text)))
     overlong = lengths.Overlong("when", lengths.TIME, len(typed_text))
     yield Message(content=overlong.refusal)
-    for message in (closes_range_text(typed_text), cycles_cog._missing(typed_text)):
+    for message in (closes_range_text(typed_text), groups_api.not_found(typed_text).message):
         assert message.count("`") % 2 == 0, message[:300]
 
 

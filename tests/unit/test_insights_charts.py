@@ -17,8 +17,18 @@ from PIL import Image
 from cogs.insights import charts, logic
 from cogs.insights.logic import DAY, GroupFigures
 from cogs.insights.samples import sample_group, sample_server
+from core.pictures import BG, BORDER, PAD, TEXT
 
 NOW = 1_796_126_400
+
+
+def painted(im: Image.Image, box: tuple[int, int, int, int], colour: tuple, near: int = 40) -> bool:
+    """Whether any pixel in `box` is within `near` of `colour` on every channel."""
+    region = im.crop(box)
+    return any(
+        all(abs(a - b) <= near for a, b in zip(pixel, colour, strict=True))
+        for _, pixel in region.getcolors(region.width * region.height)
+    )
 
 
 def decode(png: bytes) -> Image.Image:
@@ -44,19 +54,30 @@ def decode(png: bytes) -> Image.Image:
     ids=["big", "one-member", "many-bars", "empty-long-name", "emoji-cjk"],
 )
 def test_group_picture(fig):
-    im = decode(charts.draw_group(logic.group_picture(fig, NOW, weeks=26)))
-    assert im.getpixel((charts.WIDTH // 2, 3)) is not None
+    im = decode(charts.draw_group(logic.group_picture(fig, NOW, weeks=26))).convert("RGB")
+    # (the PNG may store colours a step off: "near", not equal)
+    assert painted(im, (0, 0, 1, 1), BORDER, near=3)  # the frame
+    assert painted(im, (charts.WIDTH // 2, 3, charts.WIDTH // 2 + 1, 4), BG, near=3)  # inside
+    # the title (the group's name) is written in the text colour on the first line
+    assert painted(im, (PAD, 20, charts.WIDTH - PAD, 80), TEXT)
+    # and nothing is drawn in the margin right of the content
+    assert not painted(im, (charts.WIDTH - PAD // 2, 10, charts.WIDTH - 4, im.height - 10), TEXT)
 
 
-@pytest.mark.parametrize("groups,page", [(20, 0), (200, 0), (200, 16), (200, 99), (0, 0), (1, 0)])
-def test_server_picture(groups, page):
+# (groups, page asked for, rows on that page): 12 a page, so 200 groups make 17 pages, the
+# last (16) with 8; a page past the end shows the last; no group at all keeps one row's room.
+@pytest.mark.parametrize(
+    "groups,page,shown",
+    [(20, 0, 12), (200, 0, 12), (200, 16, 8), (200, 99, 8), (0, 0, 1), (1, 0, 1)],
+)
+def test_server_picture(groups, page, shown):
+    assert charts.SERVER_PER_PAGE == 12  # the cases above are counted for 12 a page
     gs = sample_server(NOW, groups)
     if groups == 1:
         gs = [GroupFigures("only" * 80, 1000)]
     rows = logic.server_rows(gs, NOW)
     im = decode(charts.draw_server(rows, NOW, page=page))
-    shown = min(charts.SERVER_PER_PAGE, max(1, groups))
-    assert im.height == 126 + 40 + shown * 62 + 64 or (groups == 200 and page >= 16)
+    assert im.height == 126 + 40 + shown * 62 + 64
 
 
 def test_heatmap_picture():

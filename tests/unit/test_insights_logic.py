@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from cogs.insights import logic
 from cogs.insights.logic import DAY, WEEK, EventAttendance, GroupFigures, PollParticipation
 from cogs.insights.samples import sample_group, sample_server
+from core import fit
 
 NOW = 1_796_126_400  # 2026-12-01 12:00 UTC (a Tuesday)
 
@@ -192,9 +193,9 @@ def test_big_group_text_is_clipped_with_more():
     g = sample_group(NOW, members=1000, events=50, polls=100)
     s = logic.group_summary(g, NOW)
     polls = dict(s.fields)["Poll participation"]
-    assert len(polls) <= logic.FIELD_VALUE_LIMIT
+    assert len(polls) <= fit.FIELD_VALUE
     assert polls.splitlines()[-1].startswith("+") and polls.endswith(" more")
-    assert s.total() <= logic.EMBED_TOTAL_LIMIT
+    assert s.total() <= fit.EMBED_TOTAL
 
 
 def test_join_lines():
@@ -203,13 +204,12 @@ def test_join_lines():
     assert len(out) <= 50 and out.endswith("more")
     n = int(out.splitlines()[-1].split()[0][1:])
     assert len(out.splitlines()) - 1 + n == 100
-    assert logic.clip("abcdef", 4) == "abc…"
 
 
 def test_digest_content():
     rows = logic.server_rows(sample_server(NOW, 200), NOW)
     text = logic.digest_content(rows, NOW)
-    assert len(text) <= logic.CONTENT_LIMIT and text.endswith("more")
+    assert len(text) <= fit.CONTENT and text.endswith("more")
     calm = logic.server_rows([GroupFigures("Calm", 3, last_activity=NOW - DAY)], NOW)
     assert logic.digest_content(calm, NOW).startswith(
         "Weekly insights: no group needs attention.\n• Calm: 3 members"
@@ -236,15 +236,15 @@ def test_texts_fit_discord_limits(name, titles, members, going):
         None,
     )
     s = logic.group_summary(g, NOW)
-    assert len(s.title) <= logic.EMBED_TITLE_LIMIT
-    assert len(s.description) <= logic.EMBED_DESCRIPTION_LIMIT
-    assert len(s.fields) <= logic.EMBED_FIELDS_LIMIT
+    assert len(s.title) <= fit.EMBED_TITLE
+    assert len(s.description) <= fit.EMBED_DESCRIPTION
+    assert len(s.fields) <= fit.FIELDS
     assert all(len(n) <= 256 and 0 < len(v) <= 1024 for n, v in s.fields)
-    assert s.total() <= logic.EMBED_TOTAL_LIMIT
-    assert len(s.as_text()) <= logic.CONTENT_LIMIT
+    assert s.total() <= fit.EMBED_TOTAL
+    assert len(s.as_text()) <= fit.CONTENT
     rows = logic.server_rows([g] * 3 + [GroupFigures(t, 1) for t in titles], NOW)
     ss = logic.server_summary(rows, NOW)
-    assert ss.total() <= logic.EMBED_TOTAL_LIMIT
+    assert ss.total() <= fit.EMBED_TOTAL
     assert all(len(v) <= 1024 for _, v in ss.fields)
     assert len(logic.digest_content(rows, NOW)) <= 2000
     assert len(logic.server_alt(rows, NOW)) <= logic.ALT_LIMIT

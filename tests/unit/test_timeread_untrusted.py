@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import timeread_span
 from core.errors import UserError
 from core.timeparse import duration_seconds, parse_duration
 from core.timeread import LONGEST, TooFar, read_time
+from core.timeread import span as timeread_span
 
 NOW = 1_796_000_000  # Dec 2026
 

@@ -17,21 +17,14 @@ from cogs.insights.logic.figures import (
 )
 from cogs.insights.logic.group import GroupPicture, group_picture
 from cogs.insights.logic.text import (
-    CONTENT_LIMIT,
-    EMBED_DESCRIPTION_LIMIT,
-    EMBED_FIELDS_LIMIT,
-    EMBED_TITLE_LIMIT,
-    EMBED_TOTAL_LIMIT,
-    FIELD_NAME_LIMIT,
-    FIELD_VALUE_LIMIT,
     ago_text,
-    clip,
     date_text,
     join_lines,
     one_line,
     pct,
     ratio,
 )
+from core import fit
 from core.ui import plural
 
 
@@ -48,21 +41,21 @@ class Summary:
             len(self.title) + len(self.description) + sum(len(n) + len(v) for n, v in self.fields)
         )
 
-    def as_text(self, limit: int = CONTENT_LIMIT) -> str:
+    def as_text(self, limit: int = fit.CONTENT) -> str:
         """The same figures as one plain message (content, at most 2,000 characters)."""
         parts = [f"**{self.title}**", self.description]
         parts += [f"**{n}**\n{v}" for n, v in self.fields]
-        return clip("\n".join(p for p in parts if p), limit)
+        return fit.clip("\n".join(p for p in parts if p), limit)
 
 
 def _fit(title: str, description: str, fields: list[tuple[str, list[str]]]) -> Summary:
-    title = clip(title, EMBED_TITLE_LIMIT)
-    description = join_lines(description.split("\n"), EMBED_DESCRIPTION_LIMIT)
-    budget = EMBED_TOTAL_LIMIT - len(title) - len(description)
+    title = fit.clip(title, fit.EMBED_TITLE)
+    description = join_lines(description.split("\n"), fit.EMBED_DESCRIPTION)
+    budget = fit.EMBED_TOTAL - len(title) - len(description)
     out = []
-    for name, lines in fields[:EMBED_FIELDS_LIMIT]:
-        name = clip(name, FIELD_NAME_LIMIT)
-        room = min(FIELD_VALUE_LIMIT, budget - len(name))
+    for name, lines in fields[: fit.FIELDS]:
+        name = fit.clip(name, fit.FIELD_NAME)
+        room = min(fit.FIELD_VALUE, budget - len(name))
         if room < 12:
             break
         value = join_lines(lines, room) if lines else "–"
@@ -157,7 +150,7 @@ def digest_content(rows: Sequence[ServerRow], now: int) -> str:
     )
     head = f"Weekly insights: {needs}."
     lines = [f"• {row_text(r, now)}" for r in rows]
-    return head + "\n" + join_lines(lines, CONTENT_LIMIT - len(head) - 1)
+    return head + "\n" + join_lines(lines, fit.CONTENT - len(head) - 1)
 
 
 # A picture's text alternative (the attachment's description): Discord takes 1,024.
@@ -181,7 +174,7 @@ def group_alt(pic: GroupPicture) -> str:
     parts.append(
         f"Events: {len(pic.events) + pic.events_hidden}; polls: {len(pic.polls) + pic.polls_hidden}."
     )
-    return clip(" ".join(parts), ALT_LIMIT)
+    return fit.clip(" ".join(parts), ALT_LIMIT)
 
 
 def _spoken(rate: float | None) -> str:

@@ -1,5 +1,5 @@
-"""Text helpers of insights within Discord's limits: percentages and ratios, clipping
-with `…`, whole lines then `+N more`, dates and "3 days ago", and paging rows."""
+"""Text helpers of insights within Discord's limits (core.fit's: clip, limits): percentages
+and ratios, whole lines then `+N more`, dates and "3 days ago", and paging rows."""
 
 from __future__ import annotations
 
@@ -10,21 +10,6 @@ from cogs.insights.logic.figures import DAY
 from core import fit
 from core.plaintime import plain_times
 from core.ui import plural
-
-# Discord's limits and the fitting rules are core.fit's: one place for every feature.
-CONTENT_LIMIT = fit.CONTENT
-EMBED_TITLE_LIMIT = fit.EMBED_TITLE
-EMBED_DESCRIPTION_LIMIT = fit.EMBED_DESCRIPTION
-FIELD_NAME_LIMIT = fit.FIELD_NAME
-FIELD_VALUE_LIMIT = fit.FIELD_VALUE
-EMBED_FIELDS_LIMIT = fit.FIELDS
-EMBED_TOTAL_LIMIT = fit.EMBED_TOTAL
-ELLIPSIS = fit.ELLIPSIS
-
-
-def clip(text: str | None, limit: int) -> str:
-    """At most `limit` characters; a shortened text ends with `…` (core.fit.clip)."""
-    return fit.clip(text or "", limit)
 
 
 def pct(rate: float | None) -> str:
@@ -39,12 +24,12 @@ def ratio(num: int, den: int) -> float | None:
 def one_line(text: str, limit: int) -> str:
     """A user-typed name on one line (no newlines, no markdown-breaking backticks), its
     timestamps written out first so clipping never leaves half a `<t:…>` token."""
-    return clip(" ".join(plain_times(text or "").replace("`", "'").split()), limit)
+    return fit.clip(" ".join(plain_times(text or "").replace("`", "'").split()), limit)
 
 
 def join_lines(lines: Sequence[str], limit: int) -> str:
     """As many whole lines as fit in `limit`, then `+N more` for the rest."""
-    return fit.lines_fitting([clip(line or "", limit) for line in lines], limit)
+    return fit.lines_fitting([fit.clip(line or "", limit) for line in lines], limit)
 
 
 def local_date(epoch: int, tz: tzinfo = UTC) -> date:

@@ -42,22 +42,22 @@ Rules (the ones people rely on, and the defaults we picked):
   days: the end is the right side's first reading after the start, a year said once
   applies to both); 2-digit years only from 25 up (`3 Aug 96`; `Dec 3 19` is 19:00).
 - A time phrase inside a sentence (`The deadline is today 5pm`, `5 days ago, we did
-  something`) is read only when the dropped words are plain (see core.timeread_span), the
+  something`) is read only when the dropped words are plain (see core.timeread.span), the
   opening ends like `... is` / `let's meet` and the closing is a clause of its own, and the
   phrase says a time clearly (never a bare number): `friday at the pub` is refused.
 
 The modules, in the order a text goes through them:
 - core.timeread (this one): the public face — `read_time`, `Reading` and its label,
   `preview_choices` for autocomplete, `iso_value`; day ranges and phrases in sentences.
-- core.timeread_words: the vocabulary (month, weekday, number and unit words, part-of-day
+- core.timeread.words: the vocabulary (month, weekday, number and unit words, part-of-day
   hours) and `normalize`.
-- core.timeread_patterns: the grammar's anchored patterns, in the order they are tried.
-- core.timeread_grammar: `scan`, one handler per pattern kind filling `Parts`.
-- core.timeread_parts: `Parts` / `Clock` and the rules for combining them (one date, one
+- core.timeread.patterns: the grammar's anchored patterns, in the order they are tried.
+- core.timeread.grammar: `scan`, one handler per pattern kind filling `Parts`.
+- core.timeread.parts: `Parts` / `Clock` and the rules for combining them (one date, one
   clock; a part of the day sets am/pm); the refusal saying what was understood.
-- core.timeread_resolve: `Parts` to UTC moments in the zone (next occurrence, wall time kept
+- core.timeread.resolve: `Parts` to UTC moments in the zone (next occurrence, wall time kept
   across DST, gaps and overlaps, range ends).
-- core.timeread_span: where a text splits into two days, and the phrases inside a sentence.
+- core.timeread.span: where a text splits into two days, and the phrases inside a sentence.
 """
 
 from __future__ import annotations
@@ -67,12 +67,14 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from core import fit, timeread_span
+from core import fit
 from core.errors import UserError
-from core.timeread_grammar import scan
-from core.timeread_parts import has_day, says_time_clearly
-from core.timeread_resolve import Span, resolve
-from core.timeread_words import month_first, normalize, vocabulary
+from core.timeread import span as timeread_span
+from core.timeread.grammar import scan
+from core.timeread.parts import has_day, says_time_clearly
+from core.timeread.resolve import Span, resolve
+from core.timeread.words import month_first, normalize, vocabulary
+from core.zones import get_zone
 
 __all__ = ["Reading", "TooFar", "iso_value", "preview_choices", "read_time"]
 
@@ -205,9 +207,6 @@ def _day_range(
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
-    # imported here: core.timeparse imports this module
-    from core.timeparse import get_zone
-
     return get_zone(name)
 
 

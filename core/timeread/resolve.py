@@ -16,8 +16,8 @@ from datetime import time as dtime
 
 from core import fit
 from core.errors import UserError
-from core.timeread_parts import Clock, Parts, has_day, hour24, refuse
-from core.timeread_words import DEFAULT_DAY_HOUR
+from core.timeread.parts import Clock, Parts, has_day, hour24, refuse
+from core.timeread.words import DEFAULT_DAY_HOUR
 
 Span = tuple[float, float | None]  # (start, end) in UTC epoch seconds
 DayChoice = tuple[str, date | None]  # (kind, day): see _Resolver.candidate_days

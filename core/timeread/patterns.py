@@ -4,7 +4,7 @@ What this module holds: `PATTERNS`, the anchored regexes the scanner tries in or
 position of the normalized text — dates (ISO, slashed, month names, day ranges, ordinals),
 weekdays and week/month/year shifts, named days, relative and signed amounts, clock times
 and clock ranges, parts of the day, zone abbreviations and offsets, and filler words — each
-named by the kind its handler in `core.timeread_grammar` knows. Order matters: the first
+named by the kind its handler in `core.timeread.grammar` knows. Order matters: the first
 pattern whose handler accepts the match wins, so longer readings come before shorter ones
 (a date before the bare number it starts with). `AMOUNT_PART` splits an amount into its
 (number, unit) terms.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from core.timeread_words import (
+from core.timeread.words import (
     ABBREVIATIONS,
     AMOUNT_RE,
     MONTH_RE,

@@ -1,7 +1,7 @@
-"""The grammar's handlers for the patterns that name a day (`core.timeread_grammar`).
+"""The grammar's handlers for the patterns that name a day (`core.timeread.grammar`).
 
 What this module holds: one handler per day-naming pattern kind of
-`core.timeread_patterns` — written dates (ISO, `3/4`, `Dec 3`, `10 - 22 August`, `the
+`core.timeread.patterns` — written dates (ISO, `3/4`, `Dec 3`, `10 - 22 August`, `the
 3rd`), days named by their place (`end of month`, `next weekday`, `this month`), weekdays
 and week/month shifts (`next friday`, `friday next week`, `next weekend`) and named days
 (`today`, `tomorrow`, `tonight`). A handler records the match in `Parts` or declines it
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from core.timeread_parts import (
+from core.timeread.parts import (
     Clock,
     Handler,
     Parts,
@@ -23,7 +23,7 @@ from core.timeread_parts import (
     set_part_of_day,
     set_slash,
 )
-from core.timeread_words import MONTHS, UNITS, WEEKDAYS
+from core.timeread.words import MONTHS, UNITS, WEEKDAYS
 
 Match = re.Match[str]
 

@@ -1,7 +1,7 @@
 """The grammar of `core.timeread`: reading normalized text into `Parts`.
 
 What this module holds: `scan`, which walks the text left to right trying the patterns of
-`core.timeread_patterns` in order at each position, and one handler per pattern kind that
+`core.timeread.patterns` in order at each position, and one handler per pattern kind that
 records the match in `Parts` — or declines it (returns False), so the next pattern is tried
 (`friday monday`: the second weekday is declined, and the text is refused). Every word must
 be taken by some pattern, else the text is refused saying what was understood.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from core.errors import UserError
-from core.timeread_dates import DAY_HANDLERS
-from core.timeread_parts import (
+from core.timeread.dates import DAY_HANDLERS
+from core.timeread.parts import (
     Clock,
     Handler,
     Parts,
@@ -25,8 +25,8 @@ from core.timeread_parts import (
     set_clock,
     set_part_of_day,
 )
-from core.timeread_patterns import AMOUNT_PART, PATTERNS
-from core.timeread_words import (
+from core.timeread.patterns import AMOUNT_PART, PATTERNS
+from core.timeread.words import (
     ABBREVIATIONS,
     SECONDS,
     UNITS,
@@ -175,7 +175,7 @@ def _duration_for(parts: Parts, m: Match, pending_range: bool) -> bool:
 def _past_to(parts: Parts, m: Match, pending_range: bool) -> bool:
     """`quarter past 7`, `half past noon`, `10 to 7pm`."""
     q = m["q"]
-    minutes = 15 if q == "quarter" else 30 if q == "half" else int(re.match(r"\d+", q)[0])
+    minutes = 15 if q == "quarter" else 30 if q == "half" else int(re.findall(r"\d+", q)[0])
     h = m["h"]
     hour = 12 if h == "noon" else 0 if h == "midnight" else int(number(h))
     ap = meridiem(m["ap"])

@@ -3,7 +3,7 @@
 What this module holds: month and weekday names, number and ordinal words, units of an
 amount, zone abbreviations, the hours parts of the day stand for, the regex alternations
 built from those words, and `normalize` — the one pass that turns typed text into the
-lower-case, single-spaced form the grammar (`core.timeread_patterns`) is written against.
+lower-case, single-spaced form the grammar (`core.timeread.patterns`) is written against.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ _VOCABULARY: frozenset[str] = frozenset()
 
 def vocabulary() -> frozenset[str]:
     """The words that are never dropped from around a phrase in a sentence
-    (`core.timeread_span`): they could be part of the time. Built once, on first use."""
+    (`core.timeread.span`): they could be part of the time. Built once, on first use."""
     global _VOCABULARY
     if not _VOCABULARY:
         words = {*MONTHS, *WEEKDAYS, *PARTS, *ABBREVIATIONS}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from core import fit
 from core.errors import UserError
-from core.timeread_words import PARTS, SECONDS
+from core.timeread.words import PARTS, SECONDS
 
 Date = tuple[int | None, int, int]  # (year or None, month, day); month 0: resolved later
 
