@@ -10,6 +10,7 @@ import discord
 from cogs.cycles import logic
 from cogs.cycles.logic import Nominee
 from cogs.cycles.store import Cycle, Period
+from cogs.polls import api as polls
 from core.components import button, persistent_view
 from core.fit import EMBED_DESCRIPTION, FIELD_VALUE, clip, escape, fit_embed, lines_fitting
 from core.ui import EMBED_COLOUR, plural, ts
@@ -68,26 +69,86 @@ def no_nominations(cycle: Cycle, period: Period) -> discord.Embed:
 
 
 def poll_question(cycle: Cycle, period: Period) -> str:
-    return clip(f"{cycle.name}: what do we pick? (meeting {ts(period.meet_at, 'D')})", 250)
+    """The ballot's title: no timestamp (a title shows `<t:…>` raw); the meeting time is in
+    the ballot's intro."""
+    return clip(f"{cycle.name}: what do we pick?", 250)
 
 
 def runoff_question(cycle: Cycle, tied: Sequence[str]) -> str:
-    return clip(f"{cycle.name}: runoff between the tied picks (24 hours)", 250)
+    return clip(f"{cycle.name}: runoff between the tied picks", 250)
 
 
-def pick_announcement(cycle: Cycle, period: Period, nominees: Sequence[Nominee]) -> discord.Embed:
+def ballot_intro(period: Period, *, runoff: bool = False) -> str:
+    head = "The vote tied, so the tied picks go to a 24-hour runoff. " if runoff else ""
+    return f"{head}We meet {when(period.meet_at)}."
+
+
+def nominated_by(nominee: Nominee) -> str:
+    """`nominated by @Bob (+1 seconder)`: mentions in an embed show names and ping nobody."""
+    text = f"nominated by <@{nominee.nominators[0]}>" if nominee.nominators else ""
+    if nominee.seconders:
+        text += f" (+{plural(nominee.seconders, 'seconder')})"
+    return text
+
+
+def option_note(nominee: Nominee) -> str:
+    """What `/cycle status` knows of a ballot option, shown under it: its note and who
+    nominated it."""
+    parts = [escape(nominee.note, 80)] if nominee.note else []
+    parts.append(nominated_by(nominee))
+    return " · ".join(p for p in parts if p)
+
+
+def ballot_presentation(
+    period: Period, nominees: Sequence[Nominee], *, runoff: bool = False
+) -> polls.Presentation:
+    """The ballot reads like `/cycle status`, and polls does not announce its close: the
+    pick announcement does."""
+    return polls.Presentation(
+        intro=ballot_intro(period, runoff=runoff),
+        option_notes=tuple(option_note(n) for n in nominees),
+        announce_close=False,
+    )
+
+
+def vote_count(period: Period, total: int | None) -> str:
+    if period.pick_votes is None:
+        return "the only nomination"
+    votes = plural(period.pick_votes, "vote")
+    if total:
+        votes = f"{period.pick_votes} of {plural(total, 'vote')}"
+    return f"won with **{votes}**"
+
+
+def where_we_meet(group_voice_id: int | None) -> str:
+    return f" in <#{group_voice_id}>" if group_voice_id else ""
+
+
+def pick_announcement(
+    cycle: Cycle,
+    period: Period,
+    nominees: Sequence[Nominee],
+    *,
+    total_votes: int | None = None,
+    voice_channel_id: int | None = None,
+) -> discord.Embed:
+    """Pick day in one post: who won, by how many votes, nominated by whom, where and when
+    we meet; the meeting's event follows it directly."""
     pick = period.pick or "?"
-    votes = "" if period.pick_votes is None else f" with {plural(period.pick_votes, 'vote')}"
-    how = "the only nomination" if period.poll_id is None else f"chosen{votes}"
-    note = next((n.note for n in nominees if n.key == logic.title_key(pick) and n.note), "")
-    lines = [f"**{escape(pick, 200)}** ({how})."]
-    if note:
-        lines.append(escape(note, 400, one_line=False))
-    lines.append(f"We meet {when(period.meet_at)}; RSVP on the event below.")
+    nominee = next((n for n in nominees if n.key == logic.title_key(pick)), None)
+    head = f"**{escape(pick, 200)}** {vote_count(period, total_votes)}"
+    by = nominated_by(nominee) if nominee else ""
+    lines = [f"{head}, {by}." if by else f"{head}."]
+    if nominee and nominee.note:
+        lines.append(escape(nominee.note, 400, one_line=False))
+    lines.append(
+        f"We meet {when(period.meet_at)}{where_we_meet(voice_channel_id)}: "
+        "answer on the event just below."
+    )
     if cycle.checkins:
         lines.append("Weekly reading check-ins run until then.")
     embed = discord.Embed(
-        title=clip(f"{escape(cycle.name, 200)}: the pick", 256),
+        title=clip(f"{escape(cycle.name, 200)}: we picked {escape(pick, 200)}", 256),
         colour=EMBED_COLOUR,
         description="\n".join(lines),
     )

@@ -26,7 +26,7 @@ async def test_two_months_of_a_book_club(guild, bot, emulator, clock):
     seconded = await guild.carol.slash("cycle nominate", group="Book Club", pick="  dune ")
     assert "seconded" in seconded.text and "1 seconder" in seconded.text, seconded.text
     await clock.advance(60)
-    await guild.alice.slash("cycle nominate", group="Book Club", pick="Emma")
+    await guild.alice.slash("cycle nominate", group="Book Club", pick="Emma", note="Jane Austen")
     await clock.advance(60)
     # bob's second nomination replaces his first (per_member 1), through the button's modal
     shown = await guild.bob.click(announced[0], button_id(announced[0], "Nominate"))
@@ -43,6 +43,16 @@ async def test_two_months_of_a_book_club(guild, bot, emulator, clock):
     poll = ballots[0]
     body = text_of(poll)
     assert body.index("Dune") < body.index("Emma") < body.index("Ulysses")  # most seconded first
+    # the ballot shows what /cycle status knows: the note and who nominated each option;
+    # the title has no timestamp (Discord shows <t:…> raw there), the description the meeting
+    embed = poll["embeds"][0]
+    assert embed["title"] == "Book of the month: what do we pick?", embed["title"]
+    assert f"We meet <t:{int(at(2026, 12, 31, 19))}:F>" in embed["description"]
+    assert f"🇦 Dune — 0 votes\nnominated by <@{guild.carol.id}>" in embed["description"]
+    assert (
+        f"🇧 Emma — 0 votes\nJane Austen · nominated by <@{guild.alice.id}>"
+        in (embed["description"])
+    ), embed["description"]
     await guild.bob.react(poll["id"], "🇦")
     await guild.carol.react(poll["id"], "🇦")
     await guild.alice.react(poll["id"], "🇧")
@@ -50,10 +60,20 @@ async def test_two_months_of_a_book_club(guild, bot, emulator, clock):
 
     await clock.set(at(2026, 12, 8, 12) + 1)  # the vote (2 days) closes
     await settle(bot, emulator)
-    picks = posts(guild, channel, "the pick")
-    assert len(picks) == 1 and "Dune" in text_of(picks[0]) and "2 votes" in text_of(picks[0])
+    picks = posts(guild, channel, "we picked")
+    assert len(picks) == 1 and "Dune" in text_of(picks[0]), text_of(picks[0])
+    said = picks[0]["embeds"][0]["description"]
+    assert "**Dune** won with **2 of 3 votes**, nominated by <@" in said, said
+    assert f"We meet <t:{int(at(2026, 12, 31, 19))}:F>" in said
     meeting = posts(guild, channel, "Book of the month: Dune")
     assert len(meeting) == 1
+    # pick day is one announcement followed directly by the event: no "the poll is closed"
+    after_ballot = [m for m in guild.messages(channel) if int(m["id"]) > int(poll["id"])]
+    assert [m["id"] for m in after_ballot] == [picks[0]["id"], meeting[0]["id"]], [
+        text_of(m)[:80] for m in after_ballot
+    ]
+    assert not posts(guild, channel, "is closed")
+    assert "[Closed]" in text_of(guild.message(poll["id"]))
     await guild.bob.click(meeting[0], button_id(meeting[0], "Going"))
 
     await clock.set(at(2026, 12, 14, 19) + 1)  # the weekly reading check-in names the pick
@@ -78,5 +98,5 @@ async def test_two_months_of_a_book_club(guild, bot, emulator, clock):
     assert len(third) == 3
     assert f"<t:{int(at(2027, 2, 25, 19))}:F>" in text_of(third[2])
     # nothing was ever announced twice
-    assert len(posts(guild, channel, "the pick")) == 1
+    assert len(posts(guild, channel, "we picked")) == 1
     assert len(posts(guild, channel, "Book of the month: Dune")) == 1

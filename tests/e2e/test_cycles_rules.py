@@ -59,7 +59,7 @@ async def test_advance_and_stop(guild, bot, emulator, clock):
     assert await bot.store.fetchval("SELECT COUNT(*) FROM jobs WHERE key LIKE 'cycle:%'") == 0
     status = await guild.bob.slash("cycle status", group="Book Club")
     assert "stopped" in status.text
-    assert not posts(guild, channel, "the pick")
+    assert not posts(guild, channel, "we picked")
 
 
 async def test_feature_off(guild, bot, emulator):
