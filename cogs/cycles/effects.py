@@ -181,7 +181,7 @@ class CycleEffects:
         summary = await events.create_event(
             self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
             created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
-            description=render.event_description(cycle, period),
+            description=render.event_description(await self.cycles.nominees(period.id), period),
             on_end=(MET, {"period_id": period.id}),
             request_id=f"cycle:{cycle.id}:{period.id}:meeting",
         )  # fmt: skip

@@ -15,6 +15,7 @@ from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
 
 from core import fit
 from core.errors import UserError
+from core.ui import plural
 
 CADENCES = ("monthly", "biweekly", "weekly")
 CADENCE_DAYS = {"monthly": 30, "biweekly": 14, "weekly": 7}
@@ -110,6 +111,26 @@ def duration_text(seconds: float) -> str:
     return f"{seconds}s"
 
 
+def spoken_duration(seconds: float) -> str:
+    """A duration as people say it: `2 days`, `1 week`, `36 hours`, `90 minutes`."""
+    seconds = int(seconds)
+    for word, size in (("week", 7 * DAY), ("day", DAY), ("hour", HOUR), ("minute", 60)):
+        if seconds % size == 0 and seconds >= size:
+            return plural(seconds // size, word)
+    return plural(seconds, "second")
+
+
+def slot_words(slot: Slot, cadence: str) -> str:
+    """When we meet, said as people do: `the last Thursday of each month at 19:00`,
+    `every Thursday at 19:00`, `every other Thursday at 19:00`."""
+    day = WEEKDAYS[slot.weekday].capitalize()
+    clock = f"{slot.at.hour:02d}:{slot.at.minute:02d}"
+    if slot.ordinal is not None:
+        return f"the {ORDINAL_WORDS[slot.ordinal]} {day} of each month at {clock}"
+    every = "every other" if cadence == "biweekly" else "every"
+    return f"{every} {day} at {clock}"
+
+
 def check_range(what: str, seconds: float, bounds: tuple[int, int]) -> float:
     low, high = bounds
     if not low <= seconds <= high:
@@ -131,7 +152,7 @@ def check_fits_cadence(cadence: str, nominate: float, vote: float) -> None:
     days = CADENCE_DAYS[cadence]
     if nominate + vote > days * DAY:
         raise UserError(
-            f"Nominations ({duration_text(nominate)}) and the vote ({duration_text(vote)}) "
+            f"Nominations ({spoken_duration(nominate)}) and the vote ({spoken_duration(vote)}) "
             f"together are longer than the {cadence} cadence ({days} days). Shorten `nominate` "
             "or `vote`."
         )

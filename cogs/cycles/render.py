@@ -46,13 +46,13 @@ def announcement(cycle: Cycle, period: Period) -> discord.Embed:
         colour=EMBED_COLOUR,
         description=(
             f"Nominate what we take up next: press **Nominate**, or use `/cycle nominate`.\n"
-            f"Nominations close {when(period.nominate_until)}; then we vote for "
-            f"{logic.duration_text(cycle.vote_s)}.\n"
+            f"Nominations close {when(period.nominate_until)}; then voting runs "
+            f"{logic.spoken_duration(cycle.vote_s)}.\n"
             f"We meet {when(period.meet_at)}."
         ),
     )
-    per = "one nomination" if cycle.per_member == 1 else f"up to {cycle.per_member} nominations"
-    embed.set_footer(text=f"Cycle period {period.number} · {per} per member")
+    per = "One nomination" if cycle.per_member == 1 else f"Up to {cycle.per_member} nominations"
+    embed.set_footer(text=f"{per} per member")
     return fit_embed(embed)
 
 
@@ -159,10 +159,22 @@ def event_title(cycle: Cycle, period: Period) -> str:
     return clip(f"{cycle.name}: {period.pick}", 100)
 
 
-def event_description(cycle: Cycle, period: Period) -> str:
-    return clip(
-        f"The {escape(cycle.name, 200)} meeting about {escape(period.pick or '', 400)}.", 1000
+def rhythm(cycle: Cycle) -> str:
+    """`We meet the last Thursday of each month at 19:00 (UTC). Nominations stay open 5
+    days, then voting runs 2 days.`"""
+    slot = logic.parse_meet(cycle.meet)
+    return (
+        f"We meet {logic.slot_words(slot, cycle.cadence)} ({cycle.timezone}). Nominations stay "
+        f"open {logic.spoken_duration(cycle.nominate_s)}, then voting runs "
+        f"{logic.spoken_duration(cycle.vote_s)}."
     )
+
+
+def event_description(nominees: Sequence[Nominee], period: Period) -> str:
+    """The meeting's description: the pick's note (an author, a link) if it has one, else
+    nothing (no filler)."""
+    pick = logic.title_key(period.pick or "")
+    return next((clip(n.note, 1000) for n in nominees if n.key == pick and n.note), "")
 
 
 def reading_prompt(cycle: Cycle, period: Period) -> str:
@@ -175,7 +187,7 @@ def advanced_text(period: Period) -> str:
     if period.phase == "empty":
         return "Closed nominations: there were none, so this period has no vote or meeting."
     if period.phase == "voting":
-        return f"Closed nominations; the vote runs until {when(period.vote_until)}."
+        return f"Closed nominations; voting closes {when(period.vote_until)}."
     return f"Closed nominations; the pick is **{escape(period.pick or '', 100)}**."
 
 
@@ -194,11 +206,7 @@ def status(
         embed.description = f"Phase: **{PHASES.get(period.phase, period.phase)}**"
     embed.add_field(
         name="Rhythm",
-        value=clip(
-            f"{cycle.cadence}, meeting {cycle.meet} ({cycle.timezone}); nominations "
-            f"{logic.duration_text(cycle.nominate_s)}, vote {logic.duration_text(cycle.vote_s)}",
-            FIELD_VALUE,
-        ),
+        value=clip(rhythm(cycle), FIELD_VALUE),
         inline=False,
     )
     if period is not None and cycle.status == "active":
@@ -206,7 +214,7 @@ def status(
         if period.phase == "nominating":
             deadlines.append(f"Nominations close {when(period.nominate_until)}")
         if period.phase in ("nominating", "voting"):
-            deadlines.append(f"Vote closes {when(period.vote_until)}")
+            deadlines.append(f"Voting closes {when(period.vote_until)}")
         deadlines.append(f"Next meeting {when(period.meet_at)}")
         embed.add_field(name="Deadlines", value="\n".join(deadlines), inline=False)
         if period.pick:

@@ -17,8 +17,14 @@ async def test_two_months_of_a_book_club(guild, bot, emulator, clock):
     channel = await book_club(guild, bot)
     started = await start(guild.alice)
     assert started.ephemeral and "Started" in started.text, started.text
+    # cycle texts read like people talk, not like settings
+    assert "we meet the last Thursday of each month at 19:00 (UTC)" in started.text
+    assert "then voting runs 2 days" in started.text, started.text
     announced = posts(guild, channel, "nominations are open")
     assert len(announced) == 1
+    said = text_of(announced[0])
+    assert "; then voting runs 2 days." in said and "we vote for" not in said, said
+    assert "Cycle period" not in said and "One nomination per member" in said
     assert f"<t:{int(at(2026, 12, 31, 19))}:F>" in text_of(announced[0])  # last Thursday of Dec
 
     await guild.bob.slash("cycle nominate", group="Book Club", pick="Dune", note="Frank Herbert")
@@ -35,6 +41,11 @@ async def test_two_months_of_a_book_club(guild, bot, emulator, clock):
     assert "replaces" in done.text and "Dune" in done.text, done.text
     status = await guild.carol.slash("cycle status", group="Book Club")
     assert "Nominations open" in status.text and "Ulysses" in status.text and "Dune" in status.text
+    assert (
+        "We meet the last Thursday of each month at 19:00 (UTC). Nominations stay open 5 days, "
+        "then voting runs 2 days." in status.text
+    ), status.text
+    assert "nominations 5d" not in status.text
 
     await clock.set(at(2026, 12, 6, 12) + 1)  # the nomination deadline (5 days)
     await settle(bot, emulator)
@@ -67,6 +78,7 @@ async def test_two_months_of_a_book_club(guild, bot, emulator, clock):
     assert f"We meet <t:{int(at(2026, 12, 31, 19))}:F>" in said
     meeting = posts(guild, channel, "Book of the month: Dune")
     assert len(meeting) == 1
+    assert "meeting about" not in text_of(meeting[0])  # no filler description
     # pick day is one announcement followed directly by the event: no "the poll is closed"
     after_ballot = [m for m in guild.messages(channel) if int(m["id"]) > int(poll["id"])]
     assert [m["id"] for m in after_ballot] == [picks[0]["id"], meeting[0]["id"]], [
