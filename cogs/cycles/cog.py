@@ -81,7 +81,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     @app_commands.describe(
         group="The group",
         name="What the cycle is called, like Book of the month",
-        meet="The meeting slot: last thursday 19:00 (monthly) or thursday 19:00 (weekly)",
+        meet="The meeting slot: last thursday 7pm (monthly) or thursday 19:00 (weekly)",
         cadence="How often: monthly (default), biweekly or weekly",
         nominate="How long nominations stay open (default 5d, weekly 2d)",
         vote="How long the vote runs (default 2d, weekly 1d)",

@@ -15,6 +15,7 @@ from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
 
 from core import fit
 from core.errors import UserError
+from core.timeparse import parse_clock
 from core.ui import plural
 
 CADENCES = ("monthly", "biweekly", "weekly")
@@ -48,7 +49,7 @@ ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _DAY_RE = "|".join(sorted({*WEEKDAYS, *(d[:3] for d in WEEKDAYS)}, key=len, reverse=True))
 _MEET = re.compile(
     rf"^(?:(?:every|each)\s+)?(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<day>{_DAY_RE})s?"
-    r"(?:\s+of\s+the\s+month)?\s+(?:at\s+)?(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)$"
+    r"(?:\s+of\s+the\s+month)?\s+(?:at\s+)?(?P<clock>\S.{0,40})$"
 )
 
 
@@ -76,14 +77,21 @@ def parse_meet(text: str) -> Slot:
     match = _MEET.match(cleaned)
     if match is None:
         raise UserError(
-            f"I can't read {fit.code(text)} as a meeting slot. Write a weekday and a 24-hour time: "
-            "`thursday 19:00` (weekly or biweekly), or for monthly `first`…`fourth` or `last` "
-            "before it, like `last thursday 19:00`."
+            f"I can't read {fit.code(text)} as a meeting slot. Write a weekday and a time: "
+            "`thursday 19:00` or `thursday 7pm` (weekly or biweekly), or for monthly "
+            "`first`…`fourth` or `last` before it, like `last thursday 7pm`."
         )
     day = match["day"][:3]
     weekday = next(i for i, name in enumerate(WEEKDAYS) if name.startswith(day))
     ordinal = ORDINALS[match["ord"]] if match["ord"] else None
-    return Slot(weekday, time(int(match["h"]), int(match["m"])), ordinal)
+    try:  # the time of day as /event create reads it (the one time reader)
+        at = parse_clock(match["clock"])
+    except UserError:
+        raise UserError(
+            f"I can't read {fit.code(match['clock'])} in {fit.code(text)} as a time of day. "
+            "Write it like `19:00` or `7pm`: `last thursday 7pm`."
+        ) from None
+    return Slot(weekday, at, ordinal)
 
 
 def check_slot_cadence(slot: Slot, cadence: str) -> None:

@@ -12,6 +12,7 @@ from cogs.cycles.logic import Nominee
 from cogs.cycles.store import Cycle, Period
 from cogs.polls import api as polls
 from core.components import button, persistent_view
+from core.errors import UserError
 from core.fit import EMBED_DESCRIPTION, FIELD_VALUE, clip, escape, fit_embed, lines_fitting
 from core.ui import EMBED_COLOUR, plural, ts
 
@@ -162,9 +163,12 @@ def event_title(cycle: Cycle, period: Period) -> str:
 def rhythm(cycle: Cycle) -> str:
     """`We meet the last Thursday of each month at 19:00 (UTC). Nominations stay open 5
     days, then voting runs 2 days.`"""
-    slot = logic.parse_meet(cycle.meet)
+    try:
+        meet = logic.slot_words(logic.parse_meet(cycle.meet), cycle.cadence)
+    except UserError:  # stored as read at /cycle start, so always readable; just in case
+        meet = f"{cycle.cadence}, {escape(cycle.meet, 100)}"
     return (
-        f"We meet {logic.slot_words(slot, cycle.cadence)} ({cycle.timezone}). Nominations stay "
+        f"We meet {meet} ({escape(cycle.timezone, 60)}). Nominations stay "
         f"open {logic.spoken_duration(cycle.nominate_s)}, then voting runs "
         f"{logic.spoken_duration(cycle.vote_s)}."
     )

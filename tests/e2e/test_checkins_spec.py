@@ -121,7 +121,7 @@ async def test_cadence_and_status_accept_capitalised_names(guild, bot):
     assert await bot.store.fetchval("SELECT status FROM checkins") == "blocked"
 
 
-@pytest.mark.parametrize("bad", ["6pm", "25:00", "18h", "18:60", "", "tomorrow"])
+@pytest.mark.parametrize("bad", ["25:00", "18h", "18:60", "", "tomorrow"])
 async def test_bad_time_gets_a_clear_ephemeral_error(guild, bot, bad):
     await club(guild, bot)
     r = await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time=bad)
