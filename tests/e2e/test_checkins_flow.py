@@ -104,7 +104,7 @@ async def test_schedule_is_for_leaders_and_validated(guild, bot):
     await book_club(guild, bot)
     r = await guild.bob.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
     assert r.ephemeral and "Only leaders" in r.text
-    r = await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="6pm")
+    r = await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="6")
     assert r.ephemeral and "24-hour" in r.text
     r = await guild.alice.slash(
         "checkin schedule", group="Book Club", cadence="daily", time="18:00", nudge=24
