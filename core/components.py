@@ -214,7 +214,12 @@ class RoutedModal(discord.ui.Modal):
     """A modal whose submit is routed like a button press (see module docstring)."""
 
     def __init__(
-        self, feature: str, action: str, target: int, title: str, *fields: discord.ui.TextInput
+        self,
+        feature: str,
+        action: str,
+        target: int,
+        title: str,
+        *fields: discord.ui.TextInput | discord.ui.Label,
     ) -> None:
         super().__init__(
             title=clip(title, MODAL_TITLE_MAX),
@@ -227,7 +232,8 @@ class RoutedModal(discord.ui.Modal):
 
 
 def modal_values(components: list[dict[str, Any]]) -> dict[str, str]:
-    """Submitted text by field custom_id (action rows and Label components alike)."""
+    """Submitted text by field custom_id (action rows and Label components alike); a
+    select's choices joined by commas (one choice: its value)."""
     values: dict[str, str] = {}
     for component in components:
         for child in [*component.get("components", []), component.get("component")]:
@@ -235,6 +241,8 @@ def modal_values(components: list[dict[str, Any]]) -> dict[str, str]:
                 values.update(modal_values([child]))
         if "custom_id" in component and isinstance(component.get("value"), str):
             values[component["custom_id"]] = component["value"]
+        elif "custom_id" in component and isinstance(component.get("values"), list):
+            values[component["custom_id"]] = ",".join(str(v) for v in component["values"])
     return values
 
 

@@ -12,7 +12,15 @@ from datetime import UTC, datetime, time, timedelta
 
 from core import fit
 from core.errors import UserError
-from core.timeread import LONGEST, Reading, TooFar, read_time
+from core.timeread import (
+    LONGEST,
+    Reading,
+    TooFar,
+    has_day,
+    read_time,
+    says_time_clearly,
+    scan,
+)
 from core.timeread import preview_choices as _preview
 from core.zones import all_zones, get_zone, suggest_zones
 
@@ -85,12 +93,40 @@ def is_duration(text: str) -> bool:
     return True
 
 
+# A reference moment to read a bare time of day against: a Monday at 00:00 UTC, so a time
+# of day is read as that day's wall time (the reader's "next occurrence" rule).
+_CLOCK_DAY = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
+
+
 def parse_clock(text: str) -> time:
-    """24-hour `HH:MM`."""
+    """A time of day, read as `/event create` reads one (the one time reader,
+    `core.timeread`): 24-hour `18:00`, `7pm`, `7:30 p.m.`, `noon`, `evening`. A day, an
+    amount (`in 2 hours`) or a bare number (`7`: morning or evening?) is refused."""
     match = _CLOCK.match(text.strip())
-    if not match:
-        raise UserError(f"{fit.code(text)} is not a time of day. Write it 24-hour, like `18:00`.")
-    return time(int(match.group(1)), int(match.group(2)))
+    if match:
+        return time(int(match.group(1)), int(match.group(2)))
+    refusal = UserError(
+        f"{fit.code(text)} is not a time of day. Write it 24-hour, like `18:00`, or like `7pm`."
+    )
+    if len(text) > 100:
+        raise refusal
+    try:
+        parts = scan(text, "UTC")
+    except UserError:
+        raise refusal from None
+    only_clock = parts.clock is not None or parts.part is not None or parts.midnight
+    if (
+        not only_clock
+        or has_day(parts)
+        or parts.seconds
+        or parts.is_now
+        or parts.duration is not None
+        or parts.end_clock is not None
+        or not says_time_clearly(parts)
+    ):
+        raise refusal
+    start = read_time(text, "UTC", _CLOCK_DAY).start
+    return datetime.fromtimestamp(start, UTC).time().replace(second=0, microsecond=0)
 
 
 def parse_moment(text: str, zone: str, now: float) -> float:

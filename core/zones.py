@@ -21,8 +21,9 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
     cleaned = name.strip()
     try:
         return zoneinfo.ZoneInfo(cleaned)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
-        pass  # for a file name (zoneinfo reads `tzdata/zoneinfo/<name>`)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, RecursionError):
+        pass  # OSError: a name too long for a file name (zoneinfo reads `tzdata/zoneinfo/<name>`);
+        # RecursionError: hundreds of `/` (the renderer property test found it)
     lowered = cleaned.lower().replace(" ", "_")
     for zone in all_zones():
         if zone.lower() == lowered:

@@ -36,7 +36,7 @@ SECTIONS = (
     ),
     (
         "Club cycles — the monthly ritual, run by itself",
-        "Leaders: `/cycle start` (`meet: last thursday 19:00`): nominations, a vote, the "
+        "Leaders: `/cycle start` (`meet: last thursday 7pm`): nominations, a vote, the "
         "pick, the meeting and reading check-ins, every month. Members: `/cycle nominate` "
         "or the **Nominate** button. `/cycle status`, `/cycle history` (the shelf); "
         "leaders: `/cycle advance`, `/cycle stop`.",

@@ -157,7 +157,7 @@ class Checkins(commands.Cog, name="Checkins"):
     @app_commands.describe(
         group="The group",
         cadence="daily or weekly",
-        time="Prompt time, 24-hour HH:MM in the group's time zone (e.g. 18:00)",
+        time="Prompt time in the group's time zone, like 18:00 or 7pm",
         weekday="Weekly: the day of the prompt by name, e.g. Tuesday (default: today)",
         prompt="The question to ask (optional)",
         nudge="Hours before a period closes to nudge who hasn't checked in (0 = off)",

@@ -51,6 +51,14 @@ def schedule_prompt_view(schedule_id: int) -> discord.ui.View:
     return persistent_view(check_in)
 
 
+# The modal's status select: (stored value, emoji, label), `done` chosen at first.
+STATUS_CHOICES = (
+    ("done", "✅", "Done"),
+    ("partial", "🟡", "Partial"),
+    ("blocked", "⛔", "Blocked"),
+)
+
+
 def checkin_modal(group: GroupRef, *, schedule_id: int | None = None) -> RoutedModal:
     note: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
         label="What did you do?",
@@ -60,13 +68,15 @@ def checkin_modal(group: GroupRef, *, schedule_id: int | None = None) -> RoutedM
         max_length=1000,
         placeholder="A line or two about your progress",
     )
-    status: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
-        label="Status: done, partial or blocked",
-        custom_id="status",
-        required=False,
-        default="done",
-        max_length=10,
-        placeholder="done, partial or blocked",
+    status: discord.ui.Label[discord.ui.Modal] = discord.ui.Label(  # a select: no mistyped word
+        text="Status",
+        component=discord.ui.Select(
+            custom_id="status",
+            options=[
+                discord.SelectOption(label=label, value=value, emoji=emoji, default=value == "done")
+                for value, emoji, label in STATUS_CHOICES
+            ],
+        ),
     )
     if schedule_id is not None:
         title = f"Check in — {group.name}"

@@ -61,7 +61,7 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
     @app_commands.describe(
         group="The group",
         name="What the cycle is called, like Book of the month",
-        meet="The meeting slot: last thursday 19:00 (monthly) or thursday 19:00 (weekly)",
+        meet="The meeting slot: last thursday 7pm (monthly) or thursday 19:00 (weekly)",
         cadence="How often: monthly (default), biweekly or weekly",
         nominate="How long nominations stay open (default 5d, weekly 2d)",
         vote="How long the vote runs (default 2d, weekly 1d)",
@@ -124,8 +124,8 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
             raise UserError(
                 f"The meeting {render.when(meeting)} would fall inside the nomination or vote "
                 f"window: after the meeting before it, nominations "
-                f"({logic.duration_text(nominate_s)}) and the vote "
-                f"({logic.duration_text(vote_s)}) run until {render.when(window_end)}. "
+                f"({logic.spoken_duration(nominate_s)}) and the vote "
+                f"({logic.spoken_duration(vote_s)}) run until {render.when(window_end)}. "
                 "Shorten `nominate` or `vote`."
             )
         await interaction.response.defer(ephemeral=True)
@@ -138,9 +138,10 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         _, period = await self.engine.start(new)
         await reply(
             interaction,
-            f"Started **{fit.escape(title, 80)}** for **{ref.name}** ({chosen}, meeting {slot.text}, "
-            f"{zone}). Nominations are open until {render.when(period.nominate_until)}; the "
-            f"first meeting is {render.when(period.meet_at)}.",
+            f"Started **{fit.escape(title, 80)}** for **{ref.name}**: we meet "
+            f"{logic.slot_words(slot, chosen)} ({zone}). Nominations close "
+            f"{render.when(period.nominate_until)}; then voting runs "
+            f"{logic.spoken_duration(vote_s)}. The first meeting is {render.when(period.meet_at)}.",
         )
 
     # -- /cycle nominate ---------------------------------------------------------------------

@@ -112,10 +112,20 @@ class CycleEffects:
     async def announce_pick(
         self, cycle: Cycle, period: Period, group: groups.GroupRef, nominees: list[logic.Nominee]
     ) -> None:
-        message_id = await self.post(
-            group, f"cy{period.id}p", embed=render.pick_announcement(cycle, period, nominees)
-        )
+        embed = render.pick_announcement(
+            cycle, period, nominees, total_votes=await self.deciding_votes(period),
+            voice_channel_id=group.voice_channel_id,
+        )  # fmt: skip
+        message_id = await self.post(group, f"cy{period.id}p", embed=embed)
         await self.cycles.record(period.id, result_msg=message_id)
+
+    async def deciding_votes(self, period: Period) -> int | None:
+        """How many votes the poll that decided the pick had (the runoff's, if any)."""
+        poll_id = period.runoff_poll_id or period.poll_id
+        if not poll_id:
+            return None
+        result = await polls.poll_result(self.bot, poll_id)
+        return sum(result.counts) if result is not None else None
 
     async def make_poll(
         self,
@@ -124,7 +134,7 @@ class CycleEffects:
         column: str,
         round_: int,
         question: str,
-        options: list[str],
+        nominees: list[logic.Nominee],
         closes_at: float,
     ) -> None:
         """Make the period's poll once, keyed by a request id: a rerun (after a crash, or
@@ -141,7 +151,9 @@ class CycleEffects:
                 await self.cycles.record(period.id, **_columns(column, found))
                 return
         result = await polls.create_poll(
-            self.bot, cycle.group_id, question, options, creator_id=cycle.created_by,
+            self.bot, cycle.group_id, question, [n.title for n in nominees],
+            creator_id=cycle.created_by,
+            presentation=render.ballot_presentation(period, nominees, runoff=round_ > 1),
             closes_at=closes_at, on_close=(VOTED, {"period_id": period.id, "round": round_}),
             nudge_hours=BALLOT_NUDGE_HOURS,
             request_id=f"cycle:{cycle.id}:{period.id}:poll:{round_}",
@@ -152,7 +164,7 @@ class CycleEffects:
         nominees = logic.ballot(await self.cycles.nominees(period.id))
         await self.make_poll(
             cycle, period, "poll_id", 1, render.poll_question(cycle, period),
-            [n.title for n in nominees], period.vote_until,
+            nominees, period.vote_until,
         )  # fmt: skip
 
     async def make_meeting(self, cycle: Cycle, period: Period) -> None:
@@ -169,7 +181,7 @@ class CycleEffects:
         summary = await events.create_event(
             self.bot, cycle.group_id, render.event_title(cycle, period), period.meet_at,
             created_by=cycle.created_by, duration=logic.MEETING_LENGTH,
-            description=render.event_description(cycle, period),
+            description=render.event_description(await self.cycles.nominees(period.id), period),
             on_end=(MET, {"period_id": period.id}),
             request_id=f"cycle:{cycle.id}:{period.id}:meeting",
         )  # fmt: skip

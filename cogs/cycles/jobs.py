@@ -245,8 +245,13 @@ class CycleEngine:
     async def _runoff(self, cycle: Cycle, period: Period, payload: dict[str, Any]) -> None:
         tally: dict[str, int] = payload.get("tally") or {}
         tied = list(payload.get("winners") or []) or list(tally)
+        known = {n.key: n for n in await self.cycles.nominees(period.id)}
+        nominees = [  # in the tie's order; a title no longer nominated keeps its name alone
+            known.get(logic.title_key(t)) or logic.Nominee(logic.title_key(t), t, "", (), 0.0)
+            for t in tied
+        ]
         await self.effects.make_poll(
-            cycle, period, "runoff_poll_id", 2, render.runoff_question(cycle, tied), tied,
+            cycle, period, "runoff_poll_id", 2, render.runoff_question(cycle, tied), nominees,
             self.now() + logic.RUNOFF,
         )  # fmt: skip
 

@@ -15,6 +15,8 @@ from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
 
 from core import fit
 from core.errors import UserError
+from core.timeparse import parse_clock
+from core.ui import plural
 
 CADENCES = ("monthly", "biweekly", "weekly")
 CADENCE_DAYS = {"monthly": 30, "biweekly": 14, "weekly": 7}
@@ -47,7 +49,7 @@ ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _DAY_RE = "|".join(sorted({*WEEKDAYS, *(d[:3] for d in WEEKDAYS)}, key=len, reverse=True))
 _MEET = re.compile(
     rf"^(?:(?:every|each)\s+)?(?:(?P<ord>{'|'.join(ORDINALS)})\s+)?(?P<day>{_DAY_RE})s?"
-    r"(?:\s+of\s+the\s+month)?\s+(?:at\s+)?(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)$"
+    r"(?:\s+of\s+the\s+month)?\s+(?:at\s+)?(?P<clock>\S.{0,40})$"
 )
 
 
@@ -75,14 +77,21 @@ def parse_meet(text: str) -> Slot:
     match = _MEET.match(cleaned)
     if match is None:
         raise UserError(
-            f"I can't read {fit.code(text)} as a meeting slot. Write a weekday and a 24-hour time: "
-            "`thursday 19:00` (weekly or biweekly), or for monthly `first`…`fourth` or `last` "
-            "before it, like `last thursday 19:00`."
+            f"I can't read {fit.code(text)} as a meeting slot. Write a weekday and a time: "
+            "`thursday 19:00` or `thursday 7pm` (weekly or biweekly), or for monthly "
+            "`first`…`fourth` or `last` before it, like `last thursday 7pm`."
         )
     day = match["day"][:3]
     weekday = next(i for i, name in enumerate(WEEKDAYS) if name.startswith(day))
     ordinal = ORDINALS[match["ord"]] if match["ord"] else None
-    return Slot(weekday, time(int(match["h"]), int(match["m"])), ordinal)
+    try:  # the time of day as /event create reads it (the one time reader)
+        at = parse_clock(match["clock"])
+    except UserError:
+        raise UserError(
+            f"I can't read {fit.code(match['clock'])} in {fit.code(text)} as a time of day. "
+            "Write it like `19:00` or `7pm`: `last thursday 7pm`."
+        ) from None
+    return Slot(weekday, at, ordinal)
 
 
 def check_slot_cadence(slot: Slot, cadence: str) -> None:
@@ -110,6 +119,26 @@ def duration_text(seconds: float) -> str:
     return f"{seconds}s"
 
 
+def spoken_duration(seconds: float) -> str:
+    """A duration as people say it: `2 days`, `1 week`, `36 hours`, `90 minutes`."""
+    seconds = int(seconds)
+    for word, size in (("week", 7 * DAY), ("day", DAY), ("hour", HOUR), ("minute", 60)):
+        if seconds % size == 0 and seconds >= size:
+            return plural(seconds // size, word)
+    return plural(seconds, "second")
+
+
+def slot_words(slot: Slot, cadence: str) -> str:
+    """When we meet, said as people do: `the last Thursday of each month at 19:00`,
+    `every Thursday at 19:00`, `every other Thursday at 19:00`."""
+    day = WEEKDAYS[slot.weekday].capitalize()
+    clock = f"{slot.at.hour:02d}:{slot.at.minute:02d}"
+    if slot.ordinal is not None:
+        return f"the {ORDINAL_WORDS[slot.ordinal]} {day} of each month at {clock}"
+    every = "every other" if cadence == "biweekly" else "every"
+    return f"{every} {day} at {clock}"
+
+
 def check_range(what: str, seconds: float, bounds: tuple[int, int]) -> float:
     low, high = bounds
     if not low <= seconds <= high:
@@ -131,7 +160,7 @@ def check_fits_cadence(cadence: str, nominate: float, vote: float) -> None:
     days = CADENCE_DAYS[cadence]
     if nominate + vote > days * DAY:
         raise UserError(
-            f"Nominations ({duration_text(nominate)}) and the vote ({duration_text(vote)}) "
+            f"Nominations ({spoken_duration(nominate)}) and the vote ({spoken_duration(vote)}) "
             f"together are longer than the {cadence} cadence ({days} days). Shorten `nominate` "
             "or `vote`."
         )

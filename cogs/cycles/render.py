@@ -10,7 +10,9 @@ import discord
 from cogs.cycles import logic
 from cogs.cycles.logic import Nominee
 from cogs.cycles.store import Cycle, Period
+from cogs.polls import api as polls
 from core.components import button, persistent_view
+from core.errors import UserError
 from core.fit import EMBED_DESCRIPTION, FIELD_VALUE, clip, escape, fit_embed, lines_fitting
 from core.ui import EMBED_COLOUR, plural, ts
 
@@ -45,13 +47,13 @@ def announcement(cycle: Cycle, period: Period) -> discord.Embed:
         colour=EMBED_COLOUR,
         description=(
             f"Nominate what we take up next: press **Nominate**, or use `/cycle nominate`.\n"
-            f"Nominations close {when(period.nominate_until)}; then we vote for "
-            f"{logic.duration_text(cycle.vote_s)}.\n"
+            f"Nominations close {when(period.nominate_until)}; then voting runs "
+            f"{logic.spoken_duration(cycle.vote_s)}.\n"
             f"We meet {when(period.meet_at)}."
         ),
     )
-    per = "one nomination" if cycle.per_member == 1 else f"up to {cycle.per_member} nominations"
-    embed.set_footer(text=f"Cycle period {period.number} · {per} per member")
+    per = "One nomination" if cycle.per_member == 1 else f"Up to {cycle.per_member} nominations"
+    embed.set_footer(text=f"{per} per member")
     return fit_embed(embed)
 
 
@@ -68,26 +70,86 @@ def no_nominations(cycle: Cycle, period: Period) -> discord.Embed:
 
 
 def poll_question(cycle: Cycle, period: Period) -> str:
-    return clip(f"{cycle.name}: what do we pick? (meeting {ts(period.meet_at, 'D')})", 250)
+    """The ballot's title: no timestamp (a title shows `<t:…>` raw); the meeting time is in
+    the ballot's intro."""
+    return clip(f"{cycle.name}: what do we pick?", 250)
 
 
 def runoff_question(cycle: Cycle, tied: Sequence[str]) -> str:
-    return clip(f"{cycle.name}: runoff between the tied picks (24 hours)", 250)
+    return clip(f"{cycle.name}: runoff between the tied picks", 250)
 
 
-def pick_announcement(cycle: Cycle, period: Period, nominees: Sequence[Nominee]) -> discord.Embed:
+def ballot_intro(period: Period, *, runoff: bool = False) -> str:
+    head = "The vote tied, so the tied picks go to a 24-hour runoff. " if runoff else ""
+    return f"{head}We meet {when(period.meet_at)}."
+
+
+def nominated_by(nominee: Nominee) -> str:
+    """`nominated by @Bob (+1 seconder)`: mentions in an embed show names and ping nobody."""
+    text = f"nominated by <@{nominee.nominators[0]}>" if nominee.nominators else ""
+    if nominee.seconders:
+        text += f" (+{plural(nominee.seconders, 'seconder')})"
+    return text
+
+
+def option_note(nominee: Nominee) -> str:
+    """What `/cycle status` knows of a ballot option, shown under it: its note and who
+    nominated it."""
+    parts = [escape(nominee.note, 80)] if nominee.note else []
+    parts.append(nominated_by(nominee))
+    return " · ".join(p for p in parts if p)
+
+
+def ballot_presentation(
+    period: Period, nominees: Sequence[Nominee], *, runoff: bool = False
+) -> polls.Presentation:
+    """The ballot reads like `/cycle status`, and polls does not announce its close: the
+    pick announcement does."""
+    return polls.Presentation(
+        intro=ballot_intro(period, runoff=runoff),
+        option_notes=tuple(option_note(n) for n in nominees),
+        announce_close=False,
+    )
+
+
+def vote_count(period: Period, total: int | None) -> str:
+    if period.pick_votes is None:
+        return "the only nomination"
+    votes = plural(period.pick_votes, "vote")
+    if total:
+        votes = f"{period.pick_votes} of {plural(total, 'vote')}"
+    return f"won with **{votes}**"
+
+
+def where_we_meet(group_voice_id: int | None) -> str:
+    return f" in <#{group_voice_id}>" if group_voice_id else ""
+
+
+def pick_announcement(
+    cycle: Cycle,
+    period: Period,
+    nominees: Sequence[Nominee],
+    *,
+    total_votes: int | None = None,
+    voice_channel_id: int | None = None,
+) -> discord.Embed:
+    """Pick day in one post: who won, by how many votes, nominated by whom, where and when
+    we meet; the meeting's event follows it directly."""
     pick = period.pick or "?"
-    votes = "" if period.pick_votes is None else f" with {plural(period.pick_votes, 'vote')}"
-    how = "the only nomination" if period.poll_id is None else f"chosen{votes}"
-    note = next((n.note for n in nominees if n.key == logic.title_key(pick) and n.note), "")
-    lines = [f"**{escape(pick, 200)}** ({how})."]
-    if note:
-        lines.append(escape(note, 400, one_line=False))
-    lines.append(f"We meet {when(period.meet_at)}; RSVP on the event below.")
+    nominee = next((n for n in nominees if n.key == logic.title_key(pick)), None)
+    head = f"**{escape(pick, 200)}** {vote_count(period, total_votes)}"
+    by = nominated_by(nominee) if nominee else ""
+    lines = [f"{head}, {by}." if by else f"{head}."]
+    if nominee and nominee.note:
+        lines.append(escape(nominee.note, 400, one_line=False))
+    lines.append(
+        f"We meet {when(period.meet_at)}{where_we_meet(voice_channel_id)}: "
+        "answer on the event just below."
+    )
     if cycle.checkins:
         lines.append("Weekly reading check-ins run until then.")
     embed = discord.Embed(
-        title=clip(f"{escape(cycle.name, 200)}: the pick", 256),
+        title=clip(f"{escape(cycle.name, 200)}: we picked {escape(pick, 200)}", 256),
         colour=EMBED_COLOUR,
         description="\n".join(lines),
     )
@@ -98,10 +160,25 @@ def event_title(cycle: Cycle, period: Period) -> str:
     return clip(f"{cycle.name}: {period.pick}", 100)
 
 
-def event_description(cycle: Cycle, period: Period) -> str:
-    return clip(
-        f"The {escape(cycle.name, 200)} meeting about {escape(period.pick or '', 400)}.", 1000
+def rhythm(cycle: Cycle) -> str:
+    """`We meet the last Thursday of each month at 19:00 (UTC). Nominations stay open 5
+    days, then voting runs 2 days.`"""
+    try:
+        meet = logic.slot_words(logic.parse_meet(cycle.meet), cycle.cadence)
+    except UserError:  # stored as read at /cycle start, so always readable; just in case
+        meet = f"{cycle.cadence}, {escape(cycle.meet, 100)}"
+    return (
+        f"We meet {meet} ({escape(cycle.timezone, 60)}). Nominations stay "
+        f"open {logic.spoken_duration(cycle.nominate_s)}, then voting runs "
+        f"{logic.spoken_duration(cycle.vote_s)}."
     )
+
+
+def event_description(nominees: Sequence[Nominee], period: Period) -> str:
+    """The meeting's description: the pick's note (an author, a link) if it has one, else
+    nothing (no filler)."""
+    pick = logic.title_key(period.pick or "")
+    return next((clip(n.note, 1000) for n in nominees if n.key == pick and n.note), "")
 
 
 def reading_prompt(cycle: Cycle, period: Period) -> str:
@@ -114,7 +191,7 @@ def advanced_text(period: Period) -> str:
     if period.phase == "empty":
         return "Closed nominations: there were none, so this period has no vote or meeting."
     if period.phase == "voting":
-        return f"Closed nominations; the vote runs until {when(period.vote_until)}."
+        return f"Closed nominations; voting closes {when(period.vote_until)}."
     return f"Closed nominations; the pick is **{escape(period.pick or '', 100)}**."
 
 
@@ -133,11 +210,7 @@ def status(
         embed.description = f"Phase: **{PHASES.get(period.phase, period.phase)}**"
     embed.add_field(
         name="Rhythm",
-        value=clip(
-            f"{cycle.cadence}, meeting {cycle.meet} ({cycle.timezone}); nominations "
-            f"{logic.duration_text(cycle.nominate_s)}, vote {logic.duration_text(cycle.vote_s)}",
-            FIELD_VALUE,
-        ),
+        value=clip(rhythm(cycle), FIELD_VALUE),
         inline=False,
     )
     if period is not None and cycle.status == "active":
@@ -145,7 +218,7 @@ def status(
         if period.phase == "nominating":
             deadlines.append(f"Nominations close {when(period.nominate_until)}")
         if period.phase in ("nominating", "voting"):
-            deadlines.append(f"Vote closes {when(period.vote_until)}")
+            deadlines.append(f"Voting closes {when(period.vote_until)}")
         deadlines.append(f"Next meeting {when(period.meet_at)}")
         embed.add_field(name="Deadlines", value="\n".join(deadlines), inline=False)
         if period.pick:

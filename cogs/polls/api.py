@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from cogs.groups import api as groups
 from cogs.polls import logic
-from cogs.polls.store import NewPoll, Poll, last_votes, participation_rows
+from cogs.polls.store import NewPoll, Poll, Presentation, last_votes, participation_rows
 from core.errors import NotFound, UserError
 from core.store import Store
 
@@ -65,6 +65,7 @@ async def create_poll(
     on_close: tuple[str, dict[str, Any]] | None = None,
     nudge_hours: int | None = None,
     request_id: str | None = None,
+    presentation: Presentation | None = None,
 ) -> PollResult:
     """Post a poll only the group's members may vote in, in `channel_id` (default: the
     group's channel). The same rules as `/poll create` apply (2–20 distinct options,
@@ -76,7 +77,12 @@ async def create_poll(
     `request_id` (a feature's own name for this poll, e.g. `cycle:3:1`) makes it once: it
     is stored before the message is posted, so calling again with it (after a crash or a
     failure such as a missing permission) returns that poll, completing what was not done
-    (its reactions), instead of posting a second. Without it, a failure leaves nothing."""
+    (its reactions), instead of posting a second. Without it, a failure leaves nothing.
+
+    `presentation` (`Presentation(intro, option_notes, announce_close)`): a line above the
+    options, a note under each (escaped by the caller), and `announce_close=False` for a
+    poll whose result the caller announces itself (no "📊 The poll … is closed" line; the
+    poll's message still shows it closed with its counts)."""
     group = await groups.get_group(bot.store, group_id)
     if group is None:
         raise NotFound(f"There is no group #{group_id}.")
@@ -89,6 +95,7 @@ async def create_poll(
         options=texts, multiple=rules.multiple,
         max_choices=rules.max_choices, hide_results=hide_results, closes_at=closes_at,
         on_close=on_close, nudge_hours=nudge_hours if closes_at is not None else None,
+        presentation=presentation or Presentation(),
     )  # fmt: skip
     channel = bot.get_partial_messageable(channel_id, guild_id=group.guild_id)
     service = _service(bot)

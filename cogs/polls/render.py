@@ -21,6 +21,7 @@ from core.ui import EMBED_COLOUR, bar, plural, when_text
 
 CLOSED_COLOUR = discord.Colour.dark_grey()
 # An open poll's message never uses the word "closed" (that word marks a closed poll).
+OPTION_NOTE = 150  # a note under an option (a cycle's ballot: author and nominator)
 NO_DEADLINE = "No deadline: its creator, a leader or a manager ends it with `/poll close`"
 
 
@@ -39,16 +40,18 @@ def how_to_vote(poll: Poll) -> str:
 
 def option_lines(poll: Poll, counts: list[int], show: bool) -> str:
     total = sum(counts)
+    notes = poll.presentation.option_notes
     lines = []
     for index, text in enumerate(poll.options):
         head = f"{logic.option_emoji(index)} {escape(text, logic.MAX_OPTION_LENGTH)}"
         if show:
+            head += f" — {votes_text(counts[index])}"
+        if index < len(notes) and notes[index]:  # who and what it is, under its name
+            head += f"\n{clip(notes[index], OPTION_NOTE)}"
+        if show:
             share = round(100 * counts[index] / total) if total else 0
-            lines.append(
-                f"{head} — {votes_text(counts[index])}\n`{bar(counts[index], total)}` {share}%"
-            )
-        else:
-            lines.append(head)
+            head += f"\n`{bar(counts[index], total)}` {share}%"
+        lines.append(head)
     return "\n".join(lines)
 
 
@@ -65,9 +68,10 @@ def poll_embed(
     if show is None:
         show = closed or not poll.hide_results
     title = f"🔒 [Closed] {poll.question}" if closed else poll.question
+    intro = poll.presentation.intro
     embed = discord.Embed(
         title=clip(title, 256),
-        description=option_lines(poll, counts, show),
+        description=(f"{clip(intro, 500)}\n\n" if intro else "") + option_lines(poll, counts, show),
         colour=CLOSED_COLOUR if closed else EMBED_COLOUR,
     )
     who = f"members of **{group_name}**" if poll.group_id is not None else "everyone"

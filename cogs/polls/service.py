@@ -393,6 +393,8 @@ class PollService:
         except discord.NotFound:
             log.info("poll %s: message gone before its final edit; not announcing", poll.id)
             return
+        if not poll.presentation.announce_close:  # its owner announces the result
+            return
         counts, _ = await self.summary(poll)
         await channel.send(render.announcement(poll, counts), allowed_mentions=NO_PINGS)
 

@@ -24,6 +24,40 @@ _POLL_NUMBER = re.compile(r"^(?:poll\s*)?#?\s*(\d+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class Presentation:
+    """How a poll made by another feature reads: `intro` above its options, a note under
+    each option (`option_notes`, in option order, already escaped by the owner), and
+    whether polls announces its close (`announce_close` False: the owner announces the
+    result itself, as a cycle's pick announcement does)."""
+
+    intro: str = ""
+    option_notes: tuple[str, ...] = ()
+    announce_close: bool = True
+
+    def to_json(self) -> str | None:
+        if self == Presentation():
+            return None
+        return json.dumps(
+            {
+                "intro": self.intro,
+                "option_notes": list(self.option_notes),
+                "announce_close": self.announce_close,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Presentation:
+        if not text:
+            return cls()
+        stored = json.loads(text)
+        return cls(
+            intro=str(stored.get("intro") or ""),
+            option_notes=tuple(str(n) for n in stored.get("option_notes") or ()),
+            announce_close=bool(stored.get("announce_close", True)),
+        )
+
+
+@dataclass(frozen=True)
 class Poll:
     id: int
     guild_id: int
@@ -42,6 +76,7 @@ class Poll:
     closed_at: float | None
     on_close: OnClose | None = None
     nudge_hours: int | None = None  # the scheduled nudge, hours before it closes
+    presentation: Presentation = Presentation()
 
     @property
     def rules(self) -> Rules:
@@ -73,6 +108,7 @@ class NewPoll:
     closes_at: float | None
     on_close: OnClose | None = None
     nudge_hours: int | None = None
+    presentation: Presentation = Presentation()
 
 
 def _on_close_json(on_close: OnClose | None) -> str | None:
@@ -108,6 +144,7 @@ def _poll(row: sqlite3.Row) -> Poll:
         closed_at=row["closed_at"],
         on_close=_on_close(row["on_close"]),
         nudge_hours=row["nudge_hours"],
+        presentation=Presentation.from_json(row["presentation"]),
     )
 
 
@@ -176,12 +213,12 @@ class PollStore:
         return await self.store.insert(
             "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
             " multiple, max_choices, hide_results, closes_at, created_at, on_close, nudge_hours,"
-            " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            " presentation, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
             (
                 new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
                 json.dumps(new.options), int(new.multiple), new.max_choices,
                 int(new.hide_results), new.closes_at, now, _on_close_json(new.on_close),
-                new.nudge_hours,
+                new.nudge_hours, new.presentation.to_json(),
             ),
         )  # fmt: skip
 
@@ -202,13 +239,13 @@ class PollStore:
             return await tx.insert(
                 "INSERT INTO polls (guild_id, channel_id, group_id, creator_id, question, options,"
                 " multiple, max_choices, hide_results, closes_at, created_at, on_close,"
-                " nudge_hours, status, request_id, ready)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)",
+                " nudge_hours, presentation, status, request_id, ready)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)",
                 (
                     new.guild_id, new.channel_id, new.group_id, new.creator_id, new.question,
                     json.dumps(new.options), int(new.multiple), new.max_choices,
                     int(new.hide_results), new.closes_at, now, _on_close_json(new.on_close),
-                    new.nudge_hours, request_id,
+                    new.nudge_hours, new.presentation.to_json(), request_id,
                 ),
             )  # fmt: skip
 

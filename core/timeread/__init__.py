@@ -76,7 +76,16 @@ from core.timeread.resolve import Span, resolve
 from core.timeread.words import month_first, normalize, vocabulary
 from core.zones import get_zone
 
-__all__ = ["Reading", "TooFar", "iso_value", "preview_choices", "read_time"]
+__all__ = [
+    "Reading",
+    "TooFar",
+    "has_day",
+    "iso_value",
+    "preview_choices",
+    "read_time",
+    "says_time_clearly",
+    "scan",
+]
 
 
 # The longest text read as a time: a time option takes 100 characters, and the longest

@@ -104,7 +104,7 @@ async def test_schedule_is_for_leaders_and_validated(guild, bot):
     await book_club(guild, bot)
     r = await guild.bob.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
     assert r.ephemeral and "Only leaders" in r.text
-    r = await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="6pm")
+    r = await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="6")
     assert r.ephemeral and "24-hour" in r.text
     r = await guild.alice.slash(
         "checkin schedule", group="Book Club", cadence="daily", time="18:00", nudge=24
@@ -121,14 +121,14 @@ async def test_schedule_is_for_leaders_and_validated(guild, bot):
     assert await bot.store.fetchval("SELECT COUNT(*) FROM jobs") == 0
 
 
-async def test_modal_rejects_an_unknown_status(guild, bot, emulator, clock):
+async def test_modal_status_partial_is_chosen_from_the_select(guild, bot, emulator, clock):
     _, channel = await book_club(guild, bot)
     await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
     await clock.advance(5 * HOUR)
     await emulator.settle()
-    r = await check_in_by_button(guild.bob, prompts(guild, channel)[-1], "hm", status="maybe")
-    assert r.ephemeral and "not a status" in r.text
-    assert await bot.store.fetchval("SELECT COUNT(*) FROM checkins") == 0
+    r = await check_in_by_button(guild.bob, prompts(guild, channel)[-1], "hm", status="partial")
+    assert r.ephemeral and "Checked in" in r.text
+    assert await bot.store.fetchval("SELECT status FROM checkins") == "partial"
 
 
 async def test_nudge_by_dm_and_channel_fallback(guild, bot, emulator, clock):

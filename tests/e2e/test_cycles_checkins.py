@@ -47,7 +47,7 @@ async def test_the_groups_daily_checkins_run_on_beside_the_cycles_reading(
     await start(guild.alice)
     await guild.bob.slash("cycle nominate", group="Book Club", pick="Dune")
     await live_through(bot, emulator, clock, at(2026, 12, 6, 12) + 1)  # one nomination: the pick
-    assert len(posts(guild, channel, "the pick")) == 1
+    assert len(posts(guild, channel, "we picked")) == 1
 
     await live_through(bot, emulator, clock, at(2026, 12, 14, 19) + 1)  # Monday: reading
     reading = posts(guild, channel, "how far are you into Dune")

@@ -34,7 +34,7 @@ STEPS = {
     "announcement": ("POST", MESSAGES, saying("nominations are open"), "meeting"),
     "ballot": ("POST", MESSAGES, saying("Poll #"), "deadline"),
     "reactions": ("PUT", REACTIONS, None, "deadline"),
-    "pick": ("POST", MESSAGES, saying("the pick"), "vote"),
+    "pick": ("POST", MESSAGES, saying("we picked"), "vote"),
     "event": ("POST", MESSAGES, saying("huddle:events:"), "vote"),
     "scheduled event": ("POST", SCHEDULED, None, "vote"),
     "prompts": ("POST", MESSAGES, saying("how far are you into"), "reading"),
@@ -99,7 +99,7 @@ async def test_a_failing_call_at_each_step_is_retried_and_made_once(
 
     assert emulator.count_requests("DELETE", rf"/channels/{channel}/messages/\d+$") == 0
     assert len(polls_in(guild, channel)) == 1
-    [pick] = posts(guild, channel, "the pick")
+    [pick] = posts(guild, channel, "we picked")
     assert "Dune" in json.dumps(pick)
     assert await bot.store.fetchval("SELECT COUNT(*) FROM events") == 1
     assert len(posts(guild, channel, "Book of the month: Dune")) == 1

@@ -87,12 +87,12 @@ async def test_a_crash_at_every_phase_change_repeats_nothing(
     fired = die_when_recording(monkeypatch, "result_msg")
     await clock.set(at(2026, 12, 8, 12) + 1)
     await settle(bot, emulator)
-    assert fired and len(posts(guild, channel, "the pick")) == 1
+    assert fired and len(posts(guild, channel, "we picked")) == 1
     bot = await restart(bot, start_bot, emulator, clock, monkeypatch, then_die="event_id")
     assert await bot.store.fetchval("SELECT event_id FROM cycle_periods") is None  # died there
     bot = await restart(bot, start_bot, emulator, clock)
-    assert len(posts(guild, channel, "the pick")) == 1
-    assert "Emma" in posts(guild, channel, "the pick")[0]["embeds"][0]["description"]
+    assert len(posts(guild, channel, "we picked")) == 1
+    assert "Emma" in posts(guild, channel, "we picked")[0]["embeds"][0]["description"]
     assert len(posts(guild, channel, "Book of the month: Emma")) == 1
     assert await bot.store.fetchval("SELECT COUNT(*) FROM events") == 1
     assert await bot.store.fetchval("SELECT phase FROM cycle_periods WHERE number = 1") == "reading"
@@ -132,7 +132,7 @@ async def test_a_plain_restart_in_every_phase_carries_on(guild, bot, start_bot, 
         await clock.advance(86400 + 60)
         await settle(bot, emulator)
     assert len(polls_in(guild, channel)) == 2  # no votes: a tie, so a runoff
-    assert len(posts(guild, channel, "the pick")) == 1
+    assert len(posts(guild, channel, "we picked")) == 1
     assert len(posts(guild, channel, "Book of the month: Dune")) == 1  # runoff tie: earliest
 
 

@@ -74,7 +74,7 @@ async def test_a_nominated_masked_link_is_shown_as_text(guild, bot, emulator):
     assert r.ephemeral and "\\[Reading list\\](https://example.invalid)" in r.text, r.text
     r = await guild.alice.slash("cycle advance", group="Book Club")
     assert r.ephemeral and "\\[Reading list\\]" in r.text, r.text
-    announced = posts(guild, channel, "the pick")
+    announced = posts(guild, channel, "we picked")
     assert announced, [text_of(m) for m in guild.messages(channel)]
     shown = text_of(announced[-1])
     assert "\\[Reading list\\](https://example.invalid)" in shown and "\\*\\*loud\\*\\*" in shown

@@ -344,8 +344,9 @@ class UserHandle:
         payload["message"] = emu.view_message(stored)
         return await self._run(inter, payload)
 
-    async def submit_modal(self, modal: dict | Reply, values: dict[str, str]) -> Reply:
-        """Fill in and submit a modal the bot showed (pass the Reply or the modal dict)."""
+    async def submit_modal(self, modal: dict | Reply, values: dict[str, Any]) -> Reply:
+        """Fill in and submit a modal the bot showed (pass the Reply or the modal dict). A
+        text field takes a string; a select a list of option values (or one as a string)."""
         source: Interaction | None = None
         if isinstance(modal, Reply):
             source = modal.interaction
@@ -381,11 +382,24 @@ class UserHandle:
                     "custom_id": custom_id,
                     "value": value or "",
                 }
+            # a select: one choice may be given as a string; nothing chosen keeps the
+            # options marked default, as the client shows them preselected
+            chosen = [value] if isinstance(value, str) else list(value or [])
+            options = component.get("options") or []
+            if value is None:
+                chosen = [o["value"] for o in options if o.get("default")]
+            if options:
+                allowed = {o["value"] for o in options}
+                if not set(chosen) <= allowed:
+                    raise AssertionError(f"{custom_id!r} offers {sorted(allowed)}, not {chosen}")
+            low, high = component.get("min_values", 1), component.get("max_values", 1)
+            if component.get("required", True) and not low <= len(chosen) <= high:
+                raise AssertionError(f"{custom_id!r} takes {low}-{high} choices, not {chosen}")
             return {
                 "type": component["type"],
                 "id": component.get("id", 0),
                 "custom_id": custom_id,
-                "values": list(value or []),
+                "values": chosen,
             }
 
         components = [fill(c) for c in modal.get("components") or []]

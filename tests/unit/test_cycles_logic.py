@@ -73,3 +73,15 @@ def test_ballot_most_seconded_first_and_earliest_breaks_ties():
     assert [n.title for n in logic.ballot([b, c, a])] == ["Dune", "Ulysses", "Emma"]
     assert logic.earliest([a, b, c], ["emma", "DUNE"]).title == "Emma"
     assert logic.title_key("  The   HOBBIT ") == logic.title_key("the hobbit")
+
+
+def test_durations_and_slots_said_as_people_do():
+    assert logic.spoken_duration(2 * 86400) == "2 days"
+    assert logic.spoken_duration(7 * 86400) == "1 week"
+    assert logic.spoken_duration(36 * 3600) == "36 hours"
+    assert logic.spoken_duration(90 * 60) == "90 minutes"
+    monthly = logic.parse_meet("last thursday 19:00")
+    assert logic.slot_words(monthly, "monthly") == "the last Thursday of each month at 19:00"
+    weekly = logic.parse_meet("tuesday 18:30")
+    assert logic.slot_words(weekly, "weekly") == "every Tuesday at 18:30"
+    assert logic.slot_words(weekly, "biweekly") == "every other Tuesday at 18:30"

@@ -732,12 +732,21 @@ def _cycle_announcements(args: Any) -> Iterable[Message]:
     yield Message(embeds=[cycles.announcement(cycle, period)], view=cycles.nominate_view(period.id))
     yield Message(embeds=[cycles.no_nominations(cycle, period)])
     yield Message(embeds=[cycles.pick_announcement(cycle, period, nominees)])
+    yield Message(
+        embeds=[
+            cycles.pick_announcement(
+                cycle, period, nominees, total_votes=10**6, voice_channel_id=10**18
+            )
+        ]
+    )
     yield Message(content=cycles.advanced_text(period))
     # texts handed to polls / events / check-ins, within what those accept
     assert len(cycles.poll_question(cycle, period)) <= MAX_QUESTION_LENGTH
     assert len(cycles.runoff_question(cycle, [n.title for n in nominees])) <= MAX_QUESTION_LENGTH
     assert len(cycles.event_title(cycle, period)) <= 100
-    assert len(cycles.event_description(cycle, period)) <= 1000
+    assert len(cycles.event_description(nominees, period)) <= 1000
+    shown = cycles.ballot_presentation(period, nominees)
+    assert len(shown.intro) <= 500 and all(len(n) <= 200 for n in shown.option_notes)
     assert len(cycles.reading_prompt(cycle, period)) <= PROMPT_MAX
 
 

@@ -71,3 +71,22 @@ def test_localize_round_trips_except_in_gaps(naive: datetime, zone: str) -> None
     back = to_local(localize(naive, zone), zone)
     # Times that exist come back unchanged; a time in a DST gap moves forward by the gap.
     assert back == naive or (back > naive and (back - naive).total_seconds() <= 3600)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("19:00", "19:00"), ("7pm", "19:00"), ("7 PM", "19:00"), ("7:30 p.m.", "19:30"),
+     ("noon", "12:00"), ("evening", "19:00"), ("9am", "09:00")],
+)  # fmt: skip
+def test_a_time_of_day_in_the_words_event_create_takes(text, expected):
+    from core.timeparse import parse_clock
+
+    assert parse_clock(text).strftime("%H:%M") == expected
+
+
+@pytest.mark.parametrize("text", ["7", "friday 7pm", "in 2 hours", "7pm-9pm", "now", "blah"])
+def test_not_a_time_of_day_is_refused(text):
+    from core.timeparse import parse_clock
+
+    with pytest.raises(UserError, match="not a time of day"):
+        parse_clock(text)
