@@ -179,10 +179,12 @@ class ReactionRemover:
         done: Callable[[Removal], Awaitable[None]] | None = None,
         interval: float = REMOVAL_INTERVAL,
         burst: int = REMOVAL_BURST,
+        retry_after_error: float = RETRY_AFTER_ERROR,
     ) -> None:
         self.remove = remove
         self.still_wanted = still_wanted
         self.done = done
+        self.retry_after_error = retry_after_error
         self.interval = interval
         self.burst = burst
         self.removed = 0
@@ -298,5 +300,5 @@ class ReactionRemover:
             return
         # Back of the queue, and the channel's bucket is emptied so the retry is not at once.
         now = asyncio.get_running_loop().time()
-        self._tokens[removal.channel_id] = (1 - RETRY_AFTER_ERROR / self.interval, now)
+        self._tokens[removal.channel_id] = (1 - self.retry_after_error / self.interval, now)
         queue.append(removal)

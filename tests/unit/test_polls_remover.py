@@ -67,7 +67,9 @@ def test_a_removal_is_marked_done_only_when_discord_answered_and_a_cancelled_one
         answered.append(r.user_id)
 
     async def main() -> None:
-        remover = ReactionRemover(remove, lambda r: True, done, interval=0.001, burst=10)
+        remover = ReactionRemover(
+            remove, lambda r: True, done, interval=0.001, burst=10, retry_after_error=0.002
+        )  # milliseconds, not the production 5 s
         remover.add([removal(1, u) for u in (1, 2, 3, 4, 5)])
         remover.add([], cancelled=[(1, 5, "🇦")])  # user 5's reaction became a vote again
         assert remover.backlog() == 4
@@ -77,11 +79,4 @@ def test_a_removal_is_marked_done_only_when_discord_answered_and_a_cancelled_one
         assert remover.backlog() == 0
         await remover.stop()
 
-    import cogs.polls.updater as updater
-
-    before = updater.RETRY_AFTER_ERROR
-    updater.RETRY_AFTER_ERROR = 0.002  # milliseconds, not the production 5 s
-    try:
-        asyncio.run(main())
-    finally:
-        updater.RETRY_AFTER_ERROR = before
+    asyncio.run(main())
