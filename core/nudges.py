@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from core.errors import UserError
 from core.fit import mention_batches
 from core.store import Store
-from core.ui import NO_PINGS, ping_only
+from core.ui import NO_PINGS, ping_only, ts
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -134,6 +135,33 @@ class NudgeLog:
                 " AND round_at = ? AND user_id = ?",
                 [(feature, target_id, round_at, u) for u in user_ids],
             )
+
+
+async def open_round(
+    bot: HuddleBot,
+    log: NudgeLog,
+    subject: tuple[str, int, int],
+    batches: tuple[str, str, dict[str, Any]],
+    pending: Sequence[int],
+    by: int | None,
+    what: str,
+) -> None:
+    """Start a round for `pending` (the polls' and events' `/… nudge` and scheduled nudges):
+    its batch jobs, `(kind, key, payload)` (the payload gains `round_at`), recorded for
+    `subject` = (feature, target id, guild id) under the 12-hour gap. Raises UserError
+    naming `what` ("Poll #3", "**Book talk**") when a round ran within the gap."""
+    feature, target_id, guild_id = subject
+    kind, key, payload = batches
+    now = bot.clock.now()
+    jobs = batch_jobs(
+        kind, pending, {**payload, "round_at": now}, guild_id, key, now, bot.dm_pacer.rate
+    )
+    later = await log.start_round(feature, target_id, guild_id, now, by, jobs, bot.scheduler)
+    if later is not None:
+        raise UserError(
+            f"{what}'s members were nudged less than 12 hours ago; the next"
+            f" nudge is possible {ts(later, 'R')} ({ts(later, 'f')})."
+        )
 
 
 async def deliver(

@@ -16,7 +16,7 @@ from core import nudges
 from core.errors import UserError
 from core.fit import clip
 from core.scheduler import Job
-from core.ui import ts, when_text
+from core.ui import when_text
 
 if TYPE_CHECKING:
     from cogs.events.service import EventService
@@ -62,19 +62,12 @@ class EventNudges:
         pending = await self._not_answered(event, await groups.present_member_ids(self.bot, group))
         if not pending:
             raise UserError(f"Every member of **{group.name}** has answered **{event.title}**.")
-        payload = {"event_id": event.id, "start_at": event.start_at, "round_at": now}
-        jobs = nudges.batch_jobs(
-            NUDGE_BATCH_KIND, pending, payload, event.guild_id, f"event-nudge:{event.id}", now,
-            self.bot.dm_pacer.rate,
+        await nudges.open_round(
+            self.bot, self.log, (FEATURE, event.id, event.guild_id),
+            (NUDGE_BATCH_KIND, f"event-nudge:{event.id}",
+             {"event_id": event.id, "start_at": event.start_at}),
+            pending, by, f"**{event.title}**",
         )  # fmt: skip
-        later = await self.log.start_round(
-            FEATURE, event.id, event.guild_id, now, by, jobs, self.bot.scheduler
-        )
-        if later is not None:
-            raise UserError(
-                f"**{event.title}**'s members were nudged less than 12 hours ago; the next"
-                f" nudge is possible {ts(later, 'R')} ({ts(later, 'f')})."
-            )
         log.info("event %s: nudge round for %s members", event.id, len(pending))
         return len(pending)
 

@@ -73,19 +73,11 @@ class PollNudges:
         pending = await self._not_voted(poll, await groups.present_member_ids(self.bot, group))
         if not pending:
             raise UserError(f"Every member of **{group.name}** has voted in poll #{poll.id}.")
-        now = self.bot.clock.now()
-        jobs = nudges.batch_jobs(
-            NUDGE_BATCH_KIND, pending, {"poll_id": poll.id, "round_at": now}, poll.guild_id,
-            batch_key(poll.id), now, self.bot.dm_pacer.rate,
+        await nudges.open_round(
+            self.bot, self.log, (FEATURE, poll.id, poll.guild_id),
+            (NUDGE_BATCH_KIND, batch_key(poll.id), {"poll_id": poll.id}),
+            pending, by, f"Poll #{poll.id}",
         )  # fmt: skip
-        later = await self.log.start_round(
-            FEATURE, poll.id, poll.guild_id, now, by, jobs, self.bot.scheduler
-        )
-        if later is not None:
-            raise UserError(
-                f"Poll #{poll.id}'s members were nudged less than 12 hours ago; the next"
-                f" nudge is possible {ts(later, 'R')} ({ts(later, 'f')})."
-            )
         log.info("poll %s: nudge round for %s members", poll.id, len(pending))
         return len(pending)
 
