@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from core.dms import send_dm
 from core.errors import UserError
 from core.fit import mention_batches
 from core.store import Store
-from core.ui import NO_PINGS, ping_only, ts
+from core.ui import ping_only, ts
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
@@ -199,16 +200,4 @@ async def deliver(
 
 async def _dm(bot: HuddleBot, user_id: int, text: str) -> bool:
     """True if the DM went out, or failed for a reason a channel mention won't fix."""
-    try:
-        dm = await bot.create_dm(discord.Object(id=user_id))
-        await dm.send(text, allowed_mentions=NO_PINGS)
-    except discord.Forbidden as exc:
-        log.info("nudge DM to %s refused (%s); falling back to the channel", user_id, exc.code)
-        bot.metrics.count_dm(delivered=False)
-        return False
-    except discord.HTTPException as exc:
-        log.warning("nudge DM to %s failed: %s", user_id, exc)
-        bot.metrics.count_dm(delivered=False)
-        return True
-    bot.metrics.count_dm(delivered=True)
-    return True
+    return await send_dm(bot, user_id, text) != "refused"

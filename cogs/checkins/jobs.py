@@ -36,6 +36,7 @@ from cogs.checkins.store import PeriodRecord, Schedule
 from cogs.checkins.views import prompt_view, schedule_prompt_view
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
+from core.dms import send_dm
 from core.fit import mention_batches
 from core.scheduler import Job
 from core.ui import NO_PINGS, ping_only
@@ -393,16 +394,5 @@ class CheckinJobs:
 
     async def _dm_nudge(self, group: GroupRef, period: Period, user_id: int) -> bool:
         """True if the DM went out (or failed for a reason a channel mention won't fix)."""
-        try:
-            dm = await self.bot.create_dm(discord.Object(id=user_id))
-            await dm.send(render.nudge_dm_text(group.name, group.channel_id, period))
-        except discord.Forbidden as exc:
-            log.info("nudge DM to %s refused (%s); falling back to the channel", user_id, exc.code)
-            self.bot.metrics.count_dm(delivered=False)
-            return False
-        except discord.HTTPException as exc:
-            log.warning("nudge DM to %s failed: %s", user_id, exc)
-            self.bot.metrics.count_dm(delivered=False)
-            return True
-        self.bot.metrics.count_dm(delivered=True)
-        return True
+        text = render.nudge_dm_text(group.name, group.channel_id, period)
+        return await send_dm(self.bot, user_id, text) != "refused"

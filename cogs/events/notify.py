@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from core import fit
+from core.dms import send_dm
 from core.fit import mention_batches
 from core.ui import NO_PINGS, ping_only
 
@@ -75,15 +76,8 @@ async def send_batch(
 async def dm(bot: HuddleBot, user_id: int, text: str) -> bool:
     """True when the DM was delivered (False: DMs closed or the user is gone: skipped,
     never retried). Paced with every other bulk DM (`bot.dm_pacer`)."""
-    try:
-        async with bot.dm_pacer:
-            channel = await bot.create_dm(discord.Object(user_id))
-            await channel.send(fit.clip(text, fit.CONTENT), allowed_mentions=NO_PINGS)
-    except discord.HTTPException:
-        bot.metrics.count_dm(delivered=False)
-        return False
-    bot.metrics.count_dm(delivered=True)
-    return True
+    async with bot.dm_pacer:
+        return await send_dm(bot, user_id, text) == "sent"
 
 
 async def dm_or_mention(bot: HuddleBot, user_id: int, text: str, channel_id: int | None) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from core.dms import send_dm
 from core.ui import NO_PINGS
 
 if TYPE_CHECKING:
@@ -18,15 +19,7 @@ log = logging.getLogger(__name__)
 
 async def tell(bot: HuddleBot, user_id: int, text: str) -> bool:
     """A direct message, best effort (closed DMs are normal). True when delivered."""
-    try:
-        channel = await bot.create_dm(discord.Object(id=user_id))
-        await channel.send(text, allowed_mentions=NO_PINGS)
-    except discord.HTTPException as exc:
-        log.info("could not DM %s: %s", user_id, exc)
-        bot.metrics.count_dm(delivered=False)
-        return False
-    bot.metrics.count_dm(delivered=True)
-    return True
+    return await send_dm(bot, user_id, text) == "sent"
 
 
 async def post(
