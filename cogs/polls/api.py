@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from cogs.groups import api as groups
 from cogs.polls import logic
-from cogs.polls.store import NewPoll, Poll, Presentation, last_votes, participation_rows
+from cogs.polls.store import NewPoll, Poll, Presentation
+from cogs.polls.store_insights import last_votes, participation_rows
 from core.errors import NotFound, UserError
 from core.store import Store
 
