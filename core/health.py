@@ -18,9 +18,11 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-from aiohttp import web
+from core import web as routes
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from core.bot import HuddleBot
     from core.store import Store
 
@@ -100,10 +102,12 @@ async def health(bot: HuddleBot) -> dict[str, object]:
     return {"status": "unhealthy" if failing else "ok", "failing": failing, "checks": checks}
 
 
-def ops_routes(bot: HuddleBot) -> list[web.RouteDef]:
+def ops_routes(bot: HuddleBot) -> list[routes.Route]:
     """Core's routes, added under the owner "core" when the bot starts."""
 
     async def healthz(request: web.Request) -> web.Response:
+        from aiohttp import web  # only a serving bot loads aiohttp's server (core/web.py)
+
         body = await health(bot)
         status = 200 if body["status"] == "ok" else 503
         if status != 200:
@@ -111,6 +115,8 @@ def ops_routes(bot: HuddleBot) -> list[web.RouteDef]:
         return web.json_response(body, status=status, dumps=json.dumps)
 
     async def metrics(request: web.Request) -> web.Response:
+        from aiohttp import web
+
         m = bot.metrics
         m.set_job_counts(
             await job_counts(bot.store, bot.clock.now(), bot.scheduler.running_job_ids)
@@ -123,4 +129,4 @@ def ops_routes(bot: HuddleBot) -> list[web.RouteDef]:
         resp.headers["Content-Type"] = content_type
         return resp
 
-    return [web.get("/healthz", healthz), web.get("/metrics", metrics)]
+    return [routes.get("/healthz", healthz), routes.get("/metrics", metrics)]

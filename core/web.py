@@ -10,7 +10,7 @@ A feature adds its routes when its cog loads and removes them when it unloads, l
 commands; `owner` is any stable name (the feature's), and one owner's routes come and go
 together::
 
-    from aiohttp import web
+    from core import web
 
     async def cog_load(self) -> None:
         self.bot.web.add_routes("events", [web.get("/calendar/{token}.ics", self.feed)])
@@ -18,12 +18,16 @@ together::
     async def cog_unload(self) -> None:
         self.bot.web.remove_routes("events")
 
-    async def feed(self, request: web.Request) -> web.StreamResponse:
+    async def feed(self, request: aiohttp.web.Request) -> aiohttp.web.StreamResponse:
+        from aiohttp import web   # here, not at the top of the module: see below
         token = request.match_info["token"]   # path parameters work as in aiohttp
         ...
 
-`routes` are aiohttp route definitions (`web.get`, `web.post`, `web.route`, ...; a GET also
-answers HEAD). Adding routes for an owner replaces that owner's previous ones; a path
+`routes` are `core.web.Route`s (`get`, `post`, `route`; a GET also answers HEAD); aiohttp's
+own `web.get(...)` route definitions are taken too. aiohttp's server half
+(`aiohttp.web`, about 2.3 MiB of modules) is imported only when the server starts, and
+handlers import it inside themselves: a bot run with `HTTP_PORT=0` never loads it (idle
+memory, issue 27). Adding routes for an owner replaces that owner's previous ones; a path
 another owner already serves with the same method is refused (`ValueError`), so two
 features cannot silently shadow each other. Routes may be added before or after the
 server starts and while it runs: the aiohttp application itself has one catch-all route
@@ -54,9 +58,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-from aiohttp import web
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +74,40 @@ MAX_CONCURRENT = 64
 KEEPALIVE = 15.0
 
 
+Handler = Callable[[Any], Awaitable[Any]]  # (aiohttp.web.Request) -> web.StreamResponse
+
+
+class RouteLike(Protocol):
+    """A `Route`, or one of aiohttp's own route definitions (`aiohttp.web.get(...)`)."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def handler(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+
+
+def route(method: str, path: str, handler: Handler) -> Route:
+    return Route(method.upper(), path, handler)
+
+
+def get(path: str, handler: Handler) -> Route:
+    """A GET route (it answers HEAD too)."""
+    return Route("GET", path, handler)
+
+
+def post(path: str, handler: Handler) -> Route:
+    return Route("POST", path, handler)
+
+
 class WebServer:
     """Start with `await start()`, stop with `await stop()`; routes via `add_routes`."""
 
@@ -75,22 +116,24 @@ class WebServer:
         self.requested_port = port  # None: off; 0: any free port
         self.public_base = public_url.rstrip("/") if public_url else None
         self.port: int | None = None  # the bound port while serving
-        self._owners: dict[str, list[web.RouteDef]] = {}
-        self._router = web.UrlDispatcher()
+        self._owners: dict[str, list[RouteLike]] = {}
+        self._router: web.UrlDispatcher | None = None  # built while serving
         self._slots = asyncio.Semaphore(MAX_CONCURRENT)
         self._runner: web.AppRunner | None = None
 
     # -- routes -----------------------------------------------------------------------
 
-    def add_routes(self, owner: str, routes: Iterable[web.RouteDef]) -> None:
+    def add_routes(self, owner: str, routes: Iterable[RouteLike]) -> None:
         """Serve `routes` for `owner` (replacing that owner's earlier ones)."""
         candidate = {**self._owners, owner: list(routes)}
-        self._router = _build_router(candidate)  # raises before anything changes
+        _check_conflicts(candidate)  # raises before anything changes
+        if self.serving:
+            self._router = _build_router(candidate)
         self._owners = candidate
 
     def remove_routes(self, owner: str) -> None:
         """Stop serving `owner`'s routes (no error when it has none)."""
-        if self._owners.pop(owner, None) is not None:
+        if self._owners.pop(owner, None) is not None and self.serving:
             self._router = _build_router(self._owners)
 
     def owners(self) -> list[str]:
@@ -130,6 +173,9 @@ class WebServer:
                 exc.strerror or exc,
             )
             return False
+        from aiohttp import web  # the server half of aiohttp: only a bot that serves loads it
+
+        self._router = _build_router(self._owners)
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/{path:.*}", self._dispatch)
         runner = web.AppRunner(
@@ -154,6 +200,9 @@ class WebServer:
             await runner.cleanup()
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web  # loaded by start() already: a dictionary lookup
+
+        assert self._router is not None  # built by start(), before the first request
         match = await self._router.resolve(request)
         if match.http_exception is not None:
             raise match.http_exception  # 404 unknown path, 405 known path other method
@@ -174,16 +223,27 @@ class WebServer:
                 raise web.HTTPInternalServerError(text="internal error") from None
 
 
-def _build_router(owners: dict[str, list[web.RouteDef]]) -> web.UrlDispatcher:
-    router = web.UrlDispatcher()
+def _check_conflicts(owners: dict[str, list[RouteLike]]) -> None:
+    """A method and path served by two owners is refused (ValueError)."""
     served: dict[tuple[str, str], str] = {}
     for owner, routes in owners.items():
-        for route in routes:
-            key = (route.method.upper(), route.path)
+        for each in routes:
+            key = (each.method.upper(), each.path)
             if key in served and served[key] != owner:
                 raise ValueError(f"{key[0]} {key[1]} is already served by {served[key]!r}")
             served[key] = owner
-            route.register(router)
+
+
+def _build_router(owners: dict[str, list[RouteLike]]) -> web.UrlDispatcher:
+    from aiohttp import web
+
+    router = web.UrlDispatcher()
+    for routes in owners.values():
+        for each in routes:
+            if each.method.upper() == "GET":
+                router.add_get(each.path, each.handler)  # and HEAD
+            else:
+                router.add_route(each.method.upper(), each.path, each.handler)
     return router
 
 

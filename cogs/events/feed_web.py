@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import discord
-from aiohttp import web
 
 from cogs.events import api, store_calendar
 from cogs.events.ratelimit import AnswerLimit
 from cogs.groups import api as groups
+from core import web as routes
 from core.checks import is_admin
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from core.bot import HuddleBot
 
 log = logging.getLogger(__name__)
@@ -86,10 +88,12 @@ class CalendarFeed:
 
     # -- serving --------------------------------------------------------------------------
 
-    def routes(self) -> list[web.RouteDef]:
-        return [web.get(PATH, self.serve)]  # a GET route answers HEAD too
+    def routes(self) -> list[routes.Route]:
+        return [routes.get(PATH, self.serve)]  # a GET route answers HEAD too
 
     async def serve(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web  # only a serving bot loads aiohttp's server (core/web.py)
+
         token = request.match_info.get("token", "")
         if not TOKEN.fullmatch(token):
             raise web.HTTPNotFound(text=NOT_FOUND)
@@ -168,6 +172,8 @@ class CalendarFeed:
             member = None
         except (discord.HTTPException, OSError) as exc:  # Discord unreachable: ask later
             log.warning("calendar feed: member %s of %s not fetched: %s", user_id, guild.id, exc)
+            from aiohttp import web  # serving: loaded already (core/web.py)
+
             raise web.HTTPServiceUnavailable(headers={"Retry-After": "300"}) from None
         if len(self._members) > 10_000:
             self._members.clear()

@@ -12,6 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_AT_START = ("icalendar", "PIL", "dateparser", "hypothesis", "jsonschema", "pytest", "tests")
+# aiohttp's server half (2.3 MiB): loaded when the web server starts (core/web.py), so a bot
+# run with HTTP_PORT=0 never pays for it
+NOT_AT_START += ("aiohttp.web", "aiohttp.web_app", "aiohttp.web_urldispatcher")
 
 PROBE = """
 import importlib, json, re, sys
@@ -21,7 +24,7 @@ for ext in core.bot.feature_extensions():
     init = Path(importlib.import_module(ext).__file__).read_text()
     for module in re.findall(r"from (cogs\\.[\\w.]+) import", init):
         importlib.import_module(module)  # what the extension's setup() imports
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} | set(sys.modules))))
 """
 
 

@@ -48,3 +48,24 @@ async def test_a_free_loop_logs_nothing() -> None:
     finally:
         dog.stop()
     assert reports == [] and dog.held == []
+
+
+def test_a_report_names_the_innermost_frames_and_keeps_no_source_files() -> None:
+    import linecache
+    import sys
+
+    from core.watchdog import innermost_stack
+
+    def deepest() -> str:
+        return innermost_stack(sys._getframe(), 2)
+
+    def outer() -> str:
+        return deepest()
+
+    linecache.clearcache()
+    text = outer()
+    frames = [line for line in text.splitlines() if line.lstrip().startswith("File ")]
+    assert len(frames) == 2, text
+    assert "in outer" in frames[0] and "in deepest" in frames[1]  # innermost last
+    assert "return innermost_stack(sys._getframe(), 2)" in text  # the source line is shown
+    assert linecache.cache == {}  # the file read for the report is not kept whole
