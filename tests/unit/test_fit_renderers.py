@@ -56,8 +56,7 @@ from cogs.groups import api as groups_api
 from cogs.groups import render as groups
 from cogs.groups.logic import DESCRIPTION_MAX as GROUP_DESCRIPTION_MAX
 from cogs.groups.logic import NAME_MAX as GROUP_NAME_MAX
-from cogs.groups.models import GroupRef
-from cogs.groups.store import GroupSummary
+from cogs.groups.store import GroupRef, GroupSummary
 from cogs.groups.views import approval_view, panel_view, request_view, waitlist_view
 from cogs.insights import logic as insights
 from cogs.polls import render as polls
