@@ -67,7 +67,7 @@ from cogs.polls.logic import (
     check_options,
     closes_range_text,
 )
-from cogs.polls.store import Poll
+from cogs.polls.models import Poll
 from core import fit, lengths
 from core.config import CORE_SETTINGS, GuildConfig
 from core.errors import UserError
