@@ -1,7 +1,7 @@
 """Pictures as PNG bytes, drawn with Pillow: the shared look and helpers (DESIGN "pictures").
 
-Used by insights (group and server pictures) and check-ins (the streak heatmap, through
-`core.heatmap`). Pillow is imported only inside the draw functions, so importing this
+Used by insights (group and server pictures) and check-ins (the streak heatmap, in a
+module of its own). Pillow is imported only inside the draw functions, so importing this
 module costs nothing at start-up. Every picture is a card of its own (dark neutral, white
 text, a lighter border) that reads the same on Discord's dark and light themes, 1000 px
 wide with large type and few words, for phone width. Draw functions are synchronous and

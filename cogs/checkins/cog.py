@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.checkins import logic, render
+from cogs.checkins.heatmap import HEATMAP_WEEKS, heatmap_picture
 from cogs.checkins.jobs import CheckinJobs
 from cogs.checkins.service import CheckinService, checked_nudge_hours
 from cogs.checkins.store import Schedule, member_checkin_times
@@ -24,7 +25,6 @@ from core.checks import FeatureGroup, guild_id_of
 from core.components import HuddleInteraction
 from core.errors import UserError
 from core.fit import clip
-from core.heatmap import HEATMAP_WEEKS, heatmap_picture
 from core.timeparse import get_zone, parse_clock
 from core.ui import reply, ts
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.groups.api import require_may
-from cogs.groups.models import GroupRef
+from cogs.groups.store import GroupRef
 from core.checks import is_manager
 from core.errors import GuildOnly, NotAllowed, NotFound
 

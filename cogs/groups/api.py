@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 
-from cogs.groups.models import GroupRef, Scope
-from cogs.groups.store import GroupStore, guild_group_sizes, visible_groups_clause
+from cogs.groups.store import GroupRef, GroupStore, Scope, guild_group_sizes, visible_groups_clause
 from core import fit
 from core.checks import guild_id_of, huddle, is_manager
 from core.errors import FeatureUnavailable, NotAllowed, NotFound, UserError

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from cogs.groups.access import guild_of, require_manager_to_decide
 from cogs.groups.messages import settle_message, tell
-from cogs.groups.models import GroupRef
+from cogs.groups.store import GroupRef
 from core.checks import guild_id_of, is_manager
 from core.errors import NotAllowed, NotFound
 from core.ui import reply

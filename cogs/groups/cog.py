@@ -23,12 +23,11 @@ from cogs.groups.api import (
 from cogs.groups.buttons import FEATURE, GroupButtons
 from cogs.groups.lifecycle import Lifecycle, NewGroup
 from cogs.groups.membership import Membership
-from cogs.groups.models import GroupRef
 from cogs.groups.notices import REQUEST_DM_KIND, tell_leaders
 from cogs.groups.panel import REFRESH_KIND, post_panel, refresh_panels
 from cogs.groups.resources import Resources
 from cogs.groups.settings import SETTINGS, limits
-from cogs.groups.store import GroupStore
+from cogs.groups.store import GroupRef, GroupStore
 from cogs.groups.upkeep import Upkeep
 from cogs.groups.views import DeleteConfirm
 from core.checks import (

@@ -12,10 +12,9 @@ import discord
 
 from cogs.groups import logic
 from cogs.groups.messages import post, tell
-from cogs.groups.models import GroupRef
 from cogs.groups.resources import TEXT, VOICE, Objects, Resources
 from cogs.groups.settings import limits
-from cogs.groups.store import GroupStore
+from cogs.groups.store import GroupRef, GroupStore
 from cogs.groups.views import approval_view
 from core.errors import NotAllowed, NotFound, UserError
 from core.timeparse import get_zone

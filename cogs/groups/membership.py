@@ -13,12 +13,11 @@ import discord
 
 from cogs.groups import logic
 from cogs.groups.messages import post, tell
-from cogs.groups.models import GroupRef
 from cogs.groups.notices import tell_leaders_later
 from cogs.groups.panel import panels_changed
 from cogs.groups.resources import Resources
 from cogs.groups.settings import Limits, group_limit, limits
-from cogs.groups.store import GroupStore
+from cogs.groups.store import GroupRef, GroupStore
 from cogs.groups.views import request_view, waitlist_view
 from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 

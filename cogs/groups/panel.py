@@ -15,8 +15,7 @@ from core.errors import BotMissingPermission, UserError
 from core.ui import plural
 
 if TYPE_CHECKING:
-    from cogs.groups.models import GroupRef
-    from cogs.groups.store import GroupStore
+    from cogs.groups.store import GroupRef, GroupStore
     from core.bot import HuddleBot
     from core.scheduler import Job
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 
 from cogs.groups import logic
-from cogs.groups.models import GroupRef
+from cogs.groups.store import GroupRef
 from core.errors import BotMissingPermission, UserError
 
 if TYPE_CHECKING:

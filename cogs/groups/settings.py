@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cogs.groups import logic
-from cogs.groups.models import GroupRef
+from cogs.groups.store import GroupRef
 from core.config import SettingSpec, channel_mention, role_mention, yes_no
 
 if TYPE_CHECKING:

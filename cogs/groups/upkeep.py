@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.groups.models import GroupRef
 from cogs.groups.resources import TEXT, VOICE, Resources
-from cogs.groups.store import GroupStore
+from cogs.groups.store import GroupRef, GroupStore
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot

@@ -22,7 +22,6 @@ from cogs.insights import logic
 if TYPE_CHECKING:
     from PIL import ImageDraw
 
-from core.heatmap import draw_heatmap
 from core.pictures import (
     AMBER,
     BLUE,
@@ -55,7 +54,6 @@ __all__ = [
     "BORDER",
     "HEAT",
     "draw_group",
-    "draw_heatmap",
     "draw_server",
     "drawable",
     "fit",

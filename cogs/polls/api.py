@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from cogs.groups import api as groups
 from cogs.polls import logic
-from cogs.polls.store import NewPoll, Poll, Presentation
+from cogs.polls.models import NewPoll, Poll, Presentation
 from cogs.polls.store_insights import last_votes, participation_rows
 from core.errors import NotFound, UserError
 from core.store import Store

@@ -11,7 +11,8 @@ from discord import app_commands
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from cogs.polls import logic, render
-from cogs.polls.store import NewPoll, Poll, nocase, poll_number
+from cogs.polls.models import NewPoll, Poll
+from cogs.polls.store_lookup import nocase, poll_number
 from core import fit
 from core.checks import (
     FeatureGroup,
@@ -279,7 +280,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         guild_id = guild_id_of(interaction)
         ref = await groups.group_for(interaction, group) if group else None
         viewer = await groups.viewer_of(interaction)
-        open_polls, closed = await self.service.polls.listing(
+        open_polls, closed = await self.service.polls.lookup.listing(
             guild_id, ref.id if ref else None, groups.visible_sql(viewer, "group_id")
         )
         title = f"Polls of {ref.name}" if ref else "Polls"
@@ -316,10 +317,10 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         ]
         polls = (await self._visible_to(viewer, polls))[:CHOICES]
         if len(polls) < CHOICES:
-            closed, more = await self.service.polls.closed_matching(viewer.guild_id, current)
+            closed, more = await self.service.polls.lookup.closed_matching(viewer.guild_id, current)
             visible = await self._visible_to(viewer, closed)
             if more and len(visible) < CHOICES - len(polls):  # the privacy filter hid many
-                visible = await self.service.polls.search(
+                visible = await self.service.polls.lookup.search(
                     viewer.guild_id,
                     current,
                     groups.visible_sql(viewer, "group_id"),
@@ -362,7 +363,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
         viewer = await groups.viewer_of(interaction)
         found = self._open_poll(viewer.guild_id, text)
         if found is None or not await self._visible(viewer, found):
-            found = await self.service.polls.find(
+            found = await self.service.polls.lookup.find(
                 viewer.guild_id, text, groups.visible_sql(viewer, "group_id")
             )
         if found is None:

@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 from cogs.polls import logic
 from cogs.polls.logic import Outcome, Votes
-from cogs.polls.store import Poll, PollStore, StaleKey
+from cogs.polls.models import Poll, StaleKey
+from cogs.polls.store import PollStore
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.groups import api as groups
-from cogs.polls.store import Poll
+from cogs.polls.models import Poll
 from core import nudges
 from core.errors import UserError
 from core.fit import clip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from cogs.polls import logic
-from cogs.polls.store import Poll
+from cogs.polls.models import Poll
 from core.fit import (
     CHOICE_NAME,
     CONTENT,

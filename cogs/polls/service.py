@@ -18,8 +18,9 @@ from cogs.groups import api as groups
 from cogs.polls import logic, render
 from cogs.polls.engine import PollRuntime, Removal, Snapshot, VoteEngine
 from cogs.polls.jobs import CLOSE_KIND, PUBLISH_KIND
+from cogs.polls.models import NewPoll, Poll
 from cogs.polls.nudges import NUDGE_KIND, nudge_due
-from cogs.polls.store import NewPoll, Poll, PollStore
+from cogs.polls.store import PollStore
 from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 from core.errors import BotMissingPermission
 from core.fit import clip
@@ -131,7 +132,7 @@ class PollService:
 
     async def queue_stored_removals(self) -> None:
         """The stale reactions a previous run had still to remove (the queue is a table)."""
-        rows = await self.polls.queued_removals()
+        rows = await self.polls.stale.queued()
         removals = [
             Removal(
                 row["poll_id"], row["channel_id"], row["message_id"], row["user_id"],
@@ -287,7 +288,7 @@ class PollService:
             if not self.engine.is_tracked(runtime):
                 return None  # closed while we waited: its close did the final reconcile
             await self.engine.flush(runtime)
-            stale = await self.polls.stale_reactions(poll_id)  # before the snapshot
+            stale = await self.polls.stale.of_poll(poll_id)  # before the snapshot
             snapshot: Snapshot | None
             try:
                 snapshot = read = await self.read_snapshot(poll, progress)
@@ -370,7 +371,7 @@ class PollService:
         """Every reaction event that reached the bot, then the message's reactions less
         the stale ones, then the events that came meanwhile. True if the message is gone."""
         await self.engine.flush(runtime)
-        stale = await self.polls.stale_reactions(runtime.poll.id)  # before the snapshot
+        stale = await self.polls.stale.of_poll(runtime.poll.id)  # before the snapshot
         try:
             snapshot = await self.read_snapshot(runtime.poll)
         except discord.NotFound:
@@ -467,7 +468,7 @@ class PollService:
         return not self.engine.holds(removal.poll_id, removal.user_id, removal.option)
 
     async def _removal_done(self, removal: Removal) -> None:
-        await self.polls.removal_done(removal.poll_id, removal.user_id, removal.emoji)
+        await self.polls.stale.removed(removal.poll_id, removal.user_id, removal.emoji)
 
     async def _remove_reaction(self, removal: Removal) -> None:
         if removal.user_id == 0:  # a foreign emoji found by reconcile: clear all of it

@@ -4,7 +4,8 @@ pictures are drawn through `charts.render` (a ticker sleeping 5 ms records the l
 gap between its wake-ups; target < 50 ms).
 
 Figures: a group of 1,000 members with 12 weeks of check-ins, 50 events and 100 polls; a
-server of 200 groups (one page of 12 rows); a member's 26-week heatmap.
+server of 200 groups (one page of 12 rows); a member's 26-week check-in heatmap (drawn by
+check-ins through the same `render`).
 
 Run: .venv/bin/python -m tests.bench.bench_insights_draw   (or pytest -s on this file)
 """
@@ -18,6 +19,7 @@ import sys
 import time
 from zoneinfo import ZoneInfo
 
+from cogs.checkins.heatmap import draw_heatmap, heatmap_grid
 from cogs.insights import charts, logic
 from cogs.insights.samples import sample_group, sample_server
 
@@ -43,13 +45,13 @@ def jobs():
     group = logic.group_picture(sample_group(NOW, members=1000, events=50, polls=100), NOW)
     rows = logic.server_rows(sample_server(NOW, 200), NOW)
     rnd = random.Random(5)
-    hm = logic.heatmap_grid(
+    hm = heatmap_grid(
         [NOW - rnd.randint(0, 182 * 86400) for _ in range(400)], ZoneInfo("Europe/Berlin"), NOW
     )
     return {
         "group": (charts.draw_group, (group,)),
         "server": (charts.draw_server, (rows, NOW)),
-        "heatmap": (charts.draw_heatmap, (hm,)),
+        "heatmap": (draw_heatmap, (hm,)),
     }
 
 

@@ -169,7 +169,7 @@ async def test_reconcile_rebuilds_from_reactions(store):
     runtime = engine.runtime(poll_id)
     snapshot = Snapshot({0: {2, 999}, 1: {2, 3}, 2: {2}}, foreign=["👍"])
     async with runtime.lock:
-        await engine.reconcile(runtime, snapshot, await PollStore(store).stale_reactions(poll_id))
+        await engine.reconcile(runtime, snapshot, await PollStore(store).stale.of_poll(poll_id))
     assert await PollStore(store).votes(poll_id) == {2: [0, 1], 3: [1]}
     assert {(r.user_id, r.emoji) for r in fake.removals} == {(2, "🇨"), (0, "👍")}
 
@@ -199,7 +199,7 @@ async def test_the_kept_tally_follows_every_change_of_the_votes(store):
     assert engine.summary(poll_id) == ([0, 1, 1], 1)
     runtime = engine.runtime(poll_id)
     async with runtime.lock:
-        stale = await PollStore(store).stale_reactions(poll_id)
+        stale = await PollStore(store).stale.of_poll(poll_id)
         await engine.reconcile(runtime, Snapshot(by_option={0: {3}, 1: {2}, 2: set()}), stale)
     assert engine.summary(poll_id) == ([1, 1, 0], 2)
     assert engine.summary(poll_id) == (

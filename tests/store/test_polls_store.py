@@ -33,7 +33,7 @@ async def open_poll(polls: PollStore, message_id: int = 500, **kw) -> int:
 async def test_pending_poll_is_invisible_until_activated(store):
     polls = PollStore(store)
     poll_id = await polls.create_pending(new_poll(), NOW)
-    assert await polls.find(1, str(poll_id), ALL) is None
+    assert await polls.lookup.find(1, str(poll_id), ALL) is None
     assert await polls.open_polls() == []
     await polls.activate(poll_id, 555)
     poll = await polls.by_message(555)
@@ -94,11 +94,11 @@ async def test_find_by_id_or_exact_question(store):
     polls = PollStore(store)
     first = await open_poll(polls, message_id=1, question="Which book?")
     second = await open_poll(polls, message_id=2, question="Which day?")
-    assert (await polls.find(1, str(second), ALL)).id == second
-    assert (await polls.find(1, "which BOOK?", ALL)).id == first
-    assert await polls.find(1, "Which", ALL) is None
-    assert await polls.find(2, str(first), ALL) is None  # another server's poll
-    assert [p.id for p in await polls.search(1, "day", ALL)] == [second]
+    assert (await polls.lookup.find(1, str(second), ALL)).id == second
+    assert (await polls.lookup.find(1, "which BOOK?", ALL)).id == first
+    assert await polls.lookup.find(1, "Which", ALL) is None
+    assert await polls.lookup.find(2, str(first), ALL) is None  # another server's poll
+    assert [p.id for p in await polls.lookup.search(1, "day", ALL)] == [second]
 
 
 async def test_close_once_and_listing(store):
@@ -107,7 +107,7 @@ async def test_close_once_and_listing(store):
     b = await open_poll(polls, message_id=2)
     assert await polls.mark_closed(a, NOW + 5)
     assert not await polls.mark_closed(a, NOW + 6)
-    open_polls, closed = await polls.listing(1, None, ALL)
+    open_polls, closed = await polls.lookup.listing(1, None, ALL)
     assert [p.id for p in open_polls] == [b]
     assert [p.id for p in closed] == [a]
     assert closed[0].closed_at == NOW + 5
@@ -120,7 +120,7 @@ async def test_group_polls_cascade_with_the_group(store):
     )
     polls = PollStore(store)
     poll_id = await open_poll(polls, group_id=gid)
-    open_polls, _ = await polls.listing(1, gid, ALL)
+    open_polls, _ = await polls.lookup.listing(1, gid, ALL)
     assert [p.id for p in open_polls] == [poll_id]
     await store.execute("DELETE FROM groups WHERE id = ?", (gid,))
     assert await polls.get(poll_id) is None
@@ -131,11 +131,11 @@ async def test_find_by_number_question_case_and_spacing(store):
     first = await open_poll(polls, 501, question="Été ou hiver ?")
     second = await open_poll(polls, 502, question="Which  book?")
     for typed in (str(first), f"#{first}", f"Poll #{first}", "été OU HIVER ?", " ÉTÉ ou hiver ? "):
-        assert (await polls.find(1, typed, ALL)).id == first, typed
-    assert (await polls.find(1, "which book?", ALL)).id == second
-    assert (await polls.find(1, "WHICH   BOOK?", ALL)).id == second
-    assert await polls.find(1, "Which book", ALL) is None
-    assert await polls.find(1, "#99", ALL) is None
+        assert (await polls.lookup.find(1, typed, ALL)).id == first, typed
+    assert (await polls.lookup.find(1, "which book?", ALL)).id == second
+    assert (await polls.lookup.find(1, "WHICH   BOOK?", ALL)).id == second
+    assert await polls.lookup.find(1, "Which book", ALL) is None
+    assert await polls.lookup.find(1, "#99", ALL) is None
 
 
 async def test_on_close_is_stored_and_commits_or_fails_with_the_close(store):
@@ -177,23 +177,23 @@ async def test_privacy_filter_is_applied_in_sql(store):
     private = await open_poll(polls, message_id=2, question="Secret day?", group_id=gid)
     member = visible_sql(Viewer(1, 100))
     outsider = visible_sql(Viewer(1, 200))
-    assert (await polls.find(1, str(private), member)).id == private
-    assert await polls.find(1, str(private), outsider) is None
-    assert await polls.find(1, "Secret day?", outsider) is None
-    assert await polls.find(1, "SECRET   DAY?", outsider) is None  # the casefolded path too
-    assert [p.id for p in await polls.search(1, "day", outsider)] == [public]
-    assert [p.id for p in await polls.search(1, "day", member)] == [private, public]
-    assert [p.id for p in (await polls.listing(1, None, outsider))[0]] == [public]
-    assert [p.id for p in (await polls.listing(1, gid, outsider))[0]] == []
-    assert [p.id for p in (await polls.listing(1, None, ALL))[0]] == [private, public]
+    assert (await polls.lookup.find(1, str(private), member)).id == private
+    assert await polls.lookup.find(1, str(private), outsider) is None
+    assert await polls.lookup.find(1, "Secret day?", outsider) is None
+    assert await polls.lookup.find(1, "SECRET   DAY?", outsider) is None  # the casefolded path too
+    assert [p.id for p in await polls.lookup.search(1, "day", outsider)] == [public]
+    assert [p.id for p in await polls.lookup.search(1, "day", member)] == [private, public]
+    assert [p.id for p in (await polls.lookup.listing(1, None, outsider))[0]] == [public]
+    assert [p.id for p in (await polls.lookup.listing(1, gid, outsider))[0]] == []
+    assert [p.id for p in (await polls.lookup.listing(1, None, ALL))[0]] == [private, public]
 
 
 async def test_search_treats_like_wildcards_as_text(store):
     polls = PollStore(store)
     plain = await open_poll(polls, message_id=1, question="Best book?")
     percent = await open_poll(polls, message_id=2, question="100% sure?")
-    assert [p.id for p in await polls.search(1, "%", ALL)] == [percent]
-    assert [p.id for p in await polls.search(1, "_", ALL)] == []
+    assert [p.id for p in await polls.lookup.search(1, "%", ALL)] == [percent]
+    assert [p.id for p in await polls.lookup.search(1, "_", ALL)] == []
     assert plain != percent
 
 
@@ -209,15 +209,15 @@ async def test_stale_reactions_are_stored_with_the_vote_and_leave_when_answered(
         poll_id, {5: [1]}, {(5, 0), (5, 1)}, NOW + 1, stale={(5, "🇦"): True, (6, "👍"): True}
     )
     assert await polls.votes(poll_id) == {5: [1]}
-    assert await polls.stale_reactions(poll_id) == {(5, "🇦"), (6, "👍")}
-    queued = [tuple(row) for row in await polls.queued_removals()]
+    assert await polls.stale.of_poll(poll_id) == {(5, "🇦"), (6, "👍")}
+    queued = [tuple(row) for row in await polls.stale.queued()]
     assert sorted(queued) == sorted([(poll_id, 10, 700, 5, "🇦"), (poll_id, 10, 700, 6, "👍")])
-    await polls.removal_done(poll_id, 6, "👍")
+    await polls.stale.removed(poll_id, 6, "👍")
     # the member moves back: 🇦 is a vote again and its removal is cancelled in the same write
     await polls.write_votes(
         poll_id, {5: [0]}, {(5, 0), (5, 1)}, NOW + 2, stale={(5, "🇦"): False, (5, "🇧"): True}
     )
-    assert await polls.stale_reactions(poll_id) == {(5, "🇧")}
+    assert await polls.stale.of_poll(poll_id) == {(5, "🇧")}
     await polls.discard(poll_id)
     assert await store.fetchval("SELECT COUNT(*) FROM poll_stale_reactions") == 0
 

@@ -56,8 +56,7 @@ from cogs.groups import api as groups_api
 from cogs.groups import render as groups
 from cogs.groups.logic import DESCRIPTION_MAX as GROUP_DESCRIPTION_MAX
 from cogs.groups.logic import NAME_MAX as GROUP_NAME_MAX
-from cogs.groups.models import GroupRef
-from cogs.groups.store import GroupSummary
+from cogs.groups.store import GroupRef, GroupSummary
 from cogs.groups.views import approval_view, panel_view, request_view, waitlist_view
 from cogs.insights import logic as insights
 from cogs.polls import render as polls
@@ -68,7 +67,7 @@ from cogs.polls.logic import (
     check_options,
     closes_range_text,
 )
-from cogs.polls.store import Poll
+from cogs.polls.models import Poll
 from core import fit, lengths
 from core.config import CORE_SETTINGS, GuildConfig
 from core.errors import UserError

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from cogs.checkins.heatmap import draw_heatmap, heatmap_grid
 from cogs.insights import charts, logic
 from cogs.insights.logic import DAY, GroupFigures
 from cogs.insights.samples import sample_group, sample_server
@@ -80,14 +81,6 @@ def test_server_picture(groups, page, shown):
     assert im.height == 126 + 40 + shown * 62 + 64
 
 
-def test_heatmap_picture():
-    tz = ZoneInfo("Europe/Berlin")
-    busy = [NOW - i * 3600 * 7 for i in range(3000)]
-    for epochs in ([], busy, [NOW]):
-        im = decode(charts.draw_heatmap(logic.heatmap_grid(epochs, tz, NOW)))
-        assert im.height < 600
-
-
 def test_fit_clips_with_ellipsis():
     f = charts.font(28)
     assert charts.fit("short", f, 500) == "short"
@@ -97,7 +90,7 @@ def test_fit_clips_with_ellipsis():
 
 def test_pillow_is_imported_lazily():
     code = (
-        "import sys, cogs.insights, cogs.insights.logic, cogs.insights.charts;"
+        "import sys, cogs.insights, cogs.insights.logic, cogs.insights.charts, cogs.checkins.heatmap;"
         "assert 'PIL' not in sys.modules and 'matplotlib' not in sys.modules, 'eager import'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=".")
@@ -108,9 +101,9 @@ async def test_render_draws_off_the_loop():
 
     def draw(*args):
         seen.append(threading.current_thread().name)
-        return charts.draw_heatmap(*args)
+        return draw_heatmap(*args)
 
-    hm = logic.heatmap_grid([NOW], ZoneInfo("UTC"), NOW)
+    hm = heatmap_grid([NOW], ZoneInfo("UTC"), NOW)
     pngs = await asyncio.gather(*(charts.render(draw, hm) for _ in range(3)))
     assert all(decode(p) for p in pngs)
     assert seen and all(n.startswith("huddle-draw") for n in seen)

@@ -3,7 +3,7 @@ legend in numbers."""
 
 from __future__ import annotations
 
-from core.heatmap import _level, level_labels
+from cogs.checkins.heatmap import _level, level_labels
 from core.plaintime import plain_times
 
 MEETING = 1798743600  # Thu 31 Dec 2026 19:00 UTC

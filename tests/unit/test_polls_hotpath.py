@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cogs.polls import logic
 from cogs.polls.logic import Outcome, Rules
-from cogs.polls.store import nocase, poll_number
+from cogs.polls.store_lookup import nocase, poll_number
 
 
 def test_a_batch_outcome_equals_the_merged_per_event_outcomes():

@@ -4,14 +4,13 @@ This package re-exports its modules, so callers keep using `logic.<name>`:
 `figures` (the dataclasses and constants), `text` (clipping, percentages, dates),
 `attention` (which groups need attention), `activity` (weekly activity, trend, server
 rows), `group` (the group picture), `summaries` (the text beside the pictures) and
-`export` (the CSV). The 26-week heatmap lives in `core.heatmap` (check-ins draw it too).
+`export` (the CSV). The 26-week heatmap of `/checkin streak` is check-ins' own.
 
 Phase B gathers the figures through the other features' `api.py` into the dataclasses
 below (epochs are UTC seconds); everything here turns them into what is shown: the
 groups needing attention (most urgent first, with the reason as text), the activity
 trend, the server summary rows, the text figures beside each picture (the same numbers
-as the picture, within Discord's limits), the CSV of `/insights export`, and the
-26-week check-in heatmap of one member.
+as the picture, within Discord's limits) and the CSV of `/insights export`.
 
 Rules, precisely (`now` is injected, never read from the clock here):
 
@@ -39,11 +38,9 @@ from cogs.insights.logic.figures import (
     COMPARE_WEEKS,
     DAY,
     DEFAULT_WEEKS,
-    HEATMAP_WEEKS,
     QUIET_DAYS,
     TREND_THRESHOLD,
     WEEK,
-    WEEKDAYS,
     EventAttendance,
     GroupFigures,
     PeriodCompletion,
@@ -81,7 +78,6 @@ from cogs.insights.logic.text import (
     pct,
     ratio,
 )
-from core.heatmap import Heatmap, heatmap_grid, heatmap_text
 
 __all__ = [
     "ALT_LIMIT",
@@ -89,18 +85,15 @@ __all__ = [
     "CSV_HEADER",
     "DAY",
     "DEFAULT_WEEKS",
-    "HEATMAP_WEEKS",
     "MAX_BARS",
     "QUIET_DAYS",
     "TREND_THRESHOLD",
     "WEEK",
-    "WEEKDAYS",
     "Attention",
     "EventAttendance",
     "GroupFigures",
     "GroupPicture",
     "Headline",
-    "Heatmap",
     "PeriodCompletion",
     "PollParticipation",
     "ServerRow",
@@ -119,8 +112,6 @@ __all__ = [
     "group_picture",
     "group_summary",
     "headline",
-    "heatmap_grid",
-    "heatmap_text",
     "in_window",
     "join_lines",
     "local_date",

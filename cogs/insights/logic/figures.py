@@ -13,8 +13,6 @@ QUIET_DAYS = 14
 COMPARE_WEEKS = 4
 TREND_THRESHOLD = 0.20
 DEFAULT_WEEKS = 12
-HEATMAP_WEEKS = 26
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)

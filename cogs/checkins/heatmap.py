@@ -1,6 +1,5 @@
-"""The member's check-in calendar (26 weeks, GitHub style): the grid (pure) and its
-picture. Shared by check-ins (`/checkin streak`) and insights; drawn off the loop with
-`core.pictures.render(draw_heatmap, grid)`."""
+"""The member's check-in calendar of `/checkin streak` (26 weeks, GitHub style): the grid
+(pure) and its picture, drawn off the loop with `core.pictures.render(draw_heatmap, grid)`."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from cogs.groups.logic import slugify
-from cogs.groups.models import GroupRef, Scope, group_from_row
+from cogs.groups.store.models import GroupRef, Scope, group_from_row
 from core.store import Store
 
 _MENTION = re.compile(r"<(?:#|@&)(\d+)>")

@@ -1,12 +1,12 @@
-"""The groups feature's SQL. Methods take and return plain values and dataclasses;
+"""The groups' own rows. Methods take and return plain values and dataclasses;
 `cogs.groups.api` is a façade over the reads here.
 
 `GroupStore` is the one class the feature uses: it writes the groups' own rows and
 offers, under the same names, the reads of its collaborators: `GroupLookup`
-(store_lookup.py: finding groups), `MembershipStore` (store_members.py: memberships),
-`SummaryCache` (store_summaries.py: `/group list` summaries), and the queues
-`requests` and `waitlist` (store_queues.py). The privacy filter `visible_groups_clause`
-is here, at the bottom."""
+(lookup.py: finding groups), `MembershipStore` (members.py: memberships),
+`SummaryCache` (summaries.py: `/group list` summaries), and the queues `requests` and
+`waitlist` (queues.py). The privacy filter `visible_groups_clause` is here, at the
+bottom."""
 
 from __future__ import annotations
 
@@ -15,16 +15,14 @@ import re
 import sqlite3
 from typing import Any
 
-from cogs.groups.models import GroupRef, Request, Scope, group_from_row
-from cogs.groups.store_lookup import GroupLookup
-from cogs.groups.store_members import MembershipStore
-from cogs.groups.store_queues import RequestStore, WaitlistStore
-from cogs.groups.store_summaries import GroupSummary, SummaryCache, writes
+from cogs.groups.store.lookup import GroupLookup
+from cogs.groups.store.members import MembershipStore
+from cogs.groups.store.models import GroupRef, Scope, group_from_row
+from cogs.groups.store.queues import RequestStore, WaitlistStore
+from cogs.groups.store.summaries import GroupSummary, SummaryCache, writes
 from core.store import Store
 
 log = logging.getLogger(__name__)
-
-__all__ = ["GroupStore", "GroupSummary", "Request"]
 
 # Columns that may point at a Discord object deleted by hand.
 OBJECT_COLUMNS = ("role_id", "channel_id", "voice_channel_id")

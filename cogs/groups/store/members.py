@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cogs.groups.models import GroupRef, group_from_row
-from cogs.groups.store_summaries import writes
+from cogs.groups.store.models import GroupRef, group_from_row
+from cogs.groups.store.summaries import writes
 from core.store import Store
 
 

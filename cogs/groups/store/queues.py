@@ -4,7 +4,7 @@ these tables hold nothing the summary cache depends on."""
 
 from __future__ import annotations
 
-from cogs.groups.models import GroupRef, Request, request_from_row
+from cogs.groups.store.models import GroupRef, Request, request_from_row
 from core.store import Store
 
 

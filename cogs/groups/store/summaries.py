@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from cogs.groups.models import GroupRef, group_from_row
+from cogs.groups.store.models import GroupRef, group_from_row
 from core.store import Store
 
 T = TypeVar("T")
