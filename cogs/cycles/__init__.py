@@ -1,4 +1,5 @@
-"""Club cycles: a group's nominate → vote → read → meet rhythm, run by itself (SPEC §6)."""
+"""Club cycles: a group's nominate → vote → read → meet rhythm, run by itself. The map of
+its modules is in README.md beside this file."""
 
 from __future__ import annotations
 

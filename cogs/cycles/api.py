@@ -1,4 +1,5 @@
-"""The public face of club cycles. Nobody uses cycles (DESIGN: cycles sit on top), so this
+"""The public face of club cycles. No other feature drives cycles (cycles sit on top of
+groups, polls, events and check-ins, and use them through their api modules), so this
 only reads: a group's active cycle and its shelf, for insights or an export to come."""
 
 from __future__ import annotations

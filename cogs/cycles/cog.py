@@ -1,6 +1,6 @@
-"""The Discord adapter for club cycles (SPEC §6): `/cycle start|nominate|status|advance|
-stop|history`, the **Nominate** button and its modal. Rules live in logic.py, the phase
-machine in jobs.py, SQL in store.py."""
+"""The Discord adapter for club cycles: `/cycle start|nominate|status|advance|stop|history`,
+the **Nominate** button and its modal. Rules (the checks of `/cycle start` too) live in
+logic.py, the phase machine in engine.py, its scheduler jobs in jobs.py, SQL in store.py."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.cycles import logic, render
-from cogs.cycles.jobs import CycleEngine
-from cogs.cycles.store import Cycle, NewCycle, Period
+from cogs.cycles import jobs, logic, render
+from cogs.cycles.engine import CycleEngine
+from cogs.cycles.store import Cycle, Period
 from cogs.groups import api as groups
 from core import fit
 from core.checks import FeatureGroup, require_bot_permissions
 from core.components import Press, RoutedModal
-from core.errors import NotAllowed, NotFound, UserError
-from core.timeparse import duration_seconds
+from core.errors import BotMissingPermission, NotAllowed, NotFound, UserError
 from core.ui import plural, reply
 
 if TYPE_CHECKING:
@@ -30,10 +29,16 @@ FEATURE = "cycles"
 LEADS = "run its cycles"  # "Only leaders of X and community managers can run its cycles."
 
 
-def _seconds(option: str, text: str | None, default: float, bounds: tuple[int, int]) -> float:
-    if text is None or not text.strip():
-        return default
-    return logic.check_range(option, duration_seconds(text), bounds)
+def _missing_permission(interaction: discord.Interaction, group: groups.GroupRef) -> str | None:
+    """The permission the bot lacks to post in the group's channel, if any."""
+    if interaction.guild is None or not group.channel_id:
+        return None
+    channel = interaction.guild.get_channel(group.channel_id)
+    try:
+        require_bot_permissions(channel, "post the cycle in the group's channel")
+    except BotMissingPermission as missing:
+        return missing.permission
+    return None
 
 
 class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nominate, vote, meet"):
@@ -82,67 +87,18 @@ class CycleCommands(FeatureGroup, name="cycle", description="Club cycles: nomina
         per_member: int = 1,
     ) -> None:
         ref = await groups.group_for(interaction, group, "lead", LEADS)
-        if ref.archived:
-            raise UserError(f"**{ref.name}** is archived; restore it before you start a cycle.")
-        title = " ".join(name.split())
-        if not title:
-            raise UserError("Give the cycle a `name`, like `Book of the month`.")
-        if len(title) > logic.NAME_MAX:
-            raise UserError(f"`name` can be at most {logic.NAME_MAX} characters long.")
-        slot = logic.parse_meet(meet)
-        chosen = cadence or ("monthly" if slot.ordinal is not None else None)
-        if chosen is None:
-            raise UserError(
-                f"{fit.code(meet)} is a weekly slot, but the cadence is monthly by default: choose "
-                f"cadence `weekly` or `biweekly`, or write `meet` like `last {slot.text}`."
-            )
-        logic.check_slot_cadence(slot, chosen)
-        default_nominate, default_vote = logic.DEFAULTS[chosen]
-        nominate_s = _seconds("nominate", nominate, default_nominate, logic.NOMINATE_RANGE)
-        vote_s = _seconds("vote", vote, default_vote, logic.VOTE_RANGE)
-        logic.check_per_member(per_member)
-        logic.check_fits_cadence(chosen, nominate_s, vote_s)
-        if await self.engine.cycles.active_cycle(ref.id) is not None:
-            raise UserError(
-                f"**{ref.name}** already runs a cycle. `/cycle status` shows it; "
-                "`/cycle stop` ends it before you start another."
-            )
-        if not ref.channel_id or ref.broken:
-            raise UserError(f"**{ref.name}** has no working channel; `/group repair` fixes it.")
-        if interaction.guild is not None:
-            require_bot_permissions(
-                interaction.guild.get_channel(ref.channel_id),
-                "post the cycle in the group's channel",
-            )
-        zone = ref.timezone or await self.bot.config.server_timezone(ref.guild_id)
-        now = self.bot.clock.now()
-        first = logic.first_meeting(slot, chosen, zone, now, nominate_s, vote_s)
-        anchor = logic.local_iso(first, zone)
-        squeezed = logic.squeezed_slot(slot, chosen, zone, first, nominate_s, vote_s, anchor)
-        if squeezed is not None:
-            meeting, window_end = squeezed
-            raise UserError(
-                f"The meeting {render.when(meeting)} would fall inside the nomination or vote "
-                f"window: after the meeting before it, nominations "
-                f"({logic.spoken_duration(nominate_s)}) and the vote "
-                f"({logic.spoken_duration(vote_s)}) run until {render.when(window_end)}. "
-                "Shorten `nominate` or `vote`."
-            )
-        await interaction.response.defer(ephemeral=True)
-        new = NewCycle(
-            guild_id=ref.guild_id, group_id=ref.id, name=title, meet=slot.text, cadence=chosen,
-            nominate_s=int(nominate_s), vote_s=int(vote_s), checkins=checkins,
-            per_member=per_member, timezone=zone, anchor=anchor,
-            created_by=interaction.user.id, created_at=now,
+        options = logic.StartOptions(name, meet, cadence, nominate, vote, checkins, per_member)
+        place = logic.StartPlace(
+            guild_id=ref.guild_id, group_id=ref.id, group_name=ref.name, archived=ref.archived,
+            channel_works=bool(ref.channel_id) and not ref.broken,
+            runs_cycle=await self.engine.cycles.active_cycle(ref.id) is not None,
+            missing_permission=_missing_permission(interaction, ref),
+            timezone=ref.timezone or await self.bot.config.server_timezone(ref.guild_id),
         )  # fmt: skip
+        new = logic.plan_start(options, place, self.bot.clock.now(), interaction.user.id)
+        await interaction.response.defer(ephemeral=True)
         _, period = await self.engine.start(new)
-        await reply(
-            interaction,
-            f"Started **{fit.escape(title, 80)}** for **{ref.name}**: we meet "
-            f"{logic.slot_words(slot, chosen)} ({zone}). Nominations close "
-            f"{render.when(period.nominate_until)}; then voting runs "
-            f"{logic.spoken_duration(vote_s)}. The first meeting is {render.when(period.meet_at)}.",
-        )
+        await reply(interaction, render.started(new, period, ref.name))
 
     # -- /cycle nominate ---------------------------------------------------------------------
 
@@ -272,13 +228,13 @@ class Cycles(commands.Cog, name="Cycles"):
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.commands_group)
-        self.engine.register()
+        jobs.register(self.bot, self.engine)
         self.bot.components.add(FEATURE, "nominate", self.on_nominate_button)
         self.bot.components.add(FEATURE, "nominate-submit", self.on_nominate_submit)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.commands_group.name)
-        self.engine.unregister()
+        jobs.unregister(self.bot)
         self.bot.components.remove_feature(FEATURE)
 
     async def _period_and_group(self, period_id: int) -> tuple[Cycle, Period, groups.GroupRef]:

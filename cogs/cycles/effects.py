@@ -1,6 +1,7 @@
 """The cycle's side effects, each made at most once however often a handler reruns
 (`CycleEffects`): a period's row and its jobs, channel posts (with a nonce), the vote's
-poll, the meeting event with its backstop, and the reading check-ins. The period row
+poll, the meeting event with its backstop, the reading check-ins, and what `/cycle stop`
+ends of them (`stop_what_runs`). The period row
 records what is done; a poll or event is made under a request id its feature stores
 before posting, so a rerun gets (and completes) the one already made. (A `0` mark left by
 an earlier version is still looked up by its callback payload.) Reading check-ins are a
@@ -14,7 +15,7 @@ import discord
 
 from cogs.checkins import api as checkins
 from cogs.cycles import logic, render, trouble
-from cogs.cycles.job_kinds import BACKSTOP_DELAY, CLOSE, MET, OPEN, READ_END, VOTED
+from cogs.cycles.jobs import CLOSE, MET, OPEN, READ_END, VOTED
 from cogs.cycles.store import Cycle, CycleStore, Period, PeriodTimes, job_key
 from cogs.events import api as events
 from cogs.groups import api as groups
@@ -26,7 +27,7 @@ from core.ui import NO_PINGS
 if TYPE_CHECKING:
     from core.bot import HuddleBot
 
-BALLOT_NUDGE_HOURS = 12  # SPEC §3: a cycle's ballot nudges who hasn't voted 12 h before it closes
+BALLOT_NUDGE_HOURS = 12  # a cycle's ballot nudges who hasn't voted 12 h before it closes
 
 
 def reading_owner(cycle_id: int, period_id: int) -> str:
@@ -196,7 +197,7 @@ class CycleEffects:
         self, cycle: Cycle, period_id: int, meet_at: float, tx: Tx | None = None
     ) -> None:
         await self.bot.scheduler.schedule(
-            MET, meet_at + logic.MEETING_LENGTH + BACKSTOP_DELAY,
+            MET, meet_at + logic.MEETING_LENGTH + logic.BACKSTOP_DELAY,
             {"period_id": period_id, "backstop": True}, cycle.guild_id,
             key=job_key(cycle.id), tx=tx,
         )  # fmt: skip
@@ -215,6 +216,32 @@ class CycleEffects:
                 READ_END, period.meet_at - 60, {"period_id": period.id}, cycle.guild_id,
                 key=job_key(cycle.id), tx=tx,
             )  # fmt: skip
+
+    async def stop_what_runs(self, cycle: Cycle, period: Period | None) -> list[str]:
+        """Close, cancel and stop whatever of the cycle still runs: its reading check-ins,
+        its open poll, its meeting still to come. Each is checked afresh, so a rerun does
+        only what is left. Returns what was done, in words."""
+        done: list[str] = []
+        owners = cycle_owner_prefix(cycle.id)
+        if await checkins.stop_prompts_starting(self.bot, cycle.group_id, owners):
+            done.append("stopped the reading check-ins")
+        if period is None:
+            return done
+        fresh = await self.cycles.period(period.id)
+        assert fresh is not None
+        period = fresh
+        for poll_id in (period.poll_id, period.runoff_poll_id):
+            if poll_id:
+                result = await polls.poll_result(self.bot, poll_id)
+                if result is not None and not result.closed:
+                    await polls.close_poll(self.bot, poll_id)
+                    done.append("closed its open poll")
+        if period.event_id:
+            summary = await events.event_summary(self.bot, period.event_id)
+            if summary and summary.status == "scheduled" and summary.start_at > self.now():
+                await events.cancel_event(self.bot, period.event_id, by="/cycle stop")
+                done.append("cancelled the planned meeting")
+        return done
 
 
 def _columns(column: str, value: int) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import discord
 
 from cogs.cycles import logic
-from cogs.cycles.logic import Nominee
+from cogs.cycles.logic import NewCycle, Nominee
 from cogs.cycles.store import Cycle, Period
 from cogs.polls import api as polls
 from core.components import button, persistent_view
@@ -184,6 +184,17 @@ def event_description(nominees: Sequence[Nominee], period: Period) -> str:
 def reading_prompt(cycle: Cycle, period: Period) -> str:
     return clip(
         f"{escape(cycle.name, 200)}: how far are you into {escape(period.pick or '', 250)}?", 500
+    )
+
+
+def started(new: NewCycle, period: Period, group_name: str) -> str:
+    """`/cycle start`'s answer: when we meet, when nominations close, the first meeting."""
+    slot = logic.parse_meet(new.meet)
+    return (
+        f"Started **{escape(new.name, 80)}** for **{group_name}**: we meet "
+        f"{logic.slot_words(slot, new.cadence)} ({new.timezone}). Nominations close "
+        f"{when(period.nominate_until)}; then voting runs "
+        f"{logic.spoken_duration(new.vote_s)}. The first meeting is {when(period.meet_at)}."
     )
 
 

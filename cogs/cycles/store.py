@@ -7,11 +7,13 @@ import sqlite3
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from cogs.cycles.logic import Nominee
+from cogs.cycles.logic import NewCycle, Nominee
 from core.store import Store, Tx
 
 if TYPE_CHECKING:
     from core.scheduler import Scheduler
+
+__all__ = ["Cycle", "CycleStore", "NewCycle", "Period", "PeriodTimes", "job_key"]
 
 ACTIVE_PHASES = ("nominating", "voting", "runoff", "picked", "reading", "empty")
 
@@ -31,23 +33,6 @@ class Cycle:
     timezone: str
     anchor: str
     status: str
-    created_by: int
-    created_at: float
-
-
-@dataclass(frozen=True)
-class NewCycle:
-    guild_id: int
-    group_id: int
-    name: str
-    meet: str
-    cadence: str
-    nominate_s: int
-    vote_s: int
-    checkins: bool
-    per_member: int
-    timezone: str
-    anchor: str
     created_by: int
     created_at: float
 
@@ -116,6 +101,18 @@ class CycleStore:
             ),
         )  # fmt: skip
 
+    async def runs_cycle(self, tx: Tx, group_id: int) -> bool:
+        """Whether the group has an active cycle (read in `tx`, before a start inserts one)."""
+        return bool(
+            await tx.fetchone(
+                "SELECT 1 FROM cycles WHERE group_id = ? AND status = 'active'", (group_id,)
+            )
+        )
+
+    async def delete_cycle(self, tx: Tx, cycle_id: int) -> None:
+        """Forget a cycle whose start failed (its periods go with it)."""
+        await tx.execute("DELETE FROM cycles WHERE id = ?", (cycle_id,))
+
     async def cycle(self, cycle_id: int) -> Cycle | None:
         row = await self.store.fetchone("SELECT * FROM cycles WHERE id = ?", (cycle_id,))
         return None if row is None else _build(Cycle, row)
@@ -168,6 +165,18 @@ class CycleStore:
                 times.vote_until, times.meet_at,
             ),
         )  # fmt: skip
+
+    async def end_period(
+        self, tx: Tx, period_id: int, expected: tuple[str, ...], final: str
+    ) -> bool:
+        """Move the period from one of the `expected` phases to `final`; False if it was
+        in none of them (another step ended it first)."""
+        cur = await tx.execute(
+            f"UPDATE cycle_periods SET phase = ? WHERE id = ?"
+            f" AND phase IN ({','.join('?' * len(expected))})",
+            (final, period_id, *expected),
+        )
+        return cur.rowcount != 0
 
     async def period(self, period_id: int) -> Period | None:
         row = await self.store.fetchone("SELECT * FROM cycle_periods WHERE id = ?", (period_id,))

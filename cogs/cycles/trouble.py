@@ -1,7 +1,7 @@
 """A cycle step the bot cannot do (a missing permission, Discord failing) is retried by the
 scheduler with backoff; its leaders are told once in the group channel what is wrong,
 naming a missing permission as Discord does, and that `/cycle advance` tries again at
-once (SPEC §6). "Once": the period remembers the problem it told (`told`), and the same
+once. "Once": the period remembers the problem it told (`told`), and the same
 problem is not told again; the message carries a nonce, so a rerun never posts it twice."""
 
 from __future__ import annotations

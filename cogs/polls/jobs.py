@@ -1,4 +1,5 @@
-"""The polls feature's scheduler jobs.
+"""The polls feature's scheduler jobs (and all its job kinds: the nudge kinds are handled
+in nudges.py).
 
 `poll.close` (key `poll:<id>`) fires at a poll's `closes_at`; overdue after downtime it
 still closes the poll (a poll always closes). Closing also schedules the poll's
@@ -18,6 +19,10 @@ CLOSE_KIND = "poll.close"
 # A closed poll's final edit and announcement, retried (with the scheduler's backoff)
 # until both went through; cancelled when closing did them at once.
 PUBLISH_KIND = "poll.publish"
+# Who hasn't voted (handled in nudges.py): the scheduled nudge (the `nudge` option, a
+# cycle's ballot) and the batches of a round.
+NUDGE_KIND = "poll.nudge"
+NUDGE_BATCH_KIND = "poll.nudge_batch"
 
 
 class PollJobs:

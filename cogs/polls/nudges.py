@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.groups import api as groups
+from cogs.polls.jobs import NUDGE_BATCH_KIND, NUDGE_KIND
 from cogs.polls.models import Poll
 from core import nudges
 from core.errors import UserError
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEATURE = "polls"
-NUDGE_KIND = "poll.nudge"  # the scheduled nudge (the `nudge` option, a cycle's ballot)
-NUDGE_BATCH_KIND = "poll.nudge_batch"
 
 
 def batch_key(poll_id: int) -> str:

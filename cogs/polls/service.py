@@ -17,9 +17,9 @@ from discord.message import convert_emoji_reaction
 from cogs.groups import api as groups
 from cogs.polls import logic, render
 from cogs.polls.engine import PollRuntime, Removal, Snapshot, VoteEngine
-from cogs.polls.jobs import CLOSE_KIND, PUBLISH_KIND
+from cogs.polls.jobs import CLOSE_KIND, NUDGE_KIND, PUBLISH_KIND
 from cogs.polls.models import NewPoll, Poll
-from cogs.polls.nudges import NUDGE_KIND, nudge_due
+from cogs.polls.nudges import nudge_due
 from cogs.polls.store import PollStore
 from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 from core.errors import BotMissingPermission
