@@ -139,7 +139,7 @@ class HuddleBot(commands.AutoShardedBot):
         self.prefs = UserPrefs(self.store)
         self.scheduler = Scheduler(self.store, self.clock)
         self.scheduler.on_dead = self._job_gave_up
-        # One rule for every feature's jobs: paused while its switch is off (SPEC §5).
+        # One rule for every feature's jobs: paused while its switch is off.
         self.scheduler.feature_switch = self.config.feature_enabled
         self.config.feature_listeners.append(self.scheduler.feature_switched)
         self.scheduler.on_ran = lambda job, outcome: self.metrics.count_job(job.kind, outcome)
@@ -287,7 +287,7 @@ class HuddleBot(commands.AutoShardedBot):
         return cog
 
     async def _job_gave_up(self, job: Job, error: str) -> None:
-        """Scheduled work that failed for good surfaces in the audit channel (SPEC §5)."""
+        """Scheduled work that failed for good surfaces in the audit channel."""
         if job.guild_id is None:
             return
         await self.audit(

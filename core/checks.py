@@ -123,7 +123,7 @@ def require_bot_permissions(
 
 def require_member_can_post(member: discord.Member, channel: object, what: str) -> None:
     """Whoever asks the bot to post somewhere (a panel, a poll, an event) must be allowed
-    to view the channel and send messages there themselves (SPEC: People and permissions).
+    to view the channel and send messages there themselves (docs/rules.md, "Who may do what").
     `what` names the post: "a poll", "the panel"."""
     if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
         return

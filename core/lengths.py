@@ -1,4 +1,4 @@
-"""How long a typed option may be (SPEC "Details users see": lengths and reading speed).
+"""How long a typed option may be (docs/rules.md, "Messages: pings, limits, typed text").
 
 Every free-text slash-command option declares its `max_length` to Discord, by the kind of
 text it holds: names 100, times and durations 100, questions and titles 200, descriptions

@@ -5,7 +5,7 @@ classes, commands, the guild and member caches. CPython's cyclic collector walks
 tracked object at each full (generation 2) collection, and a burst of reaction events
 allocates enough to trigger two of them per 10,000 events: measured in
 tests/bench/bench_polls, 40-100 ms of pauses in a 300 ms burst, about a fifth of the CPU
-the vote path costs (issue 27). `gc.freeze()` once the bot is ready moves those objects to
+the vote path costs. `gc.freeze()` once the bot is ready moves those objects to
 the permanent generation, so later collections walk only what was made since.
 
 Frozen objects are still freed by reference counting when the last reference goes; only

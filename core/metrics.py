@@ -5,7 +5,7 @@ pay is one add to a plain dict (no lock: everything runs on the event loop): vot
 counted once per committed batch, REST calls once per response, commands once per answer.
 prometheus-client is imported only when `/metrics` is first scraped, and turns the figures
 into its text format then (a custom collector): a bot nobody scrapes doesn't carry it
-(~1.5 MiB idle, issue 27). Whatever needs a query or a file (jobs per kind, database
+(~1.5 MiB of idle memory). Whatever needs a query or a file (jobs per kind, database
 size) is read when scraped.
 
 | series | what |

@@ -1,5 +1,5 @@
 """Nudging members who have not answered something yet (a poll's vote, an event's RSVP),
-shared by the features that do it (SPEC §3 "Who hasn't voted", §4 "Who came").
+shared by the features that do it (docs/rules.md, "Who hasn't answered").
 
 A nudge is a *round*: at most one per target (a poll, an event) per `GAP` (12 hours),
 whoever asks (a leader's command or the scheduled nudge). A round is recorded before
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GAP = 12 * 3600  # at most one round per target per 12 hours (SPEC)
+GAP = 12 * 3600  # at most one round per target per 12 hours, whoever asks
 BATCH = 100  # members per batch job: its channel fallback is one message of ≤100 mentions
 
 Job = tuple[str, float, dict[str, Any], int | None, str | None]

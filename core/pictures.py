@@ -1,4 +1,5 @@
-"""Pictures as PNG bytes, drawn with Pillow: the shared look and helpers (DESIGN "pictures").
+"""Pictures as PNG bytes, drawn with Pillow: the shared look and helpers (why Pillow, and
+the look: docs/insights.md).
 
 Used by insights (group and server pictures) and check-ins (the streak heatmap, in a
 module of its own). Pillow is imported only inside the draw functions, so importing this

@@ -12,7 +12,7 @@ reminder DMing 2,000 members) never holds up another server's prompt. Jobs shari
 claimed job (in `_running`) is never started twice. On stop, running jobs get
 `stop_grace` seconds; a job cut off keeps its row and runs again at the next start.
 
-A feature's switch is one rule here (SPEC §5, DESIGN "paused features"): a kind registered
+A feature's switch is one rule here (docs/rules.md, "Server configuration"): a kind registered
 with `feature=` asks `feature_switch(guild_id, feature)` before its handler runs. A job of
 a paused feature is parked (`dead = PARKED`: not run, not failed, not counted as an
 attempt) and woken by `feature_switched(guild_id, feature, True)`: it then runs once,

@@ -1,4 +1,4 @@
-"""The event-loop watchdog (DESIGN "untrusted text": the loop is watched).
+"""The event-loop watchdog: no typed text may hold up the bot, so the loop is watched.
 
 Everything the bot does shares one event loop: a step that holds it (a slow parse, a big
 render, a blocking call) delays every other member's command, vote and reminder, and the

@@ -213,7 +213,8 @@ class ConfigCommands(app_commands.Group, name="config", description="Configure H
     async def _require_staff_only(
         self, interaction: discord.Interaction, channel_id: int, purpose: str
     ) -> None:
-        """Refuse a channel members other than managers and admins can read (SPEC §5)."""
+        """Refuse a channel members other than managers and admins can read: the log and
+        the digest name groups' polls, events and figures."""
         guild = interaction.guild
         assert guild is not None
         channel: discord.abc.GuildChannel | discord.Thread | None = guild.get_channel(channel_id)

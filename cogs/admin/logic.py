@@ -94,8 +94,8 @@ def manager_role_problem(
 
 
 def readers_problem(purpose: str, readers: Sequence[str], members: int) -> str | None:
-    """Why a channel is refused for the log or the digest (SPEC §5: they name groups'
-    polls, events and figures, so only managers and admins may read them): the roles that
+    """Why a channel is refused for the log or the digest (they name groups' polls,
+    events and figures, so only managers and admins may read them): the roles that
     can read it (`@everyone` among them) and how many members have their own access.
     None when only managers and admins can."""
     if not readers and not members:

@@ -1,5 +1,5 @@
 """Check-ins: goals, scheduled prompts with a Check in button, summaries that name who
-missed, nudges, streaks and a leaderboard (SPEC §2)."""
+missed, nudges, streaks and a leaderboard (rules: docs/rules.md, "Check-ins")."""
 
 from __future__ import annotations
 

@@ -56,8 +56,8 @@ _led_groups = groups.group_autocomplete("leader")
 
 
 def _in_own_channel(interaction: discord.Interaction, group: GroupRef) -> bool:
-    """A group's schedule is its own business (SPEC "A group is private"): announced in
-    its channel, told only to the leader anywhere else."""
+    """A group's schedule is its own business (a group is private, docs/rules.md):
+    announced in its channel, told only to the leader anywhere else."""
     return bool(group.channel_id) and interaction.channel_id == group.channel_id
 
 
@@ -133,7 +133,7 @@ class Checkins(commands.Cog, name="Checkins"):
         user = member or interaction.user
         guild_id = guild_id_of(interaction)
         goals = await self.store.goals_of_member(guild_id, user.id)
-        # Only goals in groups the invoker may see (SPEC: a group is private).
+        # Only goals in groups the invoker may see: a group is private.
         current = {g.id: g for g in await self._visible_groups_of(interaction, user.id)}
         named = [
             (current[goal.group_id].name, goal.text)
@@ -271,7 +271,7 @@ class Checkins(commands.Cog, name="Checkins"):
     async def _heatmap(
         self, guild_id: int, user: discord.abc.User, chosen: list[GroupRef]
     ) -> tuple[bytes, str, str]:
-        """The member's last 26 weeks of check-ins in the groups shown (SPEC §7): the
+        """The member's last 26 weeks of check-ins in the groups shown: the
         picture, its figures as text, and its alt text (whose, which groups)."""
         now = self.bot.clock.now()
         since = now - (HEATMAP_WEEKS + 1) * 7 * 86_400

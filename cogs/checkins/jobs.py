@@ -6,8 +6,8 @@ prompt of the period that opens now, then schedules itself for the next prompt (
 nudge). What was posted is recorded per (group, period) before the job finishes, so a
 retry or a restart never posts twice. A prompt whose period closed while the bot was
 down is not posted late (its summary still is); the period running when the bot comes
-back gets its prompt then (SPEC: "periods that passed entirely while it was down are
-not prompted"), and the schedule goes on from the next prompt.
+back gets its prompt then (periods that passed entirely while it was down are not
+prompted), and the schedule goes on from the next prompt.
 
 `checkin.final` (same key) fires at the end of the period that was open when the schedule
 was removed (`/checkin unschedule`): that period runs on to its end as announced and

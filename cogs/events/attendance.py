@@ -1,4 +1,4 @@
-"""Who came (SPEC §4): voice presence and the **I'm here** button, taken at the end of
+"""Who came (docs/rules.md): voice presence and the **I'm here** button, taken at the end of
 each occurrence of a group event.
 
 - Voice: every member's stay in a voice channel is a row (`voice_sessions`), written from

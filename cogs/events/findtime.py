@@ -261,7 +261,7 @@ class FindTimeFlow:
     async def _tell_who_picked_it(self, poll: FindTime, event: Event) -> int:
         """The members who said the winning slot suits them are asked, by DM (paced like
         every bulk DM), to answer on the event (their reaction is not an RSVP); those whose
-        DMs are closed are named in the event's channel without a ping (SPEC: reminders are
+        DMs are closed are named in the event's channel without a ping (reminders are
         the bot's only pings). Returns how many; 0 when the poll's message can't be read."""
         try:
             voters = await self.read_voters(poll)

@@ -217,8 +217,8 @@ async def _rearm_if_cut(service: EventService, event: Event, on_end: OnEnd | Non
 
 async def cleanup_scheduled(service: EventService, job: Job) -> None:
     """Once after the upgrade: group events' server-wide (external) scheduled events are
-    deleted (SPEC "A group is private"); an upcoming one gets its scheduled event in the
-    group's voice channel instead, if the group has one. Progress is each event's
+    deleted (a group is private: docs/rules.md); an upcoming one gets its scheduled event
+    in the group's voice channel instead, if the group has one. Progress is each event's
     `scheduled_event_id` cleared as soon as its scheduled event is gone, so a run cut
     midway finishes on the next run (the job stays until it completes)."""
     bot = service.bot

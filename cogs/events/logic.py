@@ -137,8 +137,8 @@ def parse_offset_list(stored: str) -> list[int]:
     return [int(part) for part in stored.split(",") if part.strip()]
 
 
-# -- ranges of the number and duration options (SPEC: "A number or duration out of range is
-# refused with the allowed range") ---------------------------------------------------------
+# -- ranges of the number and duration options: a value out of range is refused with the
+# allowed range ------------------------------------------------------------------------------
 
 MIN_DURATION = 60  # 1m
 MAX_DURATION = 7 * 86400  # 7d
@@ -213,7 +213,7 @@ def option_prefix(text: str) -> tuple[str, str]:
     return "; ".join(done) + "; " if done else "", last.strip()
 
 
-# -- who came (SPEC §4 "Who came") -------------------------------------------------------
+# -- who came (docs/rules.md, "Who came") -------------------------------------------------
 
 MIN_PRESENCE = 10 * 60  # in the event's voice channel this long, in total, during it
 HERE_EARLY = 30 * 60  # the I'm here button opens this long before the start

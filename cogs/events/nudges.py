@@ -1,7 +1,7 @@
-"""`/event nudge` (SPEC §4 "Who came"): one DM to each member of the event's group who has
-not answered Going / Maybe / Can't yet, in `event.nudge_batch` jobs (core/nudges.py: at
-most one round per event per 12 hours, DMs paced, one channel mention per batch of
-members whose DMs are closed)."""
+"""`/event nudge` (docs/rules.md, "Who hasn't answered"): one DM to each member of the
+event's group who has not answered Going / Maybe / Can't yet, in `event.nudge_batch` jobs
+(core/nudges.py: at most one round per event per 12 hours, DMs paced, one channel mention
+per batch of members whose DMs are closed)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One meeting of a series (SPEC §4): `/event edit … occurrence` moves it, `/event cancel
+"""One meeting of a series: `/event edit … occurrence` moves it, `/event cancel
 … occurrence` skips it; the rest of the series stays. The current meeting changes at once
 (message, reminders, RSVPs, the Discord scheduled event); a later one is kept as a change
 to its slot that the roll-over honours when the series gets there."""

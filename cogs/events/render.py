@@ -89,7 +89,7 @@ def _people(people: Sequence[Person]) -> str:
 
 
 def _add_who_came(embed: discord.Embed, event: Event, ended: EndedOccurrence) -> None:
-    """After an occurrence: who came beside who said Going (SPEC §4 "Who came"). A
+    """After an occurrence: who came beside who said Going (docs/rules.md, "Who came"). A
     one-off event's Going field is already there; a series, whose answers start afresh,
     shows the last meeting's Going list too."""
     this_one = abs(ended.start - event.start_at) < 1

@@ -1,9 +1,9 @@
 """Keeps a Discord Scheduled Event in step with each Huddle event. Lacking Manage Events
 never blocks the Huddle event itself: the caller is told it was skipped.
 
-A group's event is private (SPEC "A group is private"): it gets a scheduled event only in
-the group's own voice channel (Discord shows it only to those who can see that channel),
-never a server-wide external one; elsewhere its own message says where it is."""
+A group's event is private (docs/rules.md, "A group is private"): it gets a scheduled event
+only in the group's own voice channel (Discord shows it only to those who can see that
+channel), never a server-wide external one; elsewhere its own message says where it is."""
 
 from __future__ import annotations
 

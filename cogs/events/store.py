@@ -105,7 +105,7 @@ class EventStore:
     ) -> Event | None:
         """By id (an autocomplete value) or exact title (case-insensitive), preferring a
         scheduled event that has not ended (the soonest), then the latest past one.
-        `viewer`: only events they may see (SPEC "A group is private"), filtered in SQL."""
+        `viewer`: only events they may see (a group is private), filtered in SQL."""
         text = text.strip()
         seen, seen_params = _visible(viewer)
         if text.isdigit():

@@ -1,6 +1,6 @@
-"""The SQL of who came (SPEC §4 "Who came"): members' stays in voice channels, who came
-to an occurrence (voice or the I'm here button), and each ended occurrence's record of
-who had said Going. Methods take and return plain records."""
+"""The SQL of who came (docs/rules.md, "Who came"): members' stays in voice channels,
+who came to an occurrence (voice or the I'm here button), and each ended occurrence's
+record of who had said Going. Methods take and return plain records."""
 
 from __future__ import annotations
 

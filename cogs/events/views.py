@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 FEATURE = "events"
 FINDTIME_CREATE = "findtime-create"
-HERE = "here"  # the I'm here button of a group event (SPEC §4 "Who came")
+HERE = "here"  # the I'm here button of a group event (docs/rules.md, "Who came")
 STYLES = {
     "going": discord.ButtonStyle.success,
     "maybe": discord.ButtonStyle.primary,

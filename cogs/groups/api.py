@@ -1,5 +1,6 @@
-"""The groups feature's public face: the only groups module other features import (SPEC:
-"a feature never imports another feature's internals"). Read-only, a façade over
+"""The groups feature's public face: the only groups module other features import (a
+feature never imports another feature's internals: lint-imports checks it, contracts in
+pyproject.toml). Read-only, a façade over
 `GroupStore`; groups own their writes."""
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def not_found(text: str) -> NotFound:
 
 
 def how_to_join(group: GroupRef) -> str:
-    """How an outsider gets in, as SPEC's privacy rule says it (open, request, invite)."""
+    """How an outsider gets in (open, request, invite), told to an outsider who names a
+    group in a command for its members."""
     named = f"`/group join group:{clip(group.name, 100).replace('`', chr(39))}`"
     if group.visibility == "open":
         return f"{named} joins it."
@@ -260,7 +262,7 @@ def group_autocomplete(scope: Scope) -> Autocomplete:
 
 
 # -- privacy: the one filter ---------------------------------------------------------------
-# SPEC "A group is private": what belongs to a group (polls, events, check-ins, goals,
+# A group is private (docs/rules.md): what belongs to a group (polls, events, check-ins, goals,
 # cycles, insights) is shown only to its members, leaders, managers and admins. Every read
 # path of every feature asks here: lists and searches AND `visible_sql` into their query;
 # a lookup by id asks `require_can_see`. Grep for `visible_sql` / `require_can_see`.

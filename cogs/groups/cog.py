@@ -189,7 +189,7 @@ class GroupsCog(commands.Cog, name="Groups"):
             raise not_found(group)
         lim = await limits(self.bot, target.guild_id)
         zone = await self.bot.config.server_timezone(target.guild_id)
-        # SPEC "A group is private": outsiders see its name, description, size and
+        # A group is private: outsiders see its name, description, size and
         # leaders; who its members are is for those who see the group.
         viewer = await viewer_of(interaction)
         insider = await can_see_group(self.bot.store, viewer, target.id)

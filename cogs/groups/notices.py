@@ -1,6 +1,6 @@
 """Leaders hear of a join request: a DM to each leader (at most `LEADERS_TOLD`) linking
 the request message, sent by a job right after the request is posted, so the requester's
-answer never waits on DMs. No ping: SPEC keeps pings for reminders and role pings."""
+answer never waits on DMs. No ping: the bot pings only in reminders and role pings."""
 
 from __future__ import annotations
 

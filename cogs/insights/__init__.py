@@ -1,4 +1,5 @@
-"""Insights: pictures a community manager reads at a glance (SPEC §7).
+"""Insights: pictures a community manager reads at a glance (rules: docs/rules.md,
+"Insights"; pictures and benchmarks: docs/insights.md).
 
 `logic` (figures, rules, texts, CSV; pure), `charts` (PNG drawing on top of
 `core.pictures`, imported lazily, drawn off the loop), `gather` (the figures through the

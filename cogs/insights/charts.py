@@ -1,4 +1,4 @@
-"""Insights pictures as PNG bytes, drawn with Pillow (SPEC §7, DESIGN "pictures").
+"""Insights pictures as PNG bytes, drawn with Pillow on the shared look of `core.pictures`.
 
 Pillow was measured against matplotlib (Agg) for the same three-panel chart (see
 docs/insights.md): import 20 ms vs 550-735 ms, +5 MB RSS vs +55 MB for the import,

@@ -1,4 +1,4 @@
-"""`/insights group|server|export` and the Monday digest's job (SPEC §7).
+"""`/insights group|server|export` and the Monday digest's job.
 
 Thin: who may ask (leaders of the group, community managers, admins; an outsider gets
 the very reply a missing group gets), then figures through `gather`, rules and texts in

@@ -1,4 +1,4 @@
-"""Gathering the figures of a server's groups through the other features' api.py (SPEC §7).
+"""Gathering the figures of a server's groups through the other features' api.py.
 
 One query per figure family per server, whatever the number of groups or rows: group
 sizes, check-in completion per period, attendance per event, poll participation, and

@@ -1,4 +1,4 @@
-"""The opt-in Monday digest (SPEC §7): every Monday at 09:00 in the server's time zone,
+"""The opt-in Monday digest: every Monday at 09:00 in the server's time zone,
 the server picture and the groups needing attention go to `insights.digest_channel`.
 
 One durable job per server (`insights.digest`, key `insights.digest:<guild>`) that

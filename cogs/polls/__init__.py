@@ -1,4 +1,4 @@
-"""Polls: members vote by reacting to the poll message (SPEC §3)."""
+"""Polls: members vote by reacting to the poll message (rules: docs/rules.md, "Polls")."""
 
 from __future__ import annotations
 

@@ -215,7 +215,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     @app_commands.command(name="recount", description="Re-read the reactions and rebuild the tally")
     @app_commands.describe(poll="The poll (type part of its question)")
     async def recount(self, interaction: discord.Interaction, poll: str) -> None:
-        """Creator, the group's leaders, managers and admins (SPEC §3)."""
+        """Creator, the group's leaders, managers and admins."""
         found = await self._resolve(interaction, poll)
         await self._require_runner(interaction, found, "recount")
         if not found.is_open:
@@ -259,7 +259,7 @@ class PollCommands(FeatureGroup, name="poll", description="Polls: members vote b
     @app_commands.command(name="nudge", description="DM the group's members who haven't voted")
     @app_commands.describe(poll="The group poll (type part of its question)")
     async def nudge(self, interaction: discord.Interaction, poll: str) -> None:
-        """Creator, the group's leaders, managers; group polls; once per 12 hours (SPEC §3)."""
+        """Creator, the group's leaders, managers; group polls; once per 12 hours."""
         found = await self._resolve(interaction, poll)
         await self._require_runner(interaction, found, "nudge its voters")
         await interaction.response.defer(ephemeral=True)

@@ -76,8 +76,8 @@ MAX_NUDGE_HOURS = 168
 
 
 def nudge_problem(hours: int, group: bool, closes_at: float | None, now: float) -> str | None:
-    """Why `/poll create nudge:` can't be used as given, or None (SPEC §3 "Who hasn't
-    voted": a group poll with a deadline, nudged `hours` before it)."""
+    """Why `/poll create nudge:` can't be used as given, or None (a group poll with a
+    deadline, nudged `hours` before it)."""
     if not group:
         return "`nudge` is for group polls: pick a `group` (it nudges that group's members)."
     if closes_at is None:

@@ -1,7 +1,7 @@
-"""Who hasn't voted (SPEC §3): `/poll nudge`, a group poll's scheduled `nudge`, and a
-cycle's ballot nudge all start a round here; the round's members go out in
-`poll.nudge_batch` jobs (core/nudges.py: at most one round per poll per 12 hours, DMs
-paced, one channel mention per batch for closed DMs)."""
+"""Who hasn't voted (docs/rules.md, "Who hasn't answered"): `/poll nudge`, a group
+poll's scheduled `nudge`, and a cycle's ballot nudge all start a round here; the round's
+members go out in `poll.nudge_batch` jobs (core/nudges.py: at most one round per poll per
+12 hours, DMs paced, one channel mention per batch for closed DMs)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ NO_DEADLINE = "No deadline: its creator, a leader or a manager ends it with `/po
 
 
 def votes_text(count: int) -> str:
-    """SPEC wording: "3 votes", "1 vote"."""
+    """The count as members read it on every poll: "3 votes", "1 vote"."""
     return plural(count, "vote")
 
 

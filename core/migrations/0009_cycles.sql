@@ -1,6 +1,7 @@
--- Club cycles (owned by cogs/cycles, SPEC §6): a group's nominate → vote → read → meet
--- rhythm. One row per cycle, one per period (its phase and every side effect already
--- made, so a job run twice after a crash makes nothing twice), one per member nomination.
+-- Club cycles (owned by cogs/cycles; rules: docs/rules.md, "Club cycles"): a group's
+-- nominate → vote → read → meet rhythm. One row per cycle, one per period (its phase and
+-- every side effect already made, so a job run twice after a crash makes nothing twice),
+-- one per member nomination.
 
 CREATE TABLE cycles (
     id          INTEGER PRIMARY KEY,

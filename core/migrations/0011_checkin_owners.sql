@@ -1,4 +1,4 @@
--- Check-ins (issue 21, SPEC §6): a group holds several schedules, each owned by whoever
+-- Check-ins: a group holds several schedules, each owned by whoever
 -- made it: `owner` '' is the group's own (`/checkin schedule`), any other text belongs to
 -- another feature (a cycle's reading check-ins name their cycle and period). Periods,
 -- check-ins, streak starts and nudges belong to the schedule they were made under, so a

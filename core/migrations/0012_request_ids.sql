@@ -1,5 +1,5 @@
 -- Making a poll or an event is keyed by a request id written before the side effect
--- (DESIGN "Side effects that make things"), so a rerun after a crash or a failure finds
+-- (README, "Request ids"), so a rerun after a crash or a failure finds
 -- what exists and completes it instead of making a second one. A keyed poll is `ready`
 -- once its reactions are all added (its close is scheduled with its activation).
 -- A cycle period remembers what its leaders were last told went wrong (told once).

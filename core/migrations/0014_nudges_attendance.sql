@@ -1,4 +1,4 @@
--- Who hasn't answered, who came (issue 25, SPEC §3 "Who hasn't voted", §4 "Who came").
+-- Who hasn't answered, who came (docs/rules.md, "Who hasn't answered" and "Who came").
 
 -- Nudges (core/nudges.py, used by polls and events): one row per round (at most one per
 -- target per 12 hours), one per member a round reached (claimed before the DM goes out,

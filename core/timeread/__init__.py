@@ -1,4 +1,5 @@
-"""Reading a time the way people mean it (SPEC §4 "Reading a time").
+"""Reading a time the way people mean it (summary for members: docs/rules.md, "Reading a
+time"; every form, precisely, below).
 
 A small grammar of our own, no natural-language library: the text is scanned left to
 right by a handful of anchored patterns (dates, weekdays, clock times and ranges, parts of

@@ -1,4 +1,4 @@
-"""The patterns of the `core.timeread` grammar (SPEC §4 "Reading a time").
+"""The patterns of the `core.timeread` grammar.
 
 What this module holds: `PATTERNS`, the anchored regexes the scanner tries in order at each
 position of the normalized text — dates (ISO, slashed, month names, day ranges, ordinals),

@@ -1,4 +1,4 @@
-"""Resolving what `core.timeread` understood into moments (SPEC §4 "Reading a time").
+"""Resolving what `core.timeread` understood into moments.
 
 What this module holds: `resolve`, which turns `Parts` into (start, end) UTC epoch
 seconds in the reader's zone, preferred reading first. Days are chosen on the calendar

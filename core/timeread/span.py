@@ -1,4 +1,4 @@
-"""Spans around the grammar of `core.timeread` (SPEC §4 "Reading a time").
+"""Spans around the grammar of `core.timeread`.
 
 Two things the word-by-word grammar can't see on its own:
 - a range of two days, `friday to monday`, `10 August - 12 September 2013`,
@@ -21,7 +21,7 @@ _SEPARATOR = re.compile(r"\s+(?:-|to|until|till|through|thru)\s+|\s*[–—]\s*"
 _MAX_WORDS = 24
 # A range of two days has one separator; a few are tried so `10 - 12 Aug - 3 Sep` still
 # finds its cut, but never one per separator: each try reads both sides again, and a text
-# of 2,000 `-` would be read 2,000 times (issue 20).
+# of 2,000 `-` would be read 2,000 times (no typed text may hold up the bot).
 MAX_SPLITS = 3
 _MAX_EXTEND = 2  # plain words kept on each side of the phrase (`on`, `at`, `the`)
 

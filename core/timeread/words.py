@@ -1,4 +1,4 @@
-"""The words `core.timeread` knows (SPEC §4 "Reading a time").
+"""The words `core.timeread` knows.
 
 What this module holds: month and weekday names, number and ordinal words, units of an
 amount, zone abbreviations, the hours parts of the day stand for, the regex alternations

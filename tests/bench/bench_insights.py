@@ -1,4 +1,4 @@
-"""Insights through the real bot and database (SPEC §7, issue 16).
+"""Insights through the real bot and database (figures in docs/insights.md).
 
 A server with a group of 1,000 members, 12 weeks of daily check-ins, 50 events and 100
 polls (plus 19 small groups); `/insights group` and `/insights server` asked through the

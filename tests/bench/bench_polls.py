@@ -129,7 +129,7 @@ class Child:
 
 
 STALL = float(os.environ.get("BENCH_STALL", "0"))  # see feed()
-# Where the processes run (issue 27). "free" (default): left to the OS, as a real bot runs;
+# Where the processes run. "free" (default): left to the OS, as a real bot runs;
 # "split": the feeder (this process) on one core, each consumer on the other (Huddle's
 # SQLite thread then shares its loop's core: ~5x the involuntary context switches, ratio
 # median 0.87 vs 0.90 free); "same": all on one core. Core placement was suspected for the
@@ -150,7 +150,7 @@ async def feed(emu: Emulator, child: Child, datas: list[tuple[str, dict]], rate:
 
     BENCH_STALL=<s> stops the child (SIGSTOP) for that long while the feed starts, so the
     whole burst is waiting when it wakes: the consumer meets the worst backlog on purpose
-    (the slow mode of issue 27 came with a feed faster than the consumer)."""
+    (a slow mode once seen came with a feed faster than the consumer)."""
     session = emu.gateway.live_sessions()[-1]
     ws = session.ws
     assert ws is not None
@@ -252,7 +252,7 @@ async def run(rate: float | None = None, profile: Path | None = None) -> dict[st
         kinds = {
             "results": (2, "poll results", {"poll": str(poll_id)}, None),
             "autocomplete": (4, "poll results", {"poll": "Ben"}, "poll"),
-            # the other kinds of autocomplete (issue 20: every one within 2x of a bare answer)
+            # the other kinds of autocomplete (target: every one within 2x of a bare answer)
             "group_ac": (
                 4,
                 "poll create",

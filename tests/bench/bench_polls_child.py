@@ -232,7 +232,7 @@ async def main(role: str) -> None:
             ],
             guild_ready_timeout=0.05,
         )
-        # as bot.py (core/memory.py); BENCH_NO_FREEZE=1 measures without it (issue 27)
+        # as bot.py (core/memory.py); BENCH_NO_FREEZE=1 measures without it
         bot.freeze_gc_when_ready = not os.environ.get("BENCH_NO_FREEZE")
     await bot.login(token)
     task = asyncio.create_task(bot.connect())

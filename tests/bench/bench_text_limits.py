@@ -1,7 +1,8 @@
-"""Untrusted-text benchmark (issue 20): every free-text slash option is fed its longest
-allowed text (core.lengths) in the worst patterns we know, plus hypothesis-generated texts
-made of the reader's own vocabulary, and the slowest read per option is printed. Target:
-under 10 ms each (an autocomplete reads on every keystroke, on the one event loop).
+"""Untrusted-text benchmark (docs/testing.md, "Untrusted text"): every free-text slash
+option is fed its longest allowed text (core.lengths) in the worst patterns we know, plus
+hypothesis-generated texts made of the reader's own vocabulary, and the slowest read per
+option is printed. Target: under 10 ms each (an autocomplete reads on every keystroke, on
+the one event loop).
 
 "Read" is what the bot does with the option before it answers: the time reader for `when`
 and `closes` (autocomplete preview and the command's reading), duration and offset

@@ -1,4 +1,4 @@
-"""Issue 12 for check-ins: members who left the server, a nudge to more than 100
+"""Check-ins at the edges: members who left the server, a nudge to more than 100
 members, and a schedule read overlapping a write."""
 
 from __future__ import annotations

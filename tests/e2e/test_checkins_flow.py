@@ -172,7 +172,7 @@ async def test_restart_between_prompt_and_summary_loses_nothing(
     await clock.advance(5 * HOUR)
     await emulator.settle()
     await guild.bob.slash("checkin log", group="Book Club", note="before restart")
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     prompt = prompts(guild, channel)[-1]
     r = await check_in_by_button(guild.carol, prompt, "after restart")  # the old button works
     assert "Checked in" in r.text  # … already before on_ready
@@ -191,9 +191,9 @@ async def test_restart_between_prompt_and_summary_loses_nothing(
 async def test_prompts_missed_while_down_are_not_posted_late(
     guild, bot, emulator, clock, start_bot
 ):
-    """SPEC: a bot that comes back during a period that had no prompt yet posts that
-    period's prompt then; periods that passed entirely while it was down are not prompted
-    (issue 12: the overdue job saw its own period closed and skipped the running one)."""
+    """A bot that comes back during a period that had no prompt yet posts that period's
+    prompt then; periods that passed entirely while it was down are not prompted (a bug
+    once: the overdue job saw its own period closed and skipped the running one)."""
     _, channel = await book_club(guild, bot)
     await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
     await clock.advance(5 * HOUR)  # day 1 prompt
@@ -201,7 +201,7 @@ async def test_prompts_missed_while_down_are_not_posted_late(
     await guild.bob.slash("checkin log", group="Book Club")
     await stop(bot, clock)
     await clock.advance(2 * DAY + 2 * HOUR)  # down over two prompts: now day 3, 20:00
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     # Before on_ready (so before the catch-up prompt): carol's check-in is the running
     # period's, not the closed day-1 period's whose summary is still to be posted.
     r = await guild.carol.slash("checkin log", group="Book Club")
@@ -236,7 +236,7 @@ async def test_goals_are_listed_across_groups(guild, bot):
     await guild.alice.slash("goal set", group="Runners", text="5 km under 30 min")
     r = await guild.alice.slash("goal list")
     assert "Finish Dune" in r.text and "5 km under 30 min" in r.text
-    # Bob is in Book Club only: Runners is private to him (issue 11).
+    # Bob is in Book Club only: Runners is private to him (a group is private).
     r = await guild.bob.slash("goal list", member=guild.alice)
     assert "Finish Dune" in r.text and "5 km under 30 min" not in r.text
     await guild.alice.slash("goal clear", group="Runners")

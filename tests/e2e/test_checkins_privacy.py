@@ -1,6 +1,6 @@
-"""Issue 11 for check-ins: the read paths go through the groups privacy filter (an
-outsider is told a group is for its members and how to join, and sees none of it), and the Check in button and modal
-only act on a group of the server they are pressed in."""
+"""A group is private, for check-ins: the read paths go through the groups privacy filter
+(an outsider is told a group is for its members and how to join, and sees none of it), and
+the Check in button and modal only act on a group of the server they are pressed in."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.extensions("cogs.admin", "cogs.groups", "cogs.checkins"
 
 
 def _members_only(private: str, name: str) -> None:
-    """SPEC's privacy rule (issue 26): told truthfully the group is for its members and
-    how to join; none of its check-ins."""
+    """Told truthfully the group is for its members and how to join; none of its
+    check-ins."""
     assert f"for the members of **{name}**" in private and "/group join" in private, private
     assert "read 30 pages" not in private
 

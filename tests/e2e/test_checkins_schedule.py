@@ -99,7 +99,7 @@ async def test_group_option_autocompletes_by_name(guild, bot):
     assert [c["name"] for c in led] == ["Book Club"]
 
 
-async def test_streak_and_board_show_what_spec_says(guild, bot, clock):
+async def test_streak_shows_current_best_and_rate_and_the_board_ranks(guild, bot, clock):
     await book_club(guild, bot)
     for _ in range(3):
         await guild.bob.slash("checkin log", group="Book Club")
@@ -130,7 +130,7 @@ async def test_modal_open_across_a_restart_still_checks_in(guild, bot, emulator,
     assert shown.modal is not None
     assert shown.modal["custom_id"] == f"huddle:checkins:checkin-modal:{gid}"
     # Nothing kept in memory to lose: the submit below reaches a freshly started bot.
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12): submit before on_ready
+    bot = await restart(bot, start_bot)  # real ready timing: submit before on_ready
     r = await guild.bob.submit_modal(
         shown, {"note": "typed during the restart", "status": "partial"}
     )
@@ -208,7 +208,7 @@ async def test_rescheduling_after_unschedule_posts_one_summary(
     await emulator.settle()
     await guild.bob.slash("checkin log", group="Book Club", note="first period")
     await guild.alice.slash("checkin unschedule", group="Book Club")
-    # the final summary job survives a restart (real ready timing, issue 12)
+    # the final summary job survives a restart (real ready timing)
     bot = await restart(bot, start_bot)
     await guild.alice.slash("checkin schedule", group="Book Club", cadence="daily", time="18:00")
     before_ready(bot)

@@ -1,6 +1,6 @@
-"""`/config` end to end (written from the product spec): only those who manage the
-server use it, `/config show` and `/help`, the server time zone, group limits, reminder
-defaults, the manager role, and settings that survive a restart."""
+"""`/config` end to end (written from the rules: docs/rules.md, "Server configuration"):
+only those who manage the server use it, `/config show` and `/help`, the server time zone,
+group limits, reminder defaults, the manager role, and settings that survive a restart."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ async def test_settings_survive_a_restart(guild, bot, start_bot):
     await use_manager_role(guild)
     await guild.admin.slash("config feature", feature="polls", enabled=False)
     await guild.admin.slash("config timezone", zone="Asia/Tokyo")
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12): asked before on_ready
+    bot = await restart(bot, start_bot)  # real ready timing: asked before on_ready
     r = await guild.alice.slash("poll list")
     assert r.ephemeral and "**off**" in r.text
     r = await guild.alice.slash("event create", title="Later", when="2026-12-03 18:30")
@@ -202,7 +202,7 @@ async def test_config_reminders_refuses_a_bad_offset_and_keeps_the_old_one(guild
 
 
 async def test_manager_role_refuses_everyone_bot_managed_and_group_roles(guild, bot):
-    """Issue 11: each refusal says why, and nothing is saved."""
+    """Each refusal says why, and nothing is saved."""
     r = await guild.admin.slash("config manager-role", role=guild.id)  # @everyone
     assert r.ephemeral and "@everyone" in r.text and "can't" in r.text, r.text
     r = await guild.admin.slash("config manager-role", role=guild.bot_role_id)

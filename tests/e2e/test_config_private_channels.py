@@ -1,6 +1,6 @@
 """The log channel and the digest channel name groups' polls, events and figures, so a
 channel that members other than managers and admins can read is refused for them, saying
-why (SPEC §5); a staff-only channel is accepted."""
+why; a staff-only channel is accepted."""
 
 from __future__ import annotations
 

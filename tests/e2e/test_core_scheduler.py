@@ -1,5 +1,5 @@
 """The scheduler inside the running bot: scheduled work that failed for good surfaces in
-the server's audit channel (SPEC §5), once, and never pings."""
+the server's audit channel, once, and never pings."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ async def test_job_of_another_server_does_not_post_here(emulator, guild, bot, cl
 
 
 async def test_dead_job_stays_dead_across_a_restart(emulator, guild, bot, clock, start_bot):
-    """With discord.py's real ready timing (issue 12): a job that gave up is not run again
+    """With discord.py's real ready timing: a job that gave up is not run again
     by the restarted bot, nor told twice; one overdue at the restart runs after on_ready
     and gives up with its own single audit line."""
     log = staff_channel(emulator, guild)

@@ -1,5 +1,5 @@
 """A cycle's ballot nudges the members who haven't voted 12 hours before it closes
-(issue 25, SPEC §3 "Who hasn't voted")."""
+(docs/rules.md, "Who hasn't answered")."""
 
 from __future__ import annotations
 

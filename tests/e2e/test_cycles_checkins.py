@@ -1,5 +1,5 @@
-"""A cycle's reading check-ins are a schedule of their own beside the group's (SPEC §6:
-"never replace or stop it"): the group's daily prompt and nudge go on through a cycle,
+"""A cycle's reading check-ins are a schedule of their own beside the group's, which
+they never replace or stop: the group's daily prompt and nudge go on through a cycle,
 check-ins under each schedule count apart, and a period's stale end-of-reading job stops
 only its own period's reading check-ins."""
 

@@ -1,9 +1,9 @@
-"""A cycle keeps its promises under faults (SPEC §6): each Discord call of one period is
-made to fail in turn (403 or a server error) and the period still ends with exactly one
-ballot, one pick announcement and one meeting; a step the bot could not do was retried,
-and its leaders were told once in the group channel. And the issue's case: the bot lacks
-Add Reactions at the deadline, the leaders are told by name, and once the permission is
-back `/cycle advance` completes the ballot at once, without reposting it."""
+"""A cycle keeps its promises under faults (docs/rules.md, "Club cycles"): each Discord call
+of one period is made to fail in turn (403 or a server error) and the period still ends with
+exactly one ballot, one pick announcement and one meeting; a step the bot could not do was
+retried, and its leaders were told once in the group channel. And a case once seen: the bot
+lacks Add Reactions at the deadline, the leaders are told by name, and once the permission
+is back `/cycle advance` completes the ballot at once, without reposting it."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def die_when_recording(monkeypatch, column: str) -> list[str]:
 async def restart(bot, start_bot, emulator, clock, monkeypatch=None, then_die=None, early=None):
     """A new bot on the same database (the extensions are imported afresh); `then_die`:
     the new one dies too, before recording that column. discord.py's real ready timing
-    (issue 12): `settle` waits for on_ready, the scheduler's gate; `early()` runs before."""
+    (docs/testing.md): `settle` waits for on_ready, the scheduler's gate; `early()` runs before."""
     bot = fast_edits(await restart_bot(bot, start_bot))
     if early is not None:
         await early()
@@ -119,7 +119,7 @@ async def test_a_plain_restart_in_every_phase_carries_on(guild, bot, start_bot, 
     await guild.carol.slash("cycle nominate", group="Book Club", pick="Emma")
     await bot.close()
     await clock.set(at(2026, 12, 7, 12))  # down across the nomination deadline
-    bot = fast_edits(await restart_bot(bot, start_bot))  # real ready timing (issue 12)
+    bot = fast_edits(await restart_bot(bot, start_bot))  # real ready timing
     await settle(bot, emulator)
     await clock.advance(60)
     await settle(bot, emulator)

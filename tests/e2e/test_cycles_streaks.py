@@ -1,4 +1,4 @@
-"""Streaks after a cycle's reading check-ins stop (issue 26): a streak and a rate belong to
+"""Streaks after a cycle's reading check-ins stop: a streak and a rate belong to
 the schedule they were made under. A group with daily check-ins runs a cycle with weekly
 reading check-ins; after the cycle's meeting, `/checkin streak` still shows the daily
 schedule's streak and rate (not weekly check-ins counted against daily periods, "0 of 18

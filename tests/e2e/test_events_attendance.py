@@ -1,4 +1,4 @@
-"""Who came (issue 25, SPEC §4): members present in the group's voice channel for 10
+"""Who came (docs/rules.md): members present in the group's voice channel for 10
 minutes during a group event are marked as having come, across a restart during the
 meeting (a stay that began before it still counts); a member who left after 5 minutes is
 not; **I'm here** marks anyone else from 30 minutes before the start to the end; the

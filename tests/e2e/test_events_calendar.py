@@ -1,4 +1,4 @@
-"""Calendar feeds (SPEC §4 "Calendar feed"), fetched through a real HTTP client on
+"""Calendar feeds (docs/rules.md, "Calendar feed"), fetched through a real HTTP client on
 127.0.0.1 from the running bot's web server: each member sees the server's events and
 their groups', never another group's; the feed follows joining, leaving and leaving the
 server; reset revokes; 304/200 with ETag; 429 after 60; both parsers read it."""

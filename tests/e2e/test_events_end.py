@@ -72,7 +72,7 @@ async def test_event_that_ended_while_down_is_ended_at_startup(
     message = await answered_event(guild, "Quiz", when="in 2 hours", duration="30m")
     await bot.close()
     await clock.advance(5 * 3600)
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     # Before on_ready (the overdue end job not run yet): it is over all the same.
     late = await guild.dave.click(message, button_ids(message)["Going"])
     assert late.ephemeral and "ended" in late.text, late.text

@@ -1,4 +1,4 @@
-"""One meeting of a series (SPEC §4): `/event cancel … occurrence` skips any one meeting,
+"""One meeting of a series (docs/rules.md): `/event cancel … occurrence` skips any one meeting,
 `/event edit … occurrence` moves one; the rest of the series stays, across a DST change.
 The roll-over, the message, the reminders, the scheduled event and the `.ics` export (read
 by two parsers) all follow."""

@@ -1,4 +1,4 @@
-"""SPEC "A group is private": a group's events are shown only to its members, leaders,
+"""A group is private (docs/rules.md): a group's events are shown only to its members, leaders,
 managers and admins — through every command, autocomplete, list, export, button and
 find-a-time poll — and a group event's Discord scheduled event lives only in the group's
 own voice channel. Posting needs the invoker's own View Channel + Send Messages."""

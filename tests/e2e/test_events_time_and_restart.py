@@ -74,7 +74,7 @@ async def test_restart_with_pending_reminders(emulator, guild, bot, clock, start
     await bot.close()
     await clock.advance(2 * 3600 + 45 * 60)  # while down: both Soon reminders passed, Done ended
     emulator.reset_requests()
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     # Before on_ready (so before the overdue reminders go out): carol answers Going.
     going = await guild.carol.click(messages["Soon"], button_ids(messages["Soon"])["Going"])
     assert guild.carol.mention in embed_text(guild.message(int(messages["Soon"]["id"]))), going.text

@@ -1,4 +1,4 @@
-"""A switched-off feature is paused (SPEC §5): nothing of it is posted, its scheduled work
+"""A switched-off feature is paused: nothing of it is posted, its scheduled work
 waits (parked by the scheduler, not failed), and switched on again what fell due meanwhile
 is done once, except prompts, reminders and nudges whose moment has passed. One test per
 feature with scheduled work (groups has none; the insights digest is in

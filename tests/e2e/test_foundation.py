@@ -38,7 +38,7 @@ async def test_second_start_with_same_tree_makes_no_sync_request(emulator, bot, 
     assert emulator.count_requests("PUT", r"/commands$") == 1
     await bot.close()
     emulator.reset_requests()
-    again = await restart(bot, start_bot)  # discord.py's real ready timing (issue 12)
+    again = await restart(bot, start_bot)  # discord.py's real ready timing
     assert again.guilds and not again.is_ready()  # commands usable before on_ready
     assert emulator.count_requests("PUT", r"/commands$") == 0
 
@@ -151,7 +151,7 @@ async def test_scheduled_work_survives_kill_9(
     proc.kill()
     await proc.proc.wait()
     await clock.advance(2 * 3600)  # the bot was down over the deadline
-    bot = await start_bot(guild_ready_timeout=None, until_ready=False)  # real timing, issue 12
+    bot = await start_bot(guild_ready_timeout=None, until_ready=False)  # real ready timing
     before_ready(bot)
     await until_ready(bot)
     # the catch-up runs in the scheduler's task right after on_ready
@@ -202,7 +202,7 @@ async def test_rejected_token_exits_1_with_one_line(emulator, tmp_path):
 async def test_sigterm_shuts_down_cleanly(emulator, db_path, bot_subprocess):
     proc = await bot_subprocess(db_path)
     # once ready, a long-running bot.py freezes its start-up objects out of garbage
-    # collection (core/memory.py, issue 27): its log says so
+    # collection (core/memory.py): its log says so
     log_file = db_path.parent / "huddle.log"
     for _ in range(1000):
         if log_file.exists() and "objects frozen out of garbage collection" in log_file.read_text():

@@ -1,4 +1,4 @@
-"""Issues 11 and 12 for groups: the panel's posting check, texts within Discord's
+"""Groups at the edges: the panel's posting check, texts within Discord's
 limits, slow paths deferred, and a delete that Discord half-refused."""
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ async def test_old_join_request_buttons_approve_and_deny(guild, bot, start_bot):
             (f"huddle:grpreq:{rid}:deny", *DENY),
         )
     # the upgraded release starts on the same database; its first clicks come before
-    # on_ready (discord.py's real ready timing, issue 12)
+    # on_ready (discord.py's real ready timing)
     bot = await restart(bot, start_bot)
     bob_rid = await request_id(bot, guild.bob.id)
     refused = await guild.dave.click(old[guild.bob.id], f"huddle:grpreq:{bob_rid}:approve")
@@ -78,7 +78,7 @@ async def test_old_panel_join_and_waitlist_buttons(guild, bot, start_bot):
         bot, general, "Duo is full.", (f"huddle:grpwait:{gid}", "Join the waitlist", JOIN)
     )
     # the upgraded release starts on the same database; its first clicks come before
-    # on_ready (discord.py's real ready timing, issue 12)
+    # on_ready (discord.py's real ready timing)
     bot = await restart(bot, start_bot)
     joined = await guild.bob.click(panel, f"huddle:grpjoin:{gid}")
     assert joined.ephemeral and "You joined **Duo**" in joined.text
@@ -102,7 +102,7 @@ async def test_old_group_approval_buttons(guild, bot, start_bot):
         (f"huddle:grpok:{rid}:deny", *DENY),
     )
     # the upgraded release starts on the same database; its first clicks come before
-    # on_ready (discord.py's real ready timing, issue 12)
+    # on_ready (discord.py's real ready timing)
     bot = await restart(bot, start_bot)
     refused = await guild.bob.click(ask, f"huddle:grpok:{rid}:approve")
     assert refused.ephemeral and "community managers" in refused.text

@@ -127,7 +127,7 @@ async def test_panel_join_buttons_survive_restart(guild, bot, start_bot):
     panel = guild.messages(guild.general)[-1]
     ids = [c["custom_id"] for row in panel["components"] for c in row["components"]]
     assert len(ids) == 1 and ids[0].startswith("huddle:groups:join:")
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12): click before on_ready
+    bot = await restart(bot, start_bot)  # real ready timing: click before on_ready
     joined = await guild.bob.click(panel, ids[0])
     assert joined.ephemeral and "joined" in joined.text
     assert int(guild.role("Book Club")["id"]) in guild.member_roles(guild.bob)

@@ -107,7 +107,7 @@ async def test_request_buttons_survive_restart(guild, bot, start_bot):
     await guild.bob.slash("group join", group="Quiet")
     posted = guild.messages(guild.channel("quiet")["id"])[-1]
     approve = posted["components"][0]["components"][0]["custom_id"]
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12): click before on_ready
+    bot = await restart(bot, start_bot)  # real ready timing: click before on_ready
     await guild.alice.click(posted, approve)
     assert role_id(guild, "Quiet") in guild.member_roles(guild.bob)
     before_ready(bot)
@@ -149,7 +149,7 @@ async def test_promote_demote(guild, bot):
     await guild.alice.slash("group promote", group="Book Club", member=guild.bob)
     info = await guild.dave.slash("group info", group="Book Club")
     assert guild.bob.mention in info.text
-    # A co-leader can't demote the creator (issue 11); the creator may step down.
+    # A co-leader can't demote the creator; the creator may step down.
     r = await guild.bob.slash("group demote", group="Book Club", member=guild.alice)
     assert r.ephemeral and "created this group" in r.text, r.text
     r = await guild.alice.slash("group demote", group="Book Club", member=guild.alice)

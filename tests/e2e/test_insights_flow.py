@@ -1,4 +1,4 @@
-"""SPEC §7 through the whole bot: /insights group|server|export pictures (decoded) and the
+"""Insights through the whole bot: /insights group|server|export pictures (decoded) and the
 figures beside them against the data the test wrote; privacy; weeks range; the Monday
 digest (durable, once a week, off means off); the streak heatmap."""
 
@@ -216,7 +216,7 @@ async def test_monday_digest_once_a_week_until_turned_off(guild, emulator, bot, 
     assert len(digests(guild)) == 2  # the feature off posts nothing
     await guild.admin.slash("config feature", feature="insights", enabled=True)
     await bot.scheduler.run_due()
-    assert len(digests(guild)) == 3  # the Monday that fell due meanwhile, once (SPEC §5)
+    assert len(digests(guild)) == 3  # the Monday that fell due meanwhile, once
     await clock.advance(WEEK)
     assert len(digests(guild)) == 4
     jobs = await bot.scheduler.pending("insights.digest")
@@ -232,7 +232,7 @@ async def test_digest_across_a_restart_neither_skips_nor_repeats(
     monday = next_monday_9(bot.clock.now())
     await bot.close()
     await clock.advance(monday - bot.clock.now() + 3600)  # Monday passes while down
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     await until_ready(bot)  # the scheduler's gate: the overdue digest runs then
     await clock.advance(1)
     assert len(digests(guild)) == 1

@@ -1,4 +1,4 @@
-"""What members read (issue 26): the texts of a book-club month as members see them.
+"""What members read (docs/testing.md): the texts of a book-club month as members see them.
 
 Each test drives the bot through the emulator and asserts on the visible text: where
 Discord shows a timestamp raw, how an event lists its answers, counts in words, what an
@@ -246,7 +246,7 @@ async def test_join_request_reaches_the_leaders_and_the_approval_says_where(emul
     assert request["content"].count("Bob") + request["content"].count(str(guild.bob.id)) == 1
     await emulator.settle()
     [told] = [m["content"] for m in guild.alice.dm_messages() if "asks to join" in m["content"]]
-    print("LEADER DM:", told)  # the leader notices (a DM; SPEC keeps pings for reminders)
+    print("LEADER DM:", told)  # the leader notices (a DM; the bot pings only in reminders)
     assert "Test Server" in told and f"/{request['id']}" in told, told
 
     await guild.alice.click(request, button_ids(request)["Approve"])

@@ -1,4 +1,4 @@
-"""One book-club month as members see it (issue 26), played through the emulator: set-up, a
+"""One book-club month as members see it, played through the emulator: set-up, a
 join request, a monthly cycle (nominations, ballot, pick, meeting), daily and reading
 check-ins, a poll, a find-a-time, streaks and insights. It asserts on what members see:
 no raw `<t:…>` where Discord does not render it, names under every RSVP answer, one pick

@@ -1,5 +1,5 @@
 """Backups while Huddle runs, restore, the automatic pre-migration copy, and `bot.py check`
-(SPEC "Running it")."""
+(README, "Backups")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/healthz on the running bot (SPEC "Running it"): 200 while connected, the database
+"""/healthz on the running bot (README, "Running it for real"): 200 while connected, the database
 writable and the scheduler keeping up; 503 naming the failing check otherwise. Reached
 over real HTTP on 127.0.0.1 (the bot's web server on a free port)."""
 

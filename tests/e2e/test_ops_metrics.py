@@ -1,5 +1,5 @@
 """/metrics on the running bot, scraped over real HTTP and read with prometheus_client's own
-text parser: every series of SPEC "Running it" is there, and moves after a command, a
+text parser: every series in core/metrics.py's table is there, and moves after a command, a
 vote, a job, REST calls and a 429."""
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ async def test_on_close_fires_at_the_deadline_across_a_restart(
     await bot.close()
     emulator.react_raw(message_id(created), guild.bob.id, A)  # cast while the bot was down
     await clock.advance(7200)
-    bot = fast_edits(await restart(bot, start_bot))  # real ready timing (issue 12)
+    bot = fast_edits(await restart(bot, start_bot))  # real ready timing
     received = listen(bot)
     await quiet(bot, emulator)
     await clock.advance(3600)  # if it ran before `listen`, its retry is due by now
@@ -146,7 +146,7 @@ async def test_on_close_job_committed_with_the_close_survives_a_restart(
     await polls.close_poll(bot, created.poll_id)
     await quiet(bot, emulator)
     assert [j.payload["poll_id"] for j in await bot.scheduler.pending(DONE)] == [created.poll_id]
-    bot = fast_edits(await restart(bot, start_bot))  # real ready timing (issue 12)
+    bot = fast_edits(await restart(bot, start_bot))  # real ready timing
     received = listen(bot)
     await quiet(bot, emulator)  # on_ready: the scheduler's first pass
     await clock.advance(3600)  # past the retry backoff of the failed first attempt

@@ -1,6 +1,6 @@
-"""Polls at the edges (issue 12): the bot's first seconds after a start (with discord.py's
-REAL guild_ready_timeout, so on_ready is still held back), closed polls whose result text
-is huge, a final edit that fails, absurd numbers, and how `closes` is read (issue 13)."""
+"""Polls at the edges: the bot's first seconds after a start (with discord.py's REAL
+guild_ready_timeout, so on_ready is still held back: docs/testing.md), closed polls whose
+result text is huge, a final edit that fails, absurd numbers, and how `closes` is read."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The two paths issue 14 measures against a bare client, kept correct while made cheap.
+"""The two paths tests/bench/bench_polls.py measures against a bare client, kept correct
+while made cheap.
 
 Votes: poll votes are reactions, and discord.py runs every raw reaction listener as a task
 per event, so another feature's listener with nothing to do costs each vote a task. The
@@ -72,7 +73,8 @@ async def test_the_listener_is_off_at_start_without_findtime_polls(emulator, gui
 
 async def test_results_are_built_once_per_change_and_always_current(emulator, guild, bot) -> None:
     """/poll results hands out the poll's last embed again while nothing it shows changed
-    (issue 14); every vote, the hidden/shown choice and the close make a new one."""
+    (it is built once per change); every vote, the hidden/shown choice and the close make a
+    new one."""
     fast_edits(bot)
     await guild.alice.slash("poll create", question="Tea?", options="Green; Black")
     mid = int(last_poll(guild)["id"])

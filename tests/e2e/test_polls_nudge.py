@@ -1,7 +1,7 @@
-"""Who hasn't voted (issue 25, SPEC §3): `/poll nudge` DMs exactly the group's members who
-have not voted, mentions those whose DMs are closed in one channel message (≤100
-mentions, pinging only them), at most once per poll per 12 hours; the `nudge` option of
-`/poll create` and a cycle's ballot do it by themselves."""
+"""Who hasn't voted (docs/rules.md, "Who hasn't answered"): `/poll nudge` DMs exactly the
+group's members who have not voted, mentions those whose DMs are closed in one channel
+message (≤100 mentions, pinging only them), at most once per poll per 12 hours; the `nudge`
+option of `/poll create` and a cycle's ballot do it by themselves."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC "A group is private" for polls (issue 11): a group poll — question, options,
+"""A group is private, for polls: a group poll — question, options,
 counts — is shown only to the group's members, leaders, managers and admins, through
 every command and the poll: autocomplete. An outsider naming it gets the very reply a poll
 that does not exist gets."""
@@ -94,7 +94,7 @@ async def test_non_member_reactions_are_removed_and_not_counted(guild, bot, emul
 
 
 async def test_closed_group_poll_suggestions_follow_closing_and_membership(guild, bot, emulator):
-    """Closed polls are suggested from the store's memory of searches (issue 20): a poll
+    """Closed polls are suggested from the store's memory of searches: a poll
     that closes is suggested as closed at once, and one a member can no longer see (they
     left the group) is no longer suggested to them, although the search was remembered."""
     poll_id, _ = await group_poll(bot, guild, emulator)

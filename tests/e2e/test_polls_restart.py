@@ -1,6 +1,6 @@
 """Polls across restarts: votes cast while the bot was down count, withdrawn ones go,
 and a poll closes at its deadline (also when the deadline passed during downtime). Every
-restart keeps discord.py's real ready timing and reacts before on_ready (issue 12)."""
+restart keeps discord.py's real ready timing and reacts before on_ready (docs/testing.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The permission and privacy matrix (issue 11): every slash command path × {outsider,
+"""The permission and privacy matrix: every slash command path × {outsider,
 member, leader, creator, manager, admin}, through the emulator, on one world built once
 per module (tests/support/matrix.py): a private group holding a poll, events, a
 find-a-time poll, a check-in schedule with a check-in and a goal, and a cycle with a
@@ -14,7 +14,7 @@ attachment included), and how to call it. For every (row, role):
   (the commands run in #general, which everyone reads); an allowed read changes nothing.
 `test_the_table_covers_every_command` fails when a command is added without a row, and
 every autocomplete option of every command is asked by the outsider with no secret in
-any choice. SPEC: "People and permissions", "A group is private"."""
+any choice. The rules: docs/rules.md, "Who may do what" and "A group is private"."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ EVENT = lambda w, role: {"event": str(w.event_id)}  # noqa: E731
 POLL = lambda w, role: {"poll": str(w.poll_id)}  # noqa: E731
 
 TABLE: list[Row] = [
-    # §1 groups: anyone browses (name, description, size, leaders); leaders manage.
+    # groups: anyone browses (name, description, size, leaders); leaders manage.
     Row("group list", ALL, ok=m.DESCRIPTION, hidden=member_mention, note="public parts only"),
     Row(
         "group info",
@@ -239,7 +239,7 @@ TABLE: list[Row] = [
         write=True,
         note="leaders of any group and managers",
     ),
-    # §2 check-ins and goals: members check in; leaders and managers schedule.
+    # check-ins and goals: members check in; leaders and managers schedule.
     Row(
         "goal list",
         ALL,
@@ -292,7 +292,7 @@ TABLE: list[Row] = [
         note="without group: only the groups the viewer sees",
     ),
     Row("checkin board", INSIDERS, group, shows=(f"Check-in board — {GROUP}",)),
-    # §3 polls: members create and vote; creator, leaders, managers close and recount.
+    # polls: members create and vote; creator, leaders, managers close and recount.
     Row(
         "poll create",
         MEMBERS | {"manager"},
@@ -315,7 +315,7 @@ TABLE: list[Row] = [
         fresh=fresh_poll,
         note="DMs the group's members who haven't voted; a fresh poll: once per 12 hours",
     ),
-    # §4 events: members plan and answer; creator, leaders, managers edit and cancel.
+    # events: members plan and answer; creator, leaders, managers edit and cancel.
     Row(
         "event create",
         MEMBERS | {"manager"},
@@ -393,7 +393,7 @@ TABLE: list[Row] = [
     ),
     Row("timezone set", ALL, of(zone="UTC"), ok="Your time zone", write=True),
     Row("timezone show", ALL, ok="UTC"),
-    # §5 configuration: admins only (default_permissions + checked again).
+    # configuration: admins only (default_permissions + checked again).
     Row("config show", ADMIN, ok="Community manager role"),
     Row("config feature", ADMIN, of(feature="polls", enabled=True), ok="on", write=True),
     Row(
@@ -415,7 +415,7 @@ TABLE: list[Row] = [
     Row("config reminders", ADMIN, of(dm=False), ok="Saved", write=True),
     Row("config insights", ADMIN, of(digest=False), ok="Saved", write=True),
     Row("help", ALL, ok="Huddle"),
-    # §6 cycles: members nominate; leaders and managers start, advance, stop.
+    # cycles: members nominate; leaders and managers start, advance, stop.
     Row(
         "cycle start",
         LEADS,
@@ -438,7 +438,7 @@ TABLE: list[Row] = [
         "cycle advance", LEADS, group, ok="Closed nominations", write=True, fresh=spare(cycle=True)
     ),
     Row("cycle stop", LEADS, group, ok="Stopped", write=True, fresh=spare(cycle=True)),
-    # §7 insights: leaders of the group, managers, admins; the server for managers.
+    # insights: leaders of the group, managers, admins; the server for managers.
     Row("insights group", LEADS, group, sees=LEADS, shows=(GROUP,), ok="Check-in completion"),
     Row("insights server", STAFF, ok="Server insights"),
     Row("insights export", STAFF, ok="as CSV", shows=(m.POLL_Q,)),
@@ -638,7 +638,7 @@ async def test_outsider_autocomplete_offers_no_secret(world: World, typed: str) 
             assert str(world.event_id) not in values, (path, option, typed, shown)
         if option == "group" and path not in ("group info", "group join") and GROUP in shown:
             offered.append(path)
-    # SPEC: `group:` options autocomplete from the groups the invoking member may use.
+    # `group:` options autocomplete from the groups the invoking member may use.
     assert offered == [], f"the outsider is offered {GROUP} by {offered}"
 
 

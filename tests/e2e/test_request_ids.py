@@ -1,5 +1,5 @@
 """Making a poll or an event is keyed by a request id stored before the side effect
-(DESIGN "Side effects that make things"): a rerun after a failure or a crash finds what
+(README, "Request ids"): a rerun after a failure or a crash finds what
 exists and completes it, never making a second one; a keyed poll is open with its close
 scheduled before its reactions are added (a cut there leaves no poll that never closes)."""
 

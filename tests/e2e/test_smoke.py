@@ -20,7 +20,7 @@ async def test_bot_logs_in_and_registers_commands(emulator, guild, bot):
 async def test_restart_does_not_resync_unchanged_commands(emulator, bot, start_bot):
     await bot.close()
     emulator.reset_requests()
-    await restart(bot, start_bot)  # discord.py's real ready timing (issue 12)
+    await restart(bot, start_bot)  # discord.py's real ready timing
     assert emulator.count_requests("PUT", r"/commands$") == 0
 
 

@@ -1,4 +1,4 @@
-"""One time reader (issue 26): `/cycle start meet:` and `/checkin schedule time:` take the
+"""One time reader: `/cycle start meet:` and `/checkin schedule time:` take the
 time words `/event create` takes (`7pm`, `7:30 p.m.`, `noon`), not only 24-hour `HH:MM`; a
 bare number (`7`: morning or evening?) is refused, saying how to write it."""
 

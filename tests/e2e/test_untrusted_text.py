@@ -1,6 +1,7 @@
-"""Nothing a member types holds up the bot (issue 20): while one member types the longest
-hostile text into an autocomplete, another member's command is answered. The timing is
-the benchmark's (tests/bench/bench_text_limits.py); here both must simply be answered."""
+"""Nothing a member types holds up the bot (docs/testing.md, "Untrusted text"): while one
+member types the longest hostile text into an autocomplete, another member's command is
+answered. The timing is the benchmark's (tests/bench/bench_text_limits.py); here both must
+simply be answered."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tests.support.cycles import book_club, posts, start
 from tests.support.messages import text_of
 
 # `at - ` is the reader's worst piece (every ` - ` was a place to split the text and read
-# both sides again); the others are the ones the issue reported
+# both sides again); the others were once reported slow
 HOSTILE = ["at - ", "1 ", "12:00 ", "a"]
 
 

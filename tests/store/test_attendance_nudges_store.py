@@ -1,5 +1,5 @@
-"""Issue 25's tables on a real SQLite: voice stays and their reconcile, who came, ended
-occurrences, nudge rounds and claims."""
+"""The tables of who came and who hasn't answered on a real SQLite: voice stays and their
+reconcile, who came, ended occurrences, nudge rounds and claims."""
 
 from __future__ import annotations
 

@@ -200,8 +200,9 @@ async def test_record_member_writes_only_for_members_in_one_statement(checkins, 
 
 
 async def test_a_schedule_read_overlapping_a_write_is_not_cached(store, checkins, monkeypatch):
-    """Issue 12: the read saw "no schedule", a save landed before the read returned; the
-    stale None must not be cached for good (it would silently stop prompts)."""
+    """A race once seen: the read saw "no schedule", a save landed before the read
+    returned; the stale None must not be cached for good (it would silently stop
+    prompts)."""
     import asyncio
 
     real = store.fetchone

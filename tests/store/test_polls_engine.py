@@ -183,7 +183,7 @@ async def test_closed_poll_events_not_counted(store):
 
 
 async def test_the_kept_tally_follows_every_change_of_the_votes(store):
-    """/poll results reads the tally from memory, computed once per change (issue 14)."""
+    """/poll results reads the tally from memory, computed once per change."""
     fake = FakeDiscord()
     engine, poll_id = await make_engine(store, fake, multiple=True)
     assert engine.summary(poll_id) is None  # not loaded yet: the caller reads SQLite

@@ -1,6 +1,6 @@
 """Every poll vote is a raw reaction event that the events feature also hears (is it on an
 open find-a-time poll?). A burst of them must cost that store one query, not one each,
-even when they all ask before the first answer is back (issue 14)."""
+even when they all ask before the first answer is back (the vote path is kept cheap)."""
 
 from __future__ import annotations
 

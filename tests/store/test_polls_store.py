@@ -161,7 +161,7 @@ async def test_on_close_is_stored_and_commits_or_fails_with_the_close(store):
 
 
 async def test_privacy_filter_is_applied_in_sql(store):
-    """SPEC "A group is private": find, search and listing only return a group's poll to
+    """A group is private: find, search and listing only return a group's poll to
     its members (and to whoever sees every group); an outsider gets nothing at all."""
     gid = await store.insert(
         "INSERT INTO groups (guild_id, name, name_key, created_by, created_at)"

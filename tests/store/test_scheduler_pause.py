@@ -1,4 +1,4 @@
-"""The scheduler asks a feature's switch before running its job (SPEC §5): a paused
+"""The scheduler asks a feature's switch before running its job: a paused
 feature's job is parked (not failed, not retried), woken when the feature is switched on,
 and a moment-bound one whose moment passed is then dropped (its `on_drop` is told)."""
 

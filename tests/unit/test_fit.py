@@ -70,7 +70,7 @@ def test_fit_embed_says_how_many_fields_were_left_out() -> None:
     assert embed.fields[-1].value == "+6 more"
 
 
-# -- user text shown back (issue 20) -----------------------------------------------------
+# -- user text shown back: clipped, escaped, unbreakable code spans ------------------------
 
 hostile = st.text(st.sampled_from([*"`*_~|[]()<>#-\\@\n x", "é", "🇦"]), max_size=3000)
 

@@ -1,4 +1,4 @@
-"""Every message builder, fed extreme inputs, stays within Discord's limits (issue 12).
+"""Every message builder, fed extreme inputs, stays within Discord's limits.
 
 Each builder is rendered through its pure part with hypothesis-made inputs: long unicode
 text (up to the length the bot accepts for that input, or Discord's 6,000 characters of a
@@ -863,7 +863,7 @@ def _choices(typed: str) -> Iterable[Message]:
         yield Message(choices=getattr(checkins_cog, name))
 
 
-# -- errors that echo what was typed (issue 20): whatever the text, the reply fits and its
+# -- errors that echo what was typed: whatever the text, the reply fits and its
 # code spans hold (a backtick typed can't end one early and format the rest)
 
 HOSTILE = st.sampled_from(["`", "``", "at - ", "[x](https://e.invalid) ", "*_~|", "\n", " "])

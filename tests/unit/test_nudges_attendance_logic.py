@@ -1,5 +1,6 @@
-"""Pure rules of issue 25: voice presence during an event, the I'm here window, the
-nudge rounds and batches, the `nudge` option, and attendance in insights."""
+"""Pure rules of who came and who hasn't answered: voice presence during an event, the
+I'm here window, the nudge rounds and batches, the `nudge` option, and attendance in
+insights."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Timestamps written out where Discord shows `<t:…>` raw (issue 26), and the heatmap's
+"""Timestamps written out where Discord shows `<t:…>` raw, and the heatmap's
 legend in numbers."""
 
 from __future__ import annotations

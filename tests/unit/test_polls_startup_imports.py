@@ -1,4 +1,4 @@
-"""Idle memory (issue 14: Huddle ≤ 1.3x a bare discord.py client's): what every feature
+"""Idle memory (target: Huddle ≤ 1.3x a bare discord.py client's): what every feature
 loads at start must not bring in large libraries used only on rare paths. They are
 imported where they are used: icalendar by `/event export`, Pillow by the insights
 pictures; dateparser is no longer used; test-only libraries never at run time."""

@@ -9,8 +9,9 @@ reference; `!` for a refusal). chrono's tests run in the machine's zone; the row
 (month-first slash dates, like chrono's default `en`) and Europe/London for chrono.en.GB.
 
 Where chrono checks only the day, the expected time is what our reader gives that day by
-SPEC §4 (12:00 for a day, the current wall time for a relative day). Where SPEC §4
-deliberately differs from chrono the row is converted and marked `# SPEC:` with the reason:
+our rules (12:00 for a day, the current wall time for a relative day; docs/rules.md,
+"Reading a time"). Where our rules deliberately differ from chrono the row is converted and
+marked `# ours:` with the reason:
 - a bare clock time / a date without a year is its NEXT occurrence (chrono: the nearest,
   often in the past);
 - parts of the day: morning 09:00, evening 19:00, tonight 20:00 (chrono 06, 20, 22);
@@ -45,42 +46,42 @@ UTC | 2012-08-10 12:00 | today | 2012-08-10 12:00
 UTC | 2012-08-10 12:00 | The Deadline is today | 2012-08-10 12:00
 UTC | 2012-08-10 12:00 | Tomorrow | 2012-08-11 12:00
 UTC | 2012-08-10 12:00 | The Deadline is Tomorrow | 2012-08-11 12:00
-# SPEC: a relative day keeps the wall-clock time (chrono: `tomorrow` at 1 AM is today noon)
+# ours: a relative day keeps the wall-clock time (chrono: `tomorrow` at 1 AM is today noon)
 UTC | 2012-08-10 01:00 | Tomorrow | 2012-08-11 01:00
 UTC | 2012-08-10 12:00 | yesterday | 2012-08-09 12:00
 UTC | 2012-08-10 12:00 | The Deadline was yesterday | 2012-08-09 12:00
-# SPEC: night is 20:00 (chrono: last night = yesterday 00:00)
+# ours: night is 20:00 (chrono: last night = yesterday 00:00)
 UTC | 2012-08-10 12:00 | last night | 2012-08-09 20:00
-# SPEC: morning 09:00 (chrono 06:00)
+# ours: morning 09:00 (chrono 06:00)
 UTC | 2012-08-10 12:00 | this morning | 2012-08-10 09:00
 UTC | 2012-08-10 12:00 | this afternoon | 2012-08-10 15:00
 UTC | 2012-08-10 12:00 | The Deadline was this afternoon | 2012-08-10 15:00
-# SPEC: evening 19:00 (chrono 20:00)
+# ours: evening 19:00 (chrono 20:00)
 UTC | 2012-08-10 12:00 | this evening | 2012-08-10 19:00
 UTC | 2012-08-10 12:00 | today 5PM | 2012-08-10 17:00
 UTC | 2012-08-10 12:00 | The Deadline is today 5PM | 2012-08-10 17:00
 UTC | 2012-08-04 12:00 | today - next friday | 2012-08-04 12:00 -> 2012-08-10 12:00
 UTC | 2012-08-10 12:00 | today - next friday | 2012-08-10 12:00 -> 2012-08-17 12:00
 UTC | 2012-08-04 12:00 | The event is today - next friday | 2012-08-04 12:00 -> 2012-08-10 12:00
-# SPEC: morning 09:00 (chrono 06:00)
+# ours: morning 09:00 (chrono 06:00)
 UTC | 2012-08-04 12:00 | today morning to tomorrow | 2012-08-04 09:00 -> 2012-08-05 12:00
 UTC | 2012-08-04 12:00 | today to tomorrow afternoon | 2012-08-04 12:00 -> 2012-08-05 15:00
-# SPEC: tonight 20:00 (chrono 22:00)
+# ours: tonight 20:00 (chrono 22:00)
 UTC | 2012-01-01 12:00 | tonight | 2012-01-01 20:00
 UTC | 2012-01-01 12:00 | tonight 8pm | 2012-01-01 20:00
 UTC | 2012-01-01 12:00 | tonight at 8 | 2012-01-01 20:00
 UTC | 2012-01-01 12:00 | tomorrow before 4pm | 2012-01-02 16:00
 UTC | 2012-01-01 12:00 | tomorrow after 4pm | 2012-01-02 16:00
 UTC | 2012-08-10 00:00 | thurs | 2012-08-16 12:00
-# SPEC: evening 19:00 (chrono 20:00)
+# ours: evening 19:00 (chrono 20:00)
 UTC | 2016-10-01 00:00 | this evening | 2016-10-01 19:00
 UTC | 2016-10-01 00:00 | yesterday afternoon | 2016-09-30 15:00
-# SPEC: morning 09:00 (chrono 06:00)
+# ours: morning 09:00 (chrono 06:00)
 UTC | 2016-10-01 08:00 | tomorrow morning | 2016-10-02 09:00
 UTC | 2016-10-01 08:00 | this afternoon at 3 | 2016-10-01 15:00
 UTC | 2016-10-01 08:00 | 11 at night | 2016-10-01 23:00
 UTC | 2016-10-01 08:00 | 11 tonight | 2016-10-01 23:00
-# SPEC: morning 09:00 (chrono 06:00); the written zone decides
+# ours: morning 09:00 (chrono 06:00); the written zone decides
 UTC | 2019-06-01 00:00 | Jan 1, 2020 Morning UTC | 2020-01-01 09:00
 Asia/Tokyo | 2019-06-01 00:00 | Jan 1, 2020 Evening JST | 2020-01-01 19:00
 UTC | 2012-08-10 00:00 | notoday | !
@@ -101,7 +102,7 @@ UTC | 2012-08-10 00:00 | end of the month | 2012-08-31 12:00
 UTC | 2012-08-10 00:00 | last day of the month | 2012-08-31 12:00
 UTC | 2012-09-10 00:00 | end of month | 2012-09-30 12:00
 UTC | 2012-02-10 00:00 | last day of month | 2012-02-29 12:00
-# SPEC: weeks start on Monday, so a week ends on Sunday (chrono: Saturday)
+# ours: weeks start on Monday, so a week ends on Sunday (chrono: Saturday)
 UTC | 2022-08-02 00:00 | end of next week | 2022-08-14 12:00
 UTC | 2016-10-01 00:00 | end of next month | 2016-11-30 12:00
 UTC | 2023-01-15 00:00 | last day of next month | 2023-02-28 12:00
@@ -144,7 +145,7 @@ UTC | 2012-07-10 12:14 | +1m | 2012-07-10 12:15
 UTC | 2015-07-10 12:14 | -3y | 2012-07-10 12:14
 UTC | 2016-10-01 12:00 | -2hr5min | 2016-10-01 09:55
 UTC | 2016-10-01 12:00 | -2 hours 5 minutes | 2016-10-01 09:55
-# SPEC: a bare amount means from now (chrono.casual refuses `3y`, `1 m`, `a day`)
+# ours: a bare amount means from now (chrono.casual refuses `3y`, `1 m`, `a day`)
 UTC | 2015-07-10 12:14 | 3y | 2018-07-10 12:14
 UTC | 2015-07-10 12:14 | 1 m | 2015-07-10 12:15
 UTC | 2015-07-10 12:14 | a day | 2015-07-11 12:14
@@ -192,7 +193,7 @@ UTC | 2024-09-10 12:00 | 2 days ago | 2024-09-08 12:00
 UTC | 2024-09-10 12:00 | 2 weeks ago | 2024-08-27 12:00
 UTC | 2024-09-10 12:00 | 2 months ago | 2024-07-10 12:00
 UTC | 2024-09-10 12:00 | 2 years ago | 2022-09-10 12:00
-# SPEC: a bare amount means from now (chrono refuses `15 hours 29 min`, `5 days`)
+# ours: a bare amount means from now (chrono refuses `15 hours 29 min`, `5 days`)
 UTC | 2012-08-10 12:14 | 15 hours 29 min | 2012-08-11 03:43
 UTC | 2012-08-10 12:14 | 5 days | 2012-08-15 12:14
 UTC | 2012-08-10 12:14 | a few hour | 2012-08-10 15:14
@@ -266,7 +267,7 @@ UTC | 2016-10-01 13:00 | In about ~5 hours | 2016-10-01 18:00
 UTC | 2016-10-01 14:52 | in 1 month | 2016-11-01 14:52
 UTC | 2012-08-10 12:49 | In  about 5 hours | 2012-08-10 17:49
 UTC | 2012-08-10 12:49 | within around 3 hours | 2012-08-10 15:49
-# SPEC: several is 3 (chrono 7)
+# ours: several is 3 (chrono 7)
 UTC | 2012-08-10 12:49 | In several hours | 2012-08-10 15:49
 UTC | 2012-08-10 12:49 | In a couple of days | 2012-08-12 12:49
 UTC | 2012-08-10 12:14 | within 30 days | 2012-09-09 12:14
@@ -284,7 +285,7 @@ UTC | 2016-10-01 14:52 | in 15m | 2016-10-01 15:07
 UTC | 2016-10-01 14:52 | within 5hr | 2016-10-01 19:52
 
 # --- en_weekday.test.ts ---
-# SPEC: a weekday is the next such day (chrono: Monday on a Thursday is 3 days back)
+# ours: a weekday is the next such day (chrono: Monday on a Thursday is 3 days back)
 UTC | 2012-08-09 00:00 | Monday | 2012-08-13 12:00
 UTC | 2012-08-09 00:00 | Thursday | 2012-08-09 12:00
 UTC | 2012-08-09 00:00 | Sunday | 2012-08-12 12:00
@@ -312,7 +313,7 @@ UTC | 2022-08-06 00:00 | Next Wednesday | 2022-08-10 12:00
 UTC | 2022-08-07 00:00 | Next Saturday | 2022-08-13 12:00
 UTC | 2022-08-07 00:00 | Next Sunday | 2022-08-14 12:00
 UTC | 2022-08-07 00:00 | Next Wednesday | 2022-08-10 12:00
-# SPEC: a weekend is its Saturday (chrono: last weekend is the Sunday)
+# ours: a weekend is its Saturday (chrono: last weekend is the Sunday)
 UTC | 2024-10-18 12:00 | last weekend | 2024-10-12 12:00
 UTC | 2024-10-18 12:00 | this weekend | 2024-10-19 12:00
 UTC | 2024-10-18 12:00 | next weekend | 2024-10-26 12:00
@@ -320,12 +321,12 @@ UTC | 2024-10-18 12:00 | last weekday | 2024-10-17 12:00
 UTC | 2024-10-18 12:00 | next weekday | 2024-10-21 12:00
 UTC | 2024-10-19 12:00 | last weekday | 2024-10-18 12:00
 UTC | 2024-10-19 12:00 | next weekday | 2024-10-21 12:00
-# SPEC: morning 09:00 (chrono 06:00)
+# ours: morning 09:00 (chrono 06:00)
 UTC | 2015-04-18 00:00 | on Tuesday morning | 2015-04-21 09:00
 UTC | 2015-04-18 00:00 | Lets meet on Tuesday morning | 2015-04-21 09:00
 UTC | 2012-08-09 00:00 | Sunday, December 7, 2014 | 2014-12-07 12:00
 UTC | 2012-08-09 00:00 | Sunday 12/7/2014 | 2014-12-07 12:00
-# SPEC: a weekday is the next such day, so the range starts on the coming Friday
+# ours: a weekday is the next such day, so the range starts on the coming Friday
 UTC | 2023-04-09 00:00 | Friday to Monday | 2023-04-14 12:00 -> 2023-04-17 12:00
 UTC | 2023-04-09 00:00 | Monday to Friday | 2023-04-10 12:00 -> 2023-04-14 12:00
 UTC | 2022-08-02 00:00 | Tuesday of next week | 2022-08-09 12:00
@@ -352,7 +353,7 @@ UTC | 2012-08-10 00:00 | 10 to 22 August 2012 | 2012-08-10 12:00 -> 2012-08-22 1
 UTC | 2012-08-10 00:00 | 10 August - 12 September | 2012-08-10 12:00 -> 2012-09-12 12:00
 UTC | 2012-08-10 00:00 | 10 August - 12 September 2013 | 2013-08-10 12:00 -> 2013-09-12 12:00
 UTC | 2012-08-10 00:00 |  17 August 2013 to 19 August 2013 | 2013-08-17 12:00 -> 2013-08-19 12:00
-# SPEC: a date without a year is its next occurrence (chrono: this year's, in the past)
+# ours: a date without a year is its next occurrence (chrono: this year's, in the past)
 UTC | 2012-08-10 00:00 | 12th of July at 19:00 | 2013-07-12 19:00
 UTC | 2012-08-10 00:00 | 5 May 12:00 | 2013-05-05 12:00
 UTC | 2012-08-10 00:00 | 7 May 11:00 | 2013-05-07 11:00
@@ -366,7 +367,7 @@ UTC | 2017-07-07 15:00 | 24 October 10 o clock | 2017-10-24 10:00
 UTC | 2012-08-10 00:00 | 03 Aug 96 | 1996-08-03 12:00
 UTC | 2012-08-10 00:00 | 3 Aug 96 | 1996-08-03 12:00
 UTC | 2012-08-10 00:00 | 9 Aug 96 | 1996-08-09 12:00
-# SPEC: next occurrence (chrono without forwardDate: this year's, in the past)
+# ours: next occurrence (chrono without forwardDate: this year's, in the past)
 UTC | 2016-03-15 00:00 | 22-23 Feb at 7pm | 2017-02-22 19:00 -> 2017-02-23 19:00
 UTC | 2012-08-10 00:00 | 17 August 2013 - 19 August 2013 | 2013-08-17 12:00 -> 2013-08-19 12:00
 UTC | 2012-08-10 00:00 | 32 August 2014 | !
@@ -417,17 +418,17 @@ UTC | 2016-10-01 08:00 |   11 AM  | 2016-10-01 11:00
 UTC | 2016-10-01 08:00 | 20:32:13 | 2016-10-01 20:32:13
 UTC | 2016-10-01 08:00 | 10:00:00 - 21:45:00 | 2016-10-01 10:00 -> 2016-10-01 21:45
 UTC | 2016-10-01 08:00 | 6 in the afternoon | 2016-10-01 18:00
-# SPEC: a clock time is its next occurrence (chrono: 06:00 today, already past)
+# ours: a clock time is its next occurrence (chrono: 06:00 today, already past)
 UTC | 2016-10-01 08:00 | 6 in the morning | 2016-10-02 06:00
 UTC | 2016-10-01 08:00 | 10 - 11 at night | 2016-10-01 22:00 -> 2016-10-01 23:00
 UTC | 2016-10-01 08:00 | 8pm - 11 | 2016-10-01 20:00 -> 2016-10-01 23:00
 UTC | 2016-10-01 08:00 | 8 - 11pm | 2016-10-01 20:00 -> 2016-10-01 23:00
-# SPEC: a lone number is the next time the clock shows that hour (chrono: 07-08 today, past)
+# ours: a lone number is the next time the clock shows that hour (chrono: 07-08 today, past)
 UTC | 2016-10-01 08:00 | 7 - 8 | 2016-10-01 19:00 -> 2016-10-01 20:00
 UTC | 2012-08-10 00:00 | 1pm-3 | 2012-08-10 13:00 -> 2012-08-10 15:00
 UTC | 2012-08-10 00:00 | 1am-3 | 2012-08-10 01:00 -> 2012-08-10 03:00
 UTC | 2012-08-10 00:00 | 11pm-3 | 2012-08-10 23:00 -> 2012-08-11 03:00
-# SPEC: a clock time equal to now is not ahead: the next one (chrono: now)
+# ours: a clock time equal to now is not ahead: the next one (chrono: now)
 UTC | 2012-08-10 00:00 | 12-3am | 2012-08-11 00:00 -> 2012-08-11 03:00
 UTC | 2012-08-10 00:00 | 12-3pm | 2012-08-10 12:00 -> 2012-08-10 15:00
 UTC | 2012-08-10 00:00 | at 1 | 2012-08-10 01:00
@@ -443,7 +444,7 @@ UTC | 2016-10-01 08:00 | I'm at 10 - 10.1 | !
 UTC | 2016-10-01 08:00 | I'm at 10 - 20 | !
 UTC | 2016-10-01 08:00 | 7-730 | !
 
-# --- forms the issue names (chrono middle-endian / ISO / time expressions) ---
+# --- more forms people type (chrono middle-endian / ISO / time expressions) ---
 UTC | 2012-08-10 00:00 | August 10, 2012 | 2012-08-10 12:00
 UTC | 2012-08-10 00:00 | Aug 10th | 2012-08-10 12:00
 UTC | 2012-08-10 00:00 | Aug. 10 | 2012-08-10 12:00

@@ -75,8 +75,8 @@ Europe/Berlin | 2026-12-01 10:00 | tomorrow | 2026-12-02 10:00
 Europe/Berlin | 2026-12-01 10:00 | day after tomorrow | 2026-12-03 10:00
 Europe/Berlin | 2026-12-01 10:00 | friday at noon | 2026-12-04 12:00
 Europe/Berlin | 2026-12-01 10:00 | friday midnight | 2026-12-05 00:00
-# a date at midnight is the midnight that ends that day, like `friday midnight` (issue 20:
-# the yearly repeat added the day twice, 14 August)
+# a date at midnight is the midnight that ends that day, like `friday midnight` (a bug
+# once: the yearly repeat added the day twice, 14 August)
 Europe/Berlin | 2026-12-01 10:00 | at midnight on 12th August | 2027-08-13 00:00
 Europe/Berlin | 2026-12-01 10:00 | 12th August at midnight | 2027-08-13 00:00
 Europe/Berlin | 2026-12-01 10:00 | Dec 3 midnight | 2026-12-04 00:00

@@ -1,6 +1,7 @@
-"""The time reader facing untrusted text (issue 20): a bounded number of range splits,
-amounts beyond any calendar refused in words (never an OverflowError), a length past
-which it doesn't read, and refusals that quote the text clipped and unbreakable."""
+"""The time reader facing untrusted text (docs/testing.md, "Untrusted text"): a bounded
+number of range splits, amounts beyond any calendar refused in words (never an
+OverflowError), a length past which it doesn't read, and refusals that quote the text
+clipped and unbreakable."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Insights rules and figures (SPEC §7): pure, no discord, no store, no I/O.
+"""Insights rules and figures: pure, no discord, no store, no I/O.
 
 This package re-exports its modules, so callers keep using `logic.<name>`:
 `figures` (the dataclasses and constants), `text` (clipping, percentages, dates),
@@ -6,7 +6,7 @@ This package re-exports its modules, so callers keep using `logic.<name>`:
 rows), `group` (the group picture), `summaries` (the text beside the pictures) and
 `export` (the CSV). The 26-week heatmap of `/checkin streak` is check-ins' own.
 
-Phase B gathers the figures through the other features' `api.py` into the dataclasses
+`gather` collects the figures through the other features' `api.py` into the dataclasses
 below (epochs are UTC seconds); everything here turns them into what is shown: the
 groups needing attention (most urgent first, with the reason as text), the activity
 trend, the server summary rows, the text figures beside each picture (the same numbers

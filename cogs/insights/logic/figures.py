@@ -1,4 +1,4 @@
-"""The figures insights works on (SPEC §7): one dataclass per kind of activity of a group
+"""The figures insights works on: one dataclass per kind of activity of a group
 (check-in periods, events, polls), `GroupFigures` holding them all, the time constants of
 the rules, and the window helpers over a group's figures. Epochs are UTC seconds."""
 

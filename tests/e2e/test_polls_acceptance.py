@@ -1,6 +1,6 @@
-"""Acceptance-style checks of SPEC §3 (polls) and its "Details users see", written from
-SPEC's words only: slash commands with typed questions, messages found by their visible
-text, reactions as a member would add them."""
+"""Acceptance checks of polls (docs/rules.md, "Polls", and what members see), written
+from the rules alone: slash commands with typed questions, messages found by their visible
+text, reactions as a member would add them (docs/testing.md, "Acceptance tests")."""
 
 from __future__ import annotations
 
@@ -341,7 +341,7 @@ async def test_recount_rebuilds_the_tally_from_reactions(guild, bot, emulator):
     assert r.ephemeral and "3 votes" in r.text
     await quiet(bot, emulator)
     assert "3 votes" in line_with(text_of(guild.message(int(message["id"]))), "Emma")
-    r = await guild.bob.slash("poll recount", poll="Which book?")  # SPEC: not bob's to recount
+    r = await guild.bob.slash("poll recount", poll="Which book?")  # not bob's to recount
     assert r.ephemeral and "creator" in r.text and "3 votes" not in r.text
     r = await guild.admin.slash("poll recount", poll="Which book?")
     assert r.ephemeral and "3 votes" in r.text
@@ -499,7 +499,7 @@ async def test_poll_for_a_real_group_in_its_private_channel(guild, bot, emulator
 
 
 async def test_live_counts_coalesced_then_shown_after_a_few_seconds(guild, bot, emulator, clock):
-    """SPEC: the embed is edited at most once every few seconds, never once per reaction;
+    """The embed is edited at most once every few seconds, never once per reaction;
     a test that lets a few (virtual) seconds pass sees the final counts."""
     bot.get_cog("Polls").service.editor.interval = 3.0  # the default
     await create(guild.alice)

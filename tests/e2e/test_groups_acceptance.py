@@ -1,6 +1,6 @@
-"""Acceptance-style checks of SPEC §1 (groups) and the groups part of §5, written from
-SPEC's words only and driven the way a new user would: slash commands with typed names,
-buttons found by their label, `/config` through its commands."""
+"""Acceptance checks of groups and their settings (docs/rules.md, "Groups"), written from
+the rules alone and driven the way a new user would: slash commands with typed names,
+buttons found by their label, `/config` through its commands (docs/testing.md)."""
 
 from __future__ import annotations
 
@@ -390,7 +390,7 @@ async def test_channel_deleted_while_bot_offline_is_noticed(emulator, guild, bot
     await bot.close()
     g = emulator.world.guilds[guild.id]
     g.channels.pop(channel)
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12): noticed before on_ready
+    bot = await restart(bot, start_bot)  # real ready timing: noticed before on_ready
     info = await guild.bob.slash("group info", group="Book Club")
     assert "/group repair" in info.text
     await guild.alice.slash("group repair", group="Book Club")
@@ -457,7 +457,7 @@ async def test_join_request_names_the_requester(guild, bot):
     await make(guild.alice, "Quiet", visibility="request")
     await guild.bob.slash("group join", group="Quiet")
     posted = guild.messages(guild.channel("quiet")["id"])[-1]
-    # Named once (issue 26): the mention, which Discord shows as the member's name.
+    # Named once: the mention, which Discord shows as the member's name.
     assert posted["content"].count(str(guild.bob.id)) == 1 and "bob" not in posted["content"]
 
 
@@ -495,7 +495,7 @@ async def test_archived_group_refuses_joins(guild, bot):
 
 async def test_restart_keeps_healthy_groups_whole(guild, bot, start_bot):
     await make(guild.alice, "Book Club", voice=True)
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12): asked before on_ready
+    bot = await restart(bot, start_bot)  # real ready timing: asked before on_ready
     info = await guild.bob.slash("group info", group="Book Club")
     assert "/group repair" not in info.text and "broken" not in info.text
     await guild.bob.slash("group join", group="Book Club")

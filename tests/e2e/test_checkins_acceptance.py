@@ -1,4 +1,5 @@
-"""Acceptance checks for check-ins written from SPEC §2 and "Details users see" only:
+"""Acceptance checks for check-ins, written from the rules alone (docs/rules.md,
+"Check-ins", and what members see; docs/testing.md, "Acceptance tests"):
 exact command/option names, the **Check in** button and its modal, the **Missed** heading,
 streaks with %, the board periods, nudges, restarts, typed names and case differences."""
 
@@ -218,7 +219,7 @@ async def test_button_reads_check_in_and_opens_note_and_status_fields(guild, bot
 
 
 async def test_modal_status_is_a_select_of_the_three_statuses(guild, bot, emulator, clock):
-    """A select, not free text: a mistyped word can no longer lose the note (issue 26)."""
+    """A select, not free text: a mistyped word can no longer lose the note."""
     channel = await club(guild, bot)
     await daily_at_18(guild, emulator, clock)
     prompt = prompts(guild, channel)[-1]
@@ -354,7 +355,7 @@ async def test_summary_due_while_down_posts_on_start(guild, bot, emulator, clock
     await daily_at_18(guild, emulator, clock)
     await guild.carol.slash("checkin log", group="Book Club", note="before the outage")
     await clock.advance(DAY + HOUR)  # the period closed while the bot was down
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     # Before on_ready (the closed period's summary not posted yet): bob's check-in is
     # the running period's, not the closed one's.
     await guild.bob.slash("checkin log", group="Book Club", note="after the outage")

@@ -1,5 +1,6 @@
-"""Events as SPEC §4 and "Details users see" describe them, driven like a new user would:
-by visible text, typed titles, the stated option names and choice values only."""
+"""Acceptance checks of events as docs/rules.md ("Events") and what members see describe
+them, driven like a new user would: by visible text, typed titles, the stated option names
+and choice values only (docs/testing.md, "Acceptance tests")."""
 
 from __future__ import annotations
 
@@ -240,7 +241,7 @@ async def test_reminder_for_ended_event_dropped_after_restart(
         assert r.ephemeral and title in r.text, r.text
     await bot.close()
     await clock.advance(4 * 3600)  # Gone ended at 3h; Later's reminder was due at 3h
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     # Before on_ready (its end job not run yet): Gone is over all the same; Later isn't.
     late = await guild.dave.slash("event rsvp", event="Gone", status="Going")
     assert late.ephemeral and "ended" in late.text, late.text
@@ -347,7 +348,7 @@ async def test_buttons_and_findtime_survive_restart(emulator, guild, bot, clock,
     await bot.close()
     emulator.react_raw(int(poll["id"]), guild.bob.id, "🇧")  # while the bot is down
     await clock.advance(3 * 86400)
-    bot = await restart(bot, start_bot)  # real ready timing (issue 12)
+    bot = await restart(bot, start_bot)  # real ready timing
     message = event_message(guild)
     click = await guild.carol.click(message, button_ids(message)["Going"])  # before on_ready
     assert guild.carol.mention in embed_text(guild.message(int(message["id"]))), click
