@@ -27,7 +27,7 @@ together::
 own `web.get(...)` route definitions are taken too. aiohttp's server half
 (`aiohttp.web`, about 2.3 MiB of modules) is imported only when the server starts, and
 handlers import it inside themselves: a bot run with `HTTP_PORT=0` never loads it (idle
-memory, issue 27). Adding routes for an owner replaces that owner's previous ones; a path
+memory). Adding routes for an owner replaces that owner's previous ones; a path
 another owner already serves with the same method is refused (`ValueError`), so two
 features cannot silently shadow each other. Routes may be added before or after the
 server starts and while it runs: the aiohttp application itself has one catch-all route
