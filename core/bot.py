@@ -160,6 +160,7 @@ class HuddleBot(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         if self.freeze_gc_when_ready and not self._frozen:
             self._frozen = True
+            await self.store.execute("PRAGMA shrink_memory")
             freeze_startup_objects()
 
     async def setup_hook(self) -> None:

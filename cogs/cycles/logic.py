@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import pairwise
-
-from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
+from typing import TYPE_CHECKING
 
 from core import fit
 from core.errors import BotMissingPermission, UserError
 from core.timeparse import duration_seconds, parse_clock
 from core.ui import plural, when_text
+
+if TYPE_CHECKING:
+    from dateutil.rrule import rrule
 
 CADENCES = ("monthly", "biweekly", "weekly")
 CADENCE_DAYS = {"monthly": 30, "biweekly": 14, "weekly": 7}
@@ -43,7 +45,6 @@ NOTE_MAX = 300
 NAME_MAX = 80
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_RRULE_DAYS = (MO, TU, WE, TH, FR, SA, SU)
 ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
     "fourth": 4, "4th": 4, "last": -1,
@@ -173,7 +174,10 @@ def check_fits_cadence(cadence: str, nominate: float, vote: float) -> None:
 
 
 def _rule(slot: Slot, cadence: str, start: datetime, anchor: datetime | None) -> rrule:
-    day = _RRULE_DAYS[slot.weekday]
+    # dateutil (with six: 0.3 MB) is loaded by the first cycle that needs a date, not at start
+    from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekdays
+
+    day = weekdays[slot.weekday]
     wall = {"byhour": slot.at.hour, "byminute": slot.at.minute, "bysecond": 0}
     if cadence == "monthly":
         return rrule(MONTHLY, dtstart=start, byweekday=day(slot.ordinal), **wall)

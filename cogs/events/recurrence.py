@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dateutil.rrule import rrulestr
-
 from core.timeparse import localize, to_local
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -34,6 +32,9 @@ def rule_for(repeat: str, local_start: datetime) -> str | None:
 
 def next_local(rule: str, local_start: datetime) -> datetime:
     """The occurrence after `local_start` (which is itself an occurrence)."""
+    # dateutil (with six: 0.3 MB) is loaded by the first series that needs it, not at start
+    from dateutil.rrule import rrulestr
+
     following = rrulestr(rule, dtstart=local_start).after(local_start)
     if following is None:  # an unbounded rule always has one; guard anyway
         raise ValueError(f"rule {rule!r} has no occurrence after {local_start}")

@@ -12,9 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrulestr
-
 from cogs.events.models import Event, OccurrenceChange
 from cogs.events.recurrence import next_local
 from core.timeparse import localize, to_local
@@ -120,6 +117,8 @@ def _back_off(event: Event, slot_at: float, since: float) -> float:
     parts = dict(p.split("=", 1) for p in event.rrule.split(";"))
     interval = int(parts.get("INTERVAL", "1"))
     if parts.get("FREQ") == "MONTHLY":
+        from dateutil.relativedelta import relativedelta  # on use: see recurrence.next_local
+
         back: datetime = local - relativedelta(months=interval * (math.ceil(days / 28) + 1))
     else:
         period = {"DAILY": 1, "WEEKLY": 7}.get(parts.get("FREQ", "WEEKLY"), 7) * interval
@@ -131,5 +130,7 @@ def _slots_between(event: Event, anchor: float, until: float) -> list[float]:
     assert event.rrule is not None
     start = to_local(anchor, event.timezone)
     end = to_local(until, event.timezone)
+    from dateutil.rrule import rrulestr  # on use: see recurrence.next_local
+
     rule = rrulestr(event.rrule, dtstart=start)
     return [localize(moment, event.timezone) for moment in rule.between(start, end, inc=True)]

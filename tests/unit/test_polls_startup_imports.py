@@ -15,6 +15,8 @@ NOT_AT_START = ("icalendar", "PIL", "dateparser", "hypothesis", "jsonschema", "p
 # aiohttp's server half (2.3 MiB): loaded when the web server starts (core/web.py), so a bot
 # run with HTTP_PORT=0 never pays for it
 NOT_AT_START += ("aiohttp.web", "aiohttp.web_app", "aiohttp.web_urldispatcher")
+# recurrence (dateutil, with six: 0.3 MB) by the first series or cycle date; CSV by the export
+NOT_AT_START += ("dateutil", "six", "csv")
 
 PROBE = """
 import importlib, json, re, sys

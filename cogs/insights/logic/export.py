@@ -3,7 +3,6 @@ text) as rows, user text made safe for spreadsheets."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
@@ -97,6 +96,8 @@ def export_csv(
 ) -> str:
     """`/insights export`: every group's figures as one CSV text (header first)."""
     buf = io.StringIO()
+    import csv  # only `/insights export` writes CSV: not loaded at start
+
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for g in groups:
