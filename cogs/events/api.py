@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from cogs.events.calendar import FeedTag, feed_tag, member_feed
 from cogs.events.changes import cancel_whole
+from cogs.events.jobs import ROLLOVER
 from cogs.events.logic import attendance
 from cogs.events.models import Event
 from cogs.events.recurrence import rule_for
-from cogs.events.service import ROLLOVER, EventService, checked_length
+from cogs.events.service import EventService, checked_length
 from cogs.events.store import EventDraft, attendance_rows, last_answers
 from cogs.groups import api as groups
 from core.errors import NotFound, UserError

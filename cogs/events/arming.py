@@ -1,12 +1,13 @@
 """An event's scheduler jobs (`EventArming`, a collaborator of `EventService`): their kinds
-and key, arming the reminders and the end-of-occurrence job (carrying the `on_end` another
+arming the reminders and the end-of-occurrence job (carrying the `on_end` another
 feature asked for), telling that feature once per occurrence that it ended, and the paced
-jobs telling waitlisted members they moved up. The handlers are in jobs.py."""
+jobs telling waitlisted members they moved up. The kinds, keys and handlers are in jobs.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cogs.events.jobs import PROMOTED, REMIND, ROLLOVER, OnEnd, job_key, on_end_of
 from cogs.events.logic import DMS_PER_JOB, attendance, batches, reminder_times
 from cogs.events.models import Event
 from cogs.events.store import FLAG_KEEP, EventStore
@@ -14,23 +15,6 @@ from core.once import mark_once
 
 if TYPE_CHECKING:
     from core.bot import HuddleBot
-
-REMIND = "event.remind"
-REMIND_BATCH = "event.remind_batch"  # one slice of a reminder's mentions or DMs
-PROMOTED = "event.promoted"  # telling waitlisted members they moved up (paced DMs)
-ROLLOVER = "event.rollover"
-
-OnEnd = tuple[str, dict[str, Any]]
-
-
-def job_key(event_id: int) -> str:
-    return f"event:{event_id}"
-
-
-def on_end_of(payload: dict[str, Any]) -> OnEnd | None:
-    """The `on_end` request stored in a ROLLOVER job's payload, if any."""
-    stored = payload.get("on_end")
-    return (str(stored[0]), dict(stored[1])) if stored else None
 
 
 class EventArming:

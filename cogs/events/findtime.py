@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.events import notify, render
+from cogs.events.jobs import CLOSE
 from cogs.events.logic import MAX_SLOTS, best_slot, format_offset, split_options
 from cogs.events.models import Event, FindTime
 from cogs.events.recurrence import rule_for
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CLOSE = "event.findtime_close"
 DEFAULT_CLOSES = 86400.0
 
 

@@ -1,27 +1,21 @@
-"""Durable job handlers: reminders, and the end of an occurrence (a series rolls over to
-its next occurrence; a one-off event is marked ended)."""
+"""Events' scheduled work: every job kind of the feature and its key, and the handlers of
+reminders and of the end of an occurrence (a series rolls over to its next occurrence; a
+one-off event is marked ended), registered with the scheduler by the cog.
+
+The modules that schedule these jobs (arming, findtime, nudges, the service) import their
+kinds from here; this module imports none of them (handlers get the service passed in)."""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from cogs.events import notify, render, scheduled, store_calendar
-from cogs.events.findtime import CLOSE
 from cogs.events.logic import DMS_PER_JOB, MENTIONS_PER_JOB, batches, should_send_reminder
 from cogs.events.models import Event
 from cogs.events.series import by_slot, following_meeting
-from cogs.events.service import (
-    PROMOTED,
-    REMIND,
-    REMIND_BATCH,
-    ROLLOVER,
-    OnEnd,
-    job_key,
-    on_end_of,
-)
 from core.fit import mention_batches
 from core.once import mark_once
 from core.scheduler import Job
@@ -34,10 +28,29 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FEATURE = "events"
+REMIND = "event.remind"
+REMIND_BATCH = "event.remind_batch"  # one slice of a reminder's mentions or DMs
+PROMOTED = "event.promoted"  # telling waitlisted members they moved up (paced DMs)
+ROLLOVER = "event.rollover"  # the end of an occurrence
+CLOSE = "event.findtime_close"  # a find-a-time poll closes (handler: findtime.py)
+NUDGE_BATCH_KIND = "event.nudge_batch"  # one slice of a nudge's DMs (handler: nudges.py)
 CLEANUP = "event.cleanup_scheduled"  # once after the upgrade: see `cleanup_scheduled`
 CLEANUP_FLAG = "events.cleanup_external_scheduled:v1"
-FEATURE = "events"
+# registered by register_jobs (NUDGE_BATCH_KIND by EventNudges with its own state)
 JOB_KINDS = (REMIND, REMIND_BATCH, PROMOTED, ROLLOVER, CLOSE, CLEANUP)
+
+OnEnd = tuple[str, dict[str, Any]]  # (event name another feature is told, its payload)
+
+
+def job_key(event_id: int) -> str:
+    return f"event:{event_id}"
+
+
+def on_end_of(payload: dict[str, Any]) -> OnEnd | None:
+    """The `on_end` request stored in a ROLLOVER job's payload, if any."""
+    stored = payload.get("on_end")
+    return (str(stored[0]), dict(stored[1])) if stored else None
 
 
 def register_jobs(service: EventService, findtime: FindTimeFlow) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.events.jobs import NUDGE_BATCH_KIND
 from cogs.events.models import Event
 from cogs.groups import api as groups
 from core import nudges
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEATURE = "events"
-NUDGE_BATCH_KIND = "event.nudge_batch"
 
 
 class EventNudges:

@@ -13,17 +13,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.events import notify, render, scheduled
-from cogs.events.arming import (
-    PROMOTED,
-    REMIND,
-    REMIND_BATCH,
-    ROLLOVER,
-    EventArming,
-    OnEnd,
-    job_key,
-    on_end_of,
-)
+from cogs.events.arming import EventArming
 from cogs.events.attendance import Attendance
+from cogs.events.jobs import OnEnd
 from cogs.events.logic import STATUS_LABELS, RsvpOutcome, reminder_offsets
 from cogs.events.models import Event
 from cogs.events.options import (
@@ -50,16 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "PROMOTED",
-    "REMIND",
-    "REMIND_BATCH",
-    "ROLLOVER",
     "EventService",
     "OnEnd",
     "Place",
     "checked_length",
-    "job_key",
-    "on_end_of",
     "read_as_text",
 ]
 

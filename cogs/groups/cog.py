@@ -21,10 +21,11 @@ from cogs.groups.api import (
     viewer_of,
 )
 from cogs.groups.buttons import FEATURE, GroupButtons
+from cogs.groups.jobs import JOB_KINDS, REFRESH_KIND, REQUEST_DM_KIND
 from cogs.groups.lifecycle import Lifecycle, NewGroup
 from cogs.groups.membership import Membership
-from cogs.groups.notices import REQUEST_DM_KIND, tell_leaders
-from cogs.groups.panel import REFRESH_KIND, post_panel, refresh_panels
+from cogs.groups.notices import tell_leaders
+from cogs.groups.panel import post_panel, refresh_panels
 from cogs.groups.resources import Resources
 from cogs.groups.settings import SETTINGS, limits
 from cogs.groups.store import GroupRef, GroupStore
@@ -86,7 +87,7 @@ class GroupsCog(commands.Cog, name="Groups"):
 
     async def cog_unload(self) -> None:
         self.bot.components.remove_feature(FEATURE)
-        self.bot.scheduler.unregister(REFRESH_KIND, REQUEST_DM_KIND)
+        self.bot.scheduler.unregister(*JOB_KINDS)
         self.bot.config.unregister(*SETTINGS)
 
     async def resolve(self, interaction: HuddleInteraction, text: str) -> GroupRef:

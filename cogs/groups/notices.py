@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.groups.jobs import REQUEST_DM_KIND
 from cogs.groups.messages import tell
 from core.ui import message_link
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from core.bot import HuddleBot
     from core.scheduler import Job
 
-REQUEST_DM_KIND = "groups.request_dm"
 LEADERS_TOLD = 20
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.groups import render
+from cogs.groups.jobs import REFRESH_KIND
 from cogs.groups.settings import group_limit, limits
 from cogs.groups.views import panel_view
 from core.errors import BotMissingPermission, UserError
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 GROUPS_PER_MESSAGE = 25
 # The server's panel messages: [{"channel": id, "message": id, "groups": [ids]}, …]
 PANELS_KEY = "groups.panels"
-REFRESH_KIND = "groups.panel_refresh"
 # A burst of joins (a panel just posted) becomes one edit per panel message.
 REFRESH_AFTER = 2.0
 

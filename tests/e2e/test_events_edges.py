@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cogs.events.service import REMIND_BATCH
+from cogs.events.jobs import REMIND_BATCH
 from core.fit import embed_problems
 from core.pacing import Pacer
 from tests.support.events import button_ids, embed_text, event_message
