@@ -29,7 +29,8 @@ from core.ui import EMBED_COLOUR, plural, reply
 
 if TYPE_CHECKING:
     from cogs.polls.nudges import PollNudges
-    from cogs.polls.service import PollService, Progress
+    from cogs.polls.reactions import Progress
+    from cogs.polls.service import PollService
     from core.bot import HuddleBot
 
 log = logging.getLogger(__name__)
