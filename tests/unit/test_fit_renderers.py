@@ -46,7 +46,7 @@ from cogs.cycles.store import Cycle
 from cogs.cycles.store import Period as CyclePeriod
 from cogs.events import notify
 from cogs.events import render as events
-from cogs.events.cog import PER_PAGE as EVENTS_PER_PAGE
+from cogs.events.commands import PER_PAGE as EVENTS_PER_PAGE
 from cogs.events.logic import MENTIONS_PER_JOB, REPEATS, Rsvp, event_length, reminder_offsets
 from cogs.events.models import Event, FindTime
 from cogs.events.options import read_as_text
@@ -445,7 +445,7 @@ def event_listing(draw: st.DrawFn) -> tuple[str | None, list[tuple[Event, list[R
 
 @builder("/event list pages", event_listing())
 def _event_list(args: Any) -> Iterable[Message]:
-    group, found, total = args  # the steps of EventsCog.list_
+    group, found, total = args  # the steps of EventCommands.list_
     lines = [clip(events.summary_line(e, answers), 400) for e, answers in found]
     if total > len(found):
         lines.append(f"+{total - len(found)} more")
