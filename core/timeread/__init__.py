@@ -57,7 +57,8 @@ The modules, in the order a text goes through them:
 - core.timeread.parts: `Parts` / `Clock` and the rules for combining them (one date, one
   clock; a part of the day sets am/pm); the refusal saying what was understood.
 - core.timeread.resolve: `Parts` to UTC moments in the zone (next occurrence, wall time kept
-  across DST, gaps and overlaps, range ends).
+  across DST, gaps and overlaps, range ends); its candidate days in resolve_days, the
+  clock times on them in resolve_clock, calendar arithmetic in daymath.
 - core.timeread.span: where a text splits into two days, and the phrases inside a sentence.
 """
 
