@@ -52,6 +52,7 @@ async def start_bot(
         """discord.py sleeps 5 s before every non-initial IDENTIFY; tests need no pause."""
 
     bot.before_identify_hook = no_identify_delay  # type: ignore[method-assign]
+    emulator.bots.append(bot)
     task = asyncio.create_task(bot.start(settings.token), name="huddle-bot")
     bot._emulator_task = task  # type: ignore[attr-defined]
     ready = asyncio.create_task(bot.wait_until_ready() if until_ready else _guilds_cached(bot))
