@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.pacing import Pacer
 from tests.support.cycles import book_club, button_id, posts, settle, start
 
 DAILY = "What did you read today?"
@@ -38,6 +39,9 @@ async def test_the_groups_daily_checkins_run_on_beside_the_cycles_reading(
     guild, bot, emulator, clock
 ):
     # The fake clock starts Tue 1 Dec 2026 12:00 UTC; the server's zone is UTC.
+    # A month of nudges passes in a second of real time: the DM pacer (5/s, real time)
+    # would hold each of them up. Pacing is measured in tests/bench.
+    bot.dm_pacer = Pacer(rate=1e9, burst=10**6)
     channel = await book_club(guild, bot)
     scheduled = await guild.alice.slash(
         "checkin schedule", group="Book Club", cadence="daily", time="18:00",

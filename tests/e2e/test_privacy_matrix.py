@@ -28,6 +28,7 @@ import pytest
 import pytest_asyncio
 
 from core.clock import FakeClock
+from core.pacing import Pacer
 from tests.emulator import Emulator
 from tests.emulator.harness import start_bot, stop_bot
 from tests.emulator.replies import walk_components
@@ -462,6 +463,9 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     emulator.create_guild(name="Test Server")
     db_path = tmp_path_factory.mktemp("matrix") / "huddle.db"
     bot = await start_bot(emulator, db_path, clock)
+    # One bot for every row: its DM pacer (5/s, real time) would make each nudge row wait
+    # for the rows before it. Pacing is measured in tests/bench.
+    bot.dm_pacer = Pacer(rate=1e9, burst=10**6)
     try:
         yield await m.build(emulator.guild, bot, emulator, db_path)
         # The whole module's world: no group event on a server-wide scheduled event.

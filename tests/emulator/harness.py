@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from core.bot import HuddleBot
@@ -34,17 +35,19 @@ async def start_bot(
     clock: Any = None,
     extensions: list[str] | None = None,
     *,
-    guild_ready_timeout: float | None = 0.05,
+    guild_ready_timeout: float | None = 0.01,
     until_ready: bool = True,
     **settings_overrides: Any,
 ) -> HuddleBot:
     """A started HuddleBot that finished setup_hook, is READY and has its guilds cached.
 
     Tests shorten discord.py's `guild_ready_timeout` (2 s after the last guild before
-    on_ready) for speed; `guild_ready_timeout=None` keeps discord.py's real default, and
+    on_ready) for speed, to 10 ms (the emulator sends every GUILD_CREATE right behind
+    READY); `guild_ready_timeout=None` keeps discord.py's real default, and
     `until_ready=False` returns as soon as READY is parsed and the guilds are cached, while
     on_ready is still held back (events and interactions already flow then)."""
     settings = settings_for(emulator, db_path, **settings_overrides)
+    _reuse_extension_modules()
     timeout = {} if guild_ready_timeout is None else {"guild_ready_timeout": guild_ready_timeout}
     bot = HuddleBot(settings, clock=clock, extensions=extensions, **timeout)
 
@@ -52,6 +55,7 @@ async def start_bot(
         """discord.py sleeps 5 s before every non-initial IDENTIFY; tests need no pause."""
 
     bot.before_identify_hook = no_identify_delay  # type: ignore[method-assign]
+    emulator.bots.append(bot)
     task = asyncio.create_task(bot.start(settings.token), name="huddle-bot")
     bot._emulator_task = task  # type: ignore[attr-defined]
     ready = asyncio.create_task(bot.wait_until_ready() if until_ready else _guilds_cached(bot))
@@ -65,6 +69,7 @@ async def start_bot(
             task.result()  # re-raise why start() ended
         await stop_bot(bot)
         raise AssertionError(f"the bot did not become ready within {READY_TIMEOUT}s")
+    _remember_extension_modules()
     await emulator.settle()
     return bot
 
@@ -85,6 +90,28 @@ async def stop_bot(bot: HuddleBot) -> None:
             await asyncio.wait_for(task, 5)
         except (asyncio.CancelledError, TimeoutError):
             pass
+
+
+# The cogs modules the first bot of this process imported (see `_reuse_extension_modules`).
+_EXTENSION_MODULES: dict[str, ModuleType] = {}
+
+
+def _reuse_extension_modules() -> None:
+    """Closing a bot unloads its extensions, and discord.py drops each extension's modules
+    from sys.modules with them: every test's bot would execute every cogs module again
+    (~80 ms a start). Put back those a bot of this process imported before, so each bot
+    imports the same module objects (as a unit test that imported them at collection
+    does); discord.py still executes each extension's `__init__` afresh. The cogs keep no
+    state in their modules (constants and pure caches), and each bot builds its own cogs,
+    commands and views from the classes."""
+    for name, module in _EXTENSION_MODULES.items():
+        sys.modules.setdefault(name, module)
+
+
+def _remember_extension_modules() -> None:
+    for name, module in list(sys.modules.items()):
+        if name.startswith("cogs."):
+            _EXTENSION_MODULES.setdefault(name, module)
 
 
 class BotProcess:

@@ -21,6 +21,7 @@ from tests.emulator.builders import Builders
 from tests.emulator.errors import ApiError
 from tests.emulator.gateway import Gateway
 from tests.emulator.ids import Snowflakes
+from tests.emulator.quiescence import busy_tasks, describe, frames_parsed, untracked
 from tests.emulator.ratelimit import DISCORD_RULES, RateLimiter
 from tests.emulator.router import Req, match
 from tests.emulator.state import World
@@ -85,6 +86,8 @@ class Emulator(Builders):
         self.violations: list[Violation] = []
         self.injections: list[Injection] = []
         self.inflight = 0
+        self.bots: list[Any] = []  # in-process bots (harness.start_bot), tracked by `settle`
+        self.settle_timeouts: list[str] = []  # what kept a tracked settle busy to its cap
         # Discord-like rate limits: None (off, the default) or a RateLimiter (benchmarks).
         self.rate_limiter: RateLimiter | None = None
         self.last_activity = time.monotonic()
@@ -136,13 +139,41 @@ class Emulator(Builders):
         await self.gateway.dispatch(event, data)
 
     async def settle(self, quiet: float = 0.03, cap: float = 3.0) -> None:
-        """Wait until no bot request is in flight and none started for `quiet` seconds."""
+        """Wait until the bot has finished reacting (see quiescence.py): every frame parsed,
+        no request in flight, no task of the bot's still at work, twice in a row across a
+        turn of the event loop. A bot that cannot be tracked (a subprocess, or one between
+        gateway connections): until no request is in flight and none started for `quiet`
+        seconds. Gives up after `cap` seconds either way."""
         deadline = time.monotonic() + cap
         await asyncio.sleep(0)
+        calm = 0
         while time.monotonic() < deadline:
-            if self.inflight == 0 and time.monotonic() - self.last_activity >= quiet:
-                return
-            await asyncio.sleep(0.005)
+            if untracked(self.bots, self.gateway.sessions.values()):
+                calm = 0
+                if self.inflight == 0 and time.monotonic() - self.last_activity >= quiet:
+                    return
+                await asyncio.sleep(0.005)
+                continue
+            if self._tracked_idle(quiet):
+                calm += 1
+                if calm >= 2:
+                    return
+                await asyncio.sleep(0)
+                continue
+            calm = 0
+            await asyncio.sleep(0.001)
+        if not untracked(self.bots, self.gateway.sessions.values()):
+            self.settle_timeouts.append(
+                f"inflight={self.inflight} frames_parsed="
+                f"{frames_parsed(self.bots, self.gateway.sessions)} busy: {describe(busy_tasks(quiet))}"
+            )
+
+    def _tracked_idle(self, quiet: float) -> bool:
+        return (
+            self.inflight == 0
+            and frames_parsed(self.bots, self.gateway.sessions)
+            and not busy_tasks(quiet)
+        )
 
     # -- test switches --------------------------------------------------------------------------
 

@@ -123,7 +123,10 @@ def _validate_body(method: str, template: str, content_type: str, body: Any) -> 
     if validator is None:
         return [f"content type {content_type} not accepted; spec has {list(op_body['content'])}"]
     errors = []
-    body = _snowflake_ints_as_strings(validator, _id_ints_as_strings(body))
+    body = _id_ints_as_strings(body)
+    if validator.is_valid(body):  # most bodies: one pass, not the retry loop's two
+        return errors
+    body = _snowflake_ints_as_strings(validator, body)
     for error in validator.iter_errors(body):
         where = "/".join(str(p) for p in error.absolute_path) or "<body>"
         best = _best_leaf(error)
