@@ -1,6 +1,6 @@
 """End-to-end fixtures beyond the root ones (tests/conftest.py).
 
-Issue 11 (SPEC "A group is private"): after every e2e test that ran the emulator, no
+A group is private (docs/rules.md, "A group is private"): after every e2e test that ran the emulator, no
 Discord scheduled event may show a group event where others see it — none of a group
 without a voice channel, no server-wide (external) one, none outside the group's own
 voice channel. The check is `tests.support.scheduled.group_scheduled_event_violations`;

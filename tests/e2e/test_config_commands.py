@@ -7,7 +7,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from tests.support.channels import staff_channel
-from tests.support.config_spec import (
+from tests.support.config_checks import (
     FEATURE_COMMANDS,
     HOUR,
     channel_id,

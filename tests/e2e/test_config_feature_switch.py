@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.checkins import button_id as checkin_button_id
-from tests.support.config_spec import (
+from tests.support.config_checks import (
     FEATURE_COMMANDS,
     HOUR,
     all_text,

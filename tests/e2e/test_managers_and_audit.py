@@ -5,7 +5,7 @@ channel's line for each audited action."""
 from __future__ import annotations
 
 from tests.support.channels import staff_channel
-from tests.support.config_spec import (
+from tests.support.config_checks import (
     HOUR,
     all_text,
     log_lines,

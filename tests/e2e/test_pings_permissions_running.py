@@ -11,7 +11,7 @@ import tomllib
 
 import pytest
 
-from tests.support.config_spec import (
+from tests.support.config_checks import (
     HOUR,
     ROOT,
     assert_no_mass_pings,

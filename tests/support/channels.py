@@ -1,4 +1,4 @@
-"""A staff-only text channel (the log and the digest channel must be one, SPEC §5):
+"""A staff-only text channel (the log and the digest channel must be one: docs/rules.md, "Server configuration"):
 @everyone denied View Channel, the bot's role allowed in (a test gives the manager role access
 when it needs managers to read it)."""
 

@@ -1,4 +1,4 @@
-"""The privacy-matrix world (issue 11): one server with a private group holding one of
+"""The privacy-matrix world (docs/testing.md): one server with a private group holding one of
 everything, six people in six roles, a public poll and event as controls, and the
 snapshots that tell whether a refused action changed anything.
 

@@ -1,4 +1,4 @@
-"""The month as members see it (issue 26): what the members did and every message, edit,
+"""The month as members see it (docs/month-as-members-see-it.md): what the members did and every message, edit,
 reply, modal and DM the bot sent, in order, as text; and the places where Discord shows a
 `<t:…>` token raw (titles, author names, field names, footers, buttons, choices, modal
 labels, file names).

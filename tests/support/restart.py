@@ -1,4 +1,4 @@
-"""Restarting the bot in e2e tests with discord.py's real ready timing (issue 12).
+"""Restarting the bot in e2e tests with discord.py's real ready timing (docs/testing.md).
 
 Tests shorten discord.py's `guild_ready_timeout` for speed, but on a real start on_ready
 comes ~2 s after the last guild arrives while reactions and interactions already flow.

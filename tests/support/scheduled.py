@@ -1,4 +1,4 @@
-"""SPEC "A group is private": a group event gets a Discord scheduled event only in the
+"""A group is private (docs/rules.md): a group event gets a Discord scheduled event only in the
 group's own voice channel, never a server-wide external one. `group_scheduled_event_
 violations` reads the emulator's scheduled events against the bot's database."""
 
