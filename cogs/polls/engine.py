@@ -27,6 +27,9 @@ from cogs.polls.store import PollStore
 
 log = logging.getLogger(__name__)
 
+# A stop (restart, reload) first applies the events already received, for at most this long.
+STOP_DRAIN_SECONDS = 5.0
+
 
 class ReactionEvent(NamedTuple):
     """One raw reaction event (a tuple: the cheapest object per event on the hot path)."""
@@ -189,7 +192,15 @@ class VoteEngine:
         while tasks := [r.worker for r in self._by_id.values() if r.worker and not r.worker.done()]:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def stop(self) -> None:
+    async def stop(self, drain: float = STOP_DRAIN_SECONDS) -> None:
+        """Apply the reaction events already received (for at most `drain` seconds), then
+        stop. A vote Discord delivered before a restart is counted as it was cast: dropped
+        here, a restart could only guess it from the message's reactions (which of two is
+        newer, whether a leftover one is stale), and guess wrong."""
+        try:
+            await asyncio.wait_for(self.idle(), drain)
+        except TimeoutError:
+            log.warning("poll votes not all applied within %.0f s of stopping", drain)
         tasks = [r.worker for r in self._by_id.values() if r.worker and not r.worker.done()]
         for task in tasks:
             task.cancel()

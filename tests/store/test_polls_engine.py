@@ -206,3 +206,18 @@ async def test_the_kept_tally_follows_every_change_of_the_votes(store):
         logic.tally(runtime.votes, 3),
         logic.voters(runtime.votes),
     )
+
+
+async def test_a_stop_applies_the_events_already_received(store):
+    """A restart must not drop votes Discord delivered: they are applied before the engine
+    stops (after a restart only the message's reactions are left to guess them from)."""
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake)
+    fake.members = set(range(1, 201))
+    for user in range(1, 201):
+        engine.submit(event(user, 0))
+        engine.submit(event(user, 1))  # a switch: 0 becomes stale
+    await engine.stop()
+    votes = await PollStore(store).votes(poll_id)
+    assert votes == {user: [1] for user in range(1, 201)}
+    assert len(await PollStore(store).stale.queued()) == 200
