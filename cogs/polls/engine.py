@@ -72,6 +72,11 @@ class PollRuntime:
     def __init__(self, poll: Poll) -> None:
         self.poll = poll
         self.votes: Votes | None = None
+        # The stale reactions stored for this poll, loaded with `votes`: a superset of the
+        # table's rows (the remover deletes rows it has done without telling), so a batch
+        # writes "no longer stale" only for reactions that may have a row, not for every
+        # vote it touches (in a burst most events would be a DELETE of nothing).
+        self.stale: set[StaleKey] | None = None
         self.queue: deque[ReactionEvent] = deque()
         self.lock = asyncio.Lock()
         self.worker: asyncio.Task[None] | None = None
@@ -268,7 +273,8 @@ class VoteEngine:
         return {u: u in members for u in users}
 
     async def _loaded(self, runtime: PollRuntime) -> Votes:
-        if runtime.votes is None:
+        if runtime.votes is None or runtime.stale is None:
+            runtime.stale = await self.polls.stale.of_poll(runtime.poll.id)
             runtime.votes = await self.polls.votes(runtime.poll.id)
         return runtime.votes
 
@@ -284,16 +290,16 @@ class VoteEngine:
         stale (or no longer stale); then queue the removals (after the commit: the queue
         is the table, the in-memory one only saves reading it back)."""
         poll = runtime.poll
-        stale: dict[StaleKey, bool] = {
-            (user, logic.option_emoji(option)): flag
-            for (user, option), flag in outcome.stale.items()
-        }
-        stale.update(foreign)
+        stale = _stale_to_write(runtime, outcome, foreign)
+        known = runtime.stale
         try:
             await self.polls.write_votes(poll.id, votes, outcome.touched, self.now(), stale)
         except Exception:
-            runtime.votes = None  # reload the committed truth next time
+            runtime.votes = runtime.stale = None  # reload the committed truth next time
             raise
+        if known is not None:
+            for key, flag in stale.items():
+                (known.add if flag else known.discard)(key)
         if stale:
             removals, cancelled = [], []
             for (user, emoji), flag in stale.items():
@@ -363,6 +369,26 @@ class VoteEngine:
                 foreign[(0, emoji)] = True  # user 0: clear that emoji entirely
         await self._commit(runtime, new, outcome, foreign, notify)
         return outcome
+
+
+def _stale_to_write(
+    runtime: PollRuntime, outcome: Outcome, foreign: dict[StaleKey, bool]
+) -> dict[StaleKey, bool]:
+    """The batch's last word per reaction, by emoji: True (stale, to remove) always; False
+    (not stale) only where a stored row may exist (`runtime.stale`), so that a burst's
+    votes don't each become a DELETE of nothing (or an emoji lookup)."""
+    known = runtime.stale
+    users = None if known is None else {user for user, _ in known}
+    stale: dict[StaleKey, bool] = {}
+    for (user, option), flag in outcome.stale.items():
+        if flag or users is None or user in users:
+            key = (user, logic.option_emoji(option))
+            if flag or known is None or key in known:
+                stale[key] = flag
+    for key, flag in foreign.items():
+        if flag or known is None or key in known:
+            stale[key] = flag
+    return stale
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

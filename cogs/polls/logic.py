@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from core import fit
@@ -107,7 +108,7 @@ class Rules:
     multiple: bool = False
     max_choices: int | None = None
 
-    @property
+    @cached_property  # read for every vote in a burst
     def limit(self) -> int:
         """How many options one member may hold at once."""
         if not self.multiple:

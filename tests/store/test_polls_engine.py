@@ -39,6 +39,12 @@ async def make_engine(store, fake: FakeDiscord, **poll_kw) -> tuple[VoteEngine, 
     fields.update(poll_kw)
     poll_id = await polls.create_pending(NewPoll(**fields), NOW)
     await polls.activate(poll_id, MESSAGE)
+    return await engine_for(store, fake, poll_id), poll_id
+
+
+async def engine_for(store, fake: FakeDiscord, poll_id: int) -> VoteEngine:
+    """An engine (as after a start) tracking the stored poll."""
+    polls = PollStore(store)
 
     async def is_member(group_id: int, user_id: int) -> bool:
         return user_id in fake.members
@@ -57,7 +63,7 @@ async def make_engine(store, fake: FakeDiscord, **poll_kw) -> tuple[VoteEngine, 
     )
     engine.bot_user_id = 999
     engine.track(await polls.get(poll_id))
-    return engine, poll_id
+    return engine
 
 
 def event(user: int, option: int | str, added: bool = True) -> ReactionEvent:
@@ -221,3 +227,26 @@ async def test_a_stop_applies_the_events_already_received(store):
     votes = await PollStore(store).votes(poll_id)
     assert votes == {user: [1] for user in range(1, 201)}
     assert len(await PollStore(store).stale.queued()) == 200
+
+
+async def test_a_stale_reaction_voted_again_loses_its_row_across_batches_and_restarts(store):
+    """The engine writes "no longer stale" only where a row may exist (its cache of the
+    table): a reaction made stale in one batch, or before a restart, and voted again in a
+    later one still loses its row, so the remover never takes a live vote off."""
+    fake = FakeDiscord()
+    engine, poll_id = await make_engine(store, fake)  # single choice
+    stale = PollStore(store).stale
+    engine.submit(event(1, 0))
+    engine.submit(event(1, 1))  # 0 becomes stale
+    await drained(engine, poll_id)
+    assert await stale.of_poll(poll_id) == {(1, logic.option_emoji(0))}
+    engine.submit(event(1, 0))  # a later batch: 0 is a vote again, 1 stale
+    await drained(engine, poll_id)
+    assert await stale.of_poll(poll_id) == {(1, logic.option_emoji(1))}
+    await engine.stop()
+
+    restarted = await engine_for(store, fake, poll_id)  # a new engine reads the table
+    restarted.submit(event(1, 1))  # 1 is a vote again, 0 stale
+    await drained(restarted, poll_id)
+    assert await stale.of_poll(poll_id) == {(1, logic.option_emoji(0))}
+    assert await PollStore(store).votes(poll_id) == {1: [1]}
