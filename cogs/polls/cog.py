@@ -37,6 +37,7 @@ class PollsCog(commands.Cog, name="Polls"):
         self.bot.tree.add_command(self.poll_commands)
         self.jobs.register()
         self.nudges.register()
+        self.bot.config.feature_listeners.append(self.service.feature_switched)
         await self.service.load()
         self.service.spawn(self.service.startup(), name="huddle-poll-startup")
 
@@ -45,6 +46,7 @@ class PollsCog(commands.Cog, name="Polls"):
         self.bot.tree.remove_command(self.poll_commands.name)
         self.jobs.unregister()
         self.nudges.unregister()
+        self.bot.config.feature_listeners.remove(self.service.feature_switched)
         await self.service.stop()
 
     # -- reactions ----------------------------------------------------------------------

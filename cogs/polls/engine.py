@@ -126,6 +126,10 @@ class VoteEngine:
         self.dirty = dirty
         self.resync = resync  # asks for a reconcile after a failed write
         self.on_commit: CommitHook | None = None  # benchmarks measure latency with it
+        # Whether polls are switched on in a server (`/config feature`), asked once per
+        # batch: a paused feature counts nothing and edits nothing; switched on again, its
+        # open polls are reconciled with their reactions (votes cast meanwhile count).
+        self.switched_on: Callable[[int], Awaitable[bool]] | None = None
         # Reaction events applied per committed batch (the bot's huddle_votes_counted_total):
         # one call per batch, not per event, so the hot path pays nothing per vote.
         self.counted: Callable[[int], None] | None = None
@@ -234,6 +238,10 @@ class VoteEngine:
                     return
                 batch = list(runtime.queue)
                 runtime.queue.clear()
+                if self.switched_on is not None and not await self.switched_on(
+                    runtime.poll.guild_id
+                ):
+                    continue  # paused: the reactions stay, counted when switched on
                 try:
                     await self._apply_batch(runtime, batch)
                 except Exception:

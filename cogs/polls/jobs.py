@@ -15,6 +15,7 @@ from core.scheduler import Job
 if TYPE_CHECKING:
     from cogs.polls.service import PollService
 
+FEATURE = "polls"  # the `/config feature` name its jobs are paused with
 CLOSE_KIND = "poll.close"
 # A closed poll's final edit and announcement, retried (with the scheduler's backoff)
 # until both went through; cancelled when closing did them at once.
@@ -34,8 +35,8 @@ class PollJobs:
 
     def register(self) -> None:
         # Paused with polls (the scheduler asks the switch); run once when back on.
-        self.scheduler.register(CLOSE_KIND, self.close_due_poll, feature="polls")
-        self.scheduler.register(PUBLISH_KIND, self.publish_closed_poll, feature="polls")
+        self.scheduler.register(CLOSE_KIND, self.close_due_poll, feature=FEATURE)
+        self.scheduler.register(PUBLISH_KIND, self.publish_closed_poll, feature=FEATURE)
 
     def unregister(self) -> None:
         self.scheduler.unregister(*self.kinds)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.groups import api as groups
-from cogs.polls.jobs import NUDGE_BATCH_KIND, NUDGE_KIND
+from cogs.polls.jobs import FEATURE, NUDGE_BATCH_KIND, NUDGE_KIND
 from cogs.polls.models import Poll
 from core import nudges
 from core.errors import UserError
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from cogs.polls.service import PollService
 
 log = logging.getLogger(__name__)
-
-FEATURE = "polls"
 
 
 def batch_key(poll_id: int) -> str:

@@ -18,6 +18,7 @@ from cogs.groups import api as groups
 from cogs.polls import logic
 from cogs.polls.closing import PollClosing
 from cogs.polls.engine import Snapshot, VoteEngine
+from cogs.polls.jobs import FEATURE
 from cogs.polls.opening import PollOpening
 from cogs.polls.reactions import Progress
 from cogs.polls.store import PollStore
@@ -50,6 +51,7 @@ class PollService(PollOpening, PollClosing):
         )
         self.engine.own_id = lambda: bot.user.id if bot.user else None  # known from READY
         self.engine.counted = bot.metrics.count_votes
+        self.engine.switched_on = lambda guild_id: bot.config.feature_enabled(guild_id, FEATURE)
         self.startup_done = asyncio.Event()
         self._tasks: set[asyncio.Task[object]] = set()
         self._embeds: dict[int, tuple[tuple[object, ...], discord.Embed]] = {}  # see embed()
@@ -119,6 +121,20 @@ class PollService(PollOpening, PollClosing):
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             self.startup_done.set()
+
+    async def feature_switched(self, guild_id: int, feature: str, enabled: bool) -> None:
+        """Polls switched on again in a server: its open polls are reconciled with their
+        reactions, in the background, so the votes cast while they were paused count."""
+        if feature != FEATURE or not enabled:
+            return
+        for poll in self.engine.open_polls(guild_id):
+            self.spawn(self._sync_logged(poll.id), name=f"huddle-poll-resume-{poll.id}")
+
+    async def _sync_logged(self, poll_id: int) -> None:
+        try:
+            await self.sync(poll_id)
+        except Exception:
+            log.exception("poll %s: reconcile after polls were switched on failed", poll_id)
 
     async def sync(
         self, poll_id: int, *, notify: bool = True, progress: Progress | None = None

@@ -125,3 +125,24 @@ async def test_cycles_paused_post_no_ballot_until_switched_on(guild, bot, emulat
     await clock.advance(60)
     await settle(bot, emulator)
     assert len(polls_in(guild, channel)) == 1
+
+
+async def test_polls_paused_count_no_reaction_until_switched_on(guild, bot, emulator):
+    """Paused, a reaction is neither counted nor shown (the message is not edited);
+    switched on again, the poll is reconciled with its reactions: the vote counts."""
+    fast_edits(bot)
+    await guild.alice.slash("poll create", question="Which book?", options="Dune; Emma")
+    poll = last_poll(guild)
+    message_id = int(poll["id"])
+    await quiet(bot, emulator)
+    await switch(guild, "polls", False)
+    edits_before = emulator.count_requests("PATCH", rf"/messages/{message_id}$")
+    await guild.bob.react(message_id, "🇦")
+    await quiet(bot, emulator)
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM poll_votes") == 0
+    assert emulator.count_requests("PATCH", rf"/messages/{message_id}$") == edits_before
+
+    await switch(guild, "polls", True)
+    await quiet(bot, emulator)
+    assert await bot.store.fetchval("SELECT COUNT(*) FROM poll_votes") == 1
+    assert "1 vote" in poll_text(guild.message(message_id))
