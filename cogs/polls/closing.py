@@ -8,10 +8,10 @@ import logging
 import discord
 
 from cogs.polls import logic, render
-from cogs.polls.engine import PollRuntime
 from cogs.polls.jobs import CLOSE_KIND, NUDGE_KIND, PUBLISH_KIND
 from cogs.polls.models import Poll
 from cogs.polls.reactions import PollReactions
+from cogs.polls.runtime import PollRuntime
 from core.fit import clip
 from core.store import Tx
 from core.ui import NO_PINGS

@@ -14,9 +14,9 @@ from discord.ext import commands
 from discord.message import convert_emoji_reaction
 
 from cogs.polls.commands import PollCommands
-from cogs.polls.engine import ReactionEvent
 from cogs.polls.jobs import PollJobs
 from cogs.polls.nudges import PollNudges
+from cogs.polls.runtime import ReactionEvent
 from cogs.polls.service import PollService
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from discord.message import convert_emoji_reaction
 
 from cogs.polls import logic
-from cogs.polls.engine import Removal, Snapshot
 from cogs.polls.models import Poll
+from cogs.polls.runtime import Removal, Snapshot
 from cogs.polls.service_base import PollServiceBase
 
 log = logging.getLogger(__name__)

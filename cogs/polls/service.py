@@ -17,10 +17,11 @@ import discord
 from cogs.groups import api as groups
 from cogs.polls import logic
 from cogs.polls.closing import PollClosing
-from cogs.polls.engine import Snapshot, VoteEngine
+from cogs.polls.engine import VoteEngine
 from cogs.polls.jobs import FEATURE
 from cogs.polls.opening import PollOpening
 from cogs.polls.reactions import Progress
+from cogs.polls.runtime import Snapshot
 from cogs.polls.store import PollStore
 from cogs.polls.updater import DEFAULT_EDIT_INTERVAL, EditCoalescer, ReactionRemover
 
@@ -109,10 +110,7 @@ class PollService(PollOpening, PollClosing):
 
             async def one(poll_id: int) -> None:
                 async with gate:
-                    try:
-                        await self.sync(poll_id)
-                    except Exception:
-                        log.exception("poll %s: startup reconcile failed", poll_id)
+                    await self._sync_logged(poll_id, "at start-up")
 
             tasks = [
                 self.spawn(one(poll.id), name=f"huddle-poll-startup-{poll.id}")
@@ -128,13 +126,15 @@ class PollService(PollOpening, PollClosing):
         if feature != FEATURE or not enabled:
             return
         for poll in self.engine.open_polls(guild_id):
-            self.spawn(self._sync_logged(poll.id), name=f"huddle-poll-resume-{poll.id}")
+            sync = self._sync_logged(poll.id, "after polls were switched on")
+            self.spawn(sync, name=f"huddle-poll-resume-{poll.id}")
 
-    async def _sync_logged(self, poll_id: int) -> None:
+    async def _sync_logged(self, poll_id: int, when: str) -> None:
+        """A background reconcile: a failure is logged (the next one, or the close, redoes it)."""
         try:
             await self.sync(poll_id)
         except Exception:
-            log.exception("poll %s: reconcile after polls were switched on failed", poll_id)
+            log.exception("poll %s: reconcile %s failed", poll_id, when)
 
     async def sync(
         self, poll_id: int, *, notify: bool = True, progress: Progress | None = None

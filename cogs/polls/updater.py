@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.polls.engine import Removal
+from cogs.polls.runtime import Removal
 
 if TYPE_CHECKING:
     from core.clock import Clock

@@ -15,8 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cogs.polls.engine import ReactionEvent, VoteEngine
+from cogs.polls.engine import VoteEngine
 from cogs.polls.models import NewPoll
+from cogs.polls.runtime import ReactionEvent
 from cogs.polls.store import PollStore
 from core.store import Store
 from tests.bench.bench_polls import plan

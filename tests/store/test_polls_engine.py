@@ -7,7 +7,8 @@ import asyncio
 import random
 
 from cogs.polls import logic
-from cogs.polls.engine import ReactionEvent, Removal, Snapshot, VoteEngine
+from cogs.polls.engine import VoteEngine
+from cogs.polls.runtime import ReactionEvent, Removal, Snapshot
 from cogs.polls.store import NewPoll, PollStore
 
 NOW = 1_800_000_000.0

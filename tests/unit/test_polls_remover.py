@@ -6,7 +6,7 @@ import asyncio
 
 import discord
 
-from cogs.polls.engine import Removal
+from cogs.polls.runtime import Removal
 from cogs.polls.updater import ReactionRemover
 
 
